@@ -1,0 +1,5 @@
+"""Entry point: ``streamlit run app.py``."""
+
+from culturemap.ui.app import main
+
+main()

@@ -1,0 +1,193 @@
+"""Benchmarks: time and memory of culturemap operations against a floor measured in the same run.
+
+    python bench/run.py --out BENCHMARKS.md [--repeat 5] [--points 100000]
+
+Each measurement runs in a fresh Python process (so peak memory is its own), after the imports,
+and repeats the operation; the median wall time and the peak RSS growth over the post-import
+baseline are reported. Ratios are against the floor (reading the same files with pyogrio + Arrow
+directly), so machine noise cancels out of the ratio more than out of the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+LANZHOU = REPO / "geodata" / "lanzhou"
+
+
+def make_synthetic_pack(root: Path, n_points: int, seed: int = 1) -> Path:
+    """A copy of the Lanzhou districts with ``n_points`` valid scenic spots inside them."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from culturemap.io.tables import write_layer_geojson
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "city.toml").write_text((LANZHOU / "city.toml").read_text(encoding="utf-8").replace('id = "lanzhou"', 'id = "synthetic"'))
+    (root / "districts.geojson").write_bytes((LANZHOU / "districts.geojson").read_bytes())
+    districts = gpd.read_file(root / "districts.geojson")
+    rng = np.random.default_rng(seed)
+    # sample each district in proportion to its area, rejection-sampling in its bounding box
+    areas = districts.to_crs("EPSG:32648").area.to_numpy()
+    per = rng.multinomial(n_points, areas / areas.sum())
+    lon, lat, names = [], [], []
+    for geom, name, want in zip(districts.geometry, districts["name_zh"], per):
+        x0, y0, x1, y1 = geom.bounds
+        got = 0
+        while got < want:
+            xs = rng.uniform(x0, x1, want * 3)
+            ys = rng.uniform(y0, y1, want * 3)
+            inside = shapely.contains_xy(shapely.buffer(geom, -0.002), xs, ys)
+            take = min(want - got, int(inside.sum()))
+            lon.extend(xs[inside][:take])
+            lat.extend(ys[inside][:take])
+            names.extend([name] * take)
+            got += take
+    n = len(lon)
+    grades = np.array(["1A", "2A", "3A", "4A", "5A"])[rng.integers(0, 5, n)]
+    frame = gpd.GeoDataFrame(
+        {
+            "id": [f"sc-{i:06d}" for i in range(n)],
+            "name_zh": [f"景点{i}" for i in range(n)],
+            "name_en": [f"Spot {i}" for i in range(n)],
+            "grade": grades,
+            "district": names,
+            "themes": [["heritage"]] * n,
+            "source": "synthetic",
+            "coord_accuracy": "surveyed",
+        },
+        geometry=shapely.points(np.round(lon, 6), np.round(lat, 6)),
+        crs="EPSG:4326",
+    )
+    write_layer_geojson(frame, root / "scenic_spots.geojson")
+    return root
+
+
+def _operation(case: str, impl: str, pack: Path):
+    if impl == "culturemap":
+        from culturemap.catalog import load_city
+
+        return lambda: load_city(pack)
+    import pyogrio
+
+    files = sorted(pack.glob("*.geojson"))
+    return lambda: [pyogrio.read_dataframe(f, use_arrow=True) for f in files]
+
+
+def measure(case: str, impl: str, pack: Path, repeat: int) -> dict:
+    """Run in a child process: median seconds and peak RSS growth (MB) of one operation.
+
+    One warm-up call first (imports, GDAL driver set-up), then the baseline RSS; a thread samples
+    RSS every 2 ms while the timed calls run.
+    """
+    import psutil
+
+    op = _operation(case, impl, pack)
+    op()
+    gc.collect()
+    proc = psutil.Process()
+    baseline = proc.memory_info().rss
+    peak = baseline
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, proc.memory_info().rss)
+            time.sleep(0.002)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = op()
+        times.append(time.perf_counter() - start)
+        del result
+        gc.collect()
+    done.set()
+    sampler.join()
+    return {"seconds": statistics.median(times), "peak_mb": (peak - baseline) / 2**20, "runs": repeat}
+
+
+def _child(case: str, impl: str, pack: Path, repeat: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", case, impl, str(pack), str(repeat)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--points", type=int, default=100_000)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        case, impl, pack, repeat = args.child
+        print(json.dumps(measure(case, impl, Path(pack), int(repeat))))
+        return
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"building a synthetic pack of {args.points:,} points ...", flush=True)
+        synthetic = make_synthetic_pack(Path(tmp) / "synthetic", args.points)
+        size_mb = (synthetic / "scenic_spots.geojson").stat().st_size / 2**20
+        cases = [
+            ("load Lanzhou pack", LANZHOU, args.repeat),
+            (f"load synthetic pack ({args.points:,} points, {size_mb:.0f} MB GeoJSON)", synthetic, max(2, args.repeat // 2)),
+        ]
+        for label, pack, repeat in cases:
+            floor = _child(label, "floor", pack, repeat)
+            ours = _child(label, "culturemap", pack, repeat)
+            print(f"{label}: culturemap {ours['seconds']:.3f} s, floor {floor['seconds']:.3f} s", flush=True)
+            rows.append((label, ours, floor))
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, Python {platform.python_version()}, "
+        f"by `make bench` (bench/run.py). Each figure is measured in a fresh process after imports; time is the "
+        "median of the runs, memory the peak RSS growth over the post-import baseline. The floor reads the same "
+        "GeoJSON files with `pyogrio.read_dataframe(use_arrow=True)` and nothing else, in the same run.",
+        "",
+        "## Loading a city pack (catalog: read + full validation)",
+        "",
+        "| case | culturemap s | floor s | time ratio | culturemap peak MB | floor peak MB | memory ratio | runs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, ours, floor in rows:
+        lines.append(
+            f"| {label} | {ours['seconds']:.3f} | {floor['seconds']:.3f} | {ours['seconds'] / floor['seconds']:.2f}x "
+            f"| {ours['peak_mb']:.0f} | {floor['peak_mb']:.0f} | {ours['peak_mb'] / max(floor['peak_mb'], 1):.2f}x "
+            f"| {ours['runs']} |"
+        )
+    lines += [
+        "",
+        "What the ratio pays for: field and vocabulary checks, geometry validity, lon/lat range and swap checks, "
+        "duplicate ids, and the point-in-district test against the district polygons in the metric CRS.",
+        "",
+    ]
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""User-facing text in Chinese and English.
+
+Every message shown to a user is a key here with a zh and an en template (``str.format`` fields).
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # validation problems
+    "missing_file": ("缺少必需的图层文件 {file}", "required layer file {file} is missing"),
+    "missing_layer": (
+        "城市包中没有图层文件 {file}（该图层为空）",
+        "layer file {file} is not in the pack (layer left empty)",
+    ),
+    "unreadable": ("无法读取 {file}：{reason}", "cannot read {file}: {reason}"),
+    "too_large": (
+        "{file} 有 {size_mb:.0f} MB，超过上限 {limit_mb} MB",
+        "{file} is {size_mb:.0f} MB, over the {limit_mb} MB limit",
+    ),
+    "wrong_crs": (
+        "{file} 的坐标参考系为 {crs}，应为 WGS-84 经纬度（EPSG:4326）",
+        "{file} is in {crs}; expected WGS-84 lon/lat (EPSG:4326)",
+    ),
+    "projected_coords": (
+        "{file} 第 {row} 个要素（id={id}）坐标 ({x:.6g}, {y:.6g}) 超出经纬度范围，疑似投影坐标",
+        "{file} feature {row} (id={id}): coordinates ({x:.6g}, {y:.6g}) are outside lon/lat range; projected coordinates?",
+    ),
+    "swapped_latlon": (
+        "{file} 第 {row} 个要素（id={id}）经纬度疑似颠倒：({x:.5f}, {y:.5f}) 应为 ({y:.5f}, {x:.5f})",
+        "{file} feature {row} (id={id}): lon/lat look swapped: ({x:.5f}, {y:.5f}) should probably be ({y:.5f}, {x:.5f})",
+    ),
+    "missing_geometry": ("{file} 第 {row} 个要素（id={id}）没有几何", "{file} feature {row} (id={id}) has no geometry"),
+    "invalid_geometry": (
+        "{file} 第 {row} 个要素（id={id}）几何无效：{reason}",
+        "{file} feature {row} (id={id}) has an invalid geometry: {reason}",
+    ),
+    "wrong_geometry_type": (
+        "{file} 第 {row} 个要素（id={id}）几何类型为 {found}，应为 {expected}",
+        "{file} feature {row} (id={id}) is a {found}; expected {expected}",
+    ),
+    "missing_field": (
+        "{file} 第 {row} 个要素（id={id}）缺少字段 {field}",
+        "{file} feature {row} (id={id}) lacks the field {field}",
+    ),
+    "bad_value": (
+        "{file} 第 {row} 个要素（id={id}）字段 {field} 的值 {value!r} 无效，应为 {expected} 之一",
+        "{file} feature {row} (id={id}) field {field} has the value {value!r}; expected one of {expected}",
+    ),
+    "duplicate_id": (
+        "{file} 第 {row} 个要素的 id {id} 与 {other} 重复",
+        "{file} feature {row}: id {id} is already used by {other}",
+    ),
+    "id_prefix": (
+        "{file} 第 {row} 个要素的 id {id} 不以 {prefix} 开头",
+        "{file} feature {row}: id {id} does not start with {prefix}",
+    ),
+    "outside_city": (
+        "{file} 第 {row} 个要素（id={id}）位于市域之外 {distance_m:.0f} 米",
+        "{file} feature {row} (id={id}) lies {distance_m:.0f} m outside the municipality",
+    ),
+    "unknown_district": (
+        "{file} 第 {row} 个要素（id={id}）字段 district 的值 {value!r} 不是本市的区县，应为 {expected} 之一",
+        "{file} feature {row} (id={id}) field district {value!r} is not a district of this city; expected one of {expected}",
+    ),
+    "wrong_district": (
+        "{file} 第 {row} 个要素（id={id}）字段 district 为 {value}，但点位在 {found}（距 {value} {distance_m:.0f} 米）",
+        "{file} feature {row} (id={id}) field district says {value} but the point lies in {found} ({distance_m:.0f} m from {value})",
+    ),
+    "route_unknown_stop": (
+        "{file} 路线 {route} 的站点 {stop} 不存在于任何图层",
+        "{file} route {route}: stop {stop} is not a feature id in any layer",
+    ),
+    "route_invalid": ("{file} 路线 {route}：{reason}", "{file} route {route}: {reason}"),
+    "city_toml": ("{file}：{reason}", "{file}: {reason}"),
+    # report text
+    "report_title": ("{city} 城市包校验报告", "Validation report for the {city} pack"),
+    "report_layers": ("图层要素数", "Features per layer"),
+    "report_coverage": ("与公开数据对照", "Coverage against published figures"),
+    "report_required": ("应包含的点位", "Named assets the data must hold"),
+    "report_accuracy": ("坐标精度", "Coordinate accuracy"),
+    "report_flagged": ("概略坐标（已标记）{n} 条", "{n} rows flagged with approximate coordinates"),
+    "report_errors": ("错误 {n} 条", "{n} errors"),
+    "report_warnings": ("警告 {n} 条", "{n} warnings"),
+    "report_ok": ("校验通过", "Validation passed"),
+    "report_failed": ("校验未通过", "Validation failed"),
+    "status_complete": ("齐全", "complete"),
+    "status_short": ("缺 {gap}", "{gap} missing"),
+    "status_over": ("多 {gap}", "{gap} more than published"),
+    "found": ("已找到", "found"),
+    "not_found": ("未找到", "not found"),
+    # app
+    "app_title": ("{city}文化资源地图", "{city} cultural assets map"),
+    "app_city": ("城市", "City"),
+    "app_language": ("语言", "Language"),
+    "app_layers": ("图层", "Layers"),
+    "app_loading": ("正在加载城市数据……", "Loading the city pack..."),
+    "app_counts": ("要素统计", "Feature counts"),
+    "app_layer_col": ("图层", "Layer"),
+    "app_count_col": ("数量", "Count"),
+    "app_approx_col": ("概略坐标", "Approximate coordinates"),
+    "app_problems": ("数据校验：{n} 个错误", "Data validation: {n} errors"),
+    "app_no_packs": ("在 {path} 下没有找到城市包", "No city pack found under {path}"),
+    # popups
+    "popup_grade": ("等级", "Grade"),
+    "popup_level": ("级别", "Level"),
+    "popup_kind": ("类别", "Kind"),
+    "popup_type": ("类型", "Type"),
+    "popup_district": ("区县", "District"),
+    "popup_address": ("地址", "Address"),
+    "popup_source": ("来源", "Source"),
+    "popup_accuracy": ("坐标精度", "Coordinates"),
+    "popup_campus": ("校区", "Campus"),
+    "popup_era": ("年代", "Era"),
+    "popup_themes": ("主题", "Themes"),
+}
+
+
+def tr(key: str, lang: str = "zh", **values) -> str:
+    """Return the message ``key`` in ``lang`` (zh or en) with ``values`` filled in."""
+    zh, en = MESSAGES[key]
+    return (zh if lang == "zh" else en).format(**values)

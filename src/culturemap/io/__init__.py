@@ -1,0 +1,1 @@
+"""Reading and writing files: curated tables, layer GeoJSON."""

@@ -1,0 +1,285 @@
+"""Layer registry: the one place that knows layer names, files, schemas, styles and labels.
+
+Every other module asks this registry instead of repeating a layer name, a colour or a label.
+Labels exist in Chinese (``zh``) and English (``en``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+POINT = ("Point",)
+POLYGONAL = ("Polygon", "MultiPolygon")
+LINEAR = ("LineString", "MultiLineString")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A closed set of values for a field, each with a zh/en label, in display order."""
+
+    labels: dict[str, tuple[str, str]]
+
+    def label(self, value: str, lang: str) -> str:
+        zh, en = self.labels.get(value, (value, value))
+        return zh if lang == "zh" else en
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.labels)
+
+
+GRADES = Vocabulary(
+    {
+        "5A": ("5A级", "5A"),
+        "4A": ("4A级", "4A"),
+        "3A": ("3A级", "3A"),
+        "2A": ("2A级", "2A"),
+        "1A": ("1A级", "1A"),
+    }
+)
+HERITAGE_LEVELS = Vocabulary(
+    {
+        "national": ("全国重点文物保护单位", "National"),
+        "provincial": ("省级文物保护单位", "Provincial"),
+        "municipal": ("市级文物保护单位", "Municipal"),
+        "county": ("县级文物保护单位", "County"),
+    }
+)
+HERITAGE_CATEGORIES = Vocabulary(
+    {
+        "ancient_site": ("古遗址", "Ancient site"),
+        "ancient_tomb": ("古墓葬", "Ancient tomb"),
+        "ancient_architecture": ("古建筑", "Ancient architecture"),
+        "cave_temple_stone_carving": ("石窟寺及石刻", "Cave temple / stone carving"),
+        "modern_historic": ("近现代重要史迹及代表性建筑", "Modern historic site"),
+        "other": ("其他", "Other"),
+    }
+)
+MUSEUM_KINDS = Vocabulary(
+    {
+        "comprehensive": ("综合类", "Comprehensive"),
+        "history": ("历史类", "History"),
+        "revolutionary": ("革命纪念类", "Revolutionary"),
+        "art": ("艺术类", "Art"),
+        "nature_science": ("自然科技类", "Nature and science"),
+        "industry_technology": ("行业专题类", "Industry and technology"),
+        "university": ("高校博物馆", "University museum"),
+        "memorial": ("纪念馆", "Memorial hall"),
+        "other": ("其他", "Other"),
+    }
+)
+NIGHT_TOUR_LEVELS = Vocabulary(
+    {
+        "national": ("国家级夜间文化和旅游消费集聚区", "National"),
+        "provincial": ("省级夜间文化和旅游消费集聚区", "Provincial"),
+        "municipal": ("市级夜间文化和旅游消费集聚区", "Municipal"),
+    }
+)
+UNIVERSITY_TYPES = Vocabulary(
+    {
+        "university": ("本科大学", "University"),
+        "college": ("本科学院", "College"),
+        "vocational": ("高职院校", "Vocational college"),
+    }
+)
+ATTRACTION_KINDS = Vocabulary(
+    {
+        "landmark": ("地标", "Landmark"),
+        "village": ("乡村", "Village"),
+        "street": ("街区", "Street"),
+        "food": ("美食", "Food"),
+        "park": ("公园", "Park"),
+        "religious_site": ("宗教场所", "Religious site"),
+        "other": ("其他", "Other"),
+    }
+)
+THEMES = Vocabulary(
+    {
+        "yellow_river": ("黄河", "Yellow River"),
+        "heritage": ("文化遗产", "Heritage"),
+        "museum": ("博物馆", "Museums"),
+        "night": ("夜游", "Night tour"),
+        "campus": ("校园", "Campus"),
+        "rural": ("乡村", "Rural"),
+        "nature": ("自然", "Nature"),
+        "religion": ("宗教", "Religion"),
+        "red": ("红色文化", "Revolutionary history"),
+        "food": ("美食", "Food"),
+        "folk": ("民俗非遗", "Folk culture"),
+        "silk_road": ("丝绸之路", "Silk Road"),
+        "urban": ("城市地标", "Urban landmarks"),
+    }
+)
+COORD_ACCURACY = Vocabulary(
+    {
+        "surveyed": ("坐标数据集（已核对）", "surveyed (coordinate dataset, checked)"),
+        "address": ("按地址定位", "placed from address"),
+        "approx": ("概略位置（未测量）", "approximate (not surveyed)"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One attribute of a layer.
+
+    ``kind`` is ``str`` (free text), ``enum`` (value from ``vocabulary``) or ``list`` (list of
+    values from ``vocabulary``).
+    """
+
+    name: str
+    required: bool = True
+    kind: str = "str"
+    vocabulary: Vocabulary | None = None
+
+
+def _point_fields(*specific: FieldSpec) -> tuple[FieldSpec, ...]:
+    return (
+        FieldSpec("id"),
+        FieldSpec("name_zh"),
+        FieldSpec("name_en"),
+        *specific,
+        FieldSpec("district"),
+        FieldSpec("address", required=False),
+        FieldSpec("themes", required=False, kind="list", vocabulary=THEMES),
+        FieldSpec("opening_hours", required=False),
+        FieldSpec("source"),
+        FieldSpec("coord_accuracy", kind="enum", vocabulary=COORD_ACCURACY),
+        FieldSpec("note", required=False),
+    )
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """Everything the app needs to know about one layer of a city pack."""
+
+    id: str
+    label_zh: str
+    label_en: str
+    geometry_types: tuple[str, ...]
+    fields: tuple[FieldSpec, ...]
+    color: str
+    icon: str
+    class_field: str | None = None
+    id_prefix: str | None = None
+    assets: bool = True  # False for context layers (districts, river)
+
+    @property
+    def file(self) -> str:
+        return f"{self.id}.geojson"
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def class_vocabulary(self) -> Vocabulary | None:
+        spec = self.field(self.class_field) if self.class_field else None
+        return spec.vocabulary if spec else None
+
+
+LAYERS: dict[str, LayerSpec] = {
+    spec.id: spec
+    for spec in (
+        LayerSpec(
+            "scenic_spots",
+            "A级旅游景区",
+            "A-class scenic spots",
+            POINT,
+            _point_fields(FieldSpec("grade", kind="enum", vocabulary=GRADES)),
+            color="#d62728",
+            icon="star",
+            class_field="grade",
+            id_prefix="sc-",
+        ),
+        LayerSpec(
+            "heritage_units",
+            "文物保护单位",
+            "Cultural relics protection units",
+            POINT,
+            _point_fields(
+                FieldSpec("level", kind="enum", vocabulary=HERITAGE_LEVELS),
+                FieldSpec("era", required=False),
+                FieldSpec("category", kind="enum", vocabulary=HERITAGE_CATEGORIES),
+                FieldSpec("batch", required=False),
+            ),
+            color="#8c564b",
+            icon="landmark",
+            class_field="level",
+            id_prefix="hu-",
+        ),
+        LayerSpec(
+            "museums",
+            "博物馆",
+            "Museums",
+            POINT,
+            _point_fields(FieldSpec("kind", kind="enum", vocabulary=MUSEUM_KINDS)),
+            color="#1f77b4",
+            icon="building-columns",
+            class_field="kind",
+            id_prefix="mu-",
+        ),
+        LayerSpec(
+            "night_tour_zones",
+            "夜间文旅消费集聚区",
+            "Night-time culture and tourism zones",
+            POINT + POLYGONAL,
+            _point_fields(FieldSpec("level", kind="enum", vocabulary=NIGHT_TOUR_LEVELS)),
+            color="#9467bd",
+            icon="moon",
+            class_field="level",
+            id_prefix="nt-",
+        ),
+        LayerSpec(
+            "universities",
+            "高等院校",
+            "Universities and colleges",
+            POINT,
+            _point_fields(
+                FieldSpec("campus"),
+                FieldSpec("type", kind="enum", vocabulary=UNIVERSITY_TYPES),
+                FieldSpec("former_name_zh", required=False),
+            ),
+            color="#2ca02c",
+            icon="graduation-cap",
+            class_field="type",
+            id_prefix="un-",
+        ),
+        LayerSpec(
+            "attractions",
+            "其他文旅点位",
+            "Other cultural and tourism sites",
+            POINT,
+            _point_fields(FieldSpec("kind", kind="enum", vocabulary=ATTRACTION_KINDS)),
+            color="#ff7f0e",
+            icon="location-dot",
+            class_field="kind",
+            id_prefix="at-",
+        ),
+        LayerSpec(
+            "river",
+            "河流",
+            "River",
+            LINEAR,
+            (FieldSpec("name_zh"), FieldSpec("name_en"), FieldSpec("source")),
+            color="#3182bd",
+            icon="water",
+            assets=False,
+        ),
+        LayerSpec(
+            "districts",
+            "行政区",
+            "Districts",
+            POLYGONAL,
+            (FieldSpec("code"), FieldSpec("name_zh"), FieldSpec("name_en"), FieldSpec("source")),
+            color="#636363",
+            icon="map",
+            assets=False,
+        ),
+    )
+}
+
+ASSET_LAYERS: tuple[str, ...] = tuple(k for k, v in LAYERS.items() if v.assets)
+REQUIRED_LAYERS: tuple[str, ...] = ("districts",)

@@ -1,0 +1,139 @@
+"""The validation report of a city pack: counts, coverage against published figures, problems.
+
+:func:`build_report` turns a loaded :class:`~culturemap.catalog.City` into one plain dict (what
+``culturemap validate --json`` prints); :func:`format_report` renders it as text in zh or en.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from culturemap.catalog import City, PublishedFigure
+from culturemap.i18n import tr
+from culturemap.layers import COORD_ACCURACY, LAYERS
+
+FLAGGED_ACCURACY = ("approx",)
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    return {str(k): int(v) for k, v in Counter(v if isinstance(v, str) and v else "?" for v in values).most_common()}
+
+
+def _select(frame: pd.DataFrame, figure: PublishedFigure) -> pd.DataFrame:
+    mask = pd.Series(True, index=frame.index)
+    for column, allowed in figure.filter.items():
+        mask &= frame[column].isin(allowed) if column in frame else False
+    return frame[mask]
+
+
+def coverage(city: City) -> list[dict]:
+    """Compare the pack with each published figure of ``city.toml``: counts, gap and status."""
+    result = []
+    for figure in city.config.published:
+        rows = _select(city.layers[figure.layer], figure)
+        actual = int(rows[figure.distinct].nunique()) if figure.distinct else len(rows)
+        gap = figure.count - actual
+        status = "complete" if gap == 0 else "short" if gap > 0 else "over"
+        result.append(
+            {
+                "id": figure.id,
+                "label_zh": figure.label_zh,
+                "label_en": figure.label_en,
+                "layer": figure.layer,
+                "published": figure.count,
+                "actual": actual,
+                "gap": gap,
+                "status": status,
+                "source": figure.source,
+            }
+        )
+    return result
+
+
+def required_assets(city: City) -> list[dict]:
+    """For each named asset of ``city.toml``, the ids of the features whose ``name_zh`` matches."""
+    assets = city.assets()
+    out = []
+    for item in city.config.required_assets:
+        hits = assets[assets["name_zh"].isin(item.match)] if len(assets) else assets
+        out.append(
+            {
+                "name_zh": item.name_zh,
+                "name_en": item.name_en,
+                "found": bool(len(hits)),
+                "ids": [f"{layer}:{fid}" for layer, fid in zip(hits.get("layer", []), hits.get("id", []))],
+            }
+        )
+    return out
+
+
+def build_report(city: City, lang: str | None = None) -> dict:
+    """Everything ``culturemap validate`` reports, as one JSON-ready dict."""
+    lang = lang or city.config.default_lang
+    layers = {}
+    accuracy_total: Counter = Counter()
+    for lid, frame in city.layers.items():
+        spec = LAYERS[lid]
+        entry: dict = {"count": len(frame)}
+        if spec.class_field and spec.class_field in frame:
+            entry[f"by_{spec.class_field}"] = _counts(frame[spec.class_field])
+        if spec.assets:
+            entry["by_district"] = _counts(frame["district"])
+            entry["by_coord_accuracy"] = _counts(frame["coord_accuracy"])
+            accuracy_total.update(entry["by_coord_accuracy"])
+        layers[lid] = entry
+    errors = [p.to_dict(lang) for p in city.errors]
+    warnings = [p.to_dict(lang) for p in city.warnings]
+    return {
+        "city": city.config.id,
+        "name": city.config.name(lang),
+        "path": str(city.path),
+        "ok": not errors,
+        "layers": layers,
+        "coverage": coverage(city),
+        "required_assets": required_assets(city),
+        "coord_accuracy": dict(accuracy_total),
+        "flagged_rows": sum(accuracy_total[a] for a in FLAGGED_ACCURACY),
+        "routes": len(city.routes),
+        "errors": errors,
+        "warnings": warnings,
+    }
+
+
+def format_report(report: dict, lang: str = "zh") -> str:
+    """Render :func:`build_report` output as plain text for the terminal."""
+    lines = [tr("report_title", lang, city=report["name"]), ""]
+    lines.append(tr("report_layers", lang))
+    for lid, entry in report["layers"].items():
+        spec = LAYERS[lid]
+        extra = ""
+        if spec.class_field and f"by_{spec.class_field}" in entry:
+            vocab = spec.class_vocabulary
+            parts = [f"{vocab.label(k, lang) if vocab else k} {v}" for k, v in entry[f"by_{spec.class_field}"].items()]
+            extra = "  (" + ", ".join(parts) + ")"
+        lines.append(f"  {spec.label(lang)} [{lid}]: {entry['count']}{extra}")
+        if "by_district" in entry and entry["count"]:
+            lines.append("      " + ", ".join(f"{k} {v}" for k, v in entry["by_district"].items()))
+    lines += ["", tr("report_coverage", lang)]
+    for item in report["coverage"]:
+        status = tr(f"status_{item['status']}", lang, gap=abs(item["gap"]))
+        label = item["label_zh"] if lang == "zh" else item["label_en"]
+        lines.append(f"  {label}: {item['actual']} / {item['published']}  ({status})")
+    if report["required_assets"]:
+        lines += ["", tr("report_required", lang)]
+        for item in report["required_assets"]:
+            name = item["name_zh"] if lang == "zh" else item["name_en"]
+            state = tr("found", lang) + " " + ", ".join(item["ids"]) if item["found"] else tr("not_found", lang)
+            lines.append(f"  {name}: {state}")
+    lines += ["", tr("report_accuracy", lang)]
+    for key, n in report["coord_accuracy"].items():
+        lines.append(f"  {COORD_ACCURACY.label(key, lang)}: {n}")
+    lines.append("  " + tr("report_flagged", lang, n=report["flagged_rows"]))
+    lines += ["", tr("report_warnings", lang, n=len(report["warnings"]))]
+    lines += [f"  {w['message']}" for w in report["warnings"]]
+    lines += [tr("report_errors", lang, n=len(report["errors"]))]
+    lines += [f"  {e['message']}" for e in report["errors"]]
+    lines += ["", tr("report_ok" if report["ok"] else "report_failed", lang)]
+    return "\n".join(lines)

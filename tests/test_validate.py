@@ -1,0 +1,77 @@
+import json
+
+from culturemap.catalog import load_city
+from culturemap.cli import main
+from culturemap.validate import build_report, format_report
+
+
+def test_coverage_counts_rows_and_distinct_institutions(pack):
+    report = build_report(load_city(pack), "en")
+    by_id = {c["id"]: c for c in report["coverage"]}
+    assert (by_id["a_class"]["actual"], by_id["a_class"]["gap"], by_id["a_class"]["status"]) == (2, 1, "short")
+    # two campus rows of one institution count once
+    assert (by_id["institutions"]["actual"], by_id["institutions"]["status"]) == (1, "complete")
+
+
+def test_coverage_reports_more_than_published(make_pack):
+    from tests.conftest import base_props, feature, point
+
+    def extra(layers):
+        for i in range(2):
+            layers["scenic_spots"].append(
+                feature(base_props(f"sc-extra-{i}", f"景{i}", "东区", grade="1A"), point(515_000 + i * 100, 3_991_000))
+            )
+
+    by_id = {c["id"]: c for c in build_report(load_city(make_pack(extra)))["coverage"]}
+    assert (by_id["a_class"]["actual"], by_id["a_class"]["gap"], by_id["a_class"]["status"]) == (4, -1, "over")
+
+
+def test_required_assets_found_and_missing(pack):
+    report = build_report(load_city(pack))
+    assert report["required_assets"] == [
+        {"name_zh": "西塔", "name_en": "West Pagoda", "found": True, "ids": ["scenic_spots:sc-west-pagoda"]},
+        {"name_zh": "不存在的地方", "name_en": "Nowhere", "found": False, "ids": []},
+    ]
+
+
+def test_counts_per_class_district_and_accuracy(make_pack):
+    def approx(layers):
+        layers["scenic_spots"][1]["properties"]["coord_accuracy"] = "approx"
+
+    report = build_report(load_city(make_pack(approx)))
+    scenic = report["layers"]["scenic_spots"]
+    assert scenic["by_grade"] == {"4A": 1, "3A": 1}
+    assert scenic["by_district"] == {"西区": 1, "东区": 1}
+    assert report["coord_accuracy"] == {"surveyed": 5, "approx": 1}
+    assert report["flagged_rows"] == 1
+    assert report["ok"] is True
+
+
+def test_text_report_in_both_languages(pack):
+    report = build_report(load_city(pack), "zh")
+    zh = format_report(report, "zh")
+    assert "A级旅游景区: 2 / 3  (缺 1)" in zh and "校验通过" in zh
+    en = format_report(build_report(load_city(pack), "en"), "en")
+    assert "A-class scenic spots: 2 / 3  (1 missing)" in en and "Validation passed" in en
+
+
+def test_cli_json_and_exit_codes(make_pack, capsys):
+    good = make_pack(name="good")
+    assert main(["validate", str(good), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] and report["layers"]["universities"]["count"] == 2
+
+    def bad(layers):
+        layers["scenic_spots"][0]["properties"]["grade"] = "AAAA"
+
+    broken = make_pack(bad, name="bad")
+    assert main(["validate", str(broken), "--json", "--lang", "en"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(e["file"], e["id"], e["field"]) for e in report["errors"]] == [
+        ("scenic_spots.geojson", "sc-west-pagoda", "grade")
+    ]
+
+
+def test_cli_on_a_folder_that_is_not_a_pack(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "city.toml" in capsys.readouterr().err
