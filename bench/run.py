@@ -36,7 +36,9 @@ def make_synthetic_pack(root: Path, n_points: int, seed: int = 1) -> Path:
     from culturemap.io.tables import write_layer_geojson
 
     root.mkdir(parents=True, exist_ok=True)
-    (root / "city.toml").write_text((LANZHOU / "city.toml").read_text(encoding="utf-8").replace('id = "lanzhou"', 'id = "synthetic"'))
+    (root / "city.toml").write_text(
+        (LANZHOU / "city.toml").read_text(encoding="utf-8").replace('id = "lanzhou"', 'id = "synthetic"')
+    )
     (root / "districts.geojson").write_bytes((LANZHOU / "districts.geojson").read_bytes())
     districts = gpd.read_file(root / "districts.geojson")
     rng = np.random.default_rng(seed)
@@ -152,7 +154,11 @@ def main() -> None:
         size_mb = (synthetic / "scenic_spots.geojson").stat().st_size / 2**20
         cases = [
             ("load Lanzhou pack", LANZHOU, args.repeat),
-            (f"load synthetic pack ({args.points:,} points, {size_mb:.0f} MB GeoJSON)", synthetic, max(2, args.repeat // 2)),
+            (
+                f"load synthetic pack ({args.points:,} points, {size_mb:.0f} MB GeoJSON)",
+                synthetic,
+                max(2, args.repeat // 2),
+            ),
         ]
         for label, pack, repeat in cases:
             floor = _child(label, "floor", pack, repeat)

@@ -150,7 +150,8 @@ class City:
         """All asset rows of ``layer_ids`` in one frame with a ``layer`` column."""
         frames = [self.layers[lid].assign(layer=lid) for lid in layer_ids if len(self.layers.get(lid, ()))]
         if not frames:
-            return gpd.GeoDataFrame({"layer": [], "id": []}, geometry=[], crs=WGS84)
+            columns = {"layer": [], **{f.name: [] for f in LAYERS[ASSET_LAYERS[0]].fields}}
+            return gpd.GeoDataFrame(columns, geometry=[], crs=WGS84)
         return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
 
 
@@ -455,7 +456,9 @@ def _check_places(config: CityConfig, layers: dict[str, gpd.GeoDataFrame], probl
             if found[i] is None:
                 outside_m = shapely.distance(city_shape, points[i])
                 if outside_m > tol:
-                    problems.append(Problem("error", "outside_city", file, fid, row, "geometry", {"distance_m": outside_m}))
+                    problems.append(
+                        Problem("error", "outside_city", file, fid, row, "geometry", {"distance_m": outside_m})
+                    )
                     continue
             value = stated[i]
             if not isinstance(value, str) or not value.strip():
@@ -463,7 +466,9 @@ def _check_places(config: CityConfig, layers: dict[str, gpd.GeoDataFrame], probl
             shape = by_name.get(value)
             if shape is None:
                 problems.append(
-                    Problem("error", "unknown_district", file, fid, row, "district", {"value": value, "expected": expected})
+                    Problem(
+                        "error", "unknown_district", file, fid, row, "district", {"value": value, "expected": expected}
+                    )
                 )
                 continue
             gap = shapely.distance(shape, points[i])

@@ -114,6 +114,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "popup_campus": ("校区", "Campus"),
     "popup_era": ("年代", "Era"),
     "popup_themes": ("主题", "Themes"),
+    # map
+    "map_hexagons": ("六边形汇总", "Hexagon counts"),
+    "map_count": ("数量", "Count"),
+    "map_legend": ("图例", "Legend"),
+    "map_approx_legend": ("虚线边框 = 概略坐标", "dashed outline = approximate position"),
+    "map_hex_legend": ("每格数量 1–{max}", "per cell 1–{max}"),
+    # explorer page
+    "app_filters": ("筛选", "Filters"),
+    "app_grade": ("景区等级（含以上）", "Scenic grade (and above)"),
+    "app_level": ("文保单位级别", "Heritage level"),
+    "app_museum_kind": ("博物馆类别", "Museum kind"),
+    "app_university_type": ("高校类型", "University type"),
+    "app_district": ("区县", "District"),
+    "app_themes": ("主题", "Themes"),
+    "app_river_km": ("距{river}（公里）以内", "Within (km) of the {river}"),
+    "app_river_any": ("不限", "any distance"),
+    "app_search": ("搜索：中文、拼音或英文", "Search: Chinese, pinyin or English"),
+    "app_basemap": ("底图", "Basemap"),
+    "app_all": ("全部", "all"),
+    "app_results": ("结果：{n} 个点位", "Results: {n} assets"),
+    "app_no_results": ("没有符合条件的点位，请放宽筛选条件。", "No asset matches these filters; relax them."),
+    "app_chart": ("各区县各图层数量", "Assets per district and layer"),
+    "app_mode_hexagons": (
+        "共 {n} 个点位，按六边形汇总为 {cells} 格（H3 分辨率 {res}）；放大到 {zoom} 级以上、视野内点位不超过 {limit} 个时显示单个点位。",
+        "{n} assets, counted in {cells} hexagons (H3 resolution {res}); zoom to {zoom}+ with at most {limit} assets in view to see each one.",
+    ),
+    "app_mode_clusters": (
+        "点位较多，已聚合显示；放大查看单个点位。",
+        "Many assets: markers are clustered; zoom in to see each one.",
+    ),
+    "app_amap_shift": (
+        "高德底图为 GCJ-02 坐标：图层已相应偏移。",
+        "AMap tiles are GCJ-02: overlays are shifted to match.",
+    ),
+    "app_select_hint": ("选中表格中的一行可将地图定位到该点位。", "Select a row to centre the map on it."),
+    "col_name": ("名称", "Name"),
+    "col_layer": ("图层", "Layer"),
+    "col_class": ("等级/类别", "Grade / kind"),
+    "col_district": ("区县", "District"),
+    "col_accuracy": ("坐标精度", "Coordinates"),
 }
 
 

@@ -159,7 +159,7 @@ class LayerSpec:
     geometry_types: tuple[str, ...]
     fields: tuple[FieldSpec, ...]
     color: str
-    icon: str
+    shape: str  # marker shape drawn as inline SVG: star, square, diamond, hexagon, triangle, circle
     class_field: str | None = None
     id_prefix: str | None = None
     assets: bool = True  # False for context layers (districts, river)
@@ -190,7 +190,7 @@ LAYERS: dict[str, LayerSpec] = {
             POINT,
             _point_fields(FieldSpec("grade", kind="enum", vocabulary=GRADES)),
             color="#d62728",
-            icon="star",
+            shape="star",
             class_field="grade",
             id_prefix="sc-",
         ),
@@ -206,7 +206,7 @@ LAYERS: dict[str, LayerSpec] = {
                 FieldSpec("batch", required=False),
             ),
             color="#8c564b",
-            icon="landmark",
+            shape="square",
             class_field="level",
             id_prefix="hu-",
         ),
@@ -217,7 +217,7 @@ LAYERS: dict[str, LayerSpec] = {
             POINT,
             _point_fields(FieldSpec("kind", kind="enum", vocabulary=MUSEUM_KINDS)),
             color="#1f77b4",
-            icon="building-columns",
+            shape="diamond",
             class_field="kind",
             id_prefix="mu-",
         ),
@@ -228,7 +228,7 @@ LAYERS: dict[str, LayerSpec] = {
             POINT + POLYGONAL,
             _point_fields(FieldSpec("level", kind="enum", vocabulary=NIGHT_TOUR_LEVELS)),
             color="#9467bd",
-            icon="moon",
+            shape="hexagon",
             class_field="level",
             id_prefix="nt-",
         ),
@@ -243,7 +243,7 @@ LAYERS: dict[str, LayerSpec] = {
                 FieldSpec("former_name_zh", required=False),
             ),
             color="#2ca02c",
-            icon="graduation-cap",
+            shape="triangle",
             class_field="type",
             id_prefix="un-",
         ),
@@ -254,7 +254,7 @@ LAYERS: dict[str, LayerSpec] = {
             POINT,
             _point_fields(FieldSpec("kind", kind="enum", vocabulary=ATTRACTION_KINDS)),
             color="#ff7f0e",
-            icon="location-dot",
+            shape="circle",
             class_field="kind",
             id_prefix="at-",
         ),
@@ -265,7 +265,7 @@ LAYERS: dict[str, LayerSpec] = {
             LINEAR,
             (FieldSpec("name_zh"), FieldSpec("name_en"), FieldSpec("source")),
             color="#3182bd",
-            icon="water",
+            shape="line",
             assets=False,
         ),
         LayerSpec(
@@ -275,7 +275,7 @@ LAYERS: dict[str, LayerSpec] = {
             POLYGONAL,
             (FieldSpec("code"), FieldSpec("name_zh"), FieldSpec("name_en"), FieldSpec("source")),
             color="#636363",
-            icon="map",
+            shape="polygon",
             assets=False,
         ),
     )

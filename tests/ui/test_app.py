@@ -1,48 +1,140 @@
-"""The Streamlit page, run headless with Streamlit's AppTest (no browser)."""
+"""The explorer page, run headless with Streamlit's AppTest (no browser)."""
 
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import write_pack
+from culturemap.catalog import load_city
+from tests.conftest import base_props, default_layers, feature, point, write_pack
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def data_root(tmp_path, monkeypatch):
     write_pack(tmp_path / "testville")
     monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path))
-    return AppTest.from_file(APP, default_timeout=60)
+    return tmp_path
 
 
-def test_first_page_shows_the_city_in_chinese_with_counts(app):
-    app.run()
-    assert not app.exception
-    assert app.title[0].value == "测试市文化资源地图"
-    table = app.dataframe[0].value
-    counts = dict(zip(table["图层"], table["数量"]))
-    assert counts["A级旅游景区"] == 2 and counts["高等院校"] == 2 and counts["夜间文旅消费集聚区"] == 0
-    assert app.sidebar.multiselect[0].value == ["scenic_spots", "heritage_units", "museums", "night_tour_zones", "universities", "attractions"]
+def run(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
 
 
-def test_switching_to_english_relabels_the_page(app):
-    app.run()
-    app.sidebar.radio[0].set_value("en").run()
-    assert not app.exception
-    assert app.title[0].value == "Testville cultural assets map"
-    assert "A-class scenic spots" in app.dataframe[0].value["Layer"].tolist()
+def results(at: AppTest) -> list[str]:
+    return at.dataframe[0].value["id"].tolist()
+
+
+def widget(at: AppTest, kind: str, key: str):
+    return next(w for w in getattr(at.sidebar, kind) if w.key == key)
+
+
+def test_first_page_in_chinese_lists_every_asset(data_root):
+    at = run()
+    assert not at.exception
+    assert at.title[0].value == "测试市文化资源地图"
+    assert sorted(results(at)) == [
+        "hu-old-bridge",
+        "mu-city",
+        "sc-east-park",
+        "sc-west-pagoda",
+        "un-tu-north",
+        "un-tu-south",
+    ]
+    assert at.subheader[0].value == "结果：6 个点位"
+    assert widget(at, "multiselect", "layers").value == [
+        "scenic_spots", "heritage_units", "museums", "night_tour_zones", "universities", "attractions"
+    ]  # fmt: skip
+    assert dict(at.query_params) == {"city": "testville"}  # defaults make a clean URL
+
+
+def test_grade_filter_keeps_that_grade_and_above_and_goes_into_the_url(data_root):
+    at = run()
+    widget(at, "selectbox", "grade").set_value("4A").run()
+    ids = results(at)
+    assert [i for i in ids if i.startswith("sc-")] == ["sc-west-pagoda"]
+    assert len(ids) == 5  # other layers untouched
+    assert at.query_params["grade"] == "4A"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("xita", ["sc-west-pagoda"]), ("XT", ["sc-west-pagoda"]),
+                                                ("west pagoda", ["sc-west-pagoda"]), ("测试大学", ["un-tu-north", "un-tu-south"])])  # fmt: skip
+def test_search_by_pinyin_initials_english_and_chinese(data_root, text, expected):
+    at = run()
+    widget(at, "text_input", "q").input(text).run()
+    assert results(at) == expected
+
+
+def test_url_state_round_trip(data_root):
+    at = run({"lang": "en", "layers": "scenic_spots,universities", "district": "东区", "q": "", "basemap": "offline",
+              "lat": "36.1", "lon": "104.1", "zoom": "13"})  # fmt: skip
+    assert not at.exception
+    assert at.title[0].value == "Testville cultural assets map"
+    assert widget(at, "multiselect", "layers").value == ["scenic_spots", "universities"]
+    assert widget(at, "multiselect", "district").value == ["东区"]
+    assert widget(at, "selectbox", "basemap").value == "offline"
+    assert results(at) == ["sc-east-park", "un-tu-south"]
+    # the state the page writes back is the state it read
+    assert at.query_params["layers"] == "scenic_spots,universities"
+    assert at.query_params["district"] == "东区"
+    assert (at.query_params["lat"], at.query_params["lon"], at.query_params["zoom"]) == ("36.1", "104.1", "13")
+    assert at.query_params["lang"] == "en"
+
+
+def test_bad_url_values_are_ignored_not_fatal(data_root):
+    at = run({"grade": "9A", "layers": "pubs", "zoom": "abc", "district": "<script>"})
+    assert not at.exception
+    assert len(results(at)) == 6
+    assert "grade" not in at.query_params and "zoom" not in at.query_params
+
+
+def test_switching_to_english_relabels_the_page(data_root):
+    at = run()
+    widget(at, "radio", "lang").set_value("en").run()
+    assert at.title[0].value == "Testville cultural assets map"
+    assert at.dataframe[0].value.columns.tolist() == ["Name", "Layer", "Grade / kind", "District", "Coordinates", "id"]
+    assert at.query_params["lang"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("km", "expected"), [("0.5", ["hu-old-bridge"]), ("1.5", ["hu-old-bridge", "sc-east-park", "sc-west-pagoda"])]
+)
+def test_river_filter(data_root, km, expected):
+    # the river runs along y = 3,995,000: the bridge is on it, the two scenic spots 1 km off, the rest 2-3 km
+    at = run({"river_km": km})
+    assert sorted(results(at)) == expected
+
+
+def test_many_assets_are_counted_in_hexagons(tmp_path, monkeypatch):
+    layers = default_layers()
+    layers["museums"] = [
+        feature(
+            base_props(f"mu-{i}", f"馆{i}", "西区", kind="art"),
+            point(501_000 + (i % 40) * 200, 3_991_000 + (i // 40) * 200),
+        )
+        for i in range(1200)
+    ]
+    write_pack(tmp_path / "testville", layers)
+    monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path))
+    at = run()
+    assert not at.exception
+    assert "六边形" in at.caption[0].value and "1205" in at.caption[0].value
 
 
 def test_no_pack_gives_a_bilingual_error(tmp_path, monkeypatch):
     monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path / "empty"))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = run()
     assert "没有找到城市包" in at.error[0].value and "No city pack found" in at.error[0].value
 
 
-def test_real_lanzhou_pack_renders(monkeypatch):
+def test_real_lanzhou_pack_lists_every_asset(monkeypatch):
     monkeypatch.delenv("CULTUREMAP_DATA", raising=False)
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = run()
     assert not at.exception
     assert at.title[0].value == "兰州文化资源地图"
+    city = load_city(Path(APP).parent / "geodata" / "lanzhou")
+    assert len(results(at)) == len(city.assets())

@@ -1,15 +1,44 @@
-"""Build the interactive folium map of a city: one feature group per layer, styled by the registry."""
+"""Build the interactive folium map of a city from a selection of assets.
+
+Styles come from the layer registry (colour + marker shape drawn as inline SVG, so markers need
+no icon font or CDN). The payload stays bounded whatever the number of assets: up to
+``marker_limit`` assets are drawn as markers (clustered above ``cluster_threshold``); beyond it,
+assets are counted per H3 hexagon on the server, and individual markers come back once the view
+is zoomed in far enough that the visible area holds at most ``marker_limit`` of them.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from html import escape
 
 import folium
 import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import MacroElement, Template
+from folium.plugins import Fullscreen, MarkerCluster, MeasureControl, MiniMap
 
+from culturemap.analysis.aggregate import h3_counts, h3_resolution_for_zoom
 from culturemap.catalog import City
+from culturemap.crs import geometry_from_wgs84
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, THEMES, LayerSpec
+from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
+
+DETAIL_ZOOM = 14
+DISPLAY_TOLERANCE_M = 20.0  # district and river outlines are simplified this much for display  # from this zoom on, individual markers replace hexagons when few enough are in view
+
+_SHAPES = {
+    "circle": '<circle cx="10" cy="10" r="7"/>',
+    "square": '<rect x="3" y="3" width="14" height="14"/>',
+    "diamond": '<polygon points="10,1 19,10 10,19 1,10"/>',
+    "triangle": '<polygon points="10,2 19,18 1,18"/>',
+    "star": '<polygon points="10,1 12.6,7 19,7.5 14,11.7 15.6,18.5 10,14.8 4.4,18.5 6,11.7 1,7.5 7.4,7"/>',
+    "hexagon": '<polygon points="5,2 15,2 19,10 15,18 5,18 1,10"/>',
+}
+_HEX_COLOURS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")
 
 _POPUP_FIELDS = (
     ("grade", "popup_grade"),
@@ -24,102 +53,307 @@ _POPUP_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class MapOptions:
+    """How to draw the map. ``center`` is (lat, lon) WGS-84; ``bounds`` the visible area as
+    (south, west, north, east) WGS-84 degrees, when the browser reported it."""
+
+    lang: str = "zh"
+    basemap: str = DEFAULT_BASEMAP
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
+    bounds: tuple[float, float, float, float] | None = None
+    cluster: bool = True
+    cluster_threshold: int = 150
+    marker_limit: int = 1000
+    max_cells: int = 2500
+    controls: bool = True
+    height_px: int = 640
+
+
+@dataclass
+class MapResult:
+    """The map and what was drawn: ``mode`` is markers, clusters or hexagons."""
+
+    map: folium.Map
+    mode: str
+    markers: int
+    cells: int
+    resolution: int | None
+
+
 def feature_name(row, lang: str) -> str:
     """The display name of a feature in ``lang``, falling back to the other language."""
     first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
     return str(row.get(first) or row.get(second) or row.get("id") or "")
 
 
-def _value_label(spec: LayerSpec, field: str, value, lang: str) -> str:
-    field_spec = spec.field(field)
-    if field_spec is not None and field_spec.vocabulary is not None:
-        return field_spec.vocabulary.label(str(value), lang)
-    return str(value)
+def _blank(value) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and np.isnan(value))
 
 
 def fact_card_html(row, spec: LayerSpec, lang: str) -> str:
     """The popup fact card of one feature. Every value is HTML-escaped."""
     other = row.get("name_en") if lang == "zh" else row.get("name_zh")
-    parts = [f"<b>{escape(feature_name(row, lang))}</b>"]
-    if other:
+    parts = [f'<div class="cm-card"><b>{escape(feature_name(row, lang))}</b>']
+    if not _blank(other):
         parts.append(f"<br><i>{escape(str(other))}</i>")
     parts.append(f"<br><small>{escape(spec.label(lang))}</small><table>")
     for field, key in _POPUP_FIELDS:
+        field_spec = spec.field(field)
         value = row.get(field)
-        if spec.field(field) is None or value is None or value == "" or value != value:
+        if field_spec is None or _blank(value):
             continue
-        parts.append(
-            f"<tr><th>{escape(tr(key, lang))}</th><td>{escape(_value_label(spec, field, value, lang))}</td></tr>"
-        )
+        text = field_spec.vocabulary.label(str(value), lang) if field_spec.vocabulary else str(value)
+        parts.append(f"<tr><th>{escape(tr(key, lang))}</th><td>{escape(text)}</td></tr>")
     themes = row.get("themes")
     if themes is not None and len(themes):
         labels = ", ".join(THEMES.label(str(t), lang) for t in themes)
         parts.append(f"<tr><th>{escape(tr('popup_themes', lang))}</th><td>{escape(labels)}</td></tr>")
     accuracy = row.get("coord_accuracy")
-    if accuracy:
+    if not _blank(accuracy):
         flag = " ⚠" if accuracy == "approx" else ""
-        parts.append(
-            f"<tr><th>{escape(tr('popup_accuracy', lang))}</th>"
-            f"<td>{escape(COORD_ACCURACY.label(str(accuracy), lang))}{flag}</td></tr>"
-        )
+        label = COORD_ACCURACY.label(str(accuracy), lang)
+        parts.append(f"<tr><th>{escape(tr('popup_accuracy', lang))}</th><td>{escape(label)}{flag}</td></tr>")
     parts.append(f"<tr><th>{escape(tr('popup_source', lang))}</th><td>{escape(str(row.get('source') or ''))}</td></tr>")
-    parts.append(f"</table><small>id: {escape(str(row.get('id') or ''))}</small>")
+    parts.append(f"</table><small>id: {escape(str(row.get('id') or ''))}</small></div>")
     return "".join(parts)
 
 
-def _add_points(group: folium.FeatureGroup, frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str) -> None:
-    for row in frame.to_dict("records"):
-        geom = row["geometry"]
-        point = geom if geom.geom_type == "Point" else geom.representative_point()
-        dashed = row.get("coord_accuracy") == "approx"
-        folium.CircleMarker(
-            location=(point.y, point.x),
-            radius=6,
-            color=spec.color,
-            weight=2,
-            dash_array="3 3" if dashed else None,
-            fill=True,
-            fill_color=spec.color,
-            fill_opacity=0.55 if dashed else 0.85,
-            tooltip=folium.Tooltip(escape(feature_name(row, lang))),
-            popup=folium.Popup(fact_card_html(row, spec, lang), max_width=360),
-        ).add_to(group)
-        if geom.geom_type != "Point":
-            folium.GeoJson(
-                geom.__geo_interface__, style_function=lambda _f, c=spec.color: {"color": c, "weight": 2}
-            ).add_to(group)
-
-
-def build_map(city: City, lang: str, layer_ids: tuple[str, ...] = ASSET_LAYERS, height_px: int = 640) -> folium.Map:
-    """A folium map of ``city`` with the asset layers ``layer_ids``, the districts and the river."""
-    cfg = city.config
-    fmap = folium.Map(
-        location=(cfg.center_lat, cfg.center_lon), zoom_start=cfg.zoom, tiles="OpenStreetMap", height=height_px
+def marker_svg(spec: LayerSpec, approx: bool = False, size_px: int = 18) -> str:
+    """The inline SVG marker of a layer; approximate positions get a dashed outline."""
+    dash = ' stroke-dasharray="2,1.5"' if approx else ""
+    opacity = 0.6 if approx else 0.9
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size_px}" height="{size_px}" viewBox="0 0 20 20">'
+        f'<g fill="{spec.color}" fill-opacity="{opacity}" stroke="#222" stroke-width="1.2"{dash}>'
+        f"{_SHAPES.get(spec.shape, _SHAPES['circle'])}</g></svg>"
     )
-    districts = city.layers["districts"]
+
+
+def _to_display(frame: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
+    """Shift WGS-84 geometries to the basemap's datum (GCJ-02 for AMap tiles)."""
+    if datum == "wgs84" or frame.empty:
+        return frame
+    shifted = [geometry_from_wgs84(g, datum) for g in frame.geometry]
+    return frame.set_geometry(gpd.GeoSeries(shifted, index=frame.index, crs=frame.crs))
+
+
+def _add_marker(target, row, spec: LayerSpec, lang: str) -> None:
+    geom = row["geometry"]
+    point = geom if geom.geom_type == "Point" else geom.representative_point()
+    approx = row.get("coord_accuracy") == "approx"
+    icon = folium.DivIcon(
+        html=marker_svg(spec, approx),
+        icon_size=(18, 18),
+        icon_anchor=(9, 9),
+        class_name=f"cm-marker cm-{spec.id}" + (" cm-approx" if approx else ""),
+    )
+    folium.Marker(
+        location=(point.y, point.x),
+        icon=icon,
+        tooltip=folium.Tooltip(escape(feature_name(row, lang))),
+        popup=folium.Popup(fact_card_html(row, spec, lang), max_width=380),
+    ).add_to(target)
+    if geom.geom_type != "Point":
+        outline = {"color": spec.color, "weight": 2, "fillOpacity": 0.15}
+        folium.GeoJson(geom.__geo_interface__, style_function=lambda _f, s=outline: s).add_to(target)
+
+
+def _add_markers(fmap: folium.Map, assets: gpd.GeoDataFrame, options: MapOptions) -> bool:
+    clustered = options.cluster and len(assets) > options.cluster_threshold
+    for lid in ASSET_LAYERS:
+        frame = assets[assets["layer"] == lid]
+        if frame.empty:
+            continue
+        spec = LAYERS[lid]
+        group = folium.FeatureGroup(name=f"{spec.label(options.lang)} ({len(frame)})")
+        target = MarkerCluster(options={"showCoverageOnHover": False, "maxClusterRadius": 40}) if clustered else group
+        if clustered:
+            target.add_to(group)
+        for row in frame.to_dict("records"):
+            _add_marker(target, row, spec, options.lang)
+        group.add_to(fmap)
+    return clustered
+
+
+def _hex_colour(count: int, max_count: int) -> str:
+    if max_count <= 1:
+        return _HEX_COLOURS[-1]
+    share = np.log1p(count) / np.log1p(max_count)
+    return _HEX_COLOURS[min(int(share * len(_HEX_COLOURS)), len(_HEX_COLOURS) - 1)]
+
+
+def _hexagons(assets: gpd.GeoDataFrame, zoom: int, max_cells: int) -> tuple[gpd.GeoDataFrame, int]:
+    resolution = h3_resolution_for_zoom(zoom)
+    cells = h3_counts(assets, resolution)
+    while len(cells) > max_cells and resolution > 0:
+        resolution -= 1
+        cells = h3_counts(assets, resolution)
+    return cells, resolution
+
+
+def _add_hexagons(fmap: folium.Map, cells: gpd.GeoDataFrame, lang: str, datum: str) -> None:
+    max_count = int(cells["count"].max()) if len(cells) else 0
+    layer_cols = [c for c in cells.columns if c.startswith("n_")]
+    labels = {c: LAYERS[c[2:]].label(lang) for c in layer_cols}
+    shown = cells.assign(
+        fill=[_hex_colour(int(n), max_count) for n in cells["count"]],
+        detail=[
+            " · ".join(f"{labels[c]} {int(row[c])}" for c in layer_cols if row[c])
+            for _, row in cells[layer_cols].iterrows()
+        ],
+    )[["count", "detail", "fill", "geometry"]]
+    shown = _to_display(shown, datum)
+    folium.GeoJson(
+        shown,
+        name=tr("map_hexagons", lang),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": "#7f2704",
+            "weight": 0.6,
+            "fillOpacity": 0.7,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["count", "detail"], aliases=[tr("map_count", lang), ""], localize=True, labels=True
+        ),
+    ).add_to(fmap)
+
+
+def _legend_html(assets: gpd.GeoDataFrame, lang: str, mode: str, max_count: int) -> str:
+    counts = assets["layer"].value_counts()
+    rows = []
+    for lid in ASSET_LAYERS:
+        if counts.get(lid, 0):
+            spec = LAYERS[lid]
+            rows.append(f"<div>{marker_svg(spec, size_px=14)} {escape(spec.label(lang))} ({int(counts[lid])})</div>")
+    approx = LAYERS["attractions"]
+    rows.append(f"<div>{marker_svg(approx, approx=True, size_px=14)} {escape(tr('map_approx_legend', lang))}</div>")
+    if mode == "hexagons":
+        swatches = "".join(f'<span style="background:{c}" class="cm-swatch"></span>' for c in _HEX_COLOURS)
+        rows.append(f"<div>{swatches} {escape(tr('map_hex_legend', lang, max=max_count))}</div>")
+    return '<div class="cm-legend-title">' + escape(tr("map_legend", lang)) + "</div>" + "".join(rows)
+
+
+class _Legend(MacroElement):
+    """A Leaflet control in the bottom-right corner holding ``html``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create("div", "cm-legend");
+                div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
+                    + "font:12px/1.5 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
+                div.innerHTML = {{ this.html_json }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html_json = json.dumps(html + "<style>.cm-swatch{display:inline-block;width:10px;height:10px}</style>")
+
+
+def _simplified(frame: gpd.GeoDataFrame, metric_crs: str, tolerance_m: float) -> gpd.GeoDataFrame:
+    """Drop vertices closer than ``tolerance_m`` to the line (display only: keeps the payload small)."""
+    if frame.empty:
+        return frame
+    return (
+        frame.to_crs(metric_crs)
+        .simplify(tolerance_m, preserve_topology=True)
+        .to_crs(frame.crs)
+        .to_frame("geometry")
+        .join(frame.drop(columns="geometry"))
+    )
+
+
+def _add_context(fmap: folium.Map, city: City, lang: str, datum: str, offline: bool) -> None:
+    districts = _simplified(city.layers["districts"], city.config.metric_crs, DISPLAY_TOLERANCE_M)
     if len(districts):
         spec = LAYERS["districts"]
         name_field = "name_zh" if lang == "zh" else "name_en"
+        shown = _to_display(districts[[name_field, "geometry"]], datum)
+        style = {"color": spec.color, "weight": 1.5, "fill": offline, "fillColor": "#f2efe9", "fillOpacity": 1.0,
+                 "dashArray": "4 4"}  # fmt: skip
         folium.GeoJson(
-            districts[[name_field, "geometry"]],
+            shown,
             name=spec.label(lang),
-            style_function=lambda _f: {"color": spec.color, "weight": 1.5, "fill": False, "dashArray": "4 4"},
+            style_function=lambda _f: style,
             tooltip=folium.GeoJsonTooltip(fields=[name_field], labels=False),
         ).add_to(fmap)
-    river = city.layers["river"]
+        if offline:
+            for name, geom in zip(shown[name_field], shown.geometry):
+                label = shapely.point_on_surface(geom)
+                folium.Marker(
+                    (label.y, label.x),
+                    icon=folium.DivIcon(
+                        html=f'<div style="font-size:13px;color:#555;white-space:nowrap">{escape(str(name))}</div>',
+                        class_name="cm-district-label",
+                        icon_size=(120, 18),
+                        icon_anchor=(60, 9),
+                    ),
+                ).add_to(fmap)
+    river = _simplified(city.layers["river"], city.config.metric_crs, DISPLAY_TOLERANCE_M)
     if len(river):
+        cfg = city.config
         folium.GeoJson(
-            river[["geometry"]],
+            _to_display(river[["geometry"]], datum),
             name=cfg.river_name_zh if lang == "zh" else cfg.river_name_en,
             style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 4, "opacity": 0.8},
         ).add_to(fmap)
-    for lid in layer_ids:
-        frame = city.layers.get(lid)
-        if frame is None or frame.empty:
-            continue
-        spec = LAYERS[lid]
-        group = folium.FeatureGroup(name=f"{spec.label(lang)} ({len(frame)})")
-        _add_points(group, frame, spec, lang)
-        group.add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    return fmap
+
+
+def _in_bounds(assets: gpd.GeoDataFrame, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    south, west, north, east = bounds
+    return assets.cx[west:east, south:north]
+
+
+def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None = None) -> MapResult:
+    """A folium map of ``city`` showing ``assets`` (rows of :meth:`City.assets`, WGS-84)."""
+    options = options or MapOptions()
+    basemap = BASEMAPS.get(options.basemap, BASEMAPS[DEFAULT_BASEMAP])
+    cfg = city.config
+    center = options.center or (cfg.center_lat, cfg.center_lon)
+    zoom = options.zoom if options.zoom is not None else cfg.zoom
+    fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, height=options.height_px)
+    offline = basemap.tiles is None
+    if not offline:
+        folium.TileLayer(
+            basemap.tiles,
+            attr=basemap.attribution,
+            name=basemap.label(options.lang),
+            subdomains=basemap.subdomains,
+            max_zoom=basemap.max_zoom,
+        ).add_to(fmap)
+    _add_context(fmap, city, options.lang, basemap.datum, offline)
+
+    mode, markers, cells_drawn, resolution, max_count = "markers", 0, 0, None, 0
+    shown = assets
+    if len(assets) > options.marker_limit and zoom >= DETAIL_ZOOM and options.bounds is not None:
+        in_view = _in_bounds(assets, options.bounds)
+        if len(in_view) <= options.marker_limit:
+            shown = in_view
+    if len(shown) <= options.marker_limit:
+        clustered = _add_markers(fmap, _to_display(shown, basemap.datum), options)
+        mode, markers = ("clusters" if clustered else "markers"), len(shown)
+    else:
+        cells, resolution = _hexagons(assets, zoom, options.max_cells)
+        _add_hexagons(fmap, cells, options.lang, basemap.datum)
+        mode, cells_drawn, max_count = "hexagons", len(cells), int(cells["count"].max())
+    _Legend(_legend_html(assets, options.lang, mode, max_count)).add_to(fmap)
+    if options.controls:
+        Fullscreen(position="topleft").add_to(fmap)
+        MeasureControl(position="topleft", primary_length_unit="meters", primary_area_unit="sqmeters").add_to(fmap)
+        if not offline:
+            MiniMap(tile_layer=folium.TileLayer(basemap.tiles, attr=basemap.attribution, subdomains=basemap.subdomains),
+                    toggle_display=True, position="bottomleft").add_to(fmap)  # fmt: skip
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return MapResult(fmap, mode, markers, cells_drawn, resolution)

@@ -1,19 +1,35 @@
-"""The first page: the city's layers on a folium map with counts. Run with ``streamlit run app.py``."""
+"""The map explorer page: filter, search and explore a city's cultural assets.
+
+Read top to bottom like the page: sidebar (city, language, layers, filters, search, basemap),
+map, results table, counts chart. All view state is mirrored in the URL (see ``ui.state``).
+"""
 
 from __future__ import annotations
 
+import copy
 import os
+from dataclasses import replace
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from culturemap.catalog import City, find_packs, load_city
+from culturemap.analysis.select import add_search_keys, select_assets
+from culturemap.catalog import City, PackError, find_packs, load_city, read_city_config
+from culturemap.crs import from_wgs84
 from culturemap.i18n import tr
-from culturemap.layers import ASSET_LAYERS, LAYERS
-from culturemap.render.folium_map import build_map
+from culturemap.layers import ASSET_LAYERS, GRADES, HERITAGE_LEVELS, LAYERS, MUSEUM_KINDS, THEMES, UNIVERSITY_TYPES
+from culturemap.render.assets import localise_assets, vendor_dir, vendored
+from culturemap.render.basemaps import BASEMAPS
+from culturemap.render.folium_map import DETAIL_ZOOM, MapOptions, MapResult, build_map, feature_name
+from culturemap.ui.state import ViewState, parse_params
 
+ALL = "all"
+RIVER_KM_CHOICES = (ALL, 0.5, 1.0, 1.5, 2.0, 5.0, 10.0)
+SELECTED_ZOOM = 16
 
 
 def data_root() -> Path:
@@ -22,26 +38,230 @@ def data_root() -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def _load(path: str, mtime: float) -> City:
-    return load_city(path)
+def _vendor_base_url() -> str | None:
+    """Serve vendor/node_modules through Streamlit's component file route (proper MIME types)."""
+    if not vendored():
+        return None
+    component = components.declare_component("culturemap_vendor", path=str(vendor_dir()))
+    return f"/component/{component.name}/"
+
+
+def _city_label(path: Path) -> str:
+    try:
+        cfg = read_city_config(path)
+    except PackError:
+        return path.name
+    return f"{cfg.name_zh} / {cfg.name_en}"
 
 
 def _pack_mtime(path: Path) -> float:
     return max(p.stat().st_mtime for p in path.iterdir() if p.is_file())
 
 
-def counts_table(city: City, lang: str) -> pd.DataFrame:
-    rows = []
-    for lid in ASSET_LAYERS:
-        frame = city.layers[lid]
-        rows.append(
-            {
-                tr("app_layer_col", lang): LAYERS[lid].label(lang),
-                tr("app_count_col", lang): len(frame),
-                tr("app_approx_col", lang): int((frame["coord_accuracy"] == "approx").sum()) if len(frame) else 0,
-            }
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load(path: str, mtime: float) -> tuple[City, gpd.GeoDataFrame]:
+    city = load_city(path)
+    return city, add_search_keys(city.assets())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _map(path: str, mtime: float, state: ViewState, bounds, zoom: int) -> MapResult:
+    city, assets = _load(path, mtime)
+    shown = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
+    options = MapOptions(lang=state.lang or city.config.default_lang, basemap=state.basemap, zoom=zoom, bounds=bounds)
+    result = build_map(city, shown, options)
+    localise_assets(result.map, _vendor_base_url())
+    return result
+
+
+def _init_from_url(city: City | None = None) -> None:
+    """Seed the widgets' session state from the URL once per session (and once per city)."""
+    districts = tuple(city.layers["districts"]["name_zh"]) if city is not None else ()
+    state = parse_params(st.query_params.to_dict(), districts)
+    ss = st.session_state
+    if city is None:
+        if "city" not in ss and state.city:
+            ss["city"] = state.city
+        return
+    if ss.get("_seeded_for") == city.config.id:
+        return
+    ss["_seeded_for"] = city.config.id
+    ss["lang"] = state.lang or city.config.default_lang
+    ss["layers"] = list(state.layers)
+    ss["grade"] = state.grade or ALL
+    for key in ("level", "kind", "type", "district", "theme"):
+        ss[key] = list(getattr(state, key))
+    ss["river_km"] = state.river_km if state.river_km in RIVER_KM_CHOICES else ALL
+    ss["q"] = state.q
+    ss["basemap"] = state.basemap
+    cfg = city.config
+    ss["view"] = (state.lat or cfg.center_lat, state.lon or cfg.center_lon, state.zoom or cfg.zoom)
+    ss["live_view"] = ss["view"]
+    ss["bounds"] = None
+
+
+def _sidebar(city: City, lang: str) -> ViewState:
+    sb = st.sidebar
+    counts = {lid: len(city.layers[lid]) for lid in ASSET_LAYERS}
+    layers = sb.multiselect(
+        tr("app_layers", lang),
+        [lid for lid in ASSET_LAYERS],
+        format_func=lambda lid: f"{LAYERS[lid].label(lang)} ({counts[lid]})",
+        key="layers",
+    )
+    sb.subheader(tr("app_filters", lang))
+    query_text = sb.text_input(tr("app_search", lang), key="q", placeholder="白塔山 / baitashan / bts / White Pagoda")
+    grade = sb.selectbox(
+        tr("app_grade", lang),
+        [ALL, *GRADES.values],
+        format_func=lambda g: tr("app_all", lang) if g == ALL else GRADES.label(g, lang),
+        key="grade",
+    )
+    level = sb.multiselect(
+        tr("app_level", lang),
+        HERITAGE_LEVELS.values,
+        format_func=lambda v: HERITAGE_LEVELS.label(v, lang),
+        key="level",
+        placeholder=tr("app_all", lang),
+    )
+    kind = sb.multiselect(
+        tr("app_museum_kind", lang),
+        MUSEUM_KINDS.values,
+        format_func=lambda v: MUSEUM_KINDS.label(v, lang),
+        key="kind",
+        placeholder=tr("app_all", lang),
+    )
+    utype = sb.multiselect(
+        tr("app_university_type", lang),
+        UNIVERSITY_TYPES.values,
+        format_func=lambda v: UNIVERSITY_TYPES.label(v, lang),
+        key="type",
+        placeholder=tr("app_all", lang),
+    )
+    districts = city.layers["districts"]
+    names = dict(zip(districts["name_zh"], districts["name_en"]))
+    district = sb.multiselect(
+        tr("app_district", lang),
+        list(names),
+        format_func=lambda v: v if lang == "zh" else names[v],
+        key="district",
+        placeholder=tr("app_all", lang),
+    )
+    theme = sb.multiselect(
+        tr("app_themes", lang),
+        THEMES.values,
+        format_func=lambda v: THEMES.label(v, lang),
+        key="theme",
+        placeholder=tr("app_all", lang),
+    )
+    river = city.config.river_name_zh if lang == "zh" else city.config.river_name_en
+    river_km = ALL
+    if len(city.layers["river"]):
+        river_km = sb.select_slider(
+            tr("app_river_km", lang, river=river),
+            RIVER_KM_CHOICES,
+            format_func=lambda v: tr("app_river_any", lang) if v == ALL else f"{v:g} km",
+            key="river_km",
         )
-    return pd.DataFrame(rows)
+    basemap = sb.selectbox(
+        tr("app_basemap", lang), list(BASEMAPS), format_func=lambda b: BASEMAPS[b].label(lang), key="basemap"
+    )
+    lat, lon, zoom = st.session_state["live_view"]
+    return ViewState(
+        city=city.config.id,
+        lang=lang,
+        layers=tuple(lid for lid in ASSET_LAYERS if lid in layers),
+        grade=None if grade == ALL else grade,
+        level=tuple(level),
+        kind=tuple(kind),
+        type=tuple(utype),
+        district=tuple(district),
+        theme=tuple(theme),
+        river_km=None if river_km == ALL else river_km,
+        q=query_text.strip(),
+        basemap=basemap,
+        lat=round(lat, 5),
+        lon=round(lon, 5),
+        zoom=int(zoom),
+    )
+
+
+def _write_url(state: ViewState, city: City) -> None:
+    """Mirror ``state`` in the URL, leaving out what equals the city's defaults."""
+    params = state.to_params()
+    cfg = city.config
+    if state.lang == cfg.default_lang:
+        params.pop("lang", None)
+    if (state.lat, state.lon, state.zoom) == (round(cfg.center_lat, 5), round(cfg.center_lon, 5), cfg.zoom):
+        for key in ("lat", "lon", "zoom"):
+            params.pop(key, None)
+    if dict(st.query_params.to_dict()) != params:
+        st.query_params.from_dict(params)
+
+
+def _results_table(shown: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    def class_label(row) -> str:
+        spec = LAYERS[row["layer"]]
+        vocab = spec.class_vocabulary
+        value = row.get(spec.class_field) if spec.class_field else None
+        return vocab.label(str(value), lang) if vocab and isinstance(value, str) else ""
+
+    records = shown.to_dict("records")
+    return pd.DataFrame(
+        {
+            tr("col_name", lang): [feature_name(r, lang) for r in records],
+            tr("col_layer", lang): [LAYERS[r["layer"]].label(lang) for r in records],
+            tr("col_class", lang): [class_label(r) for r in records],
+            tr("col_district", lang): [r.get("district") or "" for r in records],
+            tr("col_accuracy", lang): [r.get("coord_accuracy") or "" for r in records],
+            "id": [r["id"] for r in records],
+        }
+    )
+
+
+@st.fragment
+def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
+    """The map. Panning and zooming rerun only this fragment; the URL keeps the view."""
+    ss = st.session_state
+    lat, lon, zoom = ss["view"]
+    live_zoom = ss["live_view"][2]
+    aggregated = total > MapOptions().marker_limit
+    bounds = ss.get("bounds") if aggregated and live_zoom >= DETAIL_ZOOM else None
+    filters = replace(state, lat=None, lon=None, zoom=None)  # the view is passed to st_folium, not baked in
+    result = _map(path, mtime, filters, bounds, int(live_zoom) if aggregated else int(zoom))
+    lang = state.lang
+    if result.mode == "hexagons":
+        st.caption(tr("app_mode_hexagons", lang, n=total, cells=result.cells, res=result.resolution, zoom=DETAIL_ZOOM,
+                      limit=MapOptions().marker_limit))  # fmt: skip
+    elif result.mode == "clusters":
+        st.caption(tr("app_mode_clusters", lang))
+    if BASEMAPS[state.basemap].datum != "wgs84":
+        st.caption(tr("app_amap_shift", lang))
+    out = st_folium(
+        copy.deepcopy(result.map),  # st_folium mutates the map it renders; the cached one must stay pristine
+        center=(lat, lon),
+        zoom=zoom,
+        height=640,
+        use_container_width=True,
+        returned_objects=["center", "zoom", "bounds"] if aggregated else ["center", "zoom"],
+        key="map",
+    )
+    if out and out.get("center") and out.get("zoom"):
+        new_view = (out["center"]["lat"], out["center"]["lng"], out["zoom"])
+        if tuple(round(v, 5) for v in new_view) != tuple(round(v, 5) for v in ss["live_view"]):
+            ss["live_view"] = new_view
+            params = st.query_params
+            params["lat"], params["lon"], params["zoom"] = (
+                f"{new_view[0]:.5f}",
+                f"{new_view[1]:.5f}",
+                str(int(new_view[2])),
+            )
+            if aggregated:
+                b = out.get("bounds") or {}
+                sw, ne = b.get("_southWest"), b.get("_northEast")
+                ss["bounds"] = (sw["lat"], sw["lng"], ne["lat"], ne["lng"]) if sw and ne else None
+                if int(new_view[2]) != int(live_zoom) or new_view[2] >= DETAIL_ZOOM:
+                    st.rerun(scope="fragment")
 
 
 def main() -> None:
@@ -51,25 +271,49 @@ def main() -> None:
     if not packs:
         st.error(tr("app_no_packs", "zh", path=root) + " / " + tr("app_no_packs", "en", path=root))
         return
-    city_id = st.sidebar.selectbox("城市 / City", list(packs), key="city")
+    _init_from_url()
+    if st.session_state.get("city") not in packs:
+        st.session_state["city"] = next(iter(packs))
+    city_id = st.sidebar.selectbox("城市 / City", list(packs), format_func=lambda c: _city_label(packs[c]), key="city")
     path = packs[city_id]
+    mtime = _pack_mtime(path)
     with st.spinner(tr("app_loading", "zh") + " / " + tr("app_loading", "en")):
-        city = _load(str(path), _pack_mtime(path))
-    langs = ["zh", "en"] if city.config.default_lang == "zh" else ["en", "zh"]
+        city, assets = _load(str(path), mtime)
+    _init_from_url(city)
     lang = st.sidebar.radio(
-        "语言 / Language", langs, format_func=lambda v: "中文" if v == "zh" else "English", key="lang"
+        "语言 / Language", ["zh", "en"], format_func=lambda v: "中文" if v == "zh" else "English", key="lang"
     )
     st.title(tr("app_title", lang, city=city.config.name(lang)))
-    shown = st.sidebar.multiselect(
-        tr("app_layers", lang),
-        list(ASSET_LAYERS),
-        default=list(ASSET_LAYERS),
-        format_func=lambda lid: f"{LAYERS[lid].label(lang)} ({len(city.layers[lid])})",
-        key="layers",
-    )
+    state = _sidebar(city, lang)
+    for item in parse_params(st.query_params.to_dict(), tuple(city.layers["districts"]["name_zh"])).ignored:
+        st.toast(f"URL: {item} ?")
+    with st.spinner(tr("app_loading", lang)):
+        shown = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
+    _write_url(state, city)
     if city.errors:
         st.warning(tr("app_problems", lang, n=len(city.errors)))
-    fmap = build_map(city, lang, tuple(shown))
-    st_folium(fmap, height=640, use_container_width=True, returned_objects=[], key="map")
-    st.subheader(tr("app_counts", lang))
-    st.dataframe(counts_table(city, lang), hide_index=True)
+    if shown.empty:
+        st.info(tr("app_no_results", lang))
+    _map_pane(str(path), mtime, state, len(shown))
+
+    st.subheader(tr("app_results", lang, n=len(shown)))
+    st.caption(tr("app_select_hint", lang))
+    table = _results_table(shown, lang)
+    event = st.dataframe(
+        table, hide_index=True, on_select="rerun", selection_mode="single-row", key="results", width="stretch"
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        picked = shown.iloc[rows[0]]
+        point = picked.geometry.representative_point()
+        lon, lat = from_wgs84([point.x], [point.y], BASEMAPS[state.basemap].datum)
+        view = (float(lat[0]), float(lon[0]), SELECTED_ZOOM)
+        if st.session_state["view"] != view:
+            st.session_state["view"] = st.session_state["live_view"] = view
+            st.rerun()
+
+    if len(shown):
+        st.subheader(tr("app_chart", lang))
+        chart = shown.assign(layer_label=[LAYERS[v].label(lang) for v in shown["layer"]])
+        pivot = chart.pivot_table(index="district", columns="layer_label", values="id", aggfunc="count", fill_value=0)
+        st.bar_chart(pivot)
