@@ -10,6 +10,7 @@ is zoomed in far enough that the visible area holds at most ``marker_limit`` of 
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 from dataclasses import dataclass
 from html import escape
 
@@ -139,42 +140,94 @@ def _to_display(frame: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
     return frame.set_geometry(gpd.GeoSeries(shifted, index=frame.index, crs=frame.crs))
 
 
-def _add_marker(target, row, spec: LayerSpec, lang: str) -> None:
-    geom = row["geometry"]
-    point = geom if geom.geom_type == "Point" else geom.representative_point()
-    approx = row.get("coord_accuracy") == "approx"
-    icon = folium.DivIcon(
-        html=marker_svg(spec, approx),
-        icon_size=(18, 18),
-        icon_anchor=(9, 9),
-        class_name=f"cm-marker cm-{spec.id}" + (" cm-approx" if approx else ""),
-    )
-    folium.Marker(
-        location=(point.y, point.x),
-        icon=icon,
-        tooltip=folium.Tooltip(escape(feature_name(row, lang))),
-        popup=folium.Popup(fact_card_html(row, spec, lang), max_width=380),
-    ).add_to(target)
-    if geom.geom_type != "Point":
-        outline = {"color": spec.color, "weight": 2, "fillOpacity": 0.15}
-        folium.GeoJson(geom.__geo_interface__, style_function=lambda _f, s=outline: s).add_to(target)
+def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str) -> dict:
+    """A compact FeatureCollection: position, id, escaped name and the escaped fact card."""
+    features = []
+    for row in frame.to_dict("records"):
+        geom = row["geometry"]
+        point = geom if geom.geom_type == "Point" else geom.representative_point()
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
+                "properties": {
+                    "id": escape(str(row.get("id") or "")),
+                    "name": escape(feature_name(row, lang)),
+                    "card": fact_card_html(row, spec, lang),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _add_markers(fmap: folium.Map, assets: gpd.GeoDataFrame, options: MapOptions) -> bool:
+    """One GeoJSON layer per (layer, accuracy): markers share one icon style, names are pre-escaped."""
     clustered = options.cluster and len(assets) > options.cluster_threshold
+    approx = (assets["coord_accuracy"] == "approx").to_numpy()
     for lid in ASSET_LAYERS:
-        frame = assets[assets["layer"] == lid]
-        if frame.empty:
+        in_layer = (assets["layer"] == lid).to_numpy()
+        if not in_layer.any():
             continue
         spec = LAYERS[lid]
-        group = folium.FeatureGroup(name=f"{spec.label(options.lang)} ({len(frame)})")
+        group = folium.FeatureGroup(name=f"{spec.label(options.lang)} ({int(in_layer.sum())})")
         target = MarkerCluster(options={"showCoverageOnHover": False, "maxClusterRadius": 40}) if clustered else group
         if clustered:
             target.add_to(group)
-        for row in frame.to_dict("records"):
-            _add_marker(target, row, spec, options.lang)
+        for flagged in (False, True):
+            part = assets[in_layer & (approx == flagged)]
+            if part.empty:
+                continue
+            css = f"cm-marker cm-{lid}" + (" cm-approx" if flagged else "")
+            folium.GeoJson(
+                _point_features(part, spec, options.lang),
+                marker=folium.Marker(
+                    icon=folium.DivIcon(html="", icon_size=(18, 18), icon_anchor=(9, 9), class_name=css)
+                ),
+                tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+                popup=folium.GeoJsonPopup(fields=["card"], labels=False, max_width=380),
+                control=False,
+            ).add_to(target)
+        outlines = assets[in_layer & (assets.geom_type != "Point").to_numpy()]
+        if len(outlines):
+            outline = {"color": spec.color, "weight": 2, "fillOpacity": 0.15}
+            folium.GeoJson(outlines[["geometry"]], style_function=lambda _f, s=outline: s, control=False).add_to(group)
         group.add_to(fmap)
     return clustered
+
+
+class _MarkerStyles(MacroElement):
+    """One CSS rule per layer (and approximate variant): the marker shape as an SVG background."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            // Leaflet guesses its default marker images from the CSS link and gets it wrong when the
+            // CSS is served from a path without a trailing "dist/": point it at leaflet's images folder.
+            var css = document.querySelector('link[href*="leaflet.css"]');
+            if (css && L.Icon && L.Icon.Default) {
+                L.Icon.Default.imagePath = css.href.replace(/leaflet\.css.*$/, "images/");
+            }
+            if (document.getElementById("cm-marker-styles")) { return; }
+            var style = document.createElement("style");
+            style.id = "cm-marker-styles";
+            style.textContent = {{ this.css_json }};
+            document.head.appendChild(style);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MarkerStyles"
+        rules = [".cm-marker{background:transparent no-repeat center/contain;border:none}"]
+        for lid in ASSET_LAYERS:
+            spec = LAYERS[lid]
+            for flagged, suffix in ((False, ""), (True, ".cm-approx")):
+                svg = quote(marker_svg(spec, flagged))
+                rules.append(f'.cm-marker.cm-{lid}{suffix}{{background-image:url("data:image/svg+xml,{svg}")}}')
+        self.css_json = json.dumps("\n".join(rules))
 
 
 def _hex_colour(count: int, max_count: int) -> str:
@@ -324,6 +377,7 @@ def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None =
     center = options.center or (cfg.center_lat, cfg.center_lon)
     zoom = options.zoom if options.zoom is not None else cfg.zoom
     fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, height=options.height_px)
+    _MarkerStyles().add_to(fmap)
     offline = basemap.tiles is None
     if not offline:
         folium.TileLayer(

@@ -1,0 +1,140 @@
+from html import escape as html_escape
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import Geod
+
+from culturemap.catalog import load_city
+from culturemap.crs import from_wgs84
+from culturemap.render.assets import localise_assets
+from culturemap.render.folium_map import MapOptions, build_map
+
+GEOD = Geod(ellps="WGS84")
+
+
+def markers(fmap) -> list[tuple[str, dict]]:
+    """(icon class, feature) for every asset marker on the map."""
+    import folium
+
+    found = []
+
+    def walk(element):
+        for child in element._children.values():
+            marker = getattr(child, "marker", None)
+            if isinstance(child, folium.GeoJson) and marker is not None:
+                css = marker.icon.options["class_name"]
+                found.extend((css, f) for f in child.data["features"])
+            walk(child)
+
+    walk(fmap)
+    return found
+
+
+def html(fmap) -> str:
+    return fmap.get_root().render()
+
+
+def test_one_marker_per_asset_styled_by_layer(pack):
+    city = load_city(pack)
+    result = build_map(city, city.assets())
+    found = markers(result.map)
+    assert (result.mode, result.markers, len(found)) == ("markers", 6, 6)
+    classes = sorted(css for css, _ in found)
+    assert classes.count("cm-marker cm-scenic_spots") == 2 and classes.count("cm-marker cm-universities") == 2
+
+
+def test_amap_basemap_shifts_overlays_to_gcj02_and_osm_does_not(pack):
+    city = load_city(pack)
+    assets = city.assets()
+    bridge = assets[assets["id"] == "hu-old-bridge"].geometry.iloc[0]
+
+    def bridge_marker(basemap):
+        result = build_map(city, assets, MapOptions(basemap=basemap))
+        (feature,) = [f for _, f in markers(result.map) if f["properties"]["id"] == "hu-old-bridge"]
+        lon, lat = feature["geometry"]["coordinates"]
+        return lat, lon
+
+    lat, lon = bridge_marker("osm")
+    assert (lat, lon) == pytest.approx((bridge.y, bridge.x), abs=1e-6)
+    lat, lon = bridge_marker("amap")
+    expected_lon, expected_lat = from_wgs84([bridge.x], [bridge.y], "gcj02")
+    assert (lat, lon) == pytest.approx((expected_lat[0], expected_lon[0]), abs=1e-6)
+    shift_m = GEOD.inv(bridge.x, bridge.y, lon, lat)[2]
+    assert 100 < shift_m < 700  # the GCJ-02 offset in western China
+
+
+def test_names_with_html_are_escaped(make_pack):
+    evil = '<img src=x onerror="window.__xss=1"><script>alert(1)</script>西塔'
+
+    def inject(layers):
+        layers["scenic_spots"][0]["properties"]["name_zh"] = evil
+        layers["scenic_spots"][0]["properties"]["source"] = "<b>bold</b>"
+
+    city = load_city(make_pack(inject))
+    fmap = build_map(city, city.assets()).map
+    page = html(fmap)
+    assert "<script>alert(1)</script>" not in page
+    assert 'onerror="window.__xss=1"' not in page
+    (feature,) = [f for _, f in markers(fmap) if f["properties"]["id"] == "sc-west-pagoda"]
+    # tooltip and popup insert these as HTML: they must arrive escaped, so they show as text
+    assert feature["properties"]["name"] == html_escape(evil)
+    assert (
+        "&lt;b&gt;bold&lt;/b&gt;" in feature["properties"]["card"]
+        and "<b>bold</b>" not in feature["properties"]["card"]
+    )
+
+
+def synthetic(n: int, seed: int = 0) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(103.6, 104.1, n)
+    lat = rng.uniform(35.95, 36.2, n)
+    return gpd.GeoDataFrame(
+        {"layer": rng.choice(["scenic_spots", "museums"], n), "id": [f"x{i}" for i in range(n)], "name_zh": "点",
+         "name_en": "p", "district": "西区", "coord_accuracy": "surveyed", "source": "s", "themes": [[]] * n},
+        geometry=shapely.points(lon, lat), crs="EPSG:4326",
+    )  # fmt: skip
+
+
+def test_many_assets_become_hexagons_with_a_bounded_payload(pack):
+    city = load_city(pack)
+    assets = synthetic(100_000)
+    result = build_map(city, assets, MapOptions(zoom=11))
+    assert result.mode == "hexagons" and result.markers == 0
+    assert 0 < result.cells <= MapOptions().max_cells
+    assert len(html(result.map).encode()) < 2_000_000
+
+
+def test_zoomed_in_view_shows_the_markers_in_view(pack):
+    city = load_city(pack)
+    assets = synthetic(100_000)
+    bounds = (36.05, 103.80, 36.06, 103.82)  # ~1.1 km x 1.8 km: ~ 160 of the 100k points
+    in_view = assets.cx[103.80:103.82, 36.05:36.06]
+    result = build_map(city, assets, MapOptions(zoom=15, bounds=bounds))
+    assert result.mode in ("markers", "clusters")
+    assert result.markers == len(in_view) and 0 < len(in_view) <= MapOptions().marker_limit
+    assert build_map(city, assets, MapOptions(zoom=12, bounds=bounds)).mode == "hexagons"
+
+
+def test_clustering_above_the_threshold(pack):
+    city = load_city(pack)
+    assert build_map(city, synthetic(400), MapOptions()).mode == "clusters"
+    assert build_map(city, synthetic(400), MapOptions(cluster=False)).mode == "markers"
+
+
+def test_offline_basemap_has_no_tiles_and_labels_districts(pack):
+    city = load_city(pack)
+    page = html(build_map(city, city.assets(), MapOptions(basemap="offline", lang="en")).map)
+    assert "tile.openstreetmap.org" not in page
+    assert page.count('"className": "cm-district-label"') == 2 and r"\u003eWest\u003c" in page
+
+
+def test_local_assets_replace_cdn_links(pack):
+    city = load_city(pack)
+    fmap = localise_assets(build_map(city, synthetic(400)).map, "/component/x/")
+    page = html(fmap)
+    assert "/component/x/leaflet/dist/leaflet.js" in page
+    assert "/component/x/leaflet.markercluster/dist/leaflet.markercluster.js" in page
+    assert "cdn.jsdelivr.net/npm/leaflet@" not in page
+    assert "bootstrap" not in page
