@@ -10,9 +10,9 @@ is zoomed in far enough that the visible area holds at most ``marker_limit`` of 
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote
 
 import folium
 import geopandas as gpd
@@ -199,7 +199,7 @@ class _MarkerStyles(MacroElement):
     """One CSS rule per layer (and approximate variant): the marker shape as an SVG background."""
 
     _template = Template(
-        """
+        r"""
         {% macro script(this, kwargs) %}
         (function() {
             // Leaflet guesses its default marker images from the CSS link and gets it wrong when the
