@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CITY ?= lanzhou
 
-.PHONY: install run test lint bench validate clean
+.PHONY: install run test lint bench validate clean system-deps
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,13 +13,31 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements-dev.txt -e .
 	touch $@
 
-install: $(VENV)/.installed
+# Leaflet and its plugins, served by the app so maps work without CDN access (falls back to CDNs if npm is missing)
+vendor/node_modules/.installed: vendor/package.json vendor/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd vendor && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: maps will load Leaflet from public CDNs"; fi
+
+install: $(VENV)/.installed vendor/node_modules/.installed
+
+# Debian packages the tests need: Chromium (browser tests), CJK fonts (screenshots), poppler (PDF checks), npm
+system-deps:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 run: install
 	@echo "culturemap: open http://localhost:$(PORT)"
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: install
+test: system-deps install
 	$(PY) -m ruff check src tests bench tools app.py
 	$(PY) -m ruff format --check src tests bench tools app.py
 	$(PY) -m pytest

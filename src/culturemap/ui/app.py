@@ -219,6 +219,15 @@ def _results_table(shown: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     )
 
 
+def _moved(old: tuple[float, float, int], new: tuple[float, float, int], min_px: float = 24) -> bool:
+    """Did the user pan or zoom? Leaflet re-centres by a few pixels when its frame is resized on load;
+    treating that as a move would drift a shared view on every reload."""
+    if int(old[2]) != int(new[2]):
+        return True
+    deg_per_px = 360.0 / (256 * 2 ** int(new[2]))
+    return max(abs(old[0] - new[0]), abs(old[1] - new[1])) > min_px * deg_per_px
+
+
 @st.fragment
 def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
     """The map. Panning and zooming rerun only this fragment; the URL keeps the view."""
@@ -248,7 +257,7 @@ def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
     )
     if out and out.get("center") and out.get("zoom"):
         new_view = (out["center"]["lat"], out["center"]["lng"], out["zoom"])
-        if tuple(round(v, 5) for v in new_view) != tuple(round(v, 5) for v in ss["live_view"]):
+        if _moved(ss["live_view"], new_view):
             ss["live_view"] = new_view
             params = st.query_params
             params["lat"], params["lon"], params["zoom"] = (

@@ -1,0 +1,150 @@
+"""Real-browser tests: the app served by Streamlit on a free port, driven by Playwright in Debian's Chromium.
+
+Never `playwright install`: the browser is /usr/bin/chromium from apt (`make system-deps`).
+Screenshots go to test-artifacts/ at the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, default_layers, write_pack
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+EVIL_NAME = '<img src=x onerror="window.__xss=1">西塔'
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def data_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("e2e-data")
+    write_pack(root / "testville")
+    evil = default_layers()
+    evil["scenic_spots"][0]["properties"]["name_zh"] = EVIL_NAME
+    write_pack(root / "xssville", evil)
+    return root
+
+
+@pytest.fixture(scope="session")
+def app_url(data_root) -> str:
+    port = _free_port()
+    log = (ARTIFACTS / "streamlit-e2e.log") if ARTIFACTS.mkdir(exist_ok=True) is None else None
+    env = {**os.environ, "CULTUREMAP_DATA": str(data_root)}
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    pass
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start on port {port}:\n{log.read_text()[-3000:]}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+class ConsoleLog:
+    """Console errors and uncaught exceptions, minus failed requests to external hosts (no internet here)."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+
+    def console(self, message) -> None:
+        if message.type != "error":
+            return
+        text = message.text
+        if "Failed to load resource" in text and "net::ERR_" in text:
+            return  # tile servers and other external hosts cannot be reached offline
+        self.errors.append(text)
+
+    def page_error(self, error) -> None:
+        self.errors.append(f"uncaught: {error}")
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    log = ConsoleLog()
+    page.on("console", log.console)
+    page.on("pageerror", log.page_error)
+    page.console_log = log
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def map_frame(page, timeout_s: float = 30):
+    """The iframe holding the Leaflet map, once it has drawn its markers or cells."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.locator(".leaflet-container").count() and frame.evaluate("typeof map_div !== 'undefined'"):
+                    return frame
+            except Exception:  # frames come and go while Streamlit reruns
+                pass
+        time.sleep(0.25)
+    raise AssertionError("no Leaflet map frame appeared")
+
+
+def wait_for_count(page, selector: str, expected: int, timeout_s: float = 20) -> int:
+    """Count ``selector`` in the map frame until it equals ``expected`` (the frame is replaced on reruns)."""
+    deadline = time.monotonic() + timeout_s
+    count = -1
+    while time.monotonic() < deadline:
+        try:
+            count = map_frame(page).locator(selector).count()
+        except Exception:  # the frame was detached by a rerun: look it up again
+            count = -1
+        if count == expected:
+            break
+        time.sleep(0.25)
+    return count

@@ -1,0 +1,81 @@
+"""The explorer page in a real browser (Chromium via Playwright)."""
+
+import pytest
+
+from tests.e2e.conftest import EVIL_NAME, map_frame, wait_for_count
+
+pytestmark = pytest.mark.e2e
+
+
+def open_page(page, url: str):
+    page.goto(url)
+    page.get_by_role("heading", level=1).wait_for(timeout=30_000)
+    return map_frame(page)
+
+
+def test_map_draws_one_marker_per_asset_without_js_errors(page, app_url):
+    frame = open_page(page, app_url)
+    assert page.get_by_role("heading", level=1).inner_text() == "测试市文化资源地图"
+    assert wait_for_count(page, ".cm-marker", 6) == 6
+    assert frame.locator(".cm-marker.cm-scenic_spots").count() == 2
+    assert frame.locator(".cm-marker.cm-universities").count() == 2
+    assert frame.locator(".cm-legend").inner_text().count("(") == 4  # four layers with features
+    assert page.console_log.errors == []
+
+
+def test_clicking_a_marker_opens_its_fact_card(page, app_url):
+    frame = open_page(page, app_url)
+    wait_for_count(page, ".cm-marker", 6)
+    frame.locator(".cm-marker.cm-heritage_units").click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert "古桥" in text and "全国重点文物保护单位" in text and "id: hu-old-bridge" in text
+
+
+def test_layer_control_toggle_hides_a_layer(page, app_url):
+    frame = open_page(page, app_url)
+    wait_for_count(page, ".cm-marker", 6)
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers-overlays").get_by_text("A级旅游景区 (2)").click()
+    assert wait_for_count(page, ".cm-marker", 4) == 4
+    assert frame.locator(".cm-marker.cm-scenic_spots").count() == 0
+
+
+def test_search_box_filters_the_map_and_the_url(page, app_url):
+    frame = open_page(page, app_url)
+    wait_for_count(page, ".cm-marker", 6)
+    box = page.get_by_placeholder("白塔山 / baitashan / bts / White Pagoda")
+    box.fill("xita")
+    box.press("Enter")
+    frame = map_frame(page)
+    assert wait_for_count(page, ".cm-marker", 1) == 1
+    page.wait_for_function("() => location.search.includes('q=xita')", timeout=10_000)
+
+
+def test_a_copied_url_restores_the_view(page, app_url):
+    frame = open_page(page, f"{app_url}/?grade=4A&layers=scenic_spots,heritage_units&lat=36.09&lon=105.1&zoom=13")
+    assert wait_for_count(page, ".cm-marker", 2) == 2  # the 4A spot and the heritage unit
+    assert frame.evaluate("map_div.getZoom()") == 13
+    centre = frame.evaluate("[map_div.getCenter().lat, map_div.getCenter().lng]")
+    # Leaflet may re-centre by a few pixels when its frame is sized (< 0.003 deg at zoom 13) ...
+    assert centre == pytest.approx([36.09, 105.1], abs=3e-3)
+    # ... which must not count as a move: the URL keeps the view it was opened with
+    page.wait_for_timeout(1500)
+    params = dict(p.split("=") for p in page.evaluate("location.search").lstrip("?").split("&"))
+    assert params["zoom"] == "13"
+    assert (float(params["lat"]), float(params["lon"])) == pytest.approx((36.09, 105.1), abs=2e-4)
+    assert page.console_log.errors == []
+
+
+def test_html_in_names_is_shown_as_text(page, app_url):
+    frame = open_page(page, f"{app_url}/?city=xssville")
+    wait_for_count(page, ".cm-marker", 6)
+    frame.locator(".cm-marker.cm-scenic_spots").first.click()
+    frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+    popups = frame.locator(".leaflet-popup-content").inner_text()
+    tooltips = frame.locator(".leaflet-tooltip").all_inner_texts()
+    assert EVIL_NAME in popups or any(EVIL_NAME in t for t in tooltips)
+    assert frame.locator(".leaflet-popup-content img").count() == 0
+    assert frame.evaluate("typeof window.__xss") == "undefined"
+    assert page.evaluate("typeof window.__xss") == "undefined"
