@@ -48,7 +48,6 @@ def test_search_box_filters_the_map_and_the_url(page, app_url):
     box = page.get_by_placeholder("白塔山 / baitashan / bts / White Pagoda")
     box.fill("xita")
     box.press("Enter")
-    frame = map_frame(page)
     assert wait_for_count(page, ".cm-marker", 1) == 1
     page.wait_for_function("() => location.search.includes('q=xita')", timeout=10_000)
 
