@@ -117,43 +117,25 @@ def _sidebar(city: City, lang: str) -> ViewState:
         format_func=lambda g: tr("app_all", lang) if g == ALL else GRADES.label(g, lang),
         key="grade",
     )
-    level = sb.multiselect(
-        tr("app_level", lang),
-        HERITAGE_LEVELS.values,
-        format_func=lambda v: HERITAGE_LEVELS.label(v, lang),
-        key="level",
-        placeholder=tr("app_all", lang),
-    )
-    kind = sb.multiselect(
-        tr("app_museum_kind", lang),
-        MUSEUM_KINDS.values,
-        format_func=lambda v: MUSEUM_KINDS.label(v, lang),
-        key="kind",
-        placeholder=tr("app_all", lang),
-    )
-    utype = sb.multiselect(
-        tr("app_university_type", lang),
-        UNIVERSITY_TYPES.values,
-        format_func=lambda v: UNIVERSITY_TYPES.label(v, lang),
-        key="type",
-        placeholder=tr("app_all", lang),
-    )
     districts = city.layers["districts"]
-    names = dict(zip(districts["name_zh"], districts["name_en"]))
-    district = sb.multiselect(
-        tr("app_district", lang),
-        list(names),
-        format_func=lambda v: v if lang == "zh" else names[v],
-        key="district",
-        placeholder=tr("app_all", lang),
-    )
-    theme = sb.multiselect(
-        tr("app_themes", lang),
-        THEMES.values,
-        format_func=lambda v: THEMES.label(v, lang),
-        key="theme",
-        placeholder=tr("app_all", lang),
-    )
+    district_names = dict(zip(districts["name_zh"], districts["name_en"]))
+    chosen = {}
+    for key, label_key, values, label_of in (
+        ("level", "app_level", HERITAGE_LEVELS.values, HERITAGE_LEVELS.label),
+        ("kind", "app_museum_kind", MUSEUM_KINDS.values, MUSEUM_KINDS.label),
+        ("type", "app_university_type", UNIVERSITY_TYPES.values, UNIVERSITY_TYPES.label),
+        ("district", "app_district", tuple(district_names), lambda v, lg: v if lg == "zh" else district_names[v]),
+        ("theme", "app_themes", THEMES.values, THEMES.label),
+    ):
+        chosen[key] = tuple(
+            sb.multiselect(
+                tr(label_key, lang),
+                values,
+                format_func=lambda v, label_of=label_of: label_of(v, lang),
+                key=key,
+                placeholder=tr("app_all", lang),
+            )
+        )
     river = city.config.river_name_zh if lang == "zh" else city.config.river_name_en
     river_km = ALL
     if len(city.layers["river"]):
@@ -172,11 +154,7 @@ def _sidebar(city: City, lang: str) -> ViewState:
         lang=lang,
         layers=tuple(lid for lid in ASSET_LAYERS if lid in layers),
         grade=None if grade == ALL else grade,
-        level=tuple(level),
-        kind=tuple(kind),
-        type=tuple(utype),
-        district=tuple(district),
-        theme=tuple(theme),
+        **chosen,
         river_km=None if river_km == ALL else river_km,
         q=query_text.strip(),
         basemap=basemap,
