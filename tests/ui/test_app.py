@@ -58,6 +58,7 @@ def test_grade_filter_keeps_that_grade_and_above_and_goes_into_the_url(data_root
     ids = results(at)
     assert [i for i in ids if i.startswith("sc-")] == ["sc-west-pagoda"]
     assert len(ids) == 5  # other layers untouched
+    assert "A级旅游景区 (1)" in widget(at, "multiselect", "layers").options  # live counts follow the filters
     assert at.query_params["grade"] == "4A"
 
 

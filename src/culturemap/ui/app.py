@@ -100,15 +100,13 @@ def _init_from_url(city: City | None = None) -> None:
     ss["bounds"] = None
 
 
-def _sidebar(city: City, lang: str) -> ViewState:
+def _sidebar(city: City, assets: gpd.GeoDataFrame, lang: str) -> tuple[ViewState, gpd.GeoDataFrame]:
+    """Draw the sidebar; return the view state and the assets its filters keep (all layers).
+
+    The layer toggles sit on top but are drawn last, so their counts are those of the filters.
+    """
     sb = st.sidebar
-    counts = {lid: len(city.layers[lid]) for lid in ASSET_LAYERS}
-    layers = sb.multiselect(
-        tr("app_layers", lang),
-        [lid for lid in ASSET_LAYERS],
-        format_func=lambda lid: f"{LAYERS[lid].label(lang)} ({counts[lid]})",
-        key="layers",
-    )
+    layer_box = sb.container()
     sb.subheader(tr("app_filters", lang))
     query_text = sb.text_input(tr("app_search", lang), key="q", placeholder="白塔山 / baitashan / bts / White Pagoda")
     grade = sb.selectbox(
@@ -149,10 +147,9 @@ def _sidebar(city: City, lang: str) -> ViewState:
         tr("app_basemap", lang), list(BASEMAPS), format_func=lambda b: BASEMAPS[b].label(lang), key="basemap"
     )
     lat, lon, zoom = st.session_state["live_view"]
-    return ViewState(
+    state = ViewState(
         city=city.config.id,
         lang=lang,
-        layers=tuple(lid for lid in ASSET_LAYERS if lid in layers),
         grade=None if grade == ALL else grade,
         **chosen,
         river_km=None if river_km == ALL else river_km,
@@ -162,6 +159,16 @@ def _sidebar(city: City, lang: str) -> ViewState:
         lon=round(lon, 5),
         zoom=int(zoom),
     )
+    with st.spinner(tr("app_loading", lang)):
+        kept = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
+    counts = kept["layer"].value_counts()
+    layers = layer_box.multiselect(
+        tr("app_layers", lang),
+        list(ASSET_LAYERS),
+        format_func=lambda lid: f"{LAYERS[lid].label(lang)} ({int(counts.get(lid, 0))})",
+        key="layers",
+    )
+    return replace(state, layers=tuple(lid for lid in ASSET_LAYERS if lid in layers)), kept
 
 
 def _write_url(state: ViewState, city: City) -> None:
@@ -271,11 +278,10 @@ def main() -> None:
         "语言 / Language", ["zh", "en"], format_func=lambda v: "中文" if v == "zh" else "English", key="lang"
     )
     st.title(tr("app_title", lang, city=city.config.name(lang)))
-    state = _sidebar(city, lang)
+    state, kept = _sidebar(city, assets, lang)
     for item in parse_params(st.query_params.to_dict(), tuple(city.layers["districts"]["name_zh"])).ignored:
         st.toast(f"URL: {item} ?")
-    with st.spinner(tr("app_loading", lang)):
-        shown = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
+    shown = kept[kept["layer"].isin(state.layers)]
     _write_url(state, city)
     if city.errors:
         st.warning(tr("app_problems", lang, n=len(city.errors)))
