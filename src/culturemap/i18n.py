@@ -148,6 +148,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "高德底图为 GCJ-02 坐标：图层已相应偏移。",
         "AMap tiles are GCJ-02: overlays are shifted to match.",
     ),
+    "app_url_ignored": ("链接参数 {item} 无效，已忽略", "Link parameter {item} is not valid and was ignored"),
     "app_select_hint": ("选中表格中的一行可将地图定位到该点位。", "Select a row to centre the map on it."),
     "col_name": ("名称", "Name"),
     "col_layer": ("图层", "Layer"),

@@ -280,7 +280,7 @@ def main() -> None:
     st.title(tr("app_title", lang, city=city.config.name(lang)))
     state, kept = _sidebar(city, assets, lang)
     for item in parse_params(st.query_params.to_dict(), tuple(city.layers["districts"]["name_zh"])).ignored:
-        st.toast(f"URL: {item} ?")
+        st.toast(tr("app_url_ignored", lang, item=item))
     shown = kept[kept["layer"].isin(state.layers)]
     _write_url(state, city)
     if city.errors:
