@@ -78,3 +78,20 @@ def test_html_in_names_is_shown_as_text(page, app_url):
     assert frame.locator(".leaflet-popup-content img").count() == 0
     assert frame.evaluate("typeof window.__xss") == "undefined"
     assert page.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_selecting_a_result_row_centres_the_map_on_it(page, app_url):
+    from tests.conftest import utm_to_lonlat
+
+    open_page(page, f"{app_url}/?q=xita")
+    grid = page.get_by_test_id("stDataFrame")
+    grid.wait_for(timeout=20_000)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 20, box["y"] + 54)  # the selection cell of the first (only) row
+    page.wait_for_function("() => location.search.includes('zoom=16')", timeout=15_000)
+    lon, lat = utm_to_lonlat(505_000, 3_996_000)  # sc-west-pagoda
+    view = map_frame(page).evaluate("[map_div.getZoom(), map_div.getCenter().lat, map_div.getCenter().lng]")
+    assert view[0] == 16
+    assert view[1:] == pytest.approx([lat, lon], abs=2e-4)
