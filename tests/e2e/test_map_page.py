@@ -92,6 +92,14 @@ def test_selecting_a_result_row_centres_the_map_on_it(page, app_url):
     page.mouse.click(box["x"] + 20, box["y"] + 54)  # the selection cell of the first (only) row
     page.wait_for_function("() => location.search.includes('zoom=16')", timeout=15_000)
     lon, lat = utm_to_lonlat(505_000, 3_996_000)  # sc-west-pagoda
-    view = map_frame(page).evaluate("[map_div.getZoom(), map_div.getCenter().lat, map_div.getCenter().lng]")
+    view = None
+    for _ in range(40):  # the map pane reruns after the URL changes: poll until it has moved
+        try:
+            view = map_frame(page).evaluate("[map_div.getZoom(), map_div.getCenter().lat, map_div.getCenter().lng]")
+        except Exception:
+            view = None
+        if view and view[0] == 16:
+            break
+        page.wait_for_timeout(250)
     assert view[0] == 16
     assert view[1:] == pytest.approx([lat, lon], abs=2e-4)
