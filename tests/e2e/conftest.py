@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, default_layers, write_pack
+from tests.conftest import REPO, base_props, default_layers, feature, point, write_pack
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
+BIG_N = 1600  # museums on a 100 m grid, 40 x 40 (4 km x 4 km): above the 1,000-marker limit
 EVIL_NAME = '<img src=x onerror="window.__xss=1">西塔'
 
 
@@ -36,6 +37,15 @@ def data_root(tmp_path_factory) -> Path:
     evil = default_layers()
     evil["scenic_spots"][0]["properties"]["name_zh"] = EVIL_NAME
     write_pack(root / "xssville", evil)
+    big = default_layers()
+    big["museums"] = [
+        feature(
+            base_props(f"mu-{i}", f"馆{i}", "西区", kind="art"),
+            point(501_000 + (i % 40) * 100, 3_991_000 + (i // 40) * 100),
+        )
+        for i in range(BIG_N)
+    ]
+    write_pack(root / "zbigville", big)
     return root
 
 

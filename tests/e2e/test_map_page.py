@@ -103,3 +103,28 @@ def test_selecting_a_result_row_centres_the_map_on_it(page, app_url):
         page.wait_for_timeout(250)
     assert view[0] == 16
     assert view[1:] == pytest.approx([lat, lon], abs=2e-4)
+
+
+def test_many_assets_show_as_hexagons_until_zoomed_in(page, app_url):
+    from tests.conftest import utm_to_lonlat
+
+    frame = open_page(page, f"{app_url}/?city=zbigville&layers=museums")
+    page.get_by_text("按六边形汇总").wait_for(timeout=20_000)
+    assert frame.locator(".cm-marker").count() == 0
+    hexagons = frame.locator(".leaflet-overlay-pane path.leaflet-interactive").count() - 3  # minus districts, river
+    assert hexagons > 0
+    lon, lat = utm_to_lonlat(502_000, 3_992_000)  # inside the grid of museums
+    open_page(page, f"{app_url}/?city=zbigville&layers=museums&lat={lat:.5f}&lon={lon:.5f}&zoom=17")
+    # the browser reports its bounds, the server sends only the markers in view (clustered if many)
+    shown = 0
+    for _ in range(60):
+        try:
+            f = map_frame(page)
+            shown = f.locator(".cm-marker").count() + f.locator(".marker-cluster").count()
+        except Exception:
+            shown = 0
+        if shown:
+            break
+        page.wait_for_timeout(250)
+    assert 0 < shown <= 1000
+    assert page.console_log.errors == []
