@@ -21,7 +21,16 @@ from culturemap.analysis.select import add_search_keys, select_assets
 from culturemap.catalog import City, PackError, find_packs, load_city, read_city_config
 from culturemap.crs import from_wgs84
 from culturemap.i18n import tr
-from culturemap.layers import ASSET_LAYERS, GRADES, HERITAGE_LEVELS, LAYERS, MUSEUM_KINDS, THEMES, UNIVERSITY_TYPES
+from culturemap.layers import (
+    ASSET_LAYERS,
+    COORD_ACCURACY,
+    GRADES,
+    HERITAGE_LEVELS,
+    LAYERS,
+    MUSEUM_KINDS,
+    THEMES,
+    UNIVERSITY_TYPES,
+)
 from culturemap.render.assets import localise_assets, vendor_dir, vendored
 from culturemap.render.basemaps import BASEMAPS
 from culturemap.render.folium_map import DETAIL_ZOOM, MapOptions, MapResult, build_map, feature_name
@@ -198,7 +207,7 @@ def _results_table(shown: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
             tr("col_layer", lang): [LAYERS[r["layer"]].label(lang) for r in records],
             tr("col_class", lang): [class_label(r) for r in records],
             tr("col_district", lang): [r.get("district") or "" for r in records],
-            tr("col_accuracy", lang): [r.get("coord_accuracy") or "" for r in records],
+            tr("col_accuracy", lang): [COORD_ACCURACY.label(r.get("coord_accuracy") or "", lang) for r in records],
             "id": [r["id"] for r in records],
         }
     )
