@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from culturemap.catalog import load_city
 from culturemap.cli import main
 from culturemap.validate import build_report, format_report
@@ -75,3 +77,22 @@ def test_cli_json_and_exit_codes(make_pack, capsys):
 def test_cli_on_a_folder_that_is_not_a_pack(tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 2
     assert "city.toml" in capsys.readouterr().err
+
+
+def test_cli_corridor_json(pack, capsys):
+    # the test river runs along y = 3,995,000 from x = 500 km to 520 km
+    assert main(["corridor", "--city", str(pack), "--buffers-km", "0.5,1.5", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    bands = {b["band"]: b for b in out["bands"]}
+    assert (bands["0-0.5 km"]["total"], bands["0.5-1.5 km"]["total"]) == (1, 2)
+    assert bands["0.5-1.5 km"]["scenic_spots"] == 2 and isinstance(bands["0.5-1.5 km"]["scenic_spots"], int)
+    by_id = {a["id"]: a for a in out["assets"]}
+    assert by_id["hu-old-bridge"]["chainage_km"] == 12.0 and by_id["hu-old-bridge"]["distance_m"] == 0.0
+    assert (by_id["sc-west-pagoda"]["side"], by_id["sc-west-pagoda"]["bank"]) == ("north", "left")
+    assert [a["id"] for a in out["assets"]][0] == "un-tu-north"  # sorted by chainage (x = 502 km)
+
+
+def test_cli_corridor_rejects_bad_buffers(pack, capsys):
+    with pytest.raises(SystemExit):
+        main(["corridor", "--city", str(pack), "--buffers-km=-1,2"])
+    assert "positive distances" in capsys.readouterr().err

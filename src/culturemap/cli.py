@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from culturemap.analysis.corridor import band_counts, linear_reference
 from culturemap.catalog import PackError, load_city, read_city_config
 from culturemap.io.tables import TableError, build_pack_layers
 from culturemap.validate import build_report, format_report
@@ -45,6 +46,46 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _buffers_km(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--buffers-km takes comma-separated kilometres, e.g. 0.5,1,2,5; got {text!r}"
+        ) from None
+    if not values or min(values) <= 0:
+        raise argparse.ArgumentTypeError(f"--buffers-km needs positive distances, got {text!r}")
+    return values
+
+
+def cmd_corridor(args: argparse.Namespace) -> int:
+    city = load_city(_pack_path(args.city))
+    river = city.layers["river"]
+    if river.empty:
+        print(f"error: {city.path} has no river layer", file=sys.stderr)
+        return 2
+    assets = city.assets()
+    ref = linear_reference(assets, river, city.config.metric_crs)
+    bands = band_counts(ref["distance_m"].to_numpy(), assets["layer"], args.buffers_km)
+    rows = assets[["id", "layer", "name_zh", "name_en"]].join(ref).sort_values("chainage_km")
+    if args.json:
+        out = {
+            "city": city.config.id,
+            "river": city.config.river_name_en,
+            "metric_crs": city.config.metric_crs,
+            "buffers_km": list(args.buffers_km),
+            "bands": bands.to_dict("records"),
+            "assets": rows.round({"chainage_km": 3, "distance_m": 1}).to_dict("records"),
+        }
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2, default=lambda v: v.item())
+        sys.stdout.write("\n")
+    else:
+        print(bands.to_string(index=False))
+        print()
+        print(rows.round({"chainage_km": 2, "distance_m": 0}).to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="culturemap", description="Cultural assets of a city: validate, build, analyse."
@@ -61,6 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="import the pack's curated/*.csv tables into layer GeoJSON (WGS-84)")
     build.add_argument("city_dir", help="pack folder (geodata/<city>) or city id")
     build.set_defaults(func=cmd_build)
+
+    corridor = sub.add_parser(
+        "corridor", help="assets per distance band from the river; chainage, bank, distance per asset"
+    )
+    corridor.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
+    corridor.add_argument("--buffers-km", type=_buffers_km, default=(0.5, 1.0, 2.0, 5.0), help="band edges in km")
+    corridor.add_argument("--json", action="store_true", help="print one JSON object")
+    corridor.set_defaults(func=cmd_corridor)
     return parser
 
 

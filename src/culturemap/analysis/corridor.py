@@ -1,15 +1,20 @@
-"""The river corridor: which bank a feature is on, how far it is from the river."""
+"""The river corridor: which bank a feature is on, how far along and how far from the river it is."""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 
 def _river_parts_m(river: gpd.GeoDataFrame, metric_crs: str) -> list[shapely.LineString]:
-    merged = shapely.line_merge(shapely.union_all(river.to_crs(metric_crs).geometry.to_numpy()))
-    return list(getattr(merged, "geoms", [merged]))
+    """The river's line parts in file order, in ``metric_crs``.
+
+    The file must list parts in flow order, each digitised upstream to downstream.
+    """
+    exploded = river.to_crs(metric_crs).geometry.explode(index_parts=False)
+    return [g for g in exploded if g is not None and not g.is_empty]
 
 
 def river_side(features: gpd.GeoDataFrame, river: gpd.GeoDataFrame, metric_crs: str) -> np.ndarray:
@@ -40,3 +45,65 @@ def distance_to_river_m(features: gpd.GeoDataFrame, river: gpd.GeoDataFrame, met
     """Distance in metres from each feature to the nearest river line, in ``metric_crs``."""
     line = shapely.union_all(river.to_crs(metric_crs).geometry.to_numpy())
     return shapely.distance(line, features.to_crs(metric_crs).geometry.to_numpy())
+
+
+def _parts_with_offsets(river: gpd.GeoDataFrame, metric_crs: str) -> tuple[list[shapely.LineString], np.ndarray]:
+    """River parts in flow order and the chainage (m) at the start of each; gaps between parts are not counted."""
+    parts = _river_parts_m(river, metric_crs)
+    offsets = np.concatenate([[0.0], np.cumsum([p.length for p in parts])[:-1]])
+    return parts, offsets
+
+
+def linear_reference(features: gpd.GeoDataFrame, river: gpd.GeoDataFrame, metric_crs: str) -> pd.DataFrame:
+    """Reference every feature onto the river.
+
+    Returns, in the order of ``features``: ``chainage_km`` (distance along the river from its
+    upstream end to the nearest river point, km), ``distance_m`` (to the river, m), ``bank``
+    (``left``/``right`` looking downstream) and ``side`` (the compass side of the river the feature
+    is on: north, south, east or west). The river must be digitised upstream to downstream.
+    """
+    parts, offsets = _parts_with_offsets(river, metric_crs)
+    points = shapely.point_on_surface(features.to_crs(metric_crs).geometry.to_numpy())
+    dist = np.column_stack([shapely.distance(part, points) for part in parts])
+    nearest = dist.argmin(axis=1)
+    chainage = np.empty(len(points))
+    sides = np.empty(len(points), dtype=object)
+    for i, (pt, k) in enumerate(zip(points, nearest)):
+        s = parts[k].project(pt)
+        chainage[i] = (offsets[k] + s) / 1000.0
+        on = parts[k].interpolate(s)
+        dx, dy = pt.x - on.x, pt.y - on.y
+        sides[i] = ("north" if dy >= 0 else "south") if abs(dy) >= abs(dx) else ("east" if dx >= 0 else "west")
+    return pd.DataFrame(
+        {
+            "chainage_km": chainage,
+            "distance_m": dist[np.arange(len(points)), nearest],
+            "bank": river_side(features, river, metric_crs),
+            "side": sides,
+        },
+        index=features.index,
+    )
+
+
+def band_counts(distance_m: np.ndarray, layers: pd.Series, buffers_km: tuple[float, ...]) -> pd.DataFrame:
+    """Assets per distance band and layer.
+
+    Bands are (0, b1], (b1, b2], ... in km from the river; rows farther than the last buffer are
+    left out. Returns one row per band (``band`` like ``"0.5-1 km"``, ``within_km``) with one
+    column per layer and ``total``; ``cumulative`` counts everything within ``within_km``.
+    """
+    edges = np.asarray(sorted(buffers_km), dtype=float)
+    if len(edges) == 0 or edges[0] <= 0:
+        raise ValueError(f"buffers must be positive distances in km, got {list(buffers_km)}")
+    km = np.asarray(distance_m, dtype=float) / 1000.0
+    band = np.searchsorted(edges, km, side="left")  # 0 for km <= edges[0]
+    inside = band < len(edges)
+    labels = [f"{lo:g}-{hi:g} km" for lo, hi in zip(np.concatenate([[0.0], edges[:-1]]), edges)]
+    table = pd.crosstab(
+        pd.Categorical(band[inside], categories=range(len(edges))), layers.to_numpy()[inside], dropna=False
+    )
+    table.index = labels
+    table["total"] = table.sum(axis=1)
+    table.insert(0, "within_km", edges)
+    table["cumulative"] = table["total"].cumsum()
+    return table.rename_axis("band").reset_index()
