@@ -1,0 +1,57 @@
+import numpy as np
+import pytest
+from scipy.stats import gaussian_kde
+
+from culturemap.analysis.density import kde_xy, scott_bandwidth_m
+
+
+def isotropic_sample(n: int, spread_m: float, seed: int) -> np.ndarray:
+    """Points whose sample covariance is exactly spread^2 * I (so scipy's KDE is isotropic too)."""
+    rng = np.random.default_rng(seed)
+    raw = rng.normal(size=(n, 2))
+    raw -= raw.mean(axis=0)
+    white = raw @ np.linalg.inv(np.linalg.cholesky(np.cov(raw.T)).T)
+    return white * spread_m + np.array([500_000.0, 4_000_000.0])
+
+
+@pytest.mark.parametrize("n", [50, 400])
+def test_matches_scipy_gaussian_kde_within_one_percent(n):
+    xy = isotropic_sample(n, spread_m=2_000, seed=n)
+    bandwidth = 600.0
+    grid = kde_xy(xy, bandwidth_m=bandwidth)  # default cell: bandwidth / 10
+    reference = gaussian_kde(xy.T, bw_method=bandwidth / 2_000)  # covariance = bandwidth^2 * I
+    ny, nx = grid.shape
+    gx, gy = np.meshgrid(grid.x0 + np.arange(nx) * grid.cell_m, grid.y0 + np.arange(ny) * grid.cell_m)
+    exact = reference(np.vstack([gx.ravel(), gy.ravel()])).reshape(ny, nx) * n * 1e6  # points per km2
+    where = exact > 0.01 * exact.max()
+    rel = np.abs(grid.values[where] - exact[where]) / exact[where]
+    assert rel.max() < 0.01
+
+
+def test_integrates_to_the_number_of_points_and_to_the_weights():
+    rng = np.random.default_rng(1)
+    xy = rng.uniform(0, 20_000, size=(3_000, 2))
+    grid = kde_xy(xy, bandwidth_m=800)
+    assert grid.total() == pytest.approx(3_000, rel=0.01)
+    weights = rng.integers(1, 6, size=3_000).astype(float)
+    assert kde_xy(xy, bandwidth_m=800, weights=weights).total() == pytest.approx(weights.sum(), rel=0.01)
+
+
+def test_peak_sits_on_a_tight_cluster():
+    rng = np.random.default_rng(2)
+    cluster = rng.normal([5_000, 7_000], 100, size=(200, 2))
+    background = rng.uniform(0, 20_000, size=(200, 2))
+    grid = kde_xy(np.vstack([cluster, background]), bandwidth_m=500, cell_m=100)
+    iy, ix = np.unravel_index(grid.values.argmax(), grid.shape)
+    assert abs(grid.x0 + ix * grid.cell_m - 5_000) < 200 and abs(grid.y0 + iy * grid.cell_m - 7_000) < 200
+
+
+def test_scott_rule_and_bad_input():
+    xy = isotropic_sample(64, spread_m=1_000, seed=3)
+    assert scott_bandwidth_m(xy) == pytest.approx(1_000 * 64 ** (-1 / 6))
+    with pytest.raises(ValueError, match="no points"):
+        kde_xy(np.empty((0, 2)))
+    with pytest.raises(ValueError, match="too large"):
+        kde_xy(xy, bandwidth_m=1_000, cell_m=1)
+    with pytest.raises(ValueError, match="non-negative"):
+        kde_xy(xy, bandwidth_m=500, weights=-np.ones(len(xy)))
