@@ -96,3 +96,28 @@ def test_cli_corridor_rejects_bad_buffers(pack, capsys):
     with pytest.raises(SystemExit):
         main(["corridor", "--city", str(pack), "--buffers-km=-1,2"])
     assert "positive distances" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["geotiff", "geojson", "png"])
+def test_cli_density_writes_each_format(pack, tmp_path, fmt, capsys):
+    out = tmp_path / f"d.{fmt}"
+    assert main(["density", "--city", str(pack), "--bandwidth-m", "1500", "--format", fmt, "--out", str(out)]) == 0
+    assert "6 points, bandwidth 1500 m, cell 150 m" in capsys.readouterr().out
+    data = out.read_bytes()
+    if fmt == "png":
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    elif fmt == "geotiff":
+        import rasterio
+
+        with rasterio.open(out) as src:
+            assert src.crs.to_epsg() == 32648
+            assert float(src.read(1).sum()) * 0.15**2 == pytest.approx(6, rel=0.01)  # integrates to the 6 points
+    else:
+        contours = json.loads(data)
+        assert [f["properties"]["mass"] for f in contours["features"]] == [0.5, 0.75, 0.9]
+
+
+def test_cli_density_rejects_unknown_layers(pack, capsys):
+    with pytest.raises(SystemExit):
+        main(["density", "--city", str(pack), "--layers", "pubs", "--format", "png", "--out", "x.png"])
+    assert "unknown layer(s) pubs" in capsys.readouterr().err

@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 
 from culturemap.analysis.corridor import band_counts, linear_reference
+from culturemap.analysis.density import contour_polygons, grade_weights, kde
 from culturemap.catalog import PackError, load_city, read_city_config
-from culturemap.io.tables import TableError, build_pack_layers
+from culturemap.export.raster import write_geotiff
+from culturemap.i18n import tr
+from culturemap.io.tables import TableError, build_pack_layers, write_layer_geojson
+from culturemap.layers import ASSET_LAYERS
 from culturemap.validate import build_report, format_report
 
 log = logging.getLogger("culturemap")
@@ -86,6 +90,51 @@ def cmd_corridor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _layer_list(text: str) -> tuple[str, ...]:
+    layers = tuple(v.strip() for v in text.split(",") if v.strip())
+    unknown = [v for v in layers if v not in ASSET_LAYERS]
+    if unknown or not layers:
+        names = ", ".join(unknown) if unknown else "(none given)"
+        raise argparse.ArgumentTypeError(f"unknown layer(s) {names}; choose from {', '.join(ASSET_LAYERS)}")
+    return layers
+
+
+def cmd_density(args: argparse.Namespace) -> int:
+    city = load_city(_pack_path(args.city))
+    lang = args.lang or city.config.default_lang
+    assets = city.assets(args.layers)
+    if len(assets) < 2:
+        print(
+            f"error: {len(assets)} feature(s) in {', '.join(args.layers)}: a density needs at least 2", file=sys.stderr
+        )
+        return 2
+    weights = grade_weights(assets) if args.weights == "grade" else None
+    grid = kde(assets, city.config.metric_crs, args.bandwidth_m, args.cell_m, weights)
+    log.info(
+        "KDE of %d points: bandwidth %.0f m, %d x %d cells of %.0f m",
+        len(assets),
+        grid.bandwidth_m,
+        *grid.shape[::-1],
+        grid.cell_m,
+    )
+    out = Path(args.out)
+    if args.format == "geotiff":
+        write_geotiff(grid, out)
+    elif args.format == "geojson":
+        contours = contour_polygons(grid, args.mass).to_crs("EPSG:4326")
+        contours["bandwidth_m"] = grid.bandwidth_m
+        write_layer_geojson(contours, out)
+    else:
+        from culturemap.render.static import density_figure
+
+        title = tr("density_title", lang, city=city.config.name(lang), n=len(assets), bw=grid.bandwidth_m)
+        fig = density_figure(grid, city.layers["districts"], city.layers["river"], contour_polygons(grid, args.mass), title,
+                             tr("density_unit", lang))  # fmt: skip
+        fig.savefig(out)
+    print(f"{args.format}: {out} ({len(assets)} points, bandwidth {grid.bandwidth_m:.0f} m, cell {grid.cell_m:.0f} m)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="culturemap", description="Cultural assets of a city: validate, build, analyse."
@@ -110,6 +159,20 @@ def build_parser() -> argparse.ArgumentParser:
     corridor.add_argument("--buffers-km", type=_buffers_km, default=(0.5, 1.0, 2.0, 5.0), help="band edges in km")
     corridor.add_argument("--json", action="store_true", help="print one JSON object")
     corridor.set_defaults(func=cmd_corridor)
+
+    density = sub.add_parser("density", help="kernel density of assets: GeoTIFF (per km2), GeoJSON contours or PNG map")
+    density.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
+    density.add_argument("--layers", type=_layer_list, default=ASSET_LAYERS, help="comma-separated layer ids")
+    density.add_argument("--bandwidth-m", type=float, help="Gaussian bandwidth in metres (default: Scott's rule)")
+    density.add_argument("--cell-m", type=float, help="grid cell in metres (default: bandwidth / 10)")
+    density.add_argument("--weights", choices=("none", "grade"), default="none", help="grade: 5A counts 5 ... 1A 1")
+    density.add_argument(
+        "--mass", type=_buffers_km, default=(0.5, 0.75, 0.9), help="contour levels as shares of all points"
+    )
+    density.add_argument("--format", choices=("geotiff", "geojson", "png"), required=True)
+    density.add_argument("--out", required=True, help="output file")
+    density.add_argument("--lang", choices=("zh", "en"), help="language of the PNG's labels")
+    density.set_defaults(func=cmd_density)
     return parser
 
 

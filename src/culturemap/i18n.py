@@ -120,6 +120,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "map_legend": ("图例", "Legend"),
     "map_approx_legend": ("虚线边框 = 概略坐标", "dashed outline = approximate position"),
     "map_hex_legend": ("每格数量 1–{max}", "per cell 1–{max}"),
+    # density
+    "density_title": (
+        "{city}文化资源核密度（{n} 个点位，带宽 {bw:.0f} 米）",
+        "{city} cultural assets: kernel density ({n} assets, bandwidth {bw:.0f} m)",
+    ),
+    "density_unit": ("每平方公里点位数", "assets per km²"),
     # explorer page
     "app_filters": ("筛选", "Filters"),
     "app_grade": ("景区等级（含以上）", "Scenic grade (and above)"),

@@ -58,3 +58,14 @@ def test_band_counts_per_layer_and_cumulative():
     assert table["cumulative"].tolist() == [3, 5, 6, 7]  # the asset 6 km away is in no band
     with pytest.raises(ValueError, match="positive"):
         band_counts(distance_m, layers, (0, 1))
+
+
+def test_corridor_profile_bins_chainage_and_keeps_empty_stretches():
+    from culturemap.analysis.corridor import corridor_profile
+
+    chainage = np.array([0.5, 1.9, 2.0, 7.5, 7.9])
+    layers = pd.Series(["museums", "scenic_spots", "museums", "museums", "museums"])
+    profile = corridor_profile(chainage, layers, bin_km=2.0, length_km=10.0)
+    assert profile["start_km"].tolist() == [0.0, 2.0, 4.0, 6.0, 8.0]
+    assert profile["total"].tolist() == [2, 1, 0, 2, 0]
+    assert profile["museums"].tolist() == [1, 1, 0, 2, 0]

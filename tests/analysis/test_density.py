@@ -55,3 +55,43 @@ def test_scott_rule_and_bad_input():
         kde_xy(xy, bandwidth_m=1_000, cell_m=1)
     with pytest.raises(ValueError, match="non-negative"):
         kde_xy(xy, bandwidth_m=500, weights=-np.ones(len(xy)))
+
+
+def test_mass_contours_hold_their_share_of_the_points(tmp_path):
+    import geopandas as gpd
+    import rasterio
+    import shapely
+
+    from culturemap.analysis.density import contour_polygons
+    from culturemap.export.raster import write_geotiff
+
+    rng = np.random.default_rng(4)
+    xy = np.vstack(
+        [
+            rng.normal([500_000, 4_000_000], 800, (1_500, 2)),
+            rng.uniform([490_000, 3_990_000], [510_000, 4_010_000], (500, 2)),
+        ]
+    )
+    grid = kde_xy(xy, bandwidth_m=400, crs="EPSG:32648")
+    contours = contour_polygons(grid, (0.5, 0.9))
+    assert contours["mass"].tolist() == [0.5, 0.9]
+    ny, nx = grid.shape
+    cx, cy = np.meshgrid(grid.x0 + np.arange(nx) * grid.cell_m, grid.y0 + np.arange(ny) * grid.cell_m)
+    for share, geom in zip((0.5, 0.9), contours.geometry):
+        in_cells = shapely.contains_xy(geom, cx, cy)
+        assert grid.values[in_cells].sum() / grid.values.sum() == pytest.approx(share, abs=0.01)
+        # smoothing spreads each point's mass outwards, so the region holds at least that share of the points
+        assert shapely.contains_xy(geom, xy[:, 0], xy[:, 1]).mean() >= share
+    assert contours["area_km2"].iloc[0] < contours["area_km2"].iloc[1]
+    assert isinstance(contours, gpd.GeoDataFrame) and contours.crs.to_epsg() == 32648
+    path = tmp_path / "d.tif"
+    write_geotiff(grid, path)
+    with rasterio.open(path) as src:
+        band = src.read(1)
+        assert src.crs.to_epsg() == 32648 and src.res == (grid.cell_m, grid.cell_m)
+        # the densest pixel sits where the grid's densest cell is (north-up flip handled)
+        row, col = np.unravel_index(band.argmax(), band.shape)
+        x, y = src.xy(row, col)
+    iy, ix = np.unravel_index(grid.values.argmax(), grid.shape)
+    assert (x, y) == pytest.approx((grid.x0 + ix * grid.cell_m, grid.y0 + iy * grid.cell_m))
+    assert float(band.sum()) * (grid.cell_m / 1000) ** 2 == pytest.approx(grid.total(), rel=1e-5)

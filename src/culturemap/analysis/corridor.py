@@ -107,3 +107,28 @@ def band_counts(distance_m: np.ndarray, layers: pd.Series, buffers_km: tuple[flo
     table.insert(0, "within_km", edges)
     table["cumulative"] = table["total"].cumsum()
     return table.rename_axis("band").reset_index()
+
+
+def corridor_profile(
+    chainage_km: np.ndarray, layers: pd.Series, bin_km: float = 2.0, length_km: float | None = None
+) -> pd.DataFrame:
+    """Assets per stretch of river: one row per ``bin_km`` of chainage, one column per layer, and ``total``.
+
+    ``start_km`` is the upstream end of each stretch; empty stretches are kept (rows of zeros) so the
+    profile can be drawn as a continuous chart.
+    """
+    if bin_km <= 0:
+        raise ValueError(f"bin_km must be positive, got {bin_km}")
+    chainage_km = np.asarray(chainage_km, dtype=float)
+    top = length_km if length_km is not None else (chainage_km.max() if len(chainage_km) else 0.0)
+    n_bins = max(int(np.ceil(top / bin_km)), 1)
+    index = np.clip((chainage_km // bin_km).astype(int), 0, n_bins - 1)
+    table = pd.crosstab(pd.Categorical(index, categories=range(n_bins)), layers.to_numpy(), dropna=False)
+    table.index = np.arange(n_bins) * bin_km
+    table["total"] = table.sum(axis=1)
+    return table.rename_axis("start_km").reset_index()
+
+
+def river_length_km(river: gpd.GeoDataFrame, metric_crs: str) -> float:
+    """Total length of the river's parts in km (gaps between parts not counted)."""
+    return sum(part.length for part in _river_parts_m(river, metric_crs)) / 1000.0

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import shapely
+import shapely.geometry
 from scipy.signal import fftconvolve
 
 KERNEL_RADIUS_BW = 4.0  # the Gaussian is cut at 4 bandwidths (mass outside < 0.04%)
@@ -140,3 +142,40 @@ def grade_weights(features: gpd.GeoDataFrame, other: float = 1.0) -> np.ndarray:
     """Weights by scenic grade (5A = 5 ... 1A = 1); rows without a grade (other layers) get ``other``."""
     grades = features["grade"] if "grade" in features else [None] * len(features)
     return np.array([GRADE_WEIGHTS.get(g, other) if isinstance(g, str) else other for g in grades])
+
+
+def mass_levels(grid: DensityGrid, mass: tuple[float, ...] = (0.5, 0.75, 0.9)) -> np.ndarray:
+    """Density thresholds whose highest-density regions hold ``mass`` shares of the total.
+
+    The 0.5 level is the density above which the smallest area holding half of all points lies.
+    Returned in the order of ``mass`` (so thresholds decrease as the mass grows).
+    """
+    values = np.sort(grid.values.ravel())[::-1]
+    cumulative = np.cumsum(values) / values.sum()
+    return np.array([values[min(np.searchsorted(cumulative, m), len(values) - 1)] for m in mass])
+
+
+def contour_polygons(grid: DensityGrid, mass: tuple[float, ...] = (0.5, 0.75, 0.9)) -> gpd.GeoDataFrame:
+    """Polygons of the highest-density regions holding ``mass`` shares of the points (grid CRS).
+
+    One (multi)polygon per level, built from the grid cells at or above the level's threshold
+    (``rasterio.features.shapes``), with ``mass``, ``level_per_km2`` and ``area_km2`` columns.
+    """
+    from rasterio.features import shapes
+    from rasterio.transform import from_origin
+
+    minx, _miny, _maxx, maxy = grid.bounds()
+    transform = from_origin(minx, maxy, grid.cell_m, grid.cell_m)
+    north_up = grid.values[::-1]
+    rows = []
+    for share, level in zip(mass, mass_levels(grid, mass)):
+        mask = (north_up >= level).astype(np.uint8)
+        parts = [
+            shapely.geometry.shape(geom)
+            for geom, value in shapes(mask, mask=mask.astype(bool), transform=transform)
+            if value
+        ]
+        rows.append({"mass": share, "level_per_km2": float(level), "geometry": shapely.union_all(parts)})
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=grid.crs or None)
+    frame["area_km2"] = frame.geometry.area / 1e6
+    return frame

@@ -1,0 +1,1 @@
+"""Files for reports: rasters, images, vector exports."""
