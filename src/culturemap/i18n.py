@@ -120,6 +120,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "map_legend": ("图例", "Legend"),
     "map_approx_legend": ("虚线边框 = 概略坐标", "dashed outline = approximate position"),
     "map_hex_legend": ("每格数量 1–{max}", "per cell 1–{max}"),
+    # pages
+    "page_map": ("地图", "Map"),
+    "page_analysis": ("密度与廊道", "Density & corridor"),
+    # analysis page
+    "analysis_title": ("{city}：密度、廊道与区县对比", "{city}: density, corridor and districts"),
+    "analysis_too_few": (
+        "所选图层点位不足 2 个，无法计算密度。",
+        "Fewer than 2 assets in the chosen layers: no density to compute.",
+    ),
+    "analysis_bandwidth": (
+        "核密度带宽（米，Scott 法则建议 {scott}）",
+        "KDE bandwidth (m; Scott's rule suggests {scott})",
+    ),
+    "analysis_weighted": ("按景区等级加权（5A=5 … 1A=1）", "Weight scenic spots by grade (5A = 5 ... 1A = 1)"),
+    "analysis_density": ("核密度", "Kernel density"),
+    "analysis_computing": ("正在计算……", "Computing..."),
+    "analysis_density_note": (
+        "高斯核，{crs} 投影下计算，网格 {cell:.0f} 米；积分 = {total:.1f} 个点位。黑线为包含 50%、75%、90% 点位的最高密度区。",
+        "Gaussian kernel computed in {crs}, {cell:.0f} m cells; integral = {total:.1f} assets. Black lines enclose the densest areas holding 50%, 75% and 90% of the assets.",
+    ),
+    "col_mass": ("包含比例", "Share held"),
+    "col_level": ("密度阈值（每平方公里）", "Threshold (per km²)"),
+    "col_area": ("面积（平方公里）", "Area (km²)"),
+    "analysis_districts": ("区县对比", "Districts compared"),
+    "analysis_corridor": ("{river}廊道", "{river} corridor"),
+    "analysis_buffers": ("廊道缓冲距离（公里）", "Corridor buffers (km)"),
+    "analysis_profile": (
+        "沿河分布：距河 {km:g} 公里内的点位，按河道里程（自上游起，每 5 公里，全长 {length:.0f} 公里）统计",
+        "Along the river: assets within {km:g} km, per 5 km of chainage from the upstream end ({length:.0f} km in all)",
+    ),
     # density
     "density_title": (
         "{city}文化资源核密度（{n} 个点位，带宽 {bw:.0f} 米）",

@@ -18,6 +18,7 @@ def test_counts_density_and_weighted_score_by_location():
     ).to_crs("EPSG:4326")
     assets = gpd.GeoDataFrame(
         {
+            "name_zh": ["甲", "乙", "丙", "丁", "戊"],  # assets have names too: no clash with the districts'
             "layer": ["scenic_spots", "scenic_spots", "heritage_units", "museums", "museums"],
             "grade": ["5A", "2A", None, None, None],
             "level": [None, None, "national", None, None],

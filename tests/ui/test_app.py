@@ -139,3 +139,39 @@ def test_real_lanzhou_pack_lists_every_asset(monkeypatch):
     assert at.title[0].value == "兰州文化资源地图"
     city = load_city(Path(APP).parent / "geodata" / "lanzhou")
     assert len(results(at)) == len(city.assets())
+
+
+ANALYSIS = "src/culturemap/ui/pages/analysis.py"
+
+
+def test_analysis_page_density_districts_and_corridor(data_root):
+    at = run()
+    at.switch_page(ANALYSIS).run()
+    assert not at.exception
+    assert at.title[0].value == "测试市：密度、廊道与区县对比"
+    assert [h.value for h in at.header] == ["核密度", "区县对比", "测河廊道"]
+    # default layers: heritage units, scenic spots, museums = 4 assets; the KDE integrates to them
+    assert "积分 = 4.0 个点位" in at.caption[0].value
+    districts = at.dataframe[1].value
+    assert int(districts["total"].sum()) == 4
+    bands = at.dataframe[2].value
+    assert bands["cumulative"].iloc[-1] == 4  # every asset is within 5 km of the river
+    assert bands["band"].tolist() == ["0-0.5 km", "0.5-1 km", "1-2 km", "2-5 km"]
+
+
+def test_analysis_page_bandwidth_slider_changes_the_grid(data_root):
+    at = run()
+    at.switch_page(ANALYSIS).run()
+    slider = next(s for s in at.sidebar.slider if s.key == "analysis_bw")
+    slider.set_value(2000).run()
+    assert not at.exception
+    assert "网格 200 米" in at.caption[0].value  # cell = bandwidth / 10
+
+
+def test_analysis_page_in_english_on_the_real_pack(monkeypatch):
+    monkeypatch.delenv("CULTUREMAP_DATA", raising=False)
+    at = run({"lang": "en"})
+    at.switch_page(ANALYSIS).run()
+    assert not at.exception
+    assert at.title[0].value == "Lanzhou: density, corridor and districts"
+    assert [h.value for h in at.header] == ["Kernel density", "Districts compared", "Yellow River corridor"]

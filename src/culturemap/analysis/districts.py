@@ -27,10 +27,11 @@ def district_summary(districts: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, metr
     """One row per district: area (km2), assets per layer (by location, not by the ``district``
     attribute), ``total``, ``per_100km2`` and the weighted ``score`` and ``score_per_100km2``."""
     areas = districts.to_crs(metric_crs)
-    joined = gpd.sjoin(assets.to_crs(metric_crs), areas[["name_zh", "geometry"]], predicate="within", how="inner")
+    zones = areas[["name_zh", "geometry"]].rename(columns={"name_zh": "_area"})
+    joined = gpd.sjoin(assets.to_crs(metric_crs), zones, predicate="within", how="inner")
     joined = joined.assign(weight=asset_weight(joined))
-    counts = pd.crosstab(joined["name_zh"], joined["layer"]).reindex(columns=list(ASSET_LAYERS), fill_value=0)
-    score = joined.groupby("name_zh")["weight"].sum()
+    counts = pd.crosstab(joined["_area"], joined["layer"]).reindex(columns=list(ASSET_LAYERS), fill_value=0)
+    score = joined.groupby("_area")["weight"].sum()
     out = districts[["code", "name_zh", "name_en", "geometry"]].copy()
     out["area_km2"] = areas.area.to_numpy() / 1e6
     for layer in ASSET_LAYERS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -37,6 +37,7 @@ from culturemap.render.folium_map import DETAIL_ZOOM, MapOptions, MapResult, bui
 from culturemap.ui.state import ViewState, parse_params
 
 ALL = "all"
+PAGES = Path(__file__).resolve().parent / "pages"
 RIVER_KM_CHOICES = (ALL, 0.5, 1.0, 1.5, 2.0, 5.0, 10.0)
 SELECTED_ZOOM = 16
 
@@ -267,6 +268,22 @@ def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
                     st.rerun(scope="fragment")
 
 
+@dataclass(frozen=True)
+class PageContext:
+    """What every page needs: the pack (path + mtime, for the caches) and the language."""
+
+    path: str
+    mtime: float
+    lang: str
+
+    def load(self) -> tuple[City, gpd.GeoDataFrame]:
+        return _load(self.path, self.mtime)
+
+
+def page_context() -> PageContext:
+    return st.session_state["_context"]
+
+
 def main() -> None:
     st.set_page_config(page_title="culturemap", layout="wide")
     root = data_root()
@@ -281,11 +298,25 @@ def main() -> None:
     path = packs[city_id]
     mtime = _pack_mtime(path)
     with st.spinner(tr("app_loading", "zh") + " / " + tr("app_loading", "en")):
-        city, assets = _load(str(path), mtime)
+        city, _assets = _load(str(path), mtime)
     _init_from_url(city)
     lang = st.sidebar.radio(
         "语言 / Language", ["zh", "en"], format_func=lambda v: "中文" if v == "zh" else "English", key="lang"
     )
+    st.session_state["_context"] = PageContext(str(path), mtime, lang)
+    pages = [
+        st.Page(PAGES / "map.py", title=tr("page_map", lang), url_path="map", default=True),
+        st.Page(PAGES / "analysis.py", title=tr("page_analysis", lang), url_path="analysis"),
+    ]
+    st.navigation(pages).run()
+
+
+def explorer_page() -> None:
+    """The map explorer: filters, map, results table, counts chart."""
+    ctx = page_context()
+    lang = ctx.lang
+    path, mtime = Path(ctx.path), ctx.mtime
+    city, assets = ctx.load()
     st.title(tr("app_title", lang, city=city.config.name(lang)))
     state, kept = _sidebar(city, assets, lang)
     for item in parse_params(st.query_params.to_dict(), tuple(city.layers["districts"]["name_zh"])).ignored:

@@ -1,0 +1,107 @@
+"""The "Density & corridor" page: where assets concentrate, how the river carries them,
+how districts compare. Every number comes from culturemap.analysis (metric CRS, units in names)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from culturemap.analysis.corridor import band_counts, corridor_profile, linear_reference, river_length_km
+from culturemap.analysis.density import contour_polygons, grade_weights, kde, scott_bandwidth_m
+from culturemap.analysis.districts import district_summary
+from culturemap.i18n import tr
+from culturemap.layers import ASSET_LAYERS, LAYERS
+from culturemap.render.static import density_figure
+from culturemap.ui.app import page_context
+
+BUFFER_CHOICES_KM = (0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _density(path: str, mtime: float, layers: tuple[str, ...], bandwidth_m: float, weighted: bool, lang: str):
+    city, _ = page_context().load()
+    assets = city.assets(layers)
+    grid = kde(assets, city.config.metric_crs, bandwidth_m, weights=grade_weights(assets) if weighted else None)
+    contours = contour_polygons(grid)
+    title = tr("density_title", lang, city=city.config.name(lang), n=len(assets), bw=grid.bandwidth_m)
+    figure = density_figure(
+        grid, city.layers["districts"], city.layers["river"], contours, title, tr("density_unit", lang)
+    )
+    return grid, contours, figure
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _corridor(path: str, mtime: float, layers: tuple[str, ...]) -> pd.DataFrame:
+    city, _ = page_context().load()
+    assets = city.assets(layers)
+    ref = linear_reference(assets, city.layers["river"], city.config.metric_crs)
+    return assets[["id", "layer", "name_zh", "name_en", "district"]].join(ref)
+
+
+def analysis_page() -> None:
+    ctx = page_context()
+    lang = ctx.lang
+    city, all_assets = ctx.load()
+    cfg = city.config
+    st.title(tr("analysis_title", lang, city=cfg.name(lang)))
+
+    sb = st.sidebar
+    layers = tuple(
+        sb.multiselect(
+            tr("app_layers", lang),
+            list(ASSET_LAYERS),
+            default=["heritage_units", "scenic_spots", "museums"],
+            format_func=lambda lid: LAYERS[lid].label(lang),
+            key="analysis_layers",
+        )
+    )
+    assets = city.assets(layers) if layers else city.assets(())
+    if len(assets) < 2:
+        st.info(tr("analysis_too_few", lang))
+        return
+    metric = assets.to_crs(cfg.metric_crs).geometry.representative_point()
+    suggested = int(round(scott_bandwidth_m(pd.concat([metric.x, metric.y], axis=1).to_numpy()) / 100.0) * 100)
+    bandwidth_m = sb.slider(tr("analysis_bandwidth", lang, scott=suggested), 200, 10_000, min(max(suggested, 200), 10_000), 100,
+                            key="analysis_bw")  # fmt: skip
+    weighted = sb.checkbox(tr("analysis_weighted", lang), value=False, key="analysis_weighted")
+
+    st.header(tr("analysis_density", lang))
+    with st.spinner(tr("analysis_computing", lang)):
+        grid, contours, figure = _density(ctx.path, ctx.mtime, layers, float(bandwidth_m), weighted, lang)
+    st.pyplot(figure, clear_figure=False)
+    st.caption(tr("analysis_density_note", lang, cell=grid.cell_m, total=grid.total(), crs=cfg.metric_crs))
+    contour_table = contours.drop(columns="geometry").rename(
+        columns={"mass": tr("col_mass", lang), "level_per_km2": tr("col_level", lang), "area_km2": tr("col_area", lang)}
+    )
+    st.dataframe(contour_table, hide_index=True)
+
+    st.header(tr("analysis_districts", lang))
+    summary = district_summary(city.layers["districts"], assets, cfg.metric_crs)
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    table = (
+        summary.drop(columns="geometry")
+        .set_index(name_col)
+        .drop(columns=["code", "name_en" if lang == "zh" else "name_zh"])
+    )
+    table = table.loc[:, (table != 0).any(axis=0)].sort_values("score_per_100km2", ascending=False)
+    st.dataframe(table.round(2))
+    st.bar_chart(table["per_100km2"])
+
+    if len(city.layers["river"]):
+        river = cfg.river_name_zh if lang == "zh" else cfg.river_name_en
+        st.header(tr("analysis_corridor", lang, river=river))
+        buffers = tuple(
+            sorted(
+                sb.multiselect(tr("analysis_buffers", lang), BUFFER_CHOICES_KM, default=[0.5, 1.0, 2.0, 5.0], key="analysis_buffers")
+            )
+        ) or (1.0,)  # fmt: skip
+        ref = _corridor(ctx.path, ctx.mtime, layers)
+        bands = band_counts(ref["distance_m"].to_numpy(), ref["layer"], buffers)
+        st.dataframe(bands, hide_index=True)
+        length = river_length_km(city.layers["river"], cfg.metric_crs)
+        near = ref[ref["distance_m"] <= max(buffers) * 1000]
+        profile = corridor_profile(near["chainage_km"].to_numpy(), near["layer"], bin_km=5.0, length_km=length)
+        st.caption(tr("analysis_profile", lang, km=max(buffers), length=length))
+        st.bar_chart(profile.set_index("start_km").drop(columns="total"))
+        shown = ref.sort_values("chainage_km").round({"chainage_km": 2, "distance_m": 0})
+        st.dataframe(shown, hide_index=True)
