@@ -153,7 +153,7 @@ def test_analysis_page_density_districts_and_corridor(data_root):
     # default layers: heritage units, scenic spots, museums = 4 assets; the KDE integrates to them
     assert "积分 = 4.0 个点位" in at.caption[0].value
     districts = at.dataframe[1].value
-    assert int(districts["total"].sum()) == 4
+    assert int(districts["合计"].sum()) == 4
     bands = at.dataframe[2].value
     assert bands["cumulative"].iloc[-1] == 4  # every asset is within 5 km of the river
     assert bands["band"].tolist() == ["0-0.5 km", "0.5-1 km", "1-2 km", "2-5 km"]

@@ -61,8 +61,9 @@ def analysis_page() -> None:
         return
     metric = assets.to_crs(cfg.metric_crs).geometry.representative_point()
     suggested = int(round(scott_bandwidth_m(pd.concat([metric.x, metric.y], axis=1).to_numpy()) / 100.0) * 100)
-    bandwidth_m = sb.slider(tr("analysis_bandwidth", lang, scott=suggested), 200, 10_000, min(max(suggested, 200), 10_000), 100,
-                            key="analysis_bw")  # fmt: skip
+    # Scott's rule over a whole municipality gives tens of km; start at most at 3 km, the scale of a town centre
+    bandwidth_m = sb.slider(tr("analysis_bandwidth", lang, scott=suggested), 200, 10_000, min(max(suggested, 200), 3_000),
+                            100, key="analysis_bw")  # fmt: skip
     weighted = sb.checkbox(tr("analysis_weighted", lang), value=False, key="analysis_weighted")
 
     st.header(tr("analysis_density", lang))
@@ -84,8 +85,13 @@ def analysis_page() -> None:
         .drop(columns=["code", "name_en" if lang == "zh" else "name_zh"])
     )
     table = table.loc[:, (table != 0).any(axis=0)].sort_values("score_per_100km2", ascending=False)
-    st.dataframe(table.round(2))
-    st.bar_chart(table["per_100km2"])
+    labels = {lid: LAYERS[lid].label(lang) for lid in ASSET_LAYERS}
+    labels.update(
+        {key: tr(f"col_{key}", lang) for key in ("area_km2", "total", "per_100km2", "score", "score_per_100km2")}
+    )
+    st.dataframe(table.round(2).rename(columns=labels).rename_axis(tr("col_district", lang)))
+    st.caption(tr("analysis_score_note", lang))
+    st.bar_chart(table["per_100km2"].rename(labels["per_100km2"]))
 
     if len(city.layers["river"]):
         river = cfg.river_name_zh if lang == "zh" else cfg.river_name_en
