@@ -17,6 +17,44 @@ def _river_parts_m(river: gpd.GeoDataFrame, metric_crs: str) -> list[shapely.Lin
     return [g for g in exploded if g is not None and not g.is_empty]
 
 
+def _project(points: np.ndarray, parts: list[shapely.LineString]) -> dict[str, np.ndarray]:
+    """Vectorised linear referencing of metric points onto the nearest river segment.
+
+    The river is cut into its straight segments; an STRtree finds each point's nearest segment and
+    the projection onto it is done with array arithmetic. Returns the part index, distance (m),
+    position along that part (m), the foot point, and the sign of the cross product of the
+    segment's direction with the offset to the point (> 0: left bank).
+    """
+    starts, ends, part_of, along_start = [], [], [], []
+    for k, part in enumerate(parts):
+        xy = shapely.get_coordinates(part)
+        seg = np.hypot(*np.diff(xy, axis=0).T)
+        keep = seg > 0
+        starts.append(xy[:-1][keep])
+        ends.append(xy[1:][keep])
+        part_of.append(np.full(keep.sum(), k))
+        along_start.append(np.concatenate([[0.0], np.cumsum(seg)[:-1]])[keep])
+    a, b = np.vstack(starts), np.vstack(ends)
+    part_of, along_start = np.concatenate(part_of), np.concatenate(along_start)
+    tree = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1)))
+    pt_idx, seg_idx = tree.query_nearest(points, all_matches=False)
+    nearest = np.empty(len(points), dtype=int)
+    nearest[pt_idx] = seg_idx
+    p = shapely.get_coordinates(points)
+    a, b = a[nearest], b[nearest]
+    ab = b - a
+    t = np.clip(((p - a) * ab).sum(axis=1) / (ab * ab).sum(axis=1), 0.0, 1.0)
+    foot = a + t[:, None] * ab
+    d = p - foot
+    return {
+        "part": part_of[nearest],
+        "distance_m": np.hypot(d[:, 0], d[:, 1]),
+        "along_m": along_start[nearest] + t * np.hypot(ab[:, 0], ab[:, 1]),
+        "foot": foot,
+        "cross": ab[:, 0] * d[:, 1] - ab[:, 1] * d[:, 0],
+    }
+
+
 def river_side(features: gpd.GeoDataFrame, river: gpd.GeoDataFrame, metric_crs: str) -> np.ndarray:
     """Which side of the river each feature lies on, looking downstream.
 
@@ -25,26 +63,15 @@ def river_side(features: gpd.GeoDataFrame, river: gpd.GeoDataFrame, metric_crs: 
     sign of the cross product between the river's local direction (over +/- 50 m around the
     nearest point) and the offset to the feature. Computed in ``metric_crs`` (metres).
     """
-    parts = _river_parts_m(river, metric_crs)
     points = shapely.point_on_surface(features.to_crs(metric_crs).geometry.to_numpy())
-    dist = np.column_stack([shapely.distance(part, points) for part in parts])
-    nearest = dist.argmin(axis=1)
-    sides = np.empty(len(points), dtype=object)
-    for i, (pt, k) in enumerate(zip(points, nearest)):
-        line = parts[k]
-        s = line.project(pt)
-        a = line.interpolate(max(s - 50.0, 0.0))
-        b = line.interpolate(min(s + 50.0, line.length))
-        on = line.interpolate(s)
-        cross = (b.x - a.x) * (pt.y - on.y) - (b.y - a.y) * (pt.x - on.x)
-        sides[i] = "left" if cross > 0 else "right"
-    return sides
+    cross = _project(points, _river_parts_m(river, metric_crs))["cross"]
+    return np.where(cross > 0, "left", "right").astype(object)
 
 
 def distance_to_river_m(features: gpd.GeoDataFrame, river: gpd.GeoDataFrame, metric_crs: str) -> np.ndarray:
-    """Distance in metres from each feature to the nearest river line, in ``metric_crs``."""
-    line = shapely.union_all(river.to_crs(metric_crs).geometry.to_numpy())
-    return shapely.distance(line, features.to_crs(metric_crs).geometry.to_numpy())
+    """Distance in metres from each feature (its representative point) to the river, in ``metric_crs``."""
+    points = shapely.point_on_surface(features.to_crs(metric_crs).geometry.to_numpy())
+    return _project(points, _river_parts_m(river, metric_crs))["distance_m"]
 
 
 def _parts_with_offsets(river: gpd.GeoDataFrame, metric_crs: str) -> tuple[list[shapely.LineString], np.ndarray]:
@@ -64,22 +91,16 @@ def linear_reference(features: gpd.GeoDataFrame, river: gpd.GeoDataFrame, metric
     """
     parts, offsets = _parts_with_offsets(river, metric_crs)
     points = shapely.point_on_surface(features.to_crs(metric_crs).geometry.to_numpy())
-    dist = np.column_stack([shapely.distance(part, points) for part in parts])
-    nearest = dist.argmin(axis=1)
-    chainage = np.empty(len(points))
-    sides = np.empty(len(points), dtype=object)
-    for i, (pt, k) in enumerate(zip(points, nearest)):
-        s = parts[k].project(pt)
-        chainage[i] = (offsets[k] + s) / 1000.0
-        on = parts[k].interpolate(s)
-        dx, dy = pt.x - on.x, pt.y - on.y
-        sides[i] = ("north" if dy >= 0 else "south") if abs(dy) >= abs(dx) else ("east" if dx >= 0 else "west")
+    ref = _project(points, parts)
+    d = shapely.get_coordinates(points) - ref["foot"]
+    vertical = np.abs(d[:, 1]) >= np.abs(d[:, 0])
+    side = np.where(vertical, np.where(d[:, 1] >= 0, "north", "south"), np.where(d[:, 0] >= 0, "east", "west"))
     return pd.DataFrame(
         {
-            "chainage_km": chainage,
-            "distance_m": dist[np.arange(len(points)), nearest],
-            "bank": river_side(features, river, metric_crs),
-            "side": sides,
+            "chainage_km": (offsets[ref["part"]] + ref["along_m"]) / 1000.0,
+            "distance_m": ref["distance_m"],
+            "bank": np.where(ref["cross"] > 0, "left", "right").astype(object),
+            "side": side.astype(object),
         },
         index=features.index,
     )
