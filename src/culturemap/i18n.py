@@ -117,6 +117,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # map
     "map_hexagons": ("六边形汇总", "Hexagon counts"),
     "map_count": ("数量", "Count"),
+    "spot_hot": ("热点（Gi*，p<0.05）", "hot spot (Gi*, p < 0.05)"),
+    "spot_cold": ("冷点（Gi*，p<0.05）", "cold spot (Gi*, p < 0.05)"),
     "map_legend": ("图例", "Legend"),
     "map_approx_legend": ("虚线边框 = 概略坐标", "dashed outline = approximate position"),
     "map_hex_legend": ("每格数量 1–{max}", "per cell 1–{max}"),
@@ -152,6 +154,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col_mass": ("包含比例", "Share held"),
     "col_level": ("密度阈值（每平方公里）", "Threshold (per km²)"),
     "col_area": ("面积（平方公里）", "Area (km²)"),
+    "analysis_hexbins": ("六边形网格统计", "Hexagon counts"),
+    "analysis_h3_res": ("H3 分辨率（越大格越小）", "H3 resolution (higher = smaller cells)"),
+    "analysis_hex_note": (
+        "{cells} 个有点位的网格，H3 分辨率 {res}（平均每格 {area:.2f} 平方公里）。",
+        "{cells} occupied cells at H3 resolution {res} (average cell {area:.2f} km²).",
+    ),
     "analysis_districts": ("区县对比", "Districts compared"),
     "analysis_corridor": ("{river}廊道", "{river} corridor"),
     "analysis_buffers": ("廊道缓冲距离（公里）", "Corridor buffers (km)"),

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import h3
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -149,7 +150,11 @@ def test_analysis_page_density_districts_and_corridor(data_root):
     at.switch_page(ANALYSIS).run()
     assert not at.exception
     assert at.title[0].value == "测试市：密度、廊道与区县对比"
-    assert [h.value for h in at.header] == ["核密度", "区县对比", "测河廊道"]
+    assert [h.value for h in at.header] == ["核密度", "六边形网格统计", "区县对比", "测河廊道"]
+    city = load_city(data_root / "testville")
+    shown = city.assets(("heritage_units", "scenic_spots", "museums"))
+    cells = {h3.latlng_to_cell(g.y, g.x, 7) for g in shown.geometry}
+    assert at.caption[1].value.startswith(f"{len(cells)} 个有点位的网格，H3 分辨率 7")
     # default layers: heritage units, scenic spots, museums = 4 assets; the KDE integrates to them
     assert "积分 = 4.0 个点位" in at.caption[0].value
     districts = at.dataframe[1].value
@@ -174,4 +179,6 @@ def test_analysis_page_in_english_on_the_real_pack(monkeypatch):
     at.switch_page(ANALYSIS).run()
     assert not at.exception
     assert at.title[0].value == "Lanzhou: density, corridor and districts"
-    assert [h.value for h in at.header] == ["Kernel density", "Districts compared", "Yellow River corridor"]
+    assert [h.value for h in at.header] == [
+        "Kernel density", "Hexagon counts", "Districts compared", "Yellow River corridor"
+    ]  # fmt: skip

@@ -45,3 +45,8 @@ def h3_counts(assets: gpd.GeoDataFrame, resolution: int, by: str = "layer") -> g
     out = table.assign(count=counts, top=top).reset_index().sort_values(["count", "h3"], ascending=[False, True])
     hexes = [shapely.Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(c)]) for c in out["h3"]]
     return gpd.GeoDataFrame(out.reset_index(drop=True), geometry=hexes, crs=WGS84)
+
+
+def h3_cell_area_km2(resolution: int) -> float:
+    """Average area of an H3 cell at ``resolution`` (km2)."""
+    return float(h3.average_hexagon_area(resolution, unit="km^2"))

@@ -273,6 +273,43 @@ def _add_hexagons(fmap: folium.Map, cells: gpd.GeoDataFrame, lang: str, datum: s
     ).add_to(fmap)
 
 
+SPOT_COLOURS = {"hot": "#b2182b", "cold": "#2166ac"}
+
+
+def build_hex_map(city: City, cells: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.Map:
+    """A choropleth of H3 cells (from :func:`~culturemap.analysis.aggregate.h3_counts`): fill by count,
+    and, where a ``spot`` column says so (Gi* hot/cold spots), a thick red/blue outline."""
+    base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
+    cfg = city.config
+    fmap = folium.Map(
+        location=(cfg.center_lat, cfg.center_lon), zoom_start=cfg.zoom - 2, tiles=None, control_scale=True
+    )
+    _MarkerStyles().add_to(fmap)
+    if base.tiles:
+        folium.TileLayer(base.tiles, attr=base.attribution, name=base.label(lang), subdomains=base.subdomains).add_to(
+            fmap
+        )
+    _add_context(fmap, city, lang, base.datum, base.tiles is None)
+    _add_hexagons(fmap, cells, lang, base.datum)
+    max_count = int(cells["count"].max()) if len(cells) else 0
+    swatches = "".join(f'<span style="background:{c}" class="cm-swatch"></span>' for c in _HEX_COLOURS)
+    rows = [f"<div>{swatches} {escape(tr('map_hex_legend', lang, max=max_count))}</div>"]
+    if "spot" in cells:
+        for spot, colour in SPOT_COLOURS.items():
+            chosen = cells[cells["spot"] == spot]
+            if len(chosen):
+                style = {"color": colour, "weight": 3, "fill": False}
+                folium.GeoJson(_to_display(chosen[["geometry"]], base.datum), style_function=lambda _f, s=style: s,
+                               name=tr(f"spot_{spot}", lang)).add_to(fmap)  # fmt: skip
+            rows.append(
+                f'<div><span style="border:3px solid {colour}" class="cm-swatch"></span> '
+                f"{escape(tr(f'spot_{spot}', lang))} ({len(chosen)})</div>"
+            )
+    _Legend('<div class="cm-legend-title">' + escape(tr("map_legend", lang)) + "</div>" + "".join(rows)).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
+
+
 def _legend_html(assets: gpd.GeoDataFrame, lang: str, mode: str, max_count: int) -> str:
     counts = assets["layer"].value_counts()
     rows = []

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
+from culturemap.analysis.aggregate import h3_cell_area_km2, h3_counts
 from culturemap.analysis.corridor import band_counts, corridor_profile, linear_reference, river_length_km
 from culturemap.analysis.density import contour_polygons, grade_weights, kde, scott_bandwidth_m
 from culturemap.analysis.districts import district_summary
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS
+from culturemap.render.assets import localise_assets
+from culturemap.render.folium_map import build_hex_map
 from culturemap.render.static import density_figure
-from culturemap.ui.app import page_context
+from culturemap.ui.app import page_context, vendor_base_url
 
 BUFFER_CHOICES_KM = (0.5, 1.0, 2.0, 5.0, 10.0)
 
@@ -75,6 +79,14 @@ def analysis_page() -> None:
         columns={"mass": tr("col_mass", lang), "level_per_km2": tr("col_level", lang), "area_km2": tr("col_area", lang)}
     )
     st.dataframe(contour_table, hide_index=True)
+
+    st.header(tr("analysis_hexbins", lang))
+    resolution = st.slider(tr("analysis_h3_res", lang), 5, 9, 7, key="analysis_h3")
+    cells = h3_counts(assets, resolution)
+    hex_map = build_hex_map(city, cells, lang, st.session_state.get("basemap", "osm"))
+    localise_assets(hex_map, vendor_base_url())
+    st_folium(hex_map, height=520, use_container_width=True, returned_objects=[], key="analysis_hex_map")
+    st.caption(tr("analysis_hex_note", lang, cells=len(cells), res=resolution, area=h3_cell_area_km2(resolution)))
 
     st.header(tr("analysis_districts", lang))
     summary = district_summary(city.layers["districts"], assets, cfg.metric_crs)

@@ -48,7 +48,7 @@ def data_root() -> Path:
 
 
 @st.cache_resource(show_spinner=False)
-def _vendor_base_url() -> str | None:
+def vendor_base_url() -> str | None:
     """Serve vendor/node_modules through Streamlit's component file route (proper MIME types)."""
     if not vendored():
         return None
@@ -80,7 +80,7 @@ def _map(path: str, mtime: float, state: ViewState, bounds, zoom: int) -> MapRes
     shown = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
     options = MapOptions(lang=state.lang or city.config.default_lang, basemap=state.basemap, zoom=zoom, bounds=bounds)
     result = build_map(city, shown, options)
-    localise_assets(result.map, _vendor_base_url())
+    localise_assets(result.map, vendor_base_url())
     return result
 
 
