@@ -136,6 +136,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "KDE bandwidth (m; Scott's rule suggests {scott})",
     ),
     "analysis_weighted": ("按景区等级加权（5A=5 … 1A=1）", "Weight scenic spots by grade (5A = 5 ... 1A = 1)"),
+    "analysis_tab_map": ("交互地图", "Interactive map"),
+    "analysis_tab_figure": ("报告用图（含色标）", "Report figure (with colour bar)"),
     "analysis_density": ("核密度", "Kernel density"),
     "analysis_computing": ("正在计算……", "Computing..."),
     "analysis_density_note": (
@@ -172,6 +174,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{city}文化资源核密度（{n} 个点位，带宽 {bw:.0f} 米）",
         "{city} cultural assets: kernel density ({n} assets, bandwidth {bw:.0f} m)",
     ),
+    "density_contours": ("最高密度区（50%/75%/90%）", "densest areas (50/75/90%)"),
     "density_unit": ("每平方公里点位数", "assets per km²"),
     # explorer page
     "app_filters": ("筛选", "Filters"),

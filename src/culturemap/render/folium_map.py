@@ -448,3 +448,60 @@ def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None =
                     toggle_display=True, position="bottomleft").add_to(fmap)  # fmt: skip
     folium.LayerControl(collapsed=True).add_to(fmap)
     return MapResult(fmap, mode, markers, cells_drawn, resolution)
+
+
+def density_overlay_map(
+    city: City, grid, contours: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP
+) -> folium.Map:
+    """The density grid as a semi-transparent heat overlay (reprojected from the metric grid to
+    WGS-84, drawn in Web Mercator), the mass contours, and a colour bar in the legend."""
+    import matplotlib
+    from rasterio.transform import from_origin
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
+    cfg = city.config
+    fmap = folium.Map(
+        location=(cfg.center_lat, cfg.center_lon), zoom_start=cfg.zoom - 1, tiles=None, control_scale=True
+    )
+    _MarkerStyles().add_to(fmap)
+    if base.tiles:
+        folium.TileLayer(base.tiles, attr=base.attribution, name=base.label(lang), subdomains=base.subdomains).add_to(
+            fmap
+        )
+    _add_context(fmap, city, lang, base.datum, base.tiles is None)
+    minx, miny, maxx, maxy = grid.bounds()
+    ny, nx = grid.shape
+    src_transform = from_origin(minx, maxy, grid.cell_m, grid.cell_m)
+    dst_transform, width, height = calculate_default_transform(grid.crs, "EPSG:4326", nx, ny, minx, miny, maxx, maxy)
+    warped = np.zeros((height, width), dtype=np.float32)
+    reproject(grid.values[::-1].astype(np.float32), warped, src_transform=src_transform, src_crs=grid.crs,
+              dst_transform=dst_transform, dst_crs="EPSG:4326", resampling=Resampling.bilinear)  # fmt: skip
+    peak = float(warped.max()) or 1.0
+    rgba = matplotlib.colormaps["magma_r"](warped / peak)
+    rgba[..., 3] = np.where(warped > peak * 1e-3, 0.65, 0.0)
+    west, north = dst_transform * (0, 0)
+    east, south = dst_transform * (width, height)
+    if base.datum != "wgs84":  # shift the whole overlay by the datum offset at its centre (< 1 m error across a city)
+        lon, lat = geometry_from_wgs84(shapely.Point((west + east) / 2, (north + south) / 2), base.datum).coords[0]
+        dx, dy = lon - (west + east) / 2, lat - (north + south) / 2
+        west, east, north, south = west + dx, east + dx, north + dy, south + dy
+    folium.raster_layers.ImageOverlay(
+        (rgba * 255).astype(np.uint8), bounds=[[south, west], [north, east]], mercator_project=True,
+        name=tr("analysis_density", lang),
+    ).add_to(fmap)  # fmt: skip
+    shown = _to_display(contours.to_crs("EPSG:4326")[["mass", "geometry"]], base.datum)
+    folium.GeoJson(
+        shown,
+        name=tr("density_contours", lang),
+        style_function=lambda _f: {"color": "#111", "weight": 1.2, "fill": False},
+        tooltip=folium.GeoJsonTooltip(fields=["mass"], aliases=[tr("col_mass", lang)]),
+    ).add_to(fmap)
+    stops = ", ".join(matplotlib.colors.to_hex(matplotlib.colormaps["magma_r"](v)) for v in np.linspace(0, 1, 6))
+    bar = (
+        f'<div style="width:160px;height:10px;background:linear-gradient(to right, {stops})"></div>'
+        f'<div style="display:flex;justify-content:space-between;width:160px"><span>0</span><span>{peak:.3g}</span></div>'
+    )
+    _Legend(f'<div class="cm-legend-title">{escape(tr("density_unit", lang))}</div>{bar}').add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap

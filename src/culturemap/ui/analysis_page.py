@@ -14,7 +14,7 @@ from culturemap.analysis.districts import district_summary
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS
 from culturemap.render.assets import localise_assets
-from culturemap.render.folium_map import build_hex_map
+from culturemap.render.folium_map import build_hex_map, density_overlay_map
 from culturemap.render.static import density_figure
 from culturemap.ui.app import page_context, vendor_base_url
 
@@ -73,7 +73,13 @@ def analysis_page() -> None:
     st.header(tr("analysis_density", lang))
     with st.spinner(tr("analysis_computing", lang)):
         grid, contours, figure = _density(ctx.path, ctx.mtime, layers, float(bandwidth_m), weighted, lang)
-    st.pyplot(figure, clear_figure=False)
+    overlay_tab, figure_tab = st.tabs([tr("analysis_tab_map", lang), tr("analysis_tab_figure", lang)])
+    with overlay_tab:
+        density_map = density_overlay_map(city, grid, contours, lang, st.session_state.get("basemap", "osm"))
+        localise_assets(density_map, vendor_base_url())
+        st_folium(density_map, height=520, use_container_width=True, returned_objects=[], key="analysis_density_map")
+    with figure_tab:
+        st.pyplot(figure, clear_figure=False)
     st.caption(tr("analysis_density_note", lang, cell=grid.cell_m, total=grid.total(), crs=cfg.metric_crs))
     contour_table = contours.drop(columns="geometry").rename(
         columns={"mass": tr("col_mass", lang), "level_per_km2": tr("col_level", lang), "area_km2": tr("col_area", lang)}
