@@ -150,7 +150,14 @@ def test_analysis_page_density_districts_and_corridor(data_root):
     at.switch_page(ANALYSIS).run()
     assert not at.exception
     assert at.title[0].value == "测试市：密度、廊道与区县对比"
-    assert [h.value for h in at.header] == ["核密度", "六边形网格统计", "区县对比", "测河廊道"]
+    assert [h.value for h in at.header] == [
+        "核密度",
+        "六边形网格统计",
+        "空间格局统计",
+        "区县对比",
+        "测河廊道",
+        "高校与文化资源",
+    ]
     city = load_city(data_root / "testville")
     shown = city.assets(("heritage_units", "scenic_spots", "museums"))
     cells = {h3.latlng_to_cell(g.y, g.x, 7) for g in shown.geometry}
@@ -180,5 +187,20 @@ def test_analysis_page_in_english_on_the_real_pack(monkeypatch):
     assert not at.exception
     assert at.title[0].value == "Lanzhou: density, corridor and districts"
     assert [h.value for h in at.header] == [
-        "Kernel density", "Hexagon counts", "Districts compared", "Yellow River corridor"
+        "Kernel density", "Hexagon counts", "Spatial pattern statistics", "Districts compared", "Yellow River corridor",
+        "Universities among cultural assets",
     ]  # fmt: skip
+    assert any(m.value.startswith("Nearest-neighbour index NNI = ") for m in at.markdown)
+
+
+def test_soft_power_weights_reorder_the_districts(data_root):
+    # 西区: a 4A spot and the museum; 东区: the national heritage unit and a 3A spot; one campus each
+    at = run()
+    at.switch_page(ANALYSIS).run()
+    ranking = at.dataframe[-1].value
+    assert ranking.index.tolist() == ["西区", "东区"] and ranking["rank"].tolist() == [1, 2]
+    for component in ("scenic", "museums", "universities"):
+        next(s for s in at.slider if s.key == f"analysis_w_{component}").set_value(0.0)
+    next(s for s in at.slider if s.key == "analysis_w_heritage").set_value(1.0).run()
+    assert not at.exception
+    assert at.dataframe[-1].value.index.tolist() == ["东区", "西区"]

@@ -480,8 +480,8 @@ def density_overlay_map(
     peak = float(warped.max()) or 1.0
     rgba = matplotlib.colormaps["magma_r"](warped / peak)
     rgba[..., 3] = np.where(warped > peak * 1e-3, 0.65, 0.0)
-    west, north = dst_transform * (0, 0)
-    east, south = dst_transform * (width, height)
+    west, north = dst_transform @ (0, 0)
+    east, south = dst_transform @ (width, height)
     if base.datum != "wgs84":  # shift the whole overlay by the datum offset at its centre (< 1 m error across a city)
         lon, lat = geometry_from_wgs84(shapely.Point((west + east) / 2, (north + south) / 2), base.datum).coords[0]
         dx, dy = lon - (west + east) / 2, lat - (north + south) / 2

@@ -3,6 +3,7 @@ how districts compare. Every number comes from culturemap.analysis (metric CRS, 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -11,6 +12,8 @@ from culturemap.analysis.aggregate import h3_cell_area_km2, h3_counts
 from culturemap.analysis.corridor import band_counts, corridor_profile, linear_reference, river_length_km
 from culturemap.analysis.density import contour_polygons, grade_weights, kde, scott_bandwidth_m
 from culturemap.analysis.districts import district_summary
+from culturemap.analysis.proximity import COMPONENTS, DEFAULT_WEIGHTS, FORMULA, campus_proximity, soft_power_index
+from culturemap.analysis.stats import clark_evans, coverage_gaps, fill_hex_grid, hotspots, interpret, ripley_l
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS
 from culturemap.render.assets import localise_assets
@@ -32,6 +35,23 @@ def _density(path: str, mtime: float, layers: tuple[str, ...], bandwidth_m: floa
         grid, city.layers["districts"], city.layers["river"], contours, title, tr("density_unit", lang)
     )
     return grid, contours, figure
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _hotspots(path: str, mtime: float, layers: tuple[str, ...], resolution: int):
+    city, _ = page_context().load()
+    cells = h3_counts(city.assets(layers), resolution)
+    return hotspots(fill_hex_grid(cells, resolution), permutations=499, seed=0) if len(cells) else cells
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _pattern_stats(path: str, mtime: float, layers: tuple[str, ...]):
+    city, _ = page_context().load()
+    metric = city.config.metric_crs
+    points = city.assets(layers).to_crs(metric).geometry.representative_point()
+    xy = np.column_stack([points.x, points.y])
+    area_m2 = float(city.layers["districts"].to_crs(metric).area.sum())
+    return clark_evans(xy, area_m2), ripley_l(xy, support_m=15, n_simulations=99, seed=0)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -88,11 +108,22 @@ def analysis_page() -> None:
 
     st.header(tr("analysis_hexbins", lang))
     resolution = st.slider(tr("analysis_h3_res", lang), 5, 9, 7, key="analysis_h3")
-    cells = h3_counts(assets, resolution)
+    cells = _hotspots(ctx.path, ctx.mtime, layers, resolution)
     hex_map = build_hex_map(city, cells, lang, st.session_state.get("basemap", "osm"))
     localise_assets(hex_map, vendor_base_url())
     st_folium(hex_map, height=520, use_container_width=True, returned_objects=[], key="analysis_hex_map")
-    st.caption(tr("analysis_hex_note", lang, cells=len(cells), res=resolution, area=h3_cell_area_km2(resolution)))
+    st.caption(tr("analysis_hex_note", lang, cells=int((cells["count"] > 0).sum()), res=resolution,
+                  area=h3_cell_area_km2(resolution)))  # fmt: skip
+    st.markdown(interpret(cells, "hotspots", lang))
+
+    st.header(tr("analysis_stats", lang))
+    nni, ripley = _pattern_stats(ctx.path, ctx.mtime, layers)
+    st.markdown(interpret(nni, "clark_evans", lang))
+    st.markdown(interpret(ripley, "ripley", lang))
+    st.line_chart(ripley.set_index("distance_m")[["l_observed", "envelope_low", "envelope_high"]])
+    gaps = coverage_gaps(city.layers["districts"], assets, cfg.metric_crs, min_distance_km=5.0)
+    gap_names = gaps.loc[gaps["gap"], "name_zh" if lang == "zh" else "name_en"].tolist()
+    st.caption(tr("analysis_gaps", lang, names="、".join(gap_names) if gap_names else tr("none", lang)))
 
     st.header(tr("analysis_districts", lang))
     summary = district_summary(city.layers["districts"], assets, cfg.metric_crs)
@@ -129,3 +160,24 @@ def analysis_page() -> None:
         st.bar_chart(profile.set_index("start_km").drop(columns="total"))
         shown = ref.sort_values("chainage_km").round({"chainage_km": 2, "distance_m": 0})
         st.dataframe(shown, hide_index=True)
+
+    st.header(tr("analysis_campus", lang))
+    radius_km = st.slider(tr("analysis_radius", lang), 0.5, 10.0, 2.0, 0.5, key="analysis_radius")
+    targets = {lid: city.layers[lid] for lid in ("heritage_units", "scenic_spots", "museums")}
+    campus = campus_proximity(city.layers["universities"], targets, cfg.metric_crs, radius_km)
+    st.dataframe(campus.round(0), hide_index=True)
+
+    st.subheader(tr("analysis_index", lang))
+    st.caption(FORMULA[lang])
+    columns = st.columns(len(COMPONENTS))
+    weights = {
+        c: col.slider(tr(f"component_{c}", lang), 0.0, 1.0, DEFAULT_WEIGHTS[c], 0.05, key=f"analysis_w_{c}")
+        for c, col in zip(COMPONENTS, columns)
+    }
+    if sum(weights.values()) <= 0:
+        st.warning(tr("analysis_weights_zero", lang))
+        return
+    index = soft_power_index(city.layers["districts"], city.layers, cfg.metric_crs, weights)
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    st.dataframe(index.set_index(name_col)[["rank", "index", *[f"{c}_per_100km2" for c in COMPONENTS]]].round(2))
+    st.bar_chart(index.set_index(name_col)["index"])
