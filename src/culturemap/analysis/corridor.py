@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.spatial import cKDTree
 
 
 def _river_parts_m(river: gpd.GeoDataFrame, metric_crs: str) -> list[shapely.LineString]:
@@ -17,42 +18,62 @@ def _river_parts_m(river: gpd.GeoDataFrame, metric_crs: str) -> list[shapely.Lin
     return [g for g in exploded if g is not None and not g.is_empty]
 
 
-def _project(points: np.ndarray, parts: list[shapely.LineString]) -> dict[str, np.ndarray]:
-    """Vectorised linear referencing of metric points onto the nearest river segment.
+SEGMENT_MAX_M = 25.0  # the river is densified to this spacing before referencing
 
-    The river is cut into its straight segments; an STRtree finds each point's nearest segment and
-    the projection onto it is done with array arithmetic. Returns the part index, distance (m),
-    position along that part (m), the foot point, and the sign of the cross product of the
-    segment's direction with the offset to the point (> 0: left bank).
+
+def _project(points: np.ndarray, parts: list[shapely.LineString]) -> dict[str, np.ndarray]:
+    """Vectorised linear referencing of metric points onto the river.
+
+    The river is densified to ``SEGMENT_MAX_M`` spacing; a KD-tree finds each point's nearest
+    vertex, and the point is projected onto the two segments that meet there (the nearer wins).
+    Returns the part index, distance (m), position along that part (m), the foot point, and the
+    sign of the cross product of the segment's direction with the offset to the point (> 0: left).
     """
-    starts, ends, part_of, along_start = [], [], [], []
+    vertices, part_of, along, seg_ok = [], [], [], []
     for k, part in enumerate(parts):
-        xy = shapely.get_coordinates(part)
-        seg = np.hypot(*np.diff(xy, axis=0).T)
-        keep = seg > 0
-        starts.append(xy[:-1][keep])
-        ends.append(xy[1:][keep])
-        part_of.append(np.full(keep.sum(), k))
-        along_start.append(np.concatenate([[0.0], np.cumsum(seg)[:-1]])[keep])
-    a, b = np.vstack(starts), np.vstack(ends)
-    part_of, along_start = np.concatenate(part_of), np.concatenate(along_start)
-    tree = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1)))
-    pt_idx, seg_idx = tree.query_nearest(points, all_matches=False)
-    nearest = np.empty(len(points), dtype=int)
-    nearest[pt_idx] = seg_idx
+        xy = shapely.get_coordinates(shapely.segmentize(part, SEGMENT_MAX_M))
+        step = np.hypot(*np.diff(xy, axis=0).T)
+        vertices.append(xy)
+        part_of.append(np.full(len(xy), k))
+        along.append(np.concatenate([[0.0], np.cumsum(step)]))
+        seg_ok.append(np.concatenate([step > 0, [False]]))  # a segment starts at each vertex but the last
+    v = np.vstack(vertices)
+    part_of, along, seg_ok = np.concatenate(part_of), np.concatenate(along), np.concatenate(seg_ok)
     p = shapely.get_coordinates(points)
-    a, b = a[nearest], b[nearest]
-    ab = b - a
-    t = np.clip(((p - a) * ab).sum(axis=1) / (ab * ab).sum(axis=1), 0.0, 1.0)
-    foot = a + t[:, None] * ab
-    d = p - foot
-    return {
-        "part": part_of[nearest],
-        "distance_m": np.hypot(d[:, 0], d[:, 1]),
-        "along_m": along_start[nearest] + t * np.hypot(ab[:, 0], ab[:, 1]),
-        "foot": foot,
-        "cross": ab[:, 0] * d[:, 1] - ab[:, 1] * d[:, 0],
-    }
+    if len(p) == 0:
+        empty = np.empty(0)
+        return {"part": np.empty(0, dtype=int), "distance_m": empty, "along_m": empty, "foot": np.empty((0, 2)),
+                "cross": empty}  # fmt: skip
+    _, nearest = cKDTree(v).query(p)
+    best = None
+    for start in (nearest - 1, nearest):  # the segments ending and starting at the nearest vertex
+        start = np.clip(start, 0, len(v) - 2)
+        valid = seg_ok[start] & (part_of[start] == part_of[np.minimum(start + 1, len(v) - 1)])
+        a, b = v[start], v[start + 1]
+        ab = b - a
+        length2 = np.where(valid, (ab * ab).sum(axis=1), 1.0)
+        t = np.where(valid, np.clip(((p - a) * ab).sum(axis=1) / length2, 0.0, 1.0), 0.0)
+        foot = a + t[:, None] * ab
+        d = p - foot
+        dist = np.where(valid, np.hypot(d[:, 0], d[:, 1]), np.inf)
+        candidate = {
+            "part": part_of[start],
+            "distance_m": dist,
+            "along_m": along[start] + t * np.sqrt(length2),
+            "foot": foot,
+            "cross": ab[:, 0] * d[:, 1] - ab[:, 1] * d[:, 0],
+        }
+        if best is None:
+            best = candidate
+        else:
+            closer = candidate["distance_m"] < best["distance_m"]
+            for key, value in candidate.items():
+                best[key] = (
+                    np.where(closer[:, None], value, best[key])
+                    if value.ndim == 2
+                    else np.where(closer, value, best[key])
+                )
+    return best
 
 
 def river_side(features: gpd.GeoDataFrame, river: gpd.GeoDataFrame, metric_crs: str) -> np.ndarray:
