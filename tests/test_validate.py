@@ -121,3 +121,15 @@ def test_cli_density_rejects_unknown_layers(pack, capsys):
     with pytest.raises(SystemExit):
         main(["density", "--city", str(pack), "--layers", "pubs", "--format", "png", "--out", "x.png"])
     assert "unknown layer(s) pubs" in capsys.readouterr().err
+
+
+def test_cli_stats_json(pack, capsys):
+    assert main(["stats", "--city", str(pack), "--json", "--lang", "en"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["n"] == 6
+    nn = out["nearest_neighbour"]
+    assert nn["area_km2"] == pytest.approx(200, rel=1e-3) and 0 < nn["nni"]
+    assert nn["sentence"].startswith(f"Nearest-neighbour index NNI = {nn['nni']:.2f}")
+    assert [d["total"] for d in out["districts"]] == [3, 3]  # by location: 西区 and 东区 hold three assets each
+    ranks = [row["rank"] for row in out["soft_power_index"]["table"]]
+    assert sorted(ranks) == [1, 2] and "index = 100 x" in out["soft_power_index"]["formula"]

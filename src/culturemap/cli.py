@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from culturemap.analysis.corridor import band_counts, linear_reference
 from culturemap.analysis.density import contour_polygons, grade_weights, kde
 from culturemap.catalog import PackError, load_city, read_city_config
@@ -135,6 +137,59 @@ def cmd_density(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from culturemap.analysis.aggregate import h3_counts
+    from culturemap.analysis.districts import district_summary
+    from culturemap.analysis.proximity import FORMULA, soft_power_index
+    from culturemap.analysis.stats import clark_evans, coverage_gaps, fill_hex_grid, hotspots, interpret, ripley_l
+
+    city = load_city(_pack_path(args.city))
+    lang = args.lang or city.config.default_lang
+    metric = city.config.metric_crs
+    assets = city.assets(args.layers)
+    if len(assets) < 3:
+        print(
+            f"error: {len(assets)} feature(s) in {', '.join(args.layers)}: the statistics need at least 3",
+            file=sys.stderr,
+        )
+        return 2
+    points = assets.to_crs(metric).geometry.representative_point()
+    xy = np.column_stack([points.x, points.y])
+    districts = city.layers["districts"]
+    nni = clark_evans(xy, float(districts.to_crs(metric).area.sum()))
+    ripley = ripley_l(xy, support_m=15, n_simulations=99, seed=0)
+    cells = h3_counts(assets, args.h3_resolution)
+    spots = hotspots(fill_hex_grid(cells, args.h3_resolution), permutations=499, seed=0)
+    summary = district_summary(districts, assets, metric).drop(columns="geometry")
+    gaps = coverage_gaps(districts, assets, metric, args.gap_km)
+    index = soft_power_index(districts, city.layers, metric)
+    report = {
+        "city": city.config.id,
+        "layers": list(args.layers),
+        "n": len(assets),
+        "nearest_neighbour": {**nni, "sentence": interpret(nni, "clark_evans", lang)},
+        "ripley_l": {"table": ripley.to_dict("records"), "sentence": interpret(ripley, "ripley", lang)},
+        "hotspots": {
+            "h3_resolution": args.h3_resolution,
+            "hot": spots.loc[spots["spot"] == "hot", "h3"].tolist(),
+            "cold": spots.loc[spots["spot"] == "cold", "h3"].tolist(),
+            "sentence": interpret(spots, "hotspots", lang),
+        },
+        "districts": summary.to_dict("records"),
+        "coverage_gaps": gaps.loc[gaps["gap"], ["name_zh", "name_en", "nearest_asset_km"]].to_dict("records"),
+        "soft_power_index": {"formula": FORMULA[lang], "table": index.to_dict("records")},
+    }
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2, default=lambda v: v.item())
+        sys.stdout.write("\n")
+    else:
+        for key in ("nearest_neighbour", "ripley_l", "hotspots"):
+            print(report[key]["sentence"])
+        print()
+        print(index[["rank", "name_zh", "name_en", "index"]].round(1).to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="culturemap", description="Cultural assets of a city: validate, build, analyse."
@@ -173,6 +228,19 @@ def build_parser() -> argparse.ArgumentParser:
     density.add_argument("--out", required=True, help="output file")
     density.add_argument("--lang", choices=("zh", "en"), help="language of the PNG's labels")
     density.set_defaults(func=cmd_density)
+
+    stats = sub.add_parser(
+        "stats", help="NNI, Ripley's L, Gi* hot spots, district counts, coverage gaps, soft-power index"
+    )
+    stats.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
+    stats.add_argument("--layers", type=_layer_list, default=ASSET_LAYERS, help="comma-separated layer ids")
+    stats.add_argument("--h3-resolution", type=int, default=7, choices=range(4, 11), metavar="4..10")
+    stats.add_argument(
+        "--gap-km", type=float, default=5.0, help="a district whose centre is farther from every asset is a gap"
+    )
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.add_argument("--lang", choices=("zh", "en"), help="language of the sentences")
+    stats.set_defaults(func=cmd_stats)
     return parser
 
 
