@@ -162,6 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{cells} 个有点位的网格，H3 分辨率 {res}（平均每格 {area:.2f} 平方公里）。",
         "{cells} occupied cells at H3 resolution {res} (average cell {area:.2f} km²).",
     ),
+    "analysis_choropleth_of": ("地图着色指标", "Colour the map by"),
     "analysis_stats": ("空间格局统计", "Spatial pattern statistics"),
     "analysis_gaps": (
         "覆盖缺口（区县中心 5 公里内无所选点位）：{names}",

@@ -138,3 +138,17 @@ def test_local_assets_replace_cdn_links(pack):
     assert "/component/x/leaflet.markercluster/dist/leaflet.markercluster.js" in page
     assert "cdn.jsdelivr.net/npm/leaflet@" not in page
     assert "bootstrap" not in page
+
+
+def test_choropleth_classes_by_value(pack):
+    import folium
+
+    from culturemap.render.folium_map import _HEX_COLOURS, choropleth_map
+
+    city = load_city(pack)
+    areas = city.layers["districts"].assign(score=[0.0, 10.0])
+    fmap = choropleth_map(city, areas, "score", "Score", "en")
+    (layer,) = [c for c in fmap._children.values() if isinstance(c, folium.GeoJson) and c.layer_name == "Score"]
+    fills = {f["properties"]["name_en"]: f["properties"]["fill"] for f in layer.data["features"]}
+    assert fills == {"West": _HEX_COLOURS[0], "East": _HEX_COLOURS[-1]}
+    assert "10" in html(fmap)  # the legend's top class ends at the maximum

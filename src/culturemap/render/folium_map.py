@@ -505,3 +505,47 @@ def density_overlay_map(
     _Legend(f'<div class="cm-legend-title">{escape(tr("density_unit", lang))}</div>{bar}').add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
+
+
+def choropleth_map(
+    city: City, areas: gpd.GeoDataFrame, value: str, label: str, lang: str, basemap: str = DEFAULT_BASEMAP
+) -> folium.Map:
+    """Areas (e.g. the districts with :func:`~culturemap.analysis.districts.district_summary` columns)
+    filled by ``value`` in six classes (equal steps from 0 to the maximum), with a legend."""
+    base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
+    cfg = city.config
+    fmap = folium.Map(
+        location=(cfg.center_lat, cfg.center_lon), zoom_start=cfg.zoom - 3, tiles=None, control_scale=True
+    )
+    _MarkerStyles().add_to(fmap)
+    if base.tiles:
+        folium.TileLayer(base.tiles, attr=base.attribution, name=base.label(lang), subdomains=base.subdomains).add_to(
+            fmap
+        )
+    top = float(areas[value].max()) or 1.0
+    name_field = "name_zh" if lang == "zh" else "name_en"
+    shown = areas[[name_field, value, "geometry"]].copy()
+    shown["fill"] = [_HEX_COLOURS[min(int(v / top * len(_HEX_COLOURS)), len(_HEX_COLOURS) - 1)] for v in shown[value]]
+    shown[value] = shown[value].round(2)
+    folium.GeoJson(
+        _to_display(shown, base.datum),
+        name=label,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": "#444",
+            "weight": 1,
+            "fillOpacity": 0.75,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=[name_field, value], aliases=["", label], labels=True),
+    ).add_to(fmap)
+    river = city.layers["river"]
+    if len(river):
+        folium.GeoJson(_to_display(_simplified(river, cfg.metric_crs, DISPLAY_TOLERANCE_M)[["geometry"]], base.datum),
+                       style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 3}).add_to(fmap)  # fmt: skip
+    steps = np.linspace(0, top, len(_HEX_COLOURS) + 1)
+    rows = [
+        f'<div><span style="background:{c}" class="cm-swatch"></span> {lo:.3g}–{hi:.3g}</div>'
+        for c, lo, hi in zip(_HEX_COLOURS, steps[:-1], steps[1:])
+    ]
+    _Legend(f'<div class="cm-legend-title">{escape(label)}</div>' + "".join(rows)).add_to(fmap)
+    return fmap

@@ -17,7 +17,7 @@ from culturemap.analysis.stats import clark_evans, coverage_gaps, fill_hex_grid,
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS
 from culturemap.render.assets import localise_assets
-from culturemap.render.folium_map import build_hex_map, density_overlay_map
+from culturemap.render.folium_map import build_hex_map, choropleth_map, density_overlay_map
 from culturemap.render.static import density_figure
 from culturemap.ui.app import page_context, vendor_base_url
 
@@ -140,7 +140,11 @@ def analysis_page() -> None:
     )
     st.dataframe(table.round(2).rename(columns=labels).rename_axis(tr("col_district", lang)))
     st.caption(tr("analysis_score_note", lang))
-    st.bar_chart(table["per_100km2"].rename(labels["per_100km2"]))
+    measure = st.radio(tr("analysis_choropleth_of", lang), ["total", "per_100km2", "score_per_100km2"],
+                       format_func=lambda key: labels[key], horizontal=True, key="analysis_choropleth")  # fmt: skip
+    district_map = choropleth_map(city, summary, measure, labels[measure], lang, st.session_state.get("basemap", "osm"))
+    localise_assets(district_map, vendor_base_url())
+    st_folium(district_map, height=480, use_container_width=True, returned_objects=[], key="analysis_district_map")
 
     if len(city.layers["river"]):
         river = cfg.river_name_zh if lang == "zh" else cfg.river_name_en
