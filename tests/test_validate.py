@@ -128,7 +128,7 @@ def test_cli_stats_json(pack, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["n"] == 6
     nn = out["nearest_neighbour"]
-    assert nn["area_km2"] == pytest.approx(200, rel=1e-3) and 0 < nn["nni"]
+    assert nn["area_km2"] == pytest.approx(200, rel=1e-3) and nn["nni"] > 0
     assert nn["sentence"].startswith(f"Nearest-neighbour index NNI = {nn['nni']:.2f}")
     assert [d["total"] for d in out["districts"]] == [3, 3]  # by location: 西区 and 东区 hold three assets each
     ranks = [row["rank"] for row in out["soft_power_index"]["table"]]

@@ -67,3 +67,15 @@ def test_interpretation_sentences_carry_the_numbers():
     assert "最近邻指数" in interpret(result, "clark_evans", "zh") and "更均匀" in interpret(result, "clark_evans", "zh")
     with pytest.raises(ValueError, match="unknown result kind"):
         interpret(result, "moran")
+
+
+def test_fill_hex_grid_adds_the_empty_rings_only():
+    import h3
+
+    from culturemap.analysis.aggregate import h3_counts
+    from culturemap.analysis.stats import fill_hex_grid
+
+    frame = gpd.GeoDataFrame({"layer": ["museums"]}, geometry=[shapely.Point(103.83, 36.06)], crs="EPSG:4326")
+    filled = fill_hex_grid(h3_counts(frame, 7), 7, rings=2)
+    assert len(filled) == len(h3.grid_disk(filled["h3"].iloc[0], 2)) == 19
+    assert filled["count"].sum() == 1 and filled["n_museums"].sum() == 1

@@ -93,16 +93,19 @@ def ripley_l(
     )
 
 
-def fill_hex_grid(cells: gpd.GeoDataFrame, resolution: int) -> gpd.GeoDataFrame:
-    """Add the empty cells (count 0) inside the hull of the occupied ones, so cold spots can show."""
-    hull = shapely.convex_hull(shapely.union_all(cells.geometry.to_numpy()))
-    poly = h3.LatLngPoly([(lat, lon) for lon, lat in hull.exterior.coords])
-    ids = set(h3.polygon_to_cells(poly, resolution)) - set(cells["h3"])
+def fill_hex_grid(cells: gpd.GeoDataFrame, resolution: int, rings: int = 2) -> gpd.GeoDataFrame:
+    """Add the empty cells (count 0) within ``rings`` H3 rings of the occupied ones.
+
+    Hot and cold spots need the empty neighbours; filling a whole municipality instead would let
+    thousands of empty cells dominate the statistic (and call each of them "cold").
+    """
+    occupied = set(cells["h3"])
+    ids = sorted({n for c in occupied for n in h3.grid_disk(c, rings)} - occupied)
     if not ids:
         return cells
     empty = gpd.GeoDataFrame(
-        {"h3": sorted(ids), "count": 0},
-        geometry=[shapely.Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(c)]) for c in sorted(ids)],
+        {"h3": ids, "count": 0},
+        geometry=[shapely.Polygon([(lon, lat) for lat, lon in h3.cell_to_boundary(c)]) for c in ids],
         crs=WGS84,
     )
     filled = pd.concat([cells, empty], ignore_index=True)
