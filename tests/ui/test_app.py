@@ -167,8 +167,8 @@ def test_analysis_page_density_districts_and_corridor(data_root):
     districts = at.dataframe[1].value
     assert int(districts["合计"].sum()) == 4
     bands = at.dataframe[2].value
-    assert bands["cumulative"].iloc[-1] == 4  # every asset is within 5 km of the river
-    assert bands["band"].tolist() == ["0-0.5 km", "0.5-1 km", "1-2 km", "2-5 km"]
+    assert bands["累计"].iloc[-1] == 4  # every asset is within 5 km of the river
+    assert bands["距河距离"].tolist() == ["0-0.5 km", "0.5-1 km", "1-2 km", "2-5 km"]
 
 
 def test_analysis_page_bandwidth_slider_changes_the_grid(data_root):
@@ -198,7 +198,7 @@ def test_soft_power_weights_reorder_the_districts(data_root):
     at = run()
     at.switch_page(ANALYSIS).run()
     ranking = at.dataframe[-1].value
-    assert ranking.index.tolist() == ["西区", "东区"] and ranking["rank"].tolist() == [1, 2]
+    assert ranking.index.tolist() == ["西区", "东区"] and ranking["排名"].tolist() == [1, 2]
     for component in ("scenic", "museums", "universities"):
         next(s for s in at.slider if s.key == f"analysis_w_{component}").set_value(0.0)
     next(s for s in at.slider if s.key == "analysis_w_heritage").set_value(1.0).run()

@@ -62,6 +62,33 @@ def _corridor(path: str, mtime: float, layers: tuple[str, ...]) -> pd.DataFrame:
     return assets[["id", "layer", "name_zh", "name_en", "district"]].join(ref)
 
 
+COLUMN_KEYS = ("band", "within_km", "total", "cumulative", "chainage_km", "distance_m", "bank", "side", "campus",
+               "rank", "index", "id", "layer", "name_zh", "name_en", "district", "area_km2", "per_100km2", "score",
+               "score_per_100km2")  # fmt: skip
+
+
+def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Column names in ``lang``: layer ids, index components and the known columns of the analyses."""
+    names = {}
+    for column in frame.columns:
+        col = str(column)
+        if col in LAYERS:
+            names[column] = LAYERS[col].label(lang)
+        elif col in COLUMN_KEYS:
+            names[column] = tr(f"col_{col}", lang)
+        elif col.startswith("n_") and col[2:] in LAYERS:
+            names[column] = tr("col_n_within", lang, layer=LAYERS[col[2:]].label(lang))
+        elif col.startswith("nearest_"):
+            layer, _, what = col[len("nearest_") :].rpartition("_")
+            if layer in LAYERS:
+                names[column] = tr(f"col_nearest_{what}", lang, layer=LAYERS[layer].label(lang))
+        elif col.endswith("_per_100km2") and col[: -len("_per_100km2")] in COMPONENTS:
+            names[column] = tr(
+                "col_component_density", lang, component=tr(f"component_{col[: -len('_per_100km2')]}", lang)
+            )
+    return frame.rename(columns=names)
+
+
 def analysis_page() -> None:
     ctx = page_context()
     lang = ctx.lang
@@ -156,20 +183,24 @@ def analysis_page() -> None:
         ) or (1.0,)  # fmt: skip
         ref = _corridor(ctx.path, ctx.mtime, layers)
         bands = band_counts(ref["distance_m"].to_numpy(), ref["layer"], buffers)
-        st.dataframe(bands, hide_index=True)
+        st.dataframe(labelled(bands, lang), hide_index=True)
         length = river_length_km(city.layers["river"], cfg.metric_crs)
         near = ref[ref["distance_m"] <= max(buffers) * 1000]
         profile = corridor_profile(near["chainage_km"].to_numpy(), near["layer"], bin_km=5.0, length_km=length)
         st.caption(tr("analysis_profile", lang, km=max(buffers), length=length))
-        st.bar_chart(profile.set_index("start_km").drop(columns="total"))
+        st.bar_chart(labelled(profile.set_index("start_km").drop(columns="total"), lang))
         shown = ref.sort_values("chainage_km").round({"chainage_km": 2, "distance_m": 0})
-        st.dataframe(shown, hide_index=True)
+        shown = shown.assign(layer=[LAYERS[v].label(lang) for v in shown["layer"]])
+        shown = shown.assign(
+            bank=[tr(f"bank_{v}", lang) for v in shown["bank"]], side=[tr(f"side_{v}", lang) for v in shown["side"]]
+        )
+        st.dataframe(labelled(shown, lang), hide_index=True)
 
     st.header(tr("analysis_campus", lang))
     radius_km = st.slider(tr("analysis_radius", lang), 0.5, 10.0, 2.0, 0.5, key="analysis_radius")
     targets = {lid: city.layers[lid] for lid in ("heritage_units", "scenic_spots", "museums")}
     campus = campus_proximity(city.layers["universities"], targets, cfg.metric_crs, radius_km)
-    st.dataframe(campus.round(0), hide_index=True)
+    st.dataframe(labelled(campus.round(0), lang), hide_index=True)
 
     st.subheader(tr("analysis_index", lang))
     st.caption(FORMULA[lang])
@@ -183,5 +214,6 @@ def analysis_page() -> None:
         return
     index = soft_power_index(city.layers["districts"], city.layers, cfg.metric_crs, weights)
     name_col = "name_zh" if lang == "zh" else "name_en"
-    st.dataframe(index.set_index(name_col)[["rank", "index", *[f"{c}_per_100km2" for c in COMPONENTS]]].round(2))
+    ranking = index.set_index(name_col)[["rank", "index", *[f"{c}_per_100km2" for c in COMPONENTS]]].round(2)
+    st.dataframe(labelled(ranking, lang).rename_axis(tr("col_district", lang)))
     st.bar_chart(index.set_index(name_col)["index"])
