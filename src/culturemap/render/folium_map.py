@@ -273,22 +273,28 @@ def _add_hexagons(fmap: folium.Map, cells: gpd.GeoDataFrame, lang: str, datum: s
     ).add_to(fmap)
 
 
-SPOT_COLOURS = {"hot": "#b2182b", "cold": "#2166ac"}
-
-
-def build_hex_map(city: City, cells: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.Map:
-    """A choropleth of H3 cells (from :func:`~culturemap.analysis.aggregate.h3_counts`): fill by count,
-    and, where a ``spot`` column says so (Gi* hot/cold spots), a thick red/blue outline."""
+def _analysis_base(city: City, lang: str, basemap: str, zoom_out: int):
+    """A map for the analysis views: the city centre ``zoom_out`` levels out, marker styles, tiles."""
     base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
     cfg = city.config
     fmap = folium.Map(
-        location=(cfg.center_lat, cfg.center_lon), zoom_start=cfg.zoom - 2, tiles=None, control_scale=True
+        location=(cfg.center_lat, cfg.center_lon), zoom_start=cfg.zoom - zoom_out, tiles=None, control_scale=True
     )
     _MarkerStyles().add_to(fmap)
     if base.tiles:
         folium.TileLayer(base.tiles, attr=base.attribution, name=base.label(lang), subdomains=base.subdomains).add_to(
             fmap
         )
+    return fmap, base
+
+
+SPOT_COLOURS = {"hot": "#b2182b", "cold": "#2166ac"}
+
+
+def build_hex_map(city: City, cells: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.Map:
+    """A choropleth of H3 cells (from :func:`~culturemap.analysis.aggregate.h3_counts`): fill by count,
+    and, where a ``spot`` column says so (Gi* hot/cold spots), a thick red/blue outline."""
+    fmap, base = _analysis_base(city, lang, basemap, 2)
     _add_context(fmap, city, lang, base.datum, base.tiles is None)
     _add_hexagons(fmap, cells, lang, base.datum)
     max_count = int(cells["count"].max()) if len(cells) else 0
@@ -459,16 +465,7 @@ def density_overlay_map(
     from rasterio.transform import from_origin
     from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-    base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
-    cfg = city.config
-    fmap = folium.Map(
-        location=(cfg.center_lat, cfg.center_lon), zoom_start=cfg.zoom - 1, tiles=None, control_scale=True
-    )
-    _MarkerStyles().add_to(fmap)
-    if base.tiles:
-        folium.TileLayer(base.tiles, attr=base.attribution, name=base.label(lang), subdomains=base.subdomains).add_to(
-            fmap
-        )
+    fmap, base = _analysis_base(city, lang, basemap, 1)
     _add_context(fmap, city, lang, base.datum, base.tiles is None)
     minx, miny, maxx, maxy = grid.bounds()
     ny, nx = grid.shape
@@ -512,16 +509,8 @@ def choropleth_map(
 ) -> folium.Map:
     """Areas (e.g. the districts with :func:`~culturemap.analysis.districts.district_summary` columns)
     filled by ``value`` in six classes (equal steps from 0 to the maximum), with a legend."""
-    base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
+    fmap, base = _analysis_base(city, lang, basemap, 3)
     cfg = city.config
-    fmap = folium.Map(
-        location=(cfg.center_lat, cfg.center_lon), zoom_start=cfg.zoom - 3, tiles=None, control_scale=True
-    )
-    _MarkerStyles().add_to(fmap)
-    if base.tiles:
-        folium.TileLayer(base.tiles, attr=base.attribution, name=base.label(lang), subdomains=base.subdomains).add_to(
-            fmap
-        )
     top = float(areas[value].max()) or 1.0
     name_field = "name_zh" if lang == "zh" else "name_en"
     shown = areas[[name_field, value, "geometry"]].copy()
