@@ -1,0 +1,1 @@
+"""Themed routes: travel times, stop order (exact and heuristic), itineraries."""

@@ -1,0 +1,146 @@
+"""Stop order: exact Held-Karp dynamic programming up to 12 stops, OR-Tools beyond.
+
+Cost matrices are travel times in minutes (any non-negative cost works). A route is an open path
+(optionally with a fixed first and/or last stop) or a round trip back to the first stop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EXACT_LIMIT = 12
+
+
+def route_cost(cost: np.ndarray, order: list[int], round_trip: bool = False) -> float:
+    """Total cost of visiting ``order`` (and returning to its first stop when ``round_trip``)."""
+    legs = list(zip(order[:-1], order[1:]))
+    if round_trip and len(order) > 1:
+        legs.append((order[-1], order[0]))
+    return float(sum(cost[a, b] for a, b in legs))
+
+
+def _check(cost: np.ndarray, first: int | None, last: int | None) -> np.ndarray:
+    cost = np.asarray(cost, dtype=float)
+    n = len(cost)
+    if cost.shape != (n, n) or (cost < 0).any() or not np.isfinite(cost).all():
+        raise ValueError("the cost matrix must be square, finite and non-negative")
+    for name, idx in (("first", first), ("last", last)):
+        if idx is not None and not 0 <= idx < n:
+            raise ValueError(f"{name} stop {idx} is not one of the {n} stops")
+    if first is not None and first == last and n > 1:
+        raise ValueError("first and last stop are the same: use round_trip instead")
+    return cost
+
+
+def held_karp(
+    cost: np.ndarray, first: int | None = None, last: int | None = None, round_trip: bool = False
+) -> tuple[list[int], float]:
+    """The cheapest order of all stops (exact). Round trips start and end at ``first`` (default 0)."""
+    cost = _check(cost, first, last)
+    n = len(cost)
+    if n > EXACT_LIMIT + 1:
+        raise ValueError(f"Held-Karp is exact but exponential: at most {EXACT_LIMIT + 1} stops, got {n}")
+    if n <= 1:
+        return list(range(n)), 0.0
+    if round_trip:
+        first = 0 if first is None else first
+        last = None
+    starts = [first] if first is not None else list(range(n))
+    full = (1 << n) - 1
+    # best[mask][j]: cheapest path visiting exactly the stops in mask, ending at j
+    best = np.full((1 << n, n), np.inf)
+    parent = np.full((1 << n, n), -1, dtype=int)
+    for s in starts:
+        best[1 << s, s] = 0.0
+    for mask in range(1, full + 1):
+        row = best[mask]
+        ends = np.flatnonzero(np.isfinite(row))
+        if not len(ends):
+            continue
+        free = [k for k in range(n) if not mask >> k & 1]
+        for k in free:
+            if last is not None and k == last and (mask | 1 << k) != full:
+                continue  # the fixed last stop comes last
+            through = row[ends] + cost[ends, k]
+            i = int(np.argmin(through))
+            nxt = mask | 1 << k
+            if through[i] < best[nxt, k]:
+                best[nxt, k] = through[i]
+                parent[nxt, k] = ends[i]
+    final = best[full] + (cost[:, first] if round_trip else 0.0)
+    if last is not None:
+        final = np.where(np.arange(n) == last, final, np.inf)
+    end = int(np.argmin(final))
+    order, mask = [end], full
+    while parent[mask, order[-1]] >= 0:
+        prev = int(parent[mask, order[-1]])
+        mask ^= 1 << order[-1]
+        order.append(prev)
+    order.reverse()
+    return order, float(final[end])
+
+
+def ortools_order(
+    cost: np.ndarray,
+    first: int | None = None,
+    last: int | None = None,
+    round_trip: bool = False,
+    time_limit_s: float = 2.0,
+) -> tuple[list[int], float]:
+    """A near-optimal order from OR-Tools routing (guided local search for ``time_limit_s``)."""
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    cost = _check(cost, first, last)
+    n = len(cost)
+    if n <= 2:
+        return held_karp(cost, first, last, round_trip)
+    # a dummy depot (index n) with free legs lets the path start and end anywhere
+    scale = 1000.0
+    big = np.zeros((n + 1, n + 1))
+    big[:n, :n] = cost
+    if round_trip:
+        first = 0 if first is None else first
+        big[n, :] = np.inf
+        big[:, n] = np.inf
+        big[n, first] = big[:n, n] = 0.0
+        big[n, n] = 0.0
+    else:
+        if first is not None:
+            big[n, :n] = np.inf
+            big[n, first] = 0.0
+        if last is not None:
+            big[:n, n] = np.inf
+            big[last, n] = 0.0
+    huge = float(cost.sum() * 10 + 1)
+    matrix = np.where(np.isfinite(big), big, huge)
+    manager = pywrapcp.RoutingIndexManager(n + 1, 1, n)
+    routing = pywrapcp.RoutingModel(manager)
+    ints = np.rint(matrix * scale).astype(np.int64)
+
+    def callback(a: int, b: int) -> int:
+        return int(ints[manager.IndexToNode(a), manager.IndexToNode(b)])
+
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(callback))
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.time_limit.FromMilliseconds(int(time_limit_s * 1000))
+    solution = routing.SolveWithParameters(params)
+    if solution is None:
+        raise RuntimeError("OR-Tools found no route")
+    order, index = [], routing.Start(0)
+    while not routing.IsEnd(index):
+        node = manager.IndexToNode(index)
+        if node != n:
+            order.append(node)
+        index = solution.Value(routing.NextVar(index))
+    return order, route_cost(cost, order, round_trip)
+
+
+def best_order(
+    cost: np.ndarray, first: int | None = None, last: int | None = None, round_trip: bool = False
+) -> tuple[list[int], float, str]:
+    """Exact for up to 12 stops (plus a fixed start), OR-Tools beyond; returns (order, cost, method)."""
+    if len(cost) <= EXACT_LIMIT + (first is not None):
+        return (*held_karp(cost, first, last, round_trip), "held-karp")
+    return (*ortools_order(cost, first, last, round_trip), "or-tools")

@@ -1,0 +1,59 @@
+"""Travel distances and times between stops.
+
+Without a road network the distance is the great-circle (WGS-84 ellipsoid) distance times a
+circuity factor per mode, and every result says ``estimated``. Speeds are door-to-door averages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pyproj import Geod
+
+_GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True)
+class Mode:
+    id: str
+    speed_kph: float
+    circuity: float  # road distance / straight-line distance
+    overhead_min: float = 0.0  # per leg: waiting for a taxi, parking, unlocking a bike
+
+
+MODES: dict[str, Mode] = {
+    m.id: m
+    for m in (
+        Mode("walk", 4.5, 1.3),
+        Mode("bike", 12.0, 1.35, overhead_min=2.0),
+        Mode("car", 25.0, 1.4, overhead_min=5.0),
+        Mode("taxi", 25.0, 1.4, overhead_min=4.0),
+    )
+}
+
+
+@dataclass(frozen=True)
+class TravelMatrix:
+    """Leg distances (m) and times (min) between every pair of stops; ``estimated`` when not from a network."""
+
+    distance_m: np.ndarray
+    time_min: np.ndarray
+    estimated: bool
+    mode: str
+
+
+def estimated_matrix(lon: np.ndarray, lat: np.ndarray, mode: str) -> TravelMatrix:
+    """Great-circle distance x the mode's circuity, at the mode's speed, plus its per-leg overhead."""
+    if mode not in MODES:
+        raise ValueError(f"unknown travel mode {mode!r}: expected one of {', '.join(MODES)}")
+    m = MODES[mode]
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    n = len(lon)
+    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    _, _, straight = _GEOD.inv(lon[i.ravel()], lat[i.ravel()], lon[j.ravel()], lat[j.ravel()])
+    distance = straight.reshape(n, n) * m.circuity
+    time = distance / 1000.0 / m.speed_kph * 60.0 + np.where(distance > 0, m.overhead_min, 0.0)
+    np.fill_diagonal(time, 0.0)
+    return TravelMatrix(distance, time, True, mode)

@@ -1,0 +1,86 @@
+import itertools
+
+import numpy as np
+import pytest
+
+from culturemap.routing.solve import best_order, held_karp, ortools_order, route_cost
+from culturemap.routing.travel import estimated_matrix
+
+
+def brute_force(cost, first=None, last=None, round_trip=False):
+    n = len(cost)
+    best = (None, np.inf)
+    for order in itertools.permutations(range(n)):
+        if round_trip and order[0] != (0 if first is None else first):
+            continue
+        if not round_trip and first is not None and order[0] != first:
+            continue
+        if last is not None and order[-1] != last:
+            continue
+        c = route_cost(cost, list(order), round_trip)
+        if c < best[1] - 1e-9:
+            best = (list(order), c)
+    return best
+
+
+def random_cost(n, seed, symmetric=True):
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 10_000, size=(n, 2))
+    cost = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    if not symmetric:
+        cost = cost * rng.uniform(1.0, 1.3, size=(n, n))
+        np.fill_diagonal(cost, 0)
+    return cost
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 7, 8])
+@pytest.mark.parametrize("kind", ["open", "round", "first", "first_last"])
+def test_held_karp_equals_brute_force(n, kind):
+    for seed in range(3):
+        cost = random_cost(n, seed * 10 + n, symmetric=seed != 1)
+        kwargs = {
+            "open": {},
+            "round": {"round_trip": True},
+            "first": {"first": n - 1},
+            "first_last": {"first": 0, "last": n - 1},
+        }[kind]
+        order, value = held_karp(cost, **kwargs)
+        _, expected = brute_force(cost, **kwargs)
+        assert value == pytest.approx(expected)
+        assert sorted(order) == list(range(n))
+        assert route_cost(cost, order, kwargs.get("round_trip", False)) == pytest.approx(value)
+        if "first" in kwargs:
+            assert order[0] == kwargs["first"]
+        if "last" in kwargs:
+            assert order[-1] == kwargs["last"]
+
+
+def test_ortools_within_one_percent_of_the_exact_order_on_12_stops():
+    for seed in range(3):
+        cost = random_cost(12, 100 + seed)
+        exact_order, exact = held_karp(cost, first=0)
+        order, value = ortools_order(cost, first=0, time_limit_s=1.0)
+        assert order[0] == 0 and sorted(order) == list(range(12))
+        assert value <= exact * 1.01
+
+
+def test_best_order_switches_to_or_tools_beyond_twelve_stops():
+    assert best_order(random_cost(6, 1))[2] == "held-karp"
+    order, value, method = best_order(random_cost(20, 2), first=0)
+    assert method == "or-tools" and order[0] == 0 and len(set(order)) == 20
+
+
+def test_bad_input_is_named():
+    with pytest.raises(ValueError, match="square, finite and non-negative"):
+        held_karp(np.array([[0, -1], [1, 0]]))
+    with pytest.raises(ValueError, match="at most 13 stops"):
+        held_karp(np.zeros((14, 14)))
+    with pytest.raises(ValueError, match="unknown travel mode 'boat'"):
+        estimated_matrix([103.8], [36.0], "boat")
+
+
+def test_estimated_walk_matrix_is_great_circle_times_circuity():
+    # two points 1 km apart along a meridian (at 36 N, 1 km ~ 0.009013 deg of latitude)
+    m = estimated_matrix([103.8, 103.8], [36.0, 36.009013], "walk")
+    assert m.estimated and m.distance_m[0, 1] == pytest.approx(1_300, rel=1e-3)  # x 1.3 circuity
+    assert m.time_min[0, 1] == pytest.approx(1.3 / 4.5 * 60, rel=1e-3) and m.time_min[0, 0] == 0
