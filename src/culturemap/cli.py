@@ -190,6 +190,42 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_route(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from culturemap.export.route import write_route
+    from culturemap.routing.itinerary import plan_route
+
+    city = load_city(_pack_path(args.city))
+    if args.theme:
+        route = next((r for r in city.routes if r.id == args.theme), None)
+        if route is None:
+            known = ", ".join(r.id for r in city.routes) or "none"
+            print(f"error: no route {args.theme!r} in {city.path / 'routes.toml'} (known: {known})", file=sys.stderr)
+            return 2
+        stops, title = list(route.stops), route.title(args.lang or city.config.default_lang)
+        if not route.official:
+            title += " (建议 / suggested)"
+    else:
+        stops = [s.strip() for s in args.stops.split(",") if s.strip()]
+        title = "culturemap route"
+    day = date.fromisoformat(args.date) if args.date else date.today()
+    try:
+        plan = plan_route(city, stops, args.mode, args.start, day, args.round_trip, optimise=not args.keep_order)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = write_route(plan, title, args.format, args.out)
+    t = plan.totals
+    how = "estimated" if plan.estimated else "road network"
+    print(
+        f"{args.format}: {out} ({len(plan.stops)} stops, {t['distance_km']:.1f} km, {t['start']}-{t['end']}, {how}, {plan.method})"
+    )
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="culturemap", description="Cultural assets of a city: validate, build, analyse."
@@ -241,6 +277,21 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.add_argument("--lang", choices=("zh", "en"), help="language of the sentences")
     stats.set_defaults(func=cmd_stats)
+
+    route = sub.add_parser("route", help="order and time a themed route; write GPX, KML, GeoJSON or CSV")
+    route.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
+    which = route.add_mutually_exclusive_group(required=True)
+    which.add_argument("--theme", help="route id from the pack's routes.toml")
+    which.add_argument("--stops", help="comma-separated feature ids")
+    route.add_argument("--mode", choices=("walk", "bike", "car", "taxi"), default="walk")
+    route.add_argument("--start", default="09:00", help="start time HH:MM")
+    route.add_argument("--date", help="YYYY-MM-DD, for opening days (default: today)")
+    route.add_argument("--round-trip", action="store_true", help="return to the first stop")
+    route.add_argument("--keep-order", action="store_true", help="visit the stops in the given order")
+    route.add_argument("--format", choices=("gpx", "kml", "geojson", "csv"), required=True)
+    route.add_argument("--out", required=True, help="output file")
+    route.add_argument("--lang", choices=("zh", "en"), help="language of the route title")
+    route.set_defaults(func=cmd_route)
     return parser
 
 

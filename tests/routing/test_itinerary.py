@@ -1,0 +1,147 @@
+import json
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import gpxpy
+import pytest
+
+from culturemap.catalog import load_city
+from culturemap.cli import main
+from culturemap.export.route import write_route
+from culturemap.routing.itinerary import opening_windows, plan_route
+
+TUESDAY, MONDAY = date(2026, 11, 24), date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "weekday", "expected"),
+    [
+        ("Tu-Su 09:00-17:00", 1, [(540, 1020)]),
+        ("Tu-Su 09:00-17:00", 0, []),
+        ("Mo-Su 08:00-12:00,14:00-18:00; Su off", 6, []),
+        ("Mo-Su 08:00-12:00,14:00-18:00; Su off", 2, [(480, 720), (840, 1080)]),
+        ("Fr-Mo 10:00-22:00", 0, [(600, 1320)]),
+        ("24/7", 3, [(0, 1440)]),
+        (None, 3, None),
+        (float("nan"), 3, None),
+    ],
+)
+def test_opening_hours_subset(text, weekday, expected):
+    assert opening_windows(text, weekday) == expected
+
+
+def test_unreadable_opening_hours_raise():
+    with pytest.raises(ValueError, match="cannot read opening hours rule 'sunrise-sunset'"):
+        opening_windows("sunrise-sunset", 0)
+
+
+@pytest.fixture
+def city_with_hours(make_pack):
+    def hours(layers):
+        layers["museums"][0]["properties"]["opening_hours"] = "Tu-Su 10:00-17:00"
+        layers["heritage_units"][0]["properties"]["opening_hours"] = "Mo-Su 08:00-09:30"
+
+    return load_city(make_pack(hours))
+
+
+def test_legs_sum_to_totals_and_the_first_stop_stays_first(city_with_hours):
+    stops = ["sc-west-pagoda", "hu-old-bridge", "mu-city", "sc-east-park"]
+    plan = plan_route(city_with_hours, stops, "car", "09:00", TUESDAY)
+    table = plan.stops
+    assert table["id"].iloc[0] == "sc-west-pagoda" and sorted(table["id"]) == sorted(stops)
+    assert plan.totals["distance_km"] == pytest.approx(table["leg_km"].sum(), abs=1e-3)
+    assert plan.totals["travel_min"] == pytest.approx(table["leg_min"].sum(), abs=0.1)
+    spent = table["leg_min"].sum() + table["wait_min"].sum() + table["dwell_min"].sum()
+    assert plan.totals["duration_min"] == pytest.approx(spent, abs=1.0)
+    assert plan.estimated and plan.method == "held-karp"
+
+
+def test_opening_hours_are_waited_for_or_reported_never_dropped(city_with_hours):
+    # start 08:00 at the museum (opens 10:00 on Tuesdays): wait; on Monday it is closed all day
+    plan = plan_route(city_with_hours, ["mu-city", "sc-west-pagoda"], "walk", "08:00", TUESDAY, optimise=False)
+    first = plan.stops.iloc[0]
+    assert (first["arrival"], first["wait_min"], first["departure"]) == ("08:00", 120.0, "11:15")
+    monday = plan_route(city_with_hours, ["mu-city", "sc-west-pagoda"], "walk", "08:00", MONDAY, optimise=False)
+    assert len(monday.stops) == 2 and monday.stops.iloc[0]["warning"] == "closed that day"
+    assert monday.warnings == ["市博物馆 (mu-city): closed that day"]
+    # the bridge closes at 09:30: arriving at 12:00 is reported
+    late = plan_route(city_with_hours, ["hu-old-bridge"], "walk", "12:00", TUESDAY)
+    assert late.stops.iloc[0]["warning"] == "closed on arrival"
+
+
+def test_round_trip_adds_the_way_back(city_with_hours):
+    stops = ["sc-west-pagoda", "sc-east-park", "mu-city"]
+    plan = plan_route(city_with_hours, stops, "bike", "09:00", TUESDAY, round_trip=True)
+    assert plan.totals["return_leg_km"] > 0
+    assert plan.totals["distance_km"] == pytest.approx(
+        plan.stops["leg_km"].sum() + plan.totals["return_leg_km"], abs=1e-3
+    )
+
+
+def test_unknown_or_repeated_stops_are_refused(city_with_hours):
+    with pytest.raises(ValueError, match="unknown stop id"):
+        plan_route(city_with_hours, ["sc-west-pagoda", "xx-nowhere"])
+    with pytest.raises(ValueError, match="appears twice"):
+        plan_route(city_with_hours, ["sc-west-pagoda", "sc-west-pagoda"])
+
+
+def test_exports_carry_every_stop_in_order(city_with_hours, tmp_path):
+    plan = plan_route(
+        city_with_hours, ["sc-west-pagoda", "hu-old-bridge", "mu-city", "sc-east-park"], "walk", "09:00", TUESDAY
+    )
+    coords = [(round(lon, 6), round(lat, 6)) for lon, lat in plan.stops[["lon", "lat"]].to_numpy()]
+
+    gpx = gpxpy.parse(write_route(plan, "测试线", "gpx", tmp_path / "r.gpx").read_text(encoding="utf-8"))
+    assert [w.name for w in gpx.waypoints] == plan.stops["name_zh"].tolist()
+    track = [(round(p.longitude, 6), round(p.latitude, 6)) for p in gpx.tracks[0].segments[0].points]
+    assert track == coords  # the track passes through every stop, in order
+    assert 'version="1.1"' in (tmp_path / "r.gpx").read_text(encoding="utf-8")
+
+    kml = ET.parse(write_route(plan, "测试线", "kml", tmp_path / "r.kml"))
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    names = [e.text for e in kml.getroot().iterfind(".//k:Placemark/k:name", ns)]
+    assert names[:4] == [f"{i}. {n}" for i, n in enumerate(plan.stops["name_zh"], start=1)]
+    assert kml.getroot().find(".//k:LineString", ns) is not None
+
+    doc = json.loads(write_route(plan, "测试线", "geojson", tmp_path / "r.geojson").read_text(encoding="utf-8"))
+    assert doc["travel_times"] == "estimated"
+    points = [f for f in doc["features"] if f["geometry"]["type"] == "Point"]
+    assert [f["properties"]["order"] for f in points] == [1, 2, 3, 4]
+    assert all({"arrival", "departure"} <= set(f["properties"]) for f in points)
+    path = next(f for f in doc["features"] if f["geometry"]["type"] == "LineString")
+    assert [tuple(c) for c in path["geometry"]["coordinates"]] == coords
+
+    csv = write_route(plan, "测试线", "csv", tmp_path / "r.csv").read_text(encoding="utf-8").splitlines()
+    assert csv[0].startswith("order,id,name_zh") and len(csv) == 5
+
+
+def test_cli_route_by_theme_and_unknown_theme(pack, tmp_path, capsys):
+    (pack / "routes.toml").write_text(
+        '[[route]]\nid = "r1"\ntitle_zh = "线"\ntitle_en = "Line"\nsource = "t"\nstops = ["sc-west-pagoda", "mu-city"]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.gpx"
+    assert (
+        main(
+            [
+                "route",
+                "--city",
+                str(pack),
+                "--theme",
+                "r1",
+                "--format",
+                "gpx",
+                "--out",
+                str(out),
+                "--date",
+                "2026-11-24",
+            ]
+        )
+        == 0
+    )
+    assert (
+        "2 stops" in capsys.readouterr().out
+        and gpxpy.parse(out.read_text(encoding="utf-8")).name == "线 (建议 / suggested)"
+    )
+    assert main(["route", "--city", str(pack), "--theme", "nope", "--format", "gpx", "--out", str(out)]) == 2
+    assert "no route 'nope'" in capsys.readouterr().err
