@@ -210,8 +210,18 @@ def cmd_route(args: argparse.Namespace) -> int:
         stops = [s.strip() for s in args.stops.split(",") if s.strip()]
         title = "culturemap route"
     day = date.fromisoformat(args.date) if args.date else date.today()
+    network = Path(args.network) if args.network else city.path / "network.graphml"
     try:
-        plan = plan_route(city, stops, args.mode, args.start, day, args.round_trip, optimise=not args.keep_order)
+        graph = None
+        if network.exists():
+            from culturemap.routing.network import load_graph
+
+            graph = load_graph(network)
+        elif args.network:
+            raise ValueError(f"{network}: no such road network file")
+        plan = plan_route(
+            city, stops, args.mode, args.start, day, args.round_trip, optimise=not args.keep_order, graph=graph
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -291,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--format", choices=("gpx", "kml", "geojson", "csv"), required=True)
     route.add_argument("--out", required=True, help="output file")
     route.add_argument("--lang", choices=("zh", "en"), help="language of the route title")
+    route.add_argument("--network", help="GraphML road network (default: the pack's network.graphml if present)")
     route.set_defaults(func=cmd_route)
     return parser
 

@@ -84,6 +84,7 @@ class Plan:
     method: str
     round_trip: bool
     geometry: gpd.GeoSeries = field(repr=False)
+    path: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 2)))  # (lon, lat) rows
 
 
 def _hhmm(minutes: float) -> str:
@@ -163,9 +164,14 @@ def plan_route(
     keep_first: bool = True,
     optimise: bool = True,
     dwell_min: dict[str, float] | None = None,
+    graph=None,
 ) -> Plan:
     """Order ``stop_ids`` (exact up to 12 stops, OR-Tools beyond; the first stop stays first when
-    ``keep_first``), time the visit from ``start`` (HH:MM) on ``day`` and report conflicts."""
+    ``keep_first``), time the visit from ``start`` (HH:MM) on ``day`` and report conflicts.
+
+    With a road ``graph`` (see :mod:`culturemap.routing.network`) legs follow the roads; without
+    one they are estimated (great-circle x circuity) and the plan says so.
+    """
     assets = city.assets()
     by_id = assets.set_index("id")
     missing = [s for s in stop_ids if s not in by_id.index]
@@ -179,7 +185,14 @@ def plan_route(
     dwell = {**DEFAULT_DWELL_MIN, **(dwell_min or {})}
     stops["dwell_min"] = [float(dwell.get(layer, 30)) for layer in stops["layer"]]
     points = stops.geometry.representative_point()
-    matrix = estimated_matrix(points.x.to_numpy(), points.y.to_numpy(), mode)
+    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+    leg_paths = None
+    if graph is not None:
+        from culturemap.routing.network import network_matrix
+
+        matrix, leg_paths = network_matrix(graph, lon, lat, mode, city.config.metric_crs)
+    else:
+        matrix = estimated_matrix(lon, lat, mode)
     if optimise and len(stops) > 2:
         order, _, method = best_order(matrix.time_min, first=0 if keep_first else None, round_trip=round_trip)
     else:
@@ -188,12 +201,17 @@ def plan_route(
     ordered = points.iloc[order].reset_index(drop=True)
     table["lon"] = ordered.x.round(6).to_numpy()
     table["lat"] = ordered.y.round(6).to_numpy()
-    return Plan(
+    legs = list(zip(order[:-1], order[1:])) + ([(order[-1], order[0])] if round_trip and len(order) > 1 else [])
+    path = [(lon[order[0]], lat[order[0]])] if order else []
+    for a, b in legs:
+        path += leg_paths[(a, b)][1:] if leg_paths else [(lon[b], lat[b])]
+    plan = Plan(
         table, totals, warnings, matrix.estimated, mode, method, round_trip, gpd.GeoSeries(ordered, crs=stops.crs)
     )
+    plan.path = np.round(np.asarray(path, dtype=float).reshape(-1, 2), 6)
+    return plan
 
 
 def path_coordinates(plan: Plan) -> np.ndarray:
-    """The drawn path (lon, lat rows): straight legs through the stops in order (estimated routes)."""
-    xy = plan.stops[["lon", "lat"]].to_numpy()
-    return np.vstack([xy, xy[:1]]) if plan.round_trip and len(xy) > 1 else xy
+    """The drawn path (lon, lat rows): along the roads with a network, straight legs otherwise."""
+    return plan.path
