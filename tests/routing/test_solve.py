@@ -84,3 +84,29 @@ def test_estimated_walk_matrix_is_great_circle_times_circuity():
     m = estimated_matrix([103.8, 103.8], [36.0, 36.009013], "walk")
     assert m.estimated and m.distance_m[0, 1] == pytest.approx(1_300, rel=1e-3)  # x 1.3 circuity
     assert m.time_min[0, 1] == pytest.approx(1.3 / 4.5 * 60, rel=1e-3) and m.time_min[0, 0] == 0
+
+
+def arrivals(cost, order, windows, start=0.0):
+    clock, out = start, []
+    for k, node in enumerate(order):
+        if k:
+            clock += cost[order[k - 1], node]
+        if windows[node] is not None:
+            clock = max(clock, windows[node][0])
+        out.append(clock)
+    return out
+
+
+def test_or_tools_honours_time_windows_that_the_shortest_order_breaks():
+    # 14 stops on a line, 10 min apart; stop 7 opens at 200 min, stop 13 closes at 135 min
+    n = 14
+    cost = np.abs(np.subtract.outer(np.arange(n), np.arange(n))) * 10.0
+    windows = [None] * n
+    windows[7] = (200.0, 400.0)
+    windows[13] = (0.0, 135.0)
+    straight = list(range(n))
+    assert arrivals(cost, straight, windows)[13] > 135  # the travel-only order reaches 13 too late
+    order, _ = ortools_order(cost, first=0, windows=windows, time_limit_s=1.0)
+    times = dict(zip(order, arrivals(cost, order, windows)))
+    assert order[0] == 0 and sorted(order) == straight
+    assert times[13] <= 135 and times[7] >= 200

@@ -193,11 +193,22 @@ def plan_route(
         matrix, leg_paths = network_matrix(graph, lon, lat, mode, city.config.metric_crs)
     else:
         matrix = estimated_matrix(lon, lat, mode)
+    day = day or date.today()
     if optimise and len(stops) > 2:
-        order, _, method = best_order(matrix.time_min, first=0 if keep_first else None, round_trip=round_trip)
+        windows = []
+        for text in stops.get("opening_hours", pd.Series([None] * len(stops))):
+            try:
+                open_at = opening_windows(text, day.weekday())
+            except ValueError:
+                open_at = None  # reported by the schedule
+            windows.append((open_at[0][0], open_at[-1][1]) if open_at else None)
+        order, _, method = best_order(
+            matrix.time_min, first=0 if keep_first else None, round_trip=round_trip, windows=windows,
+            service_min=stops["dwell_min"].to_numpy(), start_min=_minutes(start),
+        )  # fmt: skip
     else:
         order, method = list(range(len(stops))), "as given"
-    table, totals, warnings = schedule(stops, matrix, order, _minutes(start), day or date.today(), round_trip)
+    table, totals, warnings = schedule(stops, matrix, order, _minutes(start), day, round_trip)
     ordered = points.iloc[order].reset_index(drop=True)
     table["lon"] = ordered.x.round(6).to_numpy()
     table["lat"] = ordered.y.round(6).to_numpy()

@@ -86,8 +86,17 @@ def ortools_order(
     last: int | None = None,
     round_trip: bool = False,
     time_limit_s: float = 2.0,
+    windows: list[tuple[float, float] | None] | None = None,
+    service_min: np.ndarray | None = None,
+    start_min: float = 0.0,
 ) -> tuple[list[int], float]:
-    """A near-optimal order from OR-Tools routing (guided local search for ``time_limit_s``)."""
+    """A near-optimal order from OR-Tools routing (guided local search for ``time_limit_s``).
+
+    With ``windows`` (per stop: (open, close) minutes after midnight, or None) the costs are read as
+    minutes, ``service_min`` is spent at each stop, the tour starts at ``start_min``, waiting for
+    opening is allowed, and arriving after closing is penalised (soft), not forbidden: the
+    schedule then reports it.
+    """
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     cost = _check(cost, first, last)
@@ -121,6 +130,25 @@ def ortools_order(
         return int(ints[manager.IndexToNode(a), manager.IndexToNode(b)])
 
     routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(callback))
+    if windows is not None:
+        service = np.zeros(n) if service_min is None else np.asarray(service_min, dtype=float)
+        service_ints = np.rint(np.append(service, 0.0) * scale).astype(np.int64)
+
+        def time_callback(a: int, b: int) -> int:
+            i, j = manager.IndexToNode(a), manager.IndexToNode(b)
+            return int(ints[i, j] + service_ints[i])
+
+        day = int(48 * 60 * scale)
+        routing.AddDimension(routing.RegisterTransitCallback(time_callback), day, day, False, "time")
+        time = routing.GetDimensionOrDie("time")
+        time.CumulVar(routing.Start(0)).SetRange(int(start_min * scale), int(start_min * scale))
+        penalty = int(cost.max() * scale * 100 + 1)
+        for node, window in enumerate(windows):
+            if window is None:
+                continue
+            index = manager.NodeToIndex(node)
+            time.CumulVar(index).SetMin(int(window[0] * scale))
+            time.SetCumulVarSoftUpperBound(index, int(max(window[1] - service[node], window[0]) * scale), penalty)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
@@ -138,9 +166,19 @@ def ortools_order(
 
 
 def best_order(
-    cost: np.ndarray, first: int | None = None, last: int | None = None, round_trip: bool = False
+    cost: np.ndarray,
+    first: int | None = None,
+    last: int | None = None,
+    round_trip: bool = False,
+    windows: list[tuple[float, float] | None] | None = None,
+    service_min: np.ndarray | None = None,
+    start_min: float = 0.0,
 ) -> tuple[list[int], float, str]:
-    """Exact for up to 12 stops (plus a fixed start), OR-Tools beyond; returns (order, cost, method)."""
+    """Exact (travel time only) for up to 12 stops plus a fixed start; beyond, OR-Tools with the
+    opening-hour ``windows`` when given. Returns (order, travel cost, method)."""
     if len(cost) <= EXACT_LIMIT + (first is not None):
         return (*held_karp(cost, first, last, round_trip), "held-karp")
-    return (*ortools_order(cost, first, last, round_trip), "or-tools")
+    order, value = ortools_order(
+        cost, first, last, round_trip, windows=windows, service_min=service_min, start_min=start_min
+    )
+    return order, value, "or-tools" + (" with time windows" if windows is not None else "")
