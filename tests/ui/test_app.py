@@ -204,3 +204,47 @@ def test_soft_power_weights_reorder_the_districts(data_root):
     next(s for s in at.slider if s.key == "analysis_w_heritage").set_value(1.0).run()
     assert not at.exception
     assert at.dataframe[-1].value.index.tolist() == ["东区", "西区"]
+
+
+ROUTES = "src/culturemap/ui/pages/routes.py"
+
+
+@pytest.fixture
+def routed_root(tmp_path, monkeypatch):
+    write_pack(tmp_path / "testville")
+    (tmp_path / "testville" / "routes.toml").write_text(
+        '[[route]]\nid = "r1"\ntitle_zh = "古桥线"\ntitle_en = "Bridge line"\nsource = "test"\n'
+        'stops = ["sc-west-pagoda", "hu-old-bridge", "sc-east-park"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path))
+    return tmp_path
+
+
+def test_routes_page_plans_the_theme_and_follows_the_mode(routed_root):
+    at = run()
+    at.switch_page(ROUTES).run()
+    assert not at.exception
+    assert at.title[0].value == "测试市主题线路设计"
+    assert next(w for w in at.sidebar.multiselect if w.key == "route_stops").value == [
+        "sc-west-pagoda",
+        "hu-old-bridge",
+        "sc-east-park",
+    ]
+    walk = at.subheader[0].value
+    assert walk.startswith("共 3 站") and "估算" in walk
+    table = at.dataframe[0].value
+    assert table["顺序"].tolist() == [1, 2, 3] and table.iloc[0]["中文名"] == "西塔"
+    next(w for w in at.sidebar.selectbox if w.key == "route_mode").set_value("car").run()
+    assert at.subheader[0].value != walk  # the same stops, other times
+    assert [b.label for b in at.get("download_button")][:1] == ["下载 GPX"]
+
+
+def test_routes_page_from_scratch_with_candidates_by_theme(routed_root):
+    at = run()
+    at.switch_page(ROUTES).run()
+    next(w for w in at.sidebar.selectbox if w.key == "route_theme").set_value("__scratch__").run()
+    assert at.info[0].value == "请至少选择 2 个站点。"
+    next(w for w in at.sidebar.selectbox if w.key == "route_tag").set_value("heritage").run()
+    # the only asset tagged heritage in the test pack is the west pagoda: still one stop
+    assert next(w for w in at.sidebar.multiselect if w.key == "route_stops").value == ["sc-west-pagoda"]

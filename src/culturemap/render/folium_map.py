@@ -23,6 +23,7 @@ from folium.plugins import Fullscreen, MarkerCluster, MeasureControl, MiniMap
 
 from culturemap.analysis.aggregate import h3_counts, h3_resolution_for_zoom
 from culturemap.catalog import City
+from culturemap.crs import from_wgs84 as from_wgs84_array
 from culturemap.crs import geometry_from_wgs84
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, THEMES, LayerSpec
@@ -537,4 +538,57 @@ def choropleth_map(
         for c, lo, hi in zip(_HEX_COLOURS, steps[:-1], steps[1:])
     ]
     _Legend(f'<div class="cm-legend-title">{escape(label)}</div>' + "".join(rows)).add_to(fmap)
+    return fmap
+
+
+def route_map(city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.Map:
+    """A planned route: numbered stops, the path with an arrow on each leg, fitted to the route."""
+    fmap, base = _analysis_base(city, lang, basemap, 0)
+    _add_context(fmap, city, lang, base.datum, base.tiles is None)
+    path = np.asarray(plan.path, dtype=float).reshape(-1, 2)
+    if base.datum != "wgs84" and len(path):
+        lon, lat = from_wgs84_array(path[:, 0], path[:, 1], base.datum)
+        path = np.column_stack([lon, lat])
+    colour = "#e6550d"
+    if len(path) > 1:
+        folium.PolyLine([(y, x) for x, y in path], color=colour, weight=4, opacity=0.85,
+                        dash_array="8 6" if plan.estimated else None).add_to(fmap)  # fmt: skip
+        for (x0, y0), (x1, y1) in zip(path[:-1], path[1:]):
+            if (x0, y0) == (x1, y1):
+                continue
+            bearing = np.degrees(np.arctan2((x1 - x0) * np.cos(np.radians(y0)), y1 - y0))
+            folium.Marker(
+                ((y0 + y1) / 2, (x0 + x1) / 2),
+                icon=folium.DivIcon(
+                    html=f'<div style="transform:rotate({bearing:.0f}deg);color:{colour};font-size:16px;line-height:16px">▲</div>',
+                    icon_size=(16, 16), icon_anchor=(8, 8), class_name="cm-route-arrow",
+                ),
+            ).add_to(fmap)  # fmt: skip
+    stops = plan.stops
+    xs, ys = stops["lon"].to_numpy(), stops["lat"].to_numpy()
+    if base.datum != "wgs84" and len(stops):
+        xs, ys = from_wgs84_array(xs, ys, base.datum)
+    for row, x, y in zip(stops.to_dict("records"), xs, ys):
+        name = row["name_zh"] if lang == "zh" else row["name_en"]
+        label = f"{row['order']}. {name} {row['arrival']}–{row['departure']}"
+        if row["warning"]:
+            label += f" ⚠ {row['warning']}"
+        folium.Marker(
+            (y, x),
+            icon=folium.DivIcon(
+                html=f'<div class="cm-route-stop">{int(row["order"])}</div>', icon_size=(22, 22), icon_anchor=(11, 11),
+                class_name="cm-route-stop-icon",
+            ),
+            tooltip=folium.Tooltip(escape(label)),
+        ).add_to(fmap)  # fmt: skip
+    style = (
+        "<style>.cm-route-stop{background:#e6550d;color:#fff;border:2px solid #fff;border-radius:11px;width:22px;"
+        "height:22px;text-align:center;font:bold 12px/18px sans-serif;box-shadow:0 0 3px rgba(0,0,0,.5)}</style>"
+    )
+    note = tr("route_estimated", lang) if plan.estimated else tr("route_network", lang)
+    _Legend(
+        f'<div class="cm-legend-title">{escape(tr("route_legend", lang))}</div><div>{escape(note)}</div>{style}'
+    ).add_to(fmap)
+    if len(path):
+        fmap.fit_bounds([[path[:, 1].min(), path[:, 0].min()], [path[:, 1].max(), path[:, 0].max()]], padding=(30, 30))
     return fmap

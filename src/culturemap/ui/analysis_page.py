@@ -64,7 +64,8 @@ def _corridor(path: str, mtime: float, layers: tuple[str, ...]) -> pd.DataFrame:
 
 COLUMN_KEYS = ("band", "within_km", "total", "cumulative", "chainage_km", "distance_m", "bank", "side", "campus",
                "rank", "index", "id", "layer", "name_zh", "name_en", "district", "area_km2", "per_100km2", "score",
-               "score_per_100km2")  # fmt: skip
+               "score_per_100km2", "order", "arrival", "departure", "wait_min", "dwell_min", "leg_km", "leg_min",
+               "warning")  # fmt: skip
 
 
 def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -307,6 +307,7 @@ def main() -> None:
     pages = [
         st.Page(PAGES / "map.py", title=tr("page_map", lang), url_path="map", default=True),
         st.Page(PAGES / "analysis.py", title=tr("page_analysis", lang), url_path="analysis"),
+        st.Page(PAGES / "routes.py", title=tr("page_routes", lang), url_path="routes"),
     ]
     st.navigation(pages).run()
 
