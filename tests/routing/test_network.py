@@ -78,3 +78,34 @@ def test_cli_route_over_a_network_file(grid_city, tmp_path, capsys):
     assert "8.0 km" in capsys.readouterr().out and json.loads(out.read_text())["travel_times"] == "road network"
     assert main([*args, "--network", str(tmp_path / "none.graphml")]) == 2
     assert "no such road network file" in capsys.readouterr().err
+
+
+def test_osm_xml_extract_is_read_and_routed(grid_city, tmp_path):
+    """An OSM XML street grid: the same route as the GraphML grid, read through osmnx."""
+    nodes, ways = [], []
+    for i in range(5):
+        for j in range(5):
+            lon, lat = utm_to_lonlat(501_000 + i * 1_000, 3_991_000 + j * 1_000)
+            nodes.append(f'<node id="{i * 5 + j + 1}" lat="{lat}" lon="{lon}" version="1"/>')
+    for k in range(5):  # five east-west and five north-south streets
+        row = "".join(f'<nd ref="{i * 5 + k + 1}"/>' for i in range(5))
+        col = "".join(f'<nd ref="{k * 5 + j + 1}"/>' for j in range(5))
+        ways.append(f'<way id="{100 + k}" version="1">{row}<tag k="highway" v="residential"/></way>')
+        ways.append(f'<way id="{200 + k}" version="1">{col}<tag k="highway" v="residential"/></way>')
+    osm = tmp_path / "grid.osm"
+    osm.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><osm version="0.6">' + "".join(nodes + ways) + "</osm>", encoding="utf-8"
+    )
+    plan = plan_route(grid_city, ["mu-sw", "mu-ne"], "walk", "09:00", date(2026, 11, 24), graph=load_graph(osm))
+    assert not plan.estimated
+    assert plan.stops["leg_km"].iloc[1] == pytest.approx(8.0, rel=0.002)  # geodesic edge lengths on a UTM grid
+    # the drawn path runs along the streets: every vertex is on a grid line (x or y a whole km)
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True).transform(plan.path[:, 0], plan.path[:, 1])
+    on_line = (abs((x - 501_000) / 1_000 - ((x - 501_000) / 1_000).round()) * 1_000 < 1) | (
+        abs((y - 3_991_000) / 1_000 - ((y - 3_991_000) / 1_000).round()) * 1_000 < 1
+    )
+    assert on_line.all() and len(plan.path) >= 3
+    with pytest.raises(ValueError, match="PBF is not read directly"):
+        load_graph(tmp_path / "city.osm.pbf")
