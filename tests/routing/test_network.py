@@ -80,32 +80,91 @@ def test_cli_route_over_a_network_file(grid_city, tmp_path, capsys):
     assert "no such road network file" in capsys.readouterr().err
 
 
-def test_osm_xml_extract_is_read_and_routed(grid_city, tmp_path):
-    """An OSM XML street grid: the same route as the GraphML grid, read through osmnx."""
-    nodes, ways = [], []
+def grid_nodes_and_ways():
+    """The 5 x 5 km street grid as OSM nodes (id, lon, lat) and ways (id, node ids): 5 + 5 streets."""
+    nodes = []
     for i in range(5):
         for j in range(5):
             lon, lat = utm_to_lonlat(501_000 + i * 1_000, 3_991_000 + j * 1_000)
-            nodes.append(f'<node id="{i * 5 + j + 1}" lat="{lat}" lon="{lon}" version="1"/>')
-    for k in range(5):  # five east-west and five north-south streets
-        row = "".join(f'<nd ref="{i * 5 + k + 1}"/>' for i in range(5))
-        col = "".join(f'<nd ref="{k * 5 + j + 1}"/>' for j in range(5))
-        ways.append(f'<way id="{100 + k}" version="1">{row}<tag k="highway" v="residential"/></way>')
-        ways.append(f'<way id="{200 + k}" version="1">{col}<tag k="highway" v="residential"/></way>')
-    osm = tmp_path / "grid.osm"
-    osm.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?><osm version="0.6">' + "".join(nodes + ways) + "</osm>", encoding="utf-8"
-    )
-    plan = plan_route(grid_city, ["mu-sw", "mu-ne"], "walk", "09:00", date(2026, 11, 24), graph=load_graph(osm))
-    assert not plan.estimated
-    assert plan.stops["leg_km"].iloc[1] == pytest.approx(8.0, rel=0.002)  # geodesic edge lengths on a UTM grid
-    # the drawn path runs along the streets: every vertex is on a grid line (x or y a whole km)
+            nodes.append((i * 5 + j + 1, lon, lat))
+    ways = [(100 + k, [i * 5 + k + 1 for i in range(5)]) for k in range(5)]  # east-west
+    ways += [(200 + k, [k * 5 + j + 1 for j in range(5)]) for k in range(5)]  # north-south
+    return nodes, ways
+
+
+def grid_osm_xml(path):
+    nodes, ways = grid_nodes_and_ways()
+    body = [f'<node id="{n}" lat="{lat}" lon="{lon}" version="1"/>' for n, lon, lat in nodes]
+    for wid, refs in ways:
+        nds = "".join(f'<nd ref="{r}"/>' for r in refs)
+        body.append(f'<way id="{wid}" version="1">{nds}<tag k="highway" v="residential"/></way>')
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?><osm version="0.6">' + "".join(body) + "</osm>", "utf-8")
+    return path
+
+
+def grid_osm_pbf(path, highways=True):
+    """The grid written as an OSM PBF by pyosmium, plus a building and a cafe that are not roads."""
+    import osmium
+    from osmium.osm.mutable import Node, Way
+
+    nodes, ways = grid_nodes_and_ways()
+    with osmium.SimpleWriter(str(path), overwrite=True) as writer:
+        for n, lon, lat in nodes:
+            writer.add_node(Node(id=n, location=(lon, lat), version=1, tags={}))
+        cafe_lon, cafe_lat = utm_to_lonlat(501_500, 3_991_500)
+        writer.add_node(Node(id=900, location=(cafe_lon, cafe_lat), version=1, tags={"amenity": "cafe"}))
+        for wid, refs in ways:
+            tags = {"highway": "residential"} if highways else {"barrier": "wall"}
+            writer.add_way(Way(id=wid, nodes=refs, version=1, tags=tags))
+        writer.add_way(Way(id=300, nodes=[1, 2, 7, 6, 1], version=1, tags={"building": "yes"}))
+    return path
+
+
+def on_grid_lines(path_lonlat):
+    """True for each path vertex on a grid street (x or y within 1 m of a whole km)."""
     from pyproj import Transformer
 
-    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True).transform(plan.path[:, 0], plan.path[:, 1])
-    on_line = (abs((x - 501_000) / 1_000 - ((x - 501_000) / 1_000).round()) * 1_000 < 1) | (
-        abs((y - 3_991_000) / 1_000 - ((y - 3_991_000) / 1_000).round()) * 1_000 < 1
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True).transform(
+        path_lonlat[:, 0], path_lonlat[:, 1]
     )
-    assert on_line.all() and len(plan.path) >= 3
-    with pytest.raises(ValueError, match="PBF is not read directly"):
-        load_graph(tmp_path / "city.osm.pbf")
+    fx, fy = (x - 501_000) / 1_000, (y - 3_991_000) / 1_000
+    return (abs(fx - fx.round()) * 1_000 < 1) | (abs(fy - fy.round()) * 1_000 < 1)
+
+
+@pytest.mark.parametrize("writer,name", [(grid_osm_xml, "grid.osm"), (grid_osm_pbf, "grid.osm.pbf")])
+def test_osm_extract_is_read_and_routed(grid_city, tmp_path, writer, name):
+    """An OSM street grid, as XML and as PBF: the same route as the GraphML grid, read through osmnx."""
+    graph = load_graph(writer(tmp_path / name))
+    # simplification merges the 4 corner nodes into their streets: 21 intersections, 36 two-way edges
+    assert graph.number_of_nodes() == 21 and graph.number_of_edges() == 72
+    plan = plan_route(grid_city, ["mu-sw", "mu-ne"], "walk", "09:00", date(2026, 11, 24), graph=graph)
+    assert not plan.estimated
+    assert plan.stops["leg_km"].iloc[1] == pytest.approx(8.0, rel=0.002)  # geodesic edge lengths on a UTM grid
+    assert on_grid_lines(plan.path).all() and len(plan.path) >= 3  # the drawn path runs along the streets
+
+
+def test_bad_or_roadless_pbf_names_the_file(tmp_path):
+    junk = tmp_path / "junk.osm.pbf"
+    junk.write_bytes(b"\x00\x00\x00\x0dnot a pbf at all" * 10)
+    with pytest.raises(ValueError, match="junk.osm.pbf: not a readable OpenStreetMap PBF file"):
+        load_graph(junk)
+    walls = grid_osm_pbf(tmp_path / "walls.osm.pbf", highways=False)
+    with pytest.raises(ValueError, match="walls.osm.pbf: the extract holds no roads"):
+        load_graph(walls)
+    with pytest.raises(ValueError, match="missing.osm.pbf: no such road network file"):
+        load_graph(tmp_path / "missing.osm.pbf")
+    with pytest.raises(ValueError, match="roads.shp: unknown road network format"):
+        load_graph(tmp_path / "roads.shp")
+
+
+def test_a_pack_network_is_found_and_used_by_the_cli(grid_city, tmp_path, capsys):
+    from culturemap.cli import main
+    from culturemap.routing.network import pack_network
+
+    assert pack_network(grid_city.path) is None
+    grid_osm_pbf(grid_city.path / "network.osm.pbf")
+    assert pack_network(grid_city.path).name == "network.osm.pbf"
+    out = tmp_path / "r.gpx"
+    args = ["route", "--city", str(grid_city.path), "--stops", "mu-sw,mu-ne", "--format", "gpx", "--out", str(out)]
+    assert main(args) == 0
+    assert "8.0 km" in capsys.readouterr().out and "road network" in out.read_text(encoding="utf-8")

@@ -6,7 +6,11 @@ import json
 from pathlib import Path
 
 import gpxpy.gpx
-import simplekml
+from fastkml import Document, Placemark, StyleUrl, kml
+from fastkml.geometry import LineString, Point
+from fastkml.styles import LineStyle, Style
+from pygeoif.geometry import LineString as LineGeometry
+from pygeoif.geometry import Point as PointGeometry
 
 from culturemap.routing.itinerary import Plan, path_coordinates
 
@@ -22,9 +26,7 @@ def to_gpx(plan: Plan, title: str) -> str:
     """GPX 1.1: one waypoint per stop (name, arrival-departure) and one track along the path."""
     gpx = gpxpy.gpx.GPX()
     gpx.name = title
-    gpx.description = (
-        "travel times estimated (great-circle x circuity)" if plan.estimated else "travel times from a road network"
-    )
+    gpx.description = _how(plan)
     for row in plan.stops.to_dict("records"):
         gpx.waypoints.append(
             gpxpy.gpx.GPXWaypoint(
@@ -40,15 +42,33 @@ def to_gpx(plan: Plan, title: str) -> str:
     return gpx.to_xml(version="1.1")
 
 
+def _how(plan: Plan) -> str:
+    return "travel times estimated (great-circle x circuity)" if plan.estimated else "travel times from a road network"
+
+
 def to_kml(plan: Plan, title: str) -> str:
-    kml = simplekml.Kml(name=title)
+    """OGC KML 2.2: one numbered placemark per stop and a styled line along the path."""
+    document = Document(
+        id="route",
+        name=title,
+        description=_how(plan),
+        styles=[Style(id="route-line", styles=[LineStyle(color="ff3c14dc", width=3)])],
+    )
     for row in plan.stops.to_dict("records"):
-        kml.newpoint(
-            name=f"{row['order']}. {row['name_zh']}", description=_description(row), coords=[(row["lon"], row["lat"])]
+        document.append(
+            Placemark(
+                id=f"stop-{row['order']}",
+                name=f"{row['order']}. {row['name_zh']}",
+                description=_description(row),
+                kml_geometry=Point(geometry=PointGeometry(row["lon"], row["lat"])),
+            )
         )
-    line = kml.newlinestring(name=title, coords=[tuple(map(float, xy)) for xy in path_coordinates(plan)])
-    line.style.linestyle.width = 3
-    return kml.kml()
+    path = [tuple(map(float, xy)) for xy in path_coordinates(plan)]
+    if len(path) > 1:
+        line = LineString(geometry=LineGeometry(path))
+        document.append(Placemark(id="path", name=title, style_url=StyleUrl(url="#route-line"), kml_geometry=line))
+    body = kml.KML(features=[document]).to_string(prettyprint=True, precision=6)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def to_geojson(plan: Plan, title: str) -> str:

@@ -1,5 +1,6 @@
-"""Travel times on a road network: an OpenStreetMap XML extract (read by ``osmnx.graph_from_xml``)
-or a GraphML graph as osmnx writes it (``osmnx.save_graphml``).
+"""Travel times on a road network: an OpenStreetMap extract as PBF or XML (read by
+``osmnx.graph_from_xml``; a PBF is first cut down to its ``highway`` ways and their nodes with
+pyosmium) or a GraphML graph as osmnx writes it (``osmnx.save_graphml``).
 
 Nodes carry ``x`` (lon) and ``y`` (lat) in WGS-84; edges carry ``length`` in metres. Each stop is
 snapped to its nearest node (the snap is walked in a straight line and added to the leg);
@@ -8,6 +9,7 @@ distances are shortest paths (Dijkstra, networkx) and the drawn route follows th
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import networkx as nx
@@ -17,22 +19,61 @@ from scipy.spatial import cKDTree
 
 from culturemap.routing.travel import MODES, TravelMatrix
 
+NETWORK_SUFFIXES = (".pbf", ".osm", ".xml", ".graphml")
+
+
+def _osm_xml_graph(xml: Path, shown: Path, what: str) -> nx.MultiDiGraph:
+    import osmnx
+
+    try:
+        return osmnx.graph_from_xml(xml, simplify=True, retain_all=True)
+    except Exception as exc:  # osmnx/ElementTree raise several types for bad files
+        raise ValueError(f"{shown}: not a readable {what} file ({exc})") from None
+
+
+def _highways_to_xml(pbf: Path, xml: Path) -> int:
+    """Write the ``highway`` ways of ``pbf`` and the nodes they use to OSM XML; return the way count."""
+    import osmium
+
+    ways = 0
+    try:
+        with osmium.BackReferenceWriter(str(xml), ref_src=str(pbf), overwrite=True) as writer:
+            for way in osmium.FileProcessor(str(pbf), osmium.osm.WAY).with_filter(osmium.filter.KeyFilter("highway")):
+                writer.add(way)
+                ways += 1
+    except RuntimeError as exc:  # libosmium reports bad input as RuntimeError
+        raise ValueError(f"{pbf}: not a readable OpenStreetMap PBF file ({exc})") from None
+    return ways
+
+
+PACK_NETWORKS = ("network.osm.pbf", "network.osm", "network.graphml")
+
+
+def pack_network(pack: Path) -> Path | None:
+    """The road network a city pack ships (the first of :data:`PACK_NETWORKS` present), or None."""
+    return next((Path(pack) / name for name in PACK_NETWORKS if (Path(pack) / name).is_file()), None)
+
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
-    """Read a road graph from ``.osm``/``.xml`` (OSM XML) or ``.graphml``; raise ValueError naming
-    the file when it cannot be read or lacks coordinates or lengths."""
+    """Read a road graph from ``.osm.pbf``/``.pbf``, ``.osm``/``.xml`` (OpenStreetMap) or ``.graphml``.
+
+    Raise ValueError naming the file when it is missing, cannot be read, has no roads, or lacks
+    coordinates or lengths.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".osm", ".xml"):
-        import osmnx
-
-        try:
-            graph = osmnx.graph_from_xml(path, simplify=True, retain_all=True)
-        except Exception as exc:  # osmnx/ElementTree raise several types for bad files
-            raise ValueError(f"{path}: not a readable OpenStreetMap XML file ({exc})") from None
-        return graph
+    if suffix not in NETWORK_SUFFIXES:
+        raise ValueError(f"{path}: unknown road network format; expected one of {', '.join(NETWORK_SUFFIXES)}")
+    if not path.is_file():
+        raise ValueError(f"{path}: no such road network file")
     if suffix == ".pbf":
-        raise ValueError(f"{path}: PBF is not read directly; convert it to OSM XML (osmium cat) or GraphML first")
+        with tempfile.TemporaryDirectory(prefix="culturemap-pbf-") as tmp:
+            xml = Path(tmp) / "highways.osm"
+            if not _highways_to_xml(path, xml):
+                raise ValueError(f"{path}: the extract holds no roads (no way with a highway tag)")
+            return _osm_xml_graph(xml, path, "OpenStreetMap PBF")
+    if suffix in (".osm", ".xml"):
+        return _osm_xml_graph(path, path, "OpenStreetMap XML")
     try:
         graph = nx.read_graphml(path, force_multigraph=True)
     except Exception as exc:  # networkx raises several types for malformed XML
