@@ -64,6 +64,17 @@ def _buffers_km(text: str) -> tuple[float, ...]:
     return values
 
 
+def _endpoint(text: str):
+    """``--from``/``--to``: a feature id, or ``LON,LAT`` in WGS-84 degrees."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        return text.strip()
+    try:
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a feature id or LON,LAT in degrees, got {text!r}") from None
+
+
 def cmd_corridor(args: argparse.Namespace) -> int:
     city = load_city(_pack_path(args.city))
     river = city.layers["river"]
@@ -216,8 +227,9 @@ def cmd_route(args: argparse.Namespace) -> int:
     try:
         graph = load_graph(network) if network else None
         plan = plan_route(
-            city, stops, args.mode, args.start, day, args.round_trip, optimise=not args.keep_order, graph=graph
-        )
+            city, stops, args.mode, args.start, day, args.round_trip, optimise=not args.keep_order, graph=graph,
+            origin=args.origin, destination=args.destination,
+        )  # fmt: skip
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -293,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--start", default="09:00", help="start time HH:MM")
     route.add_argument("--date", help="YYYY-MM-DD, for opening days (default: today)")
     route.add_argument("--round-trip", action="store_true", help="return to the first stop")
+    route.add_argument("--from", dest="origin", type=_endpoint, help="start: a feature id or LON,LAT (WGS-84)")
+    route.add_argument("--to", dest="destination", type=_endpoint, help="end: a feature id or LON,LAT (WGS-84)")
     route.add_argument("--keep-order", action="store_true", help="visit the stops in the given order")
     route.add_argument("--format", choices=("gpx", "kml", "geojson", "csv"), required=True)
     route.add_argument("--out", required=True, help="output file")

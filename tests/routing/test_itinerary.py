@@ -193,3 +193,77 @@ def test_cli_route_by_theme_and_unknown_theme(pack, tmp_path, capsys):
     )
     assert main(["route", "--city", str(pack), "--theme", "nope", "--format", "gpx", "--out", str(out)]) == 2
     assert "no route 'nope'" in capsys.readouterr().err
+
+
+def test_start_and_end_points_fix_the_ends_and_the_middle_is_optimal(city_with_hours):
+    from itertools import permutations
+
+    from culturemap.routing.solve import route_cost
+    from culturemap.routing.travel import estimated_matrix
+    from tests.conftest import utm_to_lonlat
+
+    clicked = tuple(utm_to_lonlat(508_000, 3_990_000))
+    middle = ["sc-west-pagoda", "hu-old-bridge", "sc-east-park", "un-tu-south"]
+    plan = plan_route(
+        city_with_hours, [*middle, "mu-city"], "car", "09:00", TUESDAY, origin=clicked, destination="mu-city"
+    )
+    table = plan.stops
+    assert table["id"].iloc[0] == "start" and table["role"].iloc[0] == "start" and table["dwell_min"].iloc[0] == 0
+    assert table["name_en"].iloc[0] == "Start (chosen point)"
+    assert table["id"].iloc[-1] == "mu-city" and sorted(table["id"].iloc[1:-1]) == sorted(middle)
+    assert (table["lon"].iloc[0], table["lat"].iloc[0]) == (round(clicked[0], 6), round(clicked[1], 6))
+    # brute force over the four middle stops with the ends fixed
+    lonlat = [clicked] + [
+        tuple(city_with_hours.assets().set_index("id").geometry[i].coords[0]) for i in [*middle, "mu-city"]
+    ]
+    cost = estimated_matrix(*zip(*lonlat), "car").time_min
+    best = min(route_cost(cost, [0, *p, 5]) for p in permutations(range(1, 5)))
+    assert plan.totals["travel_min"] == pytest.approx(best, abs=0.2)
+
+
+def test_an_asset_as_start_is_passed_through_not_visited(city_with_hours):
+    plan = plan_route(city_with_hours, ["mu-city", "sc-east-park"], "walk", "09:00", TUESDAY, origin="un-tu-north")
+    first = plan.stops.iloc[0]
+    assert (first["id"], first["role"], first["arrival"], first["departure"]) == (
+        "un-tu-north",
+        "start",
+        "09:00",
+        "09:00",
+    )
+    assert plan.stops["role"].tolist() == ["start", "stop", "stop"]
+    # a stop named as the end moves to the end, and a start that is a stop becomes the first visit
+    plan = plan_route(
+        city_with_hours, ["mu-city", "sc-east-park", "sc-west-pagoda"], "walk", "09:00", TUESDAY,
+        origin="sc-east-park", destination="mu-city",
+    )  # fmt: skip
+    assert plan.stops["id"].tolist() == ["sc-east-park", "sc-west-pagoda", "mu-city"]
+    assert plan.stops["dwell_min"].iloc[0] == 90  # visited: the scenic-spot default
+
+
+def test_bad_start_points_and_overrides_are_refused_with_the_reason(city_with_hours):
+    from tests.conftest import utm_to_lonlat
+
+    lon, lat = utm_to_lonlat(508_000, 3_990_000)
+    with pytest.raises(ValueError, match=r"start point \(36\.\d+, 105\.\d+\) is outside Testville .*lat/lon swapped"):
+        plan_route(city_with_hours, ["mu-city", "sc-east-park"], origin=(lat, lon))
+    with pytest.raises(ValueError, match="either a round trip or an end point"):
+        plan_route(city_with_hours, ["mu-city", "sc-east-park"], round_trip=True, destination="un-tu-south")
+    with pytest.raises(ValueError, match="unknown end point id 'nope'"):
+        plan_route(city_with_hours, ["mu-city", "sc-east-park"], destination="nope")
+    with pytest.raises(ValueError, match="stop_dwell names id.*not stops: un-tu-south"):
+        plan_route(city_with_hours, ["mu-city", "sc-east-park"], stop_dwell={"un-tu-south": 10})
+
+
+def test_per_stop_visit_time_and_opening_hours_override_the_data(city_with_hours):
+    plan = plan_route(
+        city_with_hours, ["sc-west-pagoda", "sc-east-park"], "car", "09:00", TUESDAY, optimise=False,
+        stop_dwell={"sc-east-park": 20}, stop_hours={"sc-east-park": "Mo-Su 14:00-18:00", "sc-west-pagoda": None},
+    )  # fmt: skip
+    park = plan.stops.set_index("id").loc["sc-east-park"]
+    assert (park["departure"], park["dwell_min"]) == ("14:20", 20.0)  # waits for 14:00, then 20 min
+    hours, minutes = map(int, park["arrival"].split(":"))
+    assert park["wait_min"] == pytest.approx(14 * 60 - (hours * 60 + minutes), abs=1)
+    # the museum's own hours (Tu-Su 10:00-17:00) are replaced by the edited text
+    plan = plan_route(city_with_hours, ["sc-west-pagoda", "mu-city"], "car", "09:00", MONDAY, optimise=False,
+                      stop_hours={"mu-city": "Mo 08:00-20:00"})  # fmt: skip
+    assert plan.warnings == []

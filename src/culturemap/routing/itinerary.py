@@ -129,6 +129,7 @@ def schedule(
                 "name_zh": stop["name_zh"],
                 "name_en": stop["name_en"],
                 "layer": stop["layer"],
+                "role": stop.get("role", "stop"),
                 "arrival": _hhmm(arrival),
                 "departure": _hhmm(clock),
                 "wait_min": round(wait, 1),
@@ -154,6 +155,41 @@ def schedule(
     return table, totals, warnings
 
 
+Endpoint = str | tuple[float, float] | None
+ENDPOINT_NAMES = {
+    "start": ("起点（自选位置）", "Start (chosen point)"),
+    "end": ("终点（自选位置）", "End (chosen point)"),
+}
+
+
+def _endpoint_row(spec: Endpoint, role: str, by_id: gpd.GeoDataFrame, city: City) -> pd.DataFrame | None:
+    """One row for a start or end point that is not a visit: an asset passed through, or a map point."""
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        if spec not in by_id.index:
+            raise ValueError(f"unknown {role} point id {spec!r}")
+        row = by_id.loc[[spec]].reset_index()
+    else:
+        lon, lat = (float(v) for v in spec)
+        west, south, east, north = city.config.bbox
+        if not (np.isfinite([lon, lat]).all() and west <= lon <= east and south <= lat <= north):
+            raise ValueError(
+                f"the {role} point ({lon:.5f}, {lat:.5f}) is outside {city.config.name('en')} "
+                f"(lon {west}..{east}, lat {south}..{north}); is it lat/lon swapped?"
+            )
+        zh, en = ENDPOINT_NAMES[role]
+        row = gpd.GeoDataFrame(
+            {"id": [role], "name_zh": [zh], "name_en": [en], "layer": ["point"]},
+            geometry=gpd.points_from_xy([lon], [lat]),
+            crs=by_id.crs,
+        )
+    row["opening_hours"] = None  # passing through: not a visit
+    row["dwell_min"] = 0.0
+    row["role"] = role
+    return row
+
+
 def plan_route(
     city: City,
     stop_ids: list[str],
@@ -165,9 +201,20 @@ def plan_route(
     optimise: bool = True,
     dwell_min: dict[str, float] | None = None,
     graph=None,
+    origin: Endpoint = None,
+    destination: Endpoint = None,
+    keep_last: bool = False,
+    stop_dwell: dict[str, float] | None = None,
+    stop_hours: dict[str, str | None] | None = None,
 ) -> Plan:
-    """Order ``stop_ids`` (exact up to 12 stops, OR-Tools beyond; the first stop stays first when
-    ``keep_first``), time the visit from ``start`` (HH:MM) on ``day`` and report conflicts.
+    """Order ``stop_ids`` (exact up to 12 stops, OR-Tools beyond), time the visit from ``start``
+    (HH:MM) on ``day`` and report conflicts.
+
+    The route starts at ``origin`` and ends at ``destination`` when given: a stop id (moved to
+    that end of the route), any other asset id or a (lon, lat) point in WGS-84 (passed through,
+    no visit). Without an origin the first stop stays first when ``keep_first``; ``keep_last``
+    keeps the last stop last. ``dwell_min`` sets visit minutes per layer, ``stop_dwell`` and
+    ``stop_hours`` (OSM ``opening_hours`` text, None for unknown) per stop id.
 
     With a road ``graph`` (see :mod:`culturemap.routing.network`) legs follow the roads; without
     one they are estimated (great-circle x circuity) and the plan says so.
@@ -181,9 +228,36 @@ def plan_route(
         raise ValueError("a stop appears twice in the route")
     if not re.fullmatch(r"\d{1,2}:\d{2}", start):
         raise ValueError(f"start time must be HH:MM, got {start!r}")
-    stops = by_id.loc[stop_ids].reset_index()
+    if round_trip and destination is not None:
+        raise ValueError("a round trip ends where it starts: choose either a round trip or an end point")
+    for name, overrides in (("stop_dwell", stop_dwell), ("stop_hours", stop_hours)):
+        unknown = sorted(set(overrides or {}) - set(stop_ids))
+        if unknown:
+            raise ValueError(f"{name} names id(s) that are not stops: {', '.join(unknown)}")
+    ids = list(stop_ids)
+    if isinstance(origin, str) and origin in ids:
+        ids.remove(origin)
+        ids.insert(0, origin)
+        origin, keep_first = None, True
+    if isinstance(destination, str) and destination in ids:
+        ids.remove(destination)
+        ids.append(destination)
+        destination, keep_last = None, True
+    stops = by_id.loc[ids].reset_index()
     dwell = {**DEFAULT_DWELL_MIN, **(dwell_min or {})}
-    stops["dwell_min"] = [float(dwell.get(layer, 30)) for layer in stops["layer"]]
+    stops["dwell_min"] = [
+        float((stop_dwell or {}).get(i, dwell.get(layer, 30))) for i, layer in zip(ids, stops["layer"])
+    ]
+    if "opening_hours" not in stops:
+        stops["opening_hours"] = None
+    for stop_id, text in (stop_hours or {}).items():
+        stops.loc[stops["id"] == stop_id, "opening_hours"] = text or None
+    stops["role"] = "stop"
+    head, tail = _endpoint_row(origin, "start", by_id, city), _endpoint_row(destination, "end", by_id, city)
+    stops = pd.concat([f for f in (head, stops, tail) if f is not None], ignore_index=True)
+    stops = gpd.GeoDataFrame(stops, geometry="geometry", crs=assets.crs)
+    first = 0 if (head is not None or keep_first) else None
+    last = len(stops) - 1 if (tail is not None or keep_last) else None
     points = stops.geometry.representative_point()
     lon, lat = points.x.to_numpy(), points.y.to_numpy()
     leg_paths = None
@@ -194,16 +268,17 @@ def plan_route(
     else:
         matrix = estimated_matrix(lon, lat, mode)
     day = day or date.today()
-    if optimise and len(stops) > 2:
+    free = len(stops) - (first is not None) - (last is not None and last != first)
+    if optimise and free > 1:
         windows = []
-        for text in stops.get("opening_hours", pd.Series([None] * len(stops))):
+        for text in stops["opening_hours"]:
             try:
                 open_at = opening_windows(text, day.weekday())
             except ValueError:
                 open_at = None  # reported by the schedule
             windows.append((open_at[0][0], open_at[-1][1]) if open_at else None)
         order, _, method = best_order(
-            matrix.time_min, first=0 if keep_first else None, round_trip=round_trip, windows=windows,
+            matrix.time_min, first=first, last=last, round_trip=round_trip, windows=windows,
             service_min=stops["dwell_min"].to_numpy(), start_min=_minutes(start),
         )  # fmt: skip
     else:
