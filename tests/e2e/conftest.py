@@ -104,6 +104,7 @@ class ConsoleLog:
 
     def __init__(self):
         self.errors: list[str] = []
+        self.failed: list[str] = []  # the app's own requests that failed, with their URLs
 
     def console(self, message) -> None:
         if message.type != "error":
@@ -111,7 +112,14 @@ class ConsoleLog:
         text = message.text
         if "Failed to load resource" in text and "net::ERR_" in text:
             return  # tile servers and other external hosts cannot be reached offline
+        url = (message.location or {}).get("url", "")
+        if "Failed to load resource" in text and url.rsplit("/_stcore/", 1)[-1] in ("health", "host-config"):
+            return  # opened at /<page>, Streamlit first probes /<page>/_stcore/... then the root (its own 404s)
         self.errors.append(text)
+
+    def response(self, response) -> None:
+        if response.status >= 400 and response.url.startswith("http://127.0.0.1"):
+            self.failed.append(f"{response.status} {response.url}")
 
     def page_error(self, error) -> None:
         self.errors.append(f"uncaught: {error}")
@@ -124,6 +132,7 @@ def page(browser, request):
     log = ConsoleLog()
     page.on("console", log.console)
     page.on("pageerror", log.page_error)
+    page.on("response", log.response)
     page.console_log = log
     yield page
     ARTIFACTS.mkdir(exist_ok=True)

@@ -541,10 +541,30 @@ def choropleth_map(
     return fmap
 
 
-def route_map(city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.Map:
-    """A planned route: numbered stops, the path with an arrow on each leg, fitted to the route."""
+def route_map(
+    city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP, candidates: gpd.GeoDataFrame | None = None
+) -> folium.Map:
+    """A planned route: numbered stops, the path with an arrow on each leg, fitted to the route.
+
+    ``candidates`` (assets not on the route) are drawn as small grey circles that can be clicked
+    to add them; each circle sits at the asset's representative point, in the basemap's datum.
+    """
     fmap, base = _analysis_base(city, lang, basemap, 0)
     _add_context(fmap, city, lang, base.datum, base.tiles is None)
+    if candidates is not None and len(candidates):
+        points = candidates.geometry.representative_point()
+        cx, cy = points.x.to_numpy(), points.y.to_numpy()
+        if base.datum != "wgs84":
+            cx, cy = from_wgs84_array(cx, cy, base.datum)
+        hint = tr("routes_click_add", lang)
+        group = folium.FeatureGroup(name=tr("routes_candidates_layer", lang))
+        for row, x, y in zip(candidates.to_dict("records"), cx, cy):
+            label = f"{feature_name(row, lang)} · {LAYERS[row['layer']].label(lang)} · {hint}"
+            folium.CircleMarker(
+                (y, x), radius=7, color="#555", weight=1, fill=True, fill_color="#bbb", fill_opacity=0.8,
+                tooltip=folium.Tooltip(escape(label)), className="cm-route-candidate",
+            ).add_to(group)  # fmt: skip
+        group.add_to(fmap)
     path = np.asarray(plan.path, dtype=float).reshape(-1, 2)
     if base.datum != "wgs84" and len(path):
         lon, lat = from_wgs84_array(path[:, 0], path[:, 1], base.datum)

@@ -64,6 +64,17 @@ def _city_label(path: Path) -> str:
     return f"{cfg.name_zh} / {cfg.name_en}"
 
 
+def city_labels(packs: dict[str, Path]) -> dict[str, str]:
+    """A distinct label per pack: its names, plus the folder when two packs share them.
+
+    Streamlit's selectbox gives back the option whose label was picked, so two equal labels
+    would silently switch to the other pack on the next rerun.
+    """
+    labels = {cid: _city_label(path) for cid, path in packs.items()}
+    seen = list(labels.values())
+    return {cid: f"{label} ({cid})" if seen.count(label) > 1 else label for cid, label in labels.items()}
+
+
 def _pack_mtime(path: Path) -> float:
     return max(p.stat().st_mtime for p in path.iterdir() if p.is_file())
 
@@ -294,7 +305,8 @@ def main() -> None:
     _init_from_url()
     if st.session_state.get("city") not in packs:
         st.session_state["city"] = next(iter(packs))
-    city_id = st.sidebar.selectbox("城市 / City", list(packs), format_func=lambda c: _city_label(packs[c]), key="city")
+    labels = city_labels(packs)
+    city_id = st.sidebar.selectbox("城市 / City", list(packs), format_func=labels.get, key="city")
     path = packs[city_id]
     mtime = _pack_mtime(path)
     with st.spinner(tr("app_loading", "zh") + " / " + tr("app_loading", "en")):

@@ -1,0 +1,67 @@
+"""The Routes page in a real browser: stops added and removed by clicking the map, a clicked start."""
+
+import pytest
+
+from tests.e2e.conftest import map_frame, wait_for_count
+
+pytestmark = pytest.mark.e2e
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished its rerun (its status widget is gone) and the map has drawn."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_timeout(700)
+    map_frame(page)
+
+
+def click_in_map(page, selector: str, index: int = 0) -> None:
+    """Click the ``index``-th ``selector`` in the settled map frame once it has stopped moving.
+
+    A new map zooms to fit the route; a click while markers still glide lands on the bare map.
+    """
+    settle(page)
+    for _ in range(40):
+        try:
+            target = map_frame(page).locator(selector).nth(index)
+            before = target.bounding_box(timeout=5_000)
+            page.wait_for_timeout(300)
+            if before is not None and target.bounding_box(timeout=5_000) == before:
+                target.click(timeout=5_000)
+                return
+        except Exception:  # the frame was replaced by a rerun: look it up again
+            page.wait_for_timeout(250)
+    raise AssertionError(f"could not click {selector}")
+
+
+def test_stops_are_added_and_removed_by_clicking_the_map(page, app_url):
+    # the whole map in view: Playwright's click on a marker in an iframe that runs past the bottom
+    # of the window landed on the bare map, not on the marker
+    page.set_viewport_size({"width": 1400, "height": 1600})
+    page.goto(f"{app_url}/routes?city=testville")
+    page.get_by_role("heading", level=1).wait_for(timeout=30_000)
+    assert page.get_by_role("heading", level=1).inner_text() == "测试市主题线路设计"
+    assert wait_for_count(page, ".cm-route-candidate", 6) == 6  # no stops yet: every asset can be added
+    click_in_map(page, ".cm-route-candidate", 0)
+    assert wait_for_count(page, ".cm-route-candidate", 5) == 5
+    click_in_map(page, ".cm-route-candidate", 0)
+    assert wait_for_count(page, ".cm-route-stop", 2) == 2  # two stops: a route with numbered markers
+    page.get_by_text("共 2 站").wait_for(timeout=20_000)
+    # clicking a numbered stop removes it again
+    click_in_map(page, ".cm-route-stop-icon", 1)
+    assert wait_for_count(page, ".cm-route-candidate", 5) == 5
+    page.get_by_text("请至少选择 2 个站点。").wait_for(timeout=20_000)
+    # a click on the empty map with "set the start" makes that point the start
+    page.get_by_text("设为起点").click()
+    settle(page)
+    frame = map_frame(page)
+    box = frame.locator(".leaflet-container").bounding_box()
+    frame.locator(".leaflet-container").click(position={"x": 40, "y": box["height"] - 40})  # outside the city
+    page.get_by_text("不在测试市范围内，未采用").wait_for(timeout=20_000)
+    settle(page)
+    frame = map_frame(page)
+    box = frame.locator(".leaflet-container").bounding_box()
+    frame.locator(".leaflet-container").click(position={"x": box["width"] / 2 + 30, "y": box["height"] / 2 + 50})
+    page.get_by_text("共 2 站").wait_for(timeout=20_000)
+    assert wait_for_count(page, ".cm-route-stop", 2) == 2
+    page.get_by_text("起点（自选位置）").first.wait_for(state="attached", timeout=10_000)  # row 1 of the itinerary
+    assert page.console_log.errors == [], page.console_log.failed
