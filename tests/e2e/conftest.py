@@ -34,6 +34,11 @@ def _free_port() -> int:
 def data_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("e2e-data")
     write_pack(root / "testville")
+    (root / "testville" / "routes.toml").write_text(
+        '[[route]]\nid = "bridge-line"\ntitle_zh = "古桥线"\ntitle_en = "Bridge line"\nsource = "test"\n'
+        'stops = ["sc-west-pagoda", "hu-old-bridge", "sc-east-park", "mu-city"]\n',
+        encoding="utf-8",
+    )
     evil = default_layers()
     evil["scenic_spots"][0]["properties"]["name_zh"] = EVIL_NAME
     write_pack(root / "xssville", evil)

@@ -1,5 +1,7 @@
 """The Routes page in a real browser: stops added and removed by clicking the map, a clicked start."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.e2e.conftest import map_frame, wait_for_count
@@ -33,6 +35,25 @@ def click_in_map(page, selector: str, index: int = 0) -> None:
     raise AssertionError(f"could not click {selector}")
 
 
+def test_a_theme_opened_from_the_map_page_keeps_its_route(page, app_url):
+    """From the explorer, the nav link to the Routes page: the theme's route is planned and drawn."""
+    page.set_viewport_size({"width": 1400, "height": 1600})
+    page.goto(app_url)
+    page.get_by_role("heading", level=1).wait_for(timeout=30_000)
+    page.get_by_role("link", name="线路设计").click()
+    page.get_by_role("heading", level=1, name="测试市主题线路设计").wait_for(timeout=30_000)
+    page.get_by_text("共 4 站").wait_for(timeout=30_000)
+    assert wait_for_count(page, ".cm-route-stop", 4) == 4
+    assert wait_for_count(page, ".cm-route-candidate", 2) == 2  # the two campuses are not on the route
+    assert page.get_by_role("button", name="下载 GPX").is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 GPX").click()
+    assert download.value.suggested_filename == "bridge-line.gpx"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.count("<wpt ") == 4 and "古桥线" in text
+    assert page.console_log.errors == [], page.console_log.failed
+
+
 def test_stops_are_added_and_removed_by_clicking_the_map(page, app_url):
     # the whole map in view: Playwright's click on a marker in an iframe that runs past the bottom
     # of the window landed on the bare map, not on the marker
@@ -40,6 +61,9 @@ def test_stops_are_added_and_removed_by_clicking_the_map(page, app_url):
     page.goto(f"{app_url}/routes?city=testville")
     page.get_by_role("heading", level=1).wait_for(timeout=30_000)
     assert page.get_by_role("heading", level=1).inner_text() == "测试市主题线路设计"
+    # the theme selector: start from scratch instead
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="主题线路").locator("input").click()
+    page.get_by_role("option", name="从零开始").click()
     assert wait_for_count(page, ".cm-route-candidate", 6) == 6  # no stops yet: every asset can be added
     click_in_map(page, ".cm-route-candidate", 0)
     assert wait_for_count(page, ".cm-route-candidate", 5) == 5
