@@ -111,6 +111,11 @@ class CityConfig:
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
 
+    def in_bbox(self, lon, lat):
+        """True where (lon, lat) lies in the city's bounding box; scalars or numpy arrays (NaN is outside)."""
+        west, south, east, north = self.bbox
+        return (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+
 
 @dataclass(frozen=True)
 class Route:
@@ -342,12 +347,11 @@ class _LayerChecker:
             self.add("invalid_geometry", rows[i], ids[i], "geometry", reason=shapely.is_valid_reason(geoms[i]))
         keep &= ~invalid
         bounds = shapely.bounds(geoms)
-        x0, y0, x1, y1 = self.config.bbox
         cx = (bounds[:, 0] + bounds[:, 2]) / 2
         cy = (bounds[:, 1] + bounds[:, 3]) / 2
         with np.errstate(invalid="ignore"):
-            inside = (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)
-            swapped_inside = (cy >= x0) & (cy <= x1) & (cx >= y0) & (cx <= y1)
+            inside = self.config.in_bbox(cx, cy)
+            swapped_inside = self.config.in_bbox(cy, cx)
         swapped = keep & ~inside & swapped_inside
         for i in np.flatnonzero(swapped):
             self.add("swapped_latlon", rows[i], ids[i], "geometry", x=cx[i], y=cy[i])

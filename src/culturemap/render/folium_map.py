@@ -541,33 +541,11 @@ def choropleth_map(
     return fmap
 
 
-def route_map(
-    city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP, candidates: gpd.GeoDataFrame | None = None
-) -> folium.Map:
-    """A planned route: numbered stops, the path with an arrow on each leg, fitted to the route.
-
-    ``candidates`` (assets not on the route) are drawn as small grey circles that can be clicked
-    to add them; each circle sits at the asset's representative point, in the basemap's datum.
-    """
-    fmap, base = _analysis_base(city, lang, basemap, 0)
-    _add_context(fmap, city, lang, base.datum, base.tiles is None)
-    if candidates is not None and len(candidates):
-        points = candidates.geometry.representative_point()
-        cx, cy = points.x.to_numpy(), points.y.to_numpy()
-        if base.datum != "wgs84":
-            cx, cy = from_wgs84_array(cx, cy, base.datum)
-        hint = tr("routes_click_add", lang)
-        group = folium.FeatureGroup(name=tr("routes_candidates_layer", lang))
-        for row, x, y in zip(candidates.to_dict("records"), cx, cy):
-            label = f"{feature_name(row, lang)} · {LAYERS[row['layer']].label(lang)} · {hint}"
-            folium.CircleMarker(
-                (y, x), radius=7, color="#555", weight=1, fill=True, fill_color="#bbb", fill_opacity=0.8,
-                tooltip=folium.Tooltip(escape(label)), className="cm-route-candidate",
-            ).add_to(group)  # fmt: skip
-        group.add_to(fmap)
+def _add_route(fmap: folium.Map, plan, datum: str, lang: str) -> np.ndarray:
+    """Draw ``plan``'s path (an arrow per leg) and numbered stops; return the path in the map's datum."""
     path = np.asarray(plan.path, dtype=float).reshape(-1, 2)
-    if base.datum != "wgs84" and len(path):
-        lon, lat = from_wgs84_array(path[:, 0], path[:, 1], base.datum)
+    if datum != "wgs84" and len(path):
+        lon, lat = from_wgs84_array(path[:, 0], path[:, 1], datum)
         path = np.column_stack([lon, lat])
     colour = "#e6550d"
     if len(path) > 1:
@@ -586,8 +564,8 @@ def route_map(
             ).add_to(fmap)  # fmt: skip
     stops = plan.stops
     xs, ys = stops["lon"].to_numpy(), stops["lat"].to_numpy()
-    if base.datum != "wgs84" and len(stops):
-        xs, ys = from_wgs84_array(xs, ys, base.datum)
+    if datum != "wgs84" and len(stops):
+        xs, ys = from_wgs84_array(xs, ys, datum)
     for row, x, y in zip(stops.to_dict("records"), xs, ys):
         name = row["name_zh"] if lang == "zh" else row["name_en"]
         label = f"{row['order']}. {name} {row['arrival']}–{row['departure']}"
@@ -601,11 +579,40 @@ def route_map(
             ),
             tooltip=folium.Tooltip(escape(label)),
         ).add_to(fmap)  # fmt: skip
+    return path
+
+
+def route_map(
+    city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP, candidates: gpd.GeoDataFrame | None = None
+) -> folium.Map:
+    """A planned route: numbered stops, the path with an arrow on each leg, fitted to the route.
+
+    ``plan`` may be None (no route yet): the map then shows the city and the candidates only.
+
+    ``candidates`` (assets not on the route) are drawn as small grey circles that can be clicked
+    to add them; each circle sits at the asset's representative point, in the basemap's datum.
+    """
+    fmap, base = _analysis_base(city, lang, basemap, 0)
+    _add_context(fmap, city, lang, base.datum, base.tiles is None)
+    if candidates is not None and len(candidates):
+        points = candidates.geometry.representative_point()
+        cx, cy = from_wgs84_array(points.x.to_numpy(), points.y.to_numpy(), base.datum)
+        hint = tr("routes_click_add", lang)
+        group = folium.FeatureGroup(name=tr("routes_candidates_layer", lang))
+        for row, x, y in zip(candidates.to_dict("records"), cx, cy):
+            label = f"{feature_name(row, lang)} · {LAYERS[row['layer']].label(lang)} · {hint}"
+            folium.CircleMarker(
+                (y, x), radius=7, color="#555", weight=1, fill=True, fill_color="#bbb", fill_opacity=0.8,
+                tooltip=folium.Tooltip(escape(label)), className="cm-route-candidate",
+            ).add_to(group)  # fmt: skip
+        group.add_to(fmap)
+    path = np.empty((0, 2)) if plan is None else _add_route(fmap, plan, base.datum, lang)
     style = (
         "<style>.cm-route-stop{background:#e6550d;color:#fff;border:2px solid #fff;border-radius:11px;width:22px;"
         "height:22px;text-align:center;font:bold 12px/18px sans-serif;box-shadow:0 0 3px rgba(0,0,0,.5)}</style>"
     )
-    note = tr("route_estimated", lang) if plan.estimated else tr("route_network", lang)
+    # no route yet: nothing was measured on a road network
+    note = tr("route_estimated", lang) if plan is None or plan.estimated else tr("route_network", lang)
     _Legend(
         f'<div class="cm-legend-title">{escape(tr("route_legend", lang))}</div><div>{escape(note)}</div>{style}'
     ).add_to(fmap)

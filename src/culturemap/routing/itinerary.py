@@ -172,8 +172,8 @@ def _endpoint_row(spec: Endpoint, role: str, by_id: gpd.GeoDataFrame, city: City
         row = by_id.loc[[spec]].reset_index()
     else:
         lon, lat = (float(v) for v in spec)
-        west, south, east, north = city.config.bbox
-        if not (np.isfinite([lon, lat]).all() and west <= lon <= east and south <= lat <= north):
+        if not city.config.in_bbox(lon, lat):  # NaN compares False: outside
+            west, south, east, north = city.config.bbox
             raise ValueError(
                 f"the {role} point ({lon:.5f}, {lat:.5f}) is outside {city.config.name('en')} "
                 f"(lon {west}..{east}, lat {south}..{north}); is it lat/lon swapped?"

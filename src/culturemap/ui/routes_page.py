@@ -114,16 +114,10 @@ def _network(city, lang: str):
         return graph
 
 
-def _display_xy(lon, lat, basemap: str) -> tuple[np.ndarray, np.ndarray]:
-    datum = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
-    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    return (lon, lat) if datum == "wgs84" else from_wgs84(lon, lat, datum)
-
-
-def _clicked_asset(assets, click: dict, basemap: str) -> str | None:
+def _clicked_asset(assets, click: dict, datum: str) -> str | None:
     """The id of the asset whose marker or circle was clicked (markers report their own position)."""
     points = assets.geometry.representative_point()
-    x, y = _display_xy(points.x.to_numpy(), points.y.to_numpy(), basemap)
+    x, y = from_wgs84(points.x.to_numpy(), points.y.to_numpy(), datum)
     offset = np.hypot(x - click["lng"], y - click["lat"])
     best = int(np.argmin(offset))
     return str(assets["id"].iloc[best]) if offset[best] < CLICK_TOLERANCE_DEG else None
@@ -138,7 +132,7 @@ def _apply_pending() -> None:
         st.session_state[key] = value
 
 
-def _handle_click(out: dict, map_key: str, city, assets, stops: list[str], basemap: str, lang: str) -> None:
+def _handle_click(out: dict, map_key: str, city, assets, stops: list[str], datum: str, lang: str) -> None:
     """Turn a new map click into a pending change (add/remove a stop, set the start or end) and rerun.
 
     Clicks are told apart per map: each change of the route draws a new map (``map_key``), so a
@@ -150,7 +144,7 @@ def _handle_click(out: dict, map_key: str, city, assets, stops: list[str], basem
         return
     st.session_state["_route_last_click"] = signature
     mode = st.session_state.get("route_click_mode", "toggle")
-    asset = _clicked_asset(assets, obj, basemap) if obj else None
+    asset = _clicked_asset(assets, obj, datum) if obj else None
     names = dict(zip(assets["id"], assets.apply(lambda r: feature_name(r, lang), axis=1)))
     pending: dict = {}
     if mode == "toggle" and asset:
@@ -165,12 +159,8 @@ def _handle_click(out: dict, map_key: str, city, assets, stops: list[str], basem
         if asset:
             pending[key] = asset
         elif spot:
-            datum = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
-            lon, lat = spot["lng"], spot["lat"]
-            if datum != "wgs84":
-                lon, lat = (float(v[0]) for v in to_wgs84([lon], [lat], datum))
-            west, south, east, north = city.config.bbox
-            if not (west <= lon <= east and south <= lat <= north):
+            lon, lat = (float(v[0]) for v in to_wgs84([spot["lng"]], [spot["lat"]], datum))
+            if not city.config.in_bbox(lon, lat):
                 st.error(tr("routes_point_outside", lang, lon=lon, lat=lat, city=city.config.name(lang)))
                 return
             st.session_state[f"_route_{mode}_point"] = (round(float(lon), 6), round(float(lat), 6))
@@ -200,16 +190,18 @@ def _stop_editor(assets, stops: list[str], dwell: dict[str, int], lang: str):
     """The editable stop table; returns per-stop visit minutes and opening hours, and queues removals."""
     by_id = assets.set_index("id")
     overrides = st.session_state.setdefault("_route_overrides", {})
+    defaults = {}  # per stop: the category's visit minutes and the data's opening hours ("" when unknown)
+    for fid in stops:
+        hours = by_id.loc[fid].get("opening_hours")
+        defaults[fid] = (dwell.get(by_id.loc[fid, "layer"], 30), hours if isinstance(hours, str) else "")
     rows = []
     for fid in stops:
-        row = by_id.loc[fid]
         saved = overrides.get(fid, {})
-        hours = row.get("opening_hours")
         rows.append({
             "keep": True,
-            "name": feature_name(row, lang),
-            "dwell_min": int(saved.get("dwell", dwell.get(row["layer"], DEFAULT_DWELL_MIN.get(row["layer"], 30)))),
-            "opening_hours": saved.get("hours", hours if isinstance(hours, str) else ""),
+            "name": feature_name(by_id.loc[fid], lang),
+            "dwell_min": int(saved.get("dwell", defaults[fid][0])),
+            "opening_hours": saved.get("hours", defaults[fid][1]),
         })  # fmt: skip
     st.caption(tr("routes_editor", lang))
     edited = st.data_editor(
@@ -228,9 +220,7 @@ def _stop_editor(assets, stops: list[str], dwell: dict[str, int], lang: str):
     )
     stop_dwell, stop_hours = {}, {}
     for fid, row in edited.iterrows():
-        default_dwell = dwell.get(by_id.loc[fid, "layer"], 30)
-        data_hours = by_id.loc[fid].get("opening_hours")
-        data_hours = data_hours if isinstance(data_hours, str) else ""
+        default_dwell, data_hours = defaults[fid]
         hours = (row["opening_hours"] or "").strip()
         saved = {}
         if pd.notna(row["dwell_min"]) and int(row["dwell_min"]) != default_dwell:
@@ -326,18 +316,13 @@ def routes_page() -> None:
                         start=t["start"], end=t["end"], how=how, method=method_label(plan.method, lang)))  # fmt: skip
         for warning in plan.warnings:
             st.warning(warning)
-    candidates = assets[~assets["id"].isin(stops)]
-    if plan is not None:
-        fmap = route_map(city, plan, lang, basemap, candidates=candidates)
-    else:
-        empty = assets.iloc[0:0]
-        fmap = route_map(city, _empty_plan(empty), lang, basemap, candidates=candidates)
+    fmap = route_map(city, plan, lang, basemap, candidates=assets[~assets["id"].isin(stops)])
     localise_assets(fmap, vendor_base_url())
     state = hashlib.sha1(repr((stops, origin, destination)).encode()).hexdigest()[:10]
     map_key = f"route_map_{state}"
     out = st_folium(fmap, height=520, use_container_width=True, returned_objects=["last_object_clicked", "last_clicked"],
                     key=map_key)  # fmt: skip
-    _handle_click(out, map_key, city, assets, stops, basemap, lang)
+    _handle_click(out, map_key, city, assets, stops, BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum, lang)
     if plan is None:
         return
     name = "name_zh" if lang == "zh" else "name_en"
@@ -350,11 +335,3 @@ def routes_page() -> None:
                                key=f"route_download_{fmt}")  # fmt: skip
     columns[-1].download_button(tr("routes_printable", lang), printable_html(plan, title, lang), f"{choice}.html", "text/html",
                                 key="route_download_html")  # fmt: skip
-
-
-def _empty_plan(empty):
-    """A plan with no stops, so the map can still be drawn (and clicked) before a route exists."""
-    from culturemap.routing.itinerary import Plan
-
-    columns = ["order", "id", "name_zh", "name_en", "lon", "lat", "arrival", "departure", "warning"]
-    return Plan(pd.DataFrame(columns=columns), {}, [], True, "walk", "", False, empty.geometry)
