@@ -1,9 +1,12 @@
 import hashlib
 import json
+import pickle
+import re
 
 import pytest
 
-from culturemap.catalog import PackError, find_packs, load_city, read_city_config
+from culturemap.catalog import NotAPackError, PackError, find_packs, load_city, read_city_config, scan_packs
+from culturemap.layers import LAYERS
 from tests.conftest import feature, point, utm_to_lonlat
 
 
@@ -212,26 +215,106 @@ def test_route_with_an_unknown_stop(pack):
     assert city.routes[0].stops == ("sc-west-pagoda", "sc-nowhere")
 
 
+def replace(old: str, new: str):
+    """An edit of city.toml that must apply (the pattern is a regular expression)."""
+
+    def edit(text: str) -> str:
+        edited, n = re.subn(old, new, text, count=1)
+        assert n == 1, f"{old!r} not in city.toml"
+        return edited
+
+    return edit
+
+
+EXPECTED_TEXT = "expected non-blank text of at most {} characters"
+CITY_TOML_MISTAKES = [
+    # (edit, key named in the error, message after "<path>: ")
+    ('zoom = 11', 'zoom = "twelve"', "zoom", "zoom is 'twelve'; expected a whole number from 1 to 20"),
+    ("zoom = 11", "zoom = 1e9", "zoom", "zoom is 1000000000.0; expected a whole number from 1 to 20"),
+    ("zoom = 11", "zoom = 12.7", "zoom", "zoom is 12.7; expected a whole number from 1 to 20"),
+    ("zoom = 11", "zoom = 0", "zoom", "zoom is 0; expected a whole number from 1 to 20"),
+    ("zoom = 11", "zoom = true", "zoom", "zoom is True; expected a whole number from 1 to 20"),
+    ("zoom = 11", "zoom = inf", "zoom", "zoom is inf; expected a whole number from 1 to 20"),
+    (r"bbox = \[.*\]", 'bbox = ["a", 1, 2, 3]', "bbox min_lon", "bbox min_lon is 'a'; expected a finite number from -180 to 180"),
+    (r"bbox = \[.*\]", "bbox = [1, 2, 3]", "bbox", "bbox is [1, 2, 3]; expected four numbers [min_lon, min_lat, max_lon, max_lat]"),
+    (r"bbox = \[.*\]", 'bbox = "all"', "bbox", "bbox is 'all'; expected four numbers [min_lon, min_lat, max_lon, max_lat]"),
+    (r"bbox = \[.*\]", "bbox = [104.9, 36.0, inf, 36.2]", "bbox max_lon", "bbox max_lon is inf; expected a finite number from -180 to 180"),
+    (r"bbox = \[.*\]", "bbox = [104.9, 36.0, 105.3, 95]", "bbox max_lat", "bbox max_lat is 95; expected a finite number from -90 to 90"),
+    (r"bbox = \[.*\]", "bbox = [105.3, 36.0, 104.9, 36.2]", "bbox", "bbox is [105.3, 36.0, 104.9, 36.2]; expected min_lon < max_lon and min_lat < max_lat"),
+    ("district_tolerance_m = 100", 'district_tolerance_m = "far"', "district_tolerance_m", "district_tolerance_m is 'far'; expected a finite number of metres >= 0"),
+    ("district_tolerance_m = 100", "district_tolerance_m = -1", "district_tolerance_m", "district_tolerance_m is -1; expected a finite number of metres >= 0"),
+    ("district_tolerance_m = 100", "district_tolerance_m = nan", "district_tolerance_m", "district_tolerance_m is nan; expected a finite number of metres >= 0"),
+    ("district_tolerance_m = 100", "district_tolerance_m = inf", "district_tolerance_m", "district_tolerance_m is inf; expected a finite number of metres >= 0"),
+    (r"lat = [\d.]+", "lat = nan", "center.lat", "center.lat is nan; expected a finite number from -90 to 90"),
+    (r"lon = [\d.]+", "lon = -inf", "center.lon", "center.lon is -inf; expected a finite number from -180 to 180"),
+    (r"lon = [\d.]+", "lon = 200", "center.lon", "center.lon is 200; expected a finite number from -180 to 180"),
+    (r"lat = [\d.]+\n", "", "center.lat", "missing key center.lat"),
+    (r"\[center\]\nlon = [\d.]+\nlat = [\d.]+", "center = [105, 36]", "center", "center is [105, 36]; expected a table ([center])"),
+    (r"bbox = \[.*\]([^\[]*)\[center\]\nlon = [\d.]+\nlat = [\d.]+", r"bbox = [104.9, 36.0, 105.3, 36.2]\1[center]\nlon = 100.5\nlat = 36.1",
+     "center", "center is (100.5, 36.1); expected a point inside bbox [104.9, 36.0, 105.3, 36.2]"),
+    ('id = "testville"', 'id = "test ville"', "id", "id is 'test ville'; expected letters, digits, '-' or '_' only"),
+    ('name_en = "Testville"\n', "", "name_en", "missing key name_en"),
+    ('name_zh = "测试市"', 'name_zh = " "', "name_zh", "name_zh is ' '; " + EXPECTED_TEXT.format(200)),
+    ('name_en = "Testville"', f'name_en = "{"x" * 300}"', "name_en", f"name_en is '{'x' * 58}…' (300 characters); " + EXPECTED_TEXT.format(200)),
+    ('name_en = "Test River"', "name_en = 5", "river.name_en", "river.name_en is 5; " + EXPECTED_TEXT.format(200)),
+    ('default_lang = "zh"', 'default_lang = "fr"', "default_lang", "default_lang is 'fr'; expected one of zh, en"),
+    ('metric_crs = "EPSG:32648"', 'metric_crs = "EPSG:4326"', "metric_crs", "metric_crs is 'EPSG:4326'; expected a projected CRS in metres"),
+    ("count = 3", 'count = "three"', "[[published]] #1 count", "[[published]] #1 count is 'three'; expected a whole number >= 0"),
+    ("count = 1\n", "count = -1\n", "[[published]] #2 count", "[[published]] #2 count is -1; expected a whole number >= 0"),
+    ('layer = "scenic_spots"', 'layer = "pubs"', "[[published]] #1 layer",
+     "[[published]] #1 layer is 'pubs'; expected one of " + ", ".join(LAYERS)),
+    ('distinct = "name_zh"', 'distinct = "campus_name"', "[[published]] #2 distinct",
+     "[[published]] #2 distinct is 'campus_name'; expected one of " + ", ".join(f.name for f in LAYERS["universities"].fields)),
+    (r'filter = \{ type = \["university", "college"\] \}', "filter = { type = 5 }", "[[published]] #2 filter.type",
+     "[[published]] #2 filter.type is 5; expected a text or a list of texts"),
+    (r'filter = \{ grade = ', "filter = { stars = ", "[[published]] #1 filter",
+     "[[published]] #1 filter is 'stars'; expected one of " + ", ".join(f.name for f in LAYERS["scenic_spots"].fields)),
+    (r'name_en = "Nowhere"', 'name_en = "Nowhere"\nmatch = [1]', "[[required_assets]] #2 match",
+     "[[required_assets]] #2 match is 1; " + EXPECTED_TEXT.format(2000)),
+    (r"\[\[required_assets\]\][\s\S]*", '[required_assets]\nname_zh = "西塔"\n', "required_assets",
+     "required_assets is {'name_zh': '西塔'}; expected an array of tables ([[required_assets]])"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("edit", "message"),
-    [
-        (
-            lambda t: t.replace('metric_crs = "EPSG:32648"', 'metric_crs = "EPSG:4326"'),
-            "must be a projected CRS in metres",
-        ),
-        (lambda t: t.replace('name_en = "Testville"\n', ""), "missing key 'name_en'"),
-        (lambda t: t.replace("count = 3", 'count = "three"'), "[[published]] #1: key 'count' has 'three'"),
-        (lambda t: t.replace('layer = "scenic_spots"', 'layer = "pubs"'), "unknown layer 'pubs'"),
-        (lambda t: t + "\n[broken", "not valid TOML"),
-    ],
+    ("old", "new", "key", "message"), CITY_TOML_MISTAKES, ids=[m[3][:40] for m in CITY_TOML_MISTAKES]
 )
-def test_city_toml_mistakes_raise_with_the_key(pack, edit, message):
+def test_every_city_toml_mistake_is_a_pack_error_naming_file_key_and_expectation(pack, old, new, key, message):
     path = pack / "city.toml"
-    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    path.write_text(replace(old, new)(path.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(PackError) as info:
         read_city_config(pack)
-    assert message in str(info.value)
-    assert "city.toml" in str(info.value)
+    assert str(info.value) == f"{path}: {message}"
+    assert info.value.key == key
+    with pytest.raises(PackError):
+        load_city(pack)
+
+
+def test_pack_error_speaks_chinese_and_english(pack):
+    path = pack / "city.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("zoom = 11", 'zoom = "twelve"'), encoding="utf-8")
+    with pytest.raises(PackError) as info:
+        read_city_config(pack)
+    error = info.value
+    assert (error.code, error.file, error.key) == ("pack_expected_integer", str(path), "zoom")
+    assert error.message("zh") == f"{path}：zoom 为 'twelve'，应为 1 至 20 之间的整数"
+    assert error.message("en") == str(error) == f"{path}: zoom is 'twelve'; expected a whole number from 1 to 20"
+    assert (error.to_dict("zh")["field"], error.to_dict("zh")["message"]) == ("zoom", error.message("zh"))
+
+
+def test_not_valid_toml_names_the_file(pack):
+    path = pack / "city.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n[broken", encoding="utf-8")
+    with pytest.raises(PackError, match="not valid TOML") as info:
+        read_city_config(pack)
+    assert str(info.value).startswith(f"{path}: not valid TOML: ")
+
+
+def test_a_file_is_not_a_pack(tmp_path):
+    (tmp_path / "passwd").write_text("root:x:0:0\n")
+    with pytest.raises(NotAPackError) as info:
+        read_city_config(tmp_path / "passwd")
+    assert str(info.value) == f"{tmp_path / 'passwd'} is not a folder; expected a city pack folder with city.toml"
 
 
 def test_folder_without_city_toml(tmp_path):
@@ -244,3 +327,83 @@ def test_find_packs_lists_folders_with_a_city_toml(tmp_path, make_pack):
     make_pack(name="a_city")
     (tmp_path / "not_a_pack").mkdir()
     assert [p.name for p in find_packs(tmp_path)] == ["a_city", "b_city"]
+
+
+def test_scan_packs_keys_packs_by_city_id_and_keeps_broken_ones_with_their_error(tmp_path, make_pack):
+    make_pack(name="b_copy")  # same id "testville" as a_orig: the later folder gets id@folder
+    make_pack(name="a_orig")
+    for broken in ("c_broken", "testville"):  # a broken folder named like a claimed id
+        path = make_pack(name=broken) / "city.toml"
+        path.write_text(path.read_text(encoding="utf-8").replace("zoom = 11", 'zoom = "twelve"'), encoding="utf-8")
+    (tmp_path / "not_a_pack").mkdir()
+    entries = scan_packs(tmp_path)
+    assert [(e.path.name, e.key) for e in entries] == [
+        ("a_orig", "testville"),
+        ("b_copy", "testville@b_copy"),
+        ("c_broken", "c_broken"),
+        ("testville", "testville@testville"),
+    ]
+    assert [e.config.id for e in entries[:2]] == ["testville", "testville"] and entries[0].error is None
+    broken = entries[2]
+    assert broken.config is None
+    assert (
+        str(broken.error)
+        == f"{tmp_path / 'c_broken' / 'city.toml'}: zoom is 'twelve'; expected a whole number from 1 to 20"
+    )
+    assert [e.key for e in scan_packs(tmp_path)] == [e.key for e in entries]  # deterministic
+    cached = pickle.loads(pickle.dumps(entries))  # as st.cache_data stores them
+    assert [(e.key, e.config, str(e.error)) for e in cached] == [(e.key, e.config, str(e.error)) for e in entries]
+    assert (cached[2].error.code, cached[2].error.key) == ("pack_expected_integer", "zoom")
+
+
+def test_scan_packs_keys_a_pack_by_its_id_not_its_folder(tmp_path, make_pack):
+    make_pack(name="lanzhou-2024-copy")
+    assert [(e.path.name, e.key) for e in scan_packs(tmp_path)] == [("lanzhou-2024-copy", "testville")]
+
+
+def test_overlong_text_is_cut_at_load_and_reported(make_pack):
+    def long_texts(layers):
+        props = layers["museums"][0]["properties"]
+        props["name_zh"] = "馆" * 1_000_000
+        props["note"] = "n" * 2500
+        layers["scenic_spots"][1]["properties"]["address"] = "a" * 2000  # at the cap: kept
+
+    city = load_city(make_pack(long_texts))
+    museum = city.layers["museums"].iloc[0]
+    assert museum["name_zh"] == "馆" * 199 + "…"
+    assert museum["note"] == "n" * 1999 + "…"
+    assert city.layers["scenic_spots"]["address"].iloc[1] == "a" * 2000
+    assert city.errors == []
+    cut = [p for p in city.warnings if p.code == "text_too_long"]
+    assert [(p.file, p.row, p.feature_id, p.field, p.values) for p in cut] == [
+        ("museums.geojson", 1, "mu-city", "name_zh", {"length": 1_000_000, "cap": 200}),
+        ("museums.geojson", 1, "mu-city", "note", {"length": 2500, "cap": 2000}),
+    ]
+    assert cut[0].message("en") == (
+        "museums.geojson feature 1 (id=mu-city) field name_zh is 1000000 characters long; cut to the 200-character limit"
+    )
+    assert (
+        cut[0].message("zh")
+        == "museums.geojson 第 1 个要素（id=mu-city）字段 name_zh 有 1000000 个字符，超过上限 200，已截断"
+    )
+
+
+def test_a_bad_route_is_a_problem_and_the_other_routes_stay(pack):
+    (pack / "routes.toml").write_text(
+        '[[route]]\nid = "r1"\ntitle_zh = "线"\ntitle_en = "Line"\nsource = "t"\nstops = [1, 2]\n'
+        '[[route]]\nid = "r2"\ntitle_zh = "线"\ntitle_en = "Line"\nsource = "t"\nstops = ["sc-west-pagoda", "mu-city"]\n',
+        encoding="utf-8",
+    )
+    city = load_city(pack)
+    assert [r.id for r in city.routes] == ["r2"]
+    assert codes(city) == [("pack_expected_text", "routes.toml", "r1", "[[route]] #1 stops")]
+    assert city.errors[0].message("en") == (
+        "routes.toml: [[route]] #1 stops is 1; expected non-blank text of at most 2000 characters"
+    )
+
+
+def test_routes_toml_that_is_not_an_array_of_tables_is_a_problem(pack):
+    (pack / "routes.toml").write_text('route = "x"\n', encoding="utf-8")
+    city = load_city(pack)
+    assert city.routes == ()
+    assert city.errors[0].message("zh") == "routes.toml：route 为 'x'，应为表数组（[[route]]）"

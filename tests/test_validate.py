@@ -133,3 +133,47 @@ def test_cli_stats_json(pack, capsys):
     assert [d["total"] for d in out["districts"]] == [3, 3]  # by location: 西区 and 东区 hold three assets each
     ranks = [row["rank"] for row in out["soft_power_index"]["table"]]
     assert sorted(ranks) == [1, 2] and "index = 100 x" in out["soft_power_index"]["formula"]
+
+
+def break_zoom(pack):
+    path = pack / "city.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("zoom = 11", "zoom = 1e9"), encoding="utf-8")
+    return path
+
+
+def test_cli_on_a_broken_city_toml_prints_one_error_line_and_exits_1(pack, capsys):
+    path = break_zoom(pack)
+    assert main(["validate", str(pack)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"error: {path}: zoom is 1000000000.0; expected a whole number from 1 to 20\n"
+    assert captured.out == ""
+    assert main(["validate", str(pack), "--lang", "zh"]) == 1
+    assert capsys.readouterr().err == f"error: {path}：zoom 为 1000000000.0，应为 1 至 20 之间的整数\n"
+
+
+def test_cli_json_on_a_broken_city_toml(pack, capsys):
+    path = break_zoom(pack)
+    assert main(["validate", str(pack), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {
+        "path": str(pack),
+        "ok": False,
+        "errors": [
+            {
+                "severity": "error",
+                "code": "pack_expected_integer",
+                "file": str(path),
+                "id": None,
+                "row": None,
+                "field": "zoom",
+                "message": f"{path}: zoom is 1000000000.0; expected a whole number from 1 to 20",
+            }
+        ],
+    }
+
+
+def test_cli_on_a_file_is_not_a_pack(tmp_path, capsys):
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    for path in (passwd, "/etc/passwd"):
+        assert main(["validate", str(path)]) == 2
+        assert capsys.readouterr().err == f"error: {path} is not a folder; expected a city pack folder with city.toml\n"

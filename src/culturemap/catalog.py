@@ -3,21 +3,27 @@
 A pack holds ``city.toml``, one GeoJSON FeatureCollection per layer (WGS-84) named after the layer
 ids in :mod:`culturemap.layers`, ``routes.toml`` and ``SOURCES.md``. :func:`load_city` never
 raises for bad rows: it keeps every row it can draw, and lists every problem (file, feature,
-field) in ``City.problems``. Only a pack that cannot be read at all (no ``city.toml``) raises
-:class:`PackError`.
+field) in ``City.problems``; text longer than :func:`max_chars` is cut and reported. Only a pack
+that cannot be read at all (not a folder, no ``city.toml``, any mistake in ``city.toml``) raises
+:class:`PackError`. :func:`scan_packs` lists every pack under a folder, broken ones with their error.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import re
 import tomllib
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import partial
 from pathlib import Path
+from typing import NoReturn
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import pyogrio
 import shapely
 from pyproj import CRS
@@ -30,10 +36,66 @@ log = logging.getLogger(__name__)
 
 MAX_LAYER_FILE_MB = 512
 DEFAULT_DISTRICT_TOLERANCE_M = 100.0
+DEFAULT_ZOOM = 11
+ZOOM_RANGE = (1, 20)  # web map zoom levels the basemaps serve
+# Longest text kept at load, in characters (longer values are cut with "…" and reported): an id or
+# a name is one line of a label, tooltip or search result; any other text (address, note, source,
+# opening_hours, ...) a paragraph of a popup. A 1,000,000-character name would stall the map page.
+MAX_NAME_CHARS = 200
+MAX_TEXT_CHARS = 2000
+NAME_FIELDS = frozenset({"id", "name_zh", "name_en", "former_name_zh", "campus", "label_zh", "label_en"})
+PACK_ID = re.compile(r"[A-Za-z0-9_-]+")  # a city id goes into links (?city=<id>); no "@" (see scan_packs)
+
+
+def max_chars(field: str) -> int:
+    """The longest text (characters) kept for ``field``: :data:`MAX_NAME_CHARS` for ids and names,
+    :data:`MAX_TEXT_CHARS` for anything else."""
+    return MAX_NAME_CHARS if field in NAME_FIELDS else MAX_TEXT_CHARS
 
 
 class PackError(Exception):
-    """A city pack that cannot be loaded at all; the message names the file and the reason."""
+    """A city pack that cannot be loaded at all.
+
+    ``code`` is a message key of :mod:`culturemap.i18n` and ``values`` its fields; ``file`` is the
+    path of the file (or folder) at fault and :attr:`key` (``values["setting"]``) the key in it,
+    written as a TOML path: ``zoom``, ``center.lat``, ``[[published]] #2 count`` (the 2nd
+    ``[[published]]`` table, counting from 1). ``str(exc)`` is the English message;
+    :meth:`message` renders it in zh or en.
+    """
+
+    def __init__(self, code: str, file: str | Path, **values):
+        self.code = code
+        self.file = str(file)
+        self.values = values
+        super().__init__(self.message("en"))
+
+    def __reduce__(self):  # picklable (st.cache_data pickles what it caches)
+        return partial(type(self), self.code, self.file, **self.values), ()
+
+    @property
+    def key(self) -> str | None:
+        """The ``city.toml`` key at fault, or None when the whole file or folder is."""
+        return self.values.get("setting")
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``zh`` or ``en``), naming the file, the key and what was expected."""
+        return tr(self.code, lang, file=self.file, **self.values)
+
+    def to_dict(self, lang: str = "en") -> dict:
+        """The same fields as :meth:`Problem.to_dict`, ``field`` holding the key."""
+        return {
+            "severity": "error",
+            "code": self.code,
+            "file": self.file,
+            "id": None,
+            "row": None,
+            "field": self.key,
+            "message": self.message(lang),
+        }
+
+
+class NotAPackError(PackError):
+    """A path that is not a city pack at all: no such folder, a file, or a folder without ``city.toml``."""
 
 
 @dataclass(frozen=True)
@@ -168,85 +230,213 @@ def _read_toml(path: Path) -> dict:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise PackError(f"{path}: file not found (a city pack needs city.toml)") from None
+        raise NotAPackError("pack_no_city_toml", path) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PackError(f"{path}: not valid TOML: {exc}") from None
+        raise PackError("pack_bad_toml", path, reason=str(exc)) from None
+    except OSError as exc:  # a folder named city.toml, no permission, ...
+        raise PackError("pack_unreadable", path, reason=exc.strerror or str(exc)) from None
 
 
-def _require(data: dict, key: str, kind: type | tuple, where: str):
-    if key not in data:
-        raise PackError(f"{where}: missing key {key!r}")
-    value = data[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise PackError(f"{where}: key {key!r} has {value!r}; expected {getattr(kind, '__name__', kind)}")
-    return value
+_REQUIRED = object()
 
 
-def read_city_config(pack_dir: Path) -> CityConfig:
-    """Parse ``pack_dir/city.toml``; raise :class:`PackError` naming the key on any mistake."""
-    path = Path(pack_dir) / "city.toml"
-    data = _read_toml(path)
-    where = str(path)
-    bbox = tuple(float(v) for v in _require(data, "bbox", list, where))
-    if len(bbox) != 4 or not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
-        raise PackError(f"{where}: bbox must be [min_lon, min_lat, max_lon, max_lat], got {list(bbox)}")
-    center = _require(data, "center", dict, where)
-    metric_crs = _require(data, "metric_crs", str, where)
+def _shown(value) -> str:
+    """``value`` as a short repr for a message; a long text is cut and its length given."""
+    if isinstance(value, str) and len(value) > 60:
+        return f"{value[:58] + '…'!r} ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _finite(value) -> float | None:
+    """``value`` as a float when it is a finite number (not a bool), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond float range
+        return None
+    return number if math.isfinite(number) else None
+
+
+class _Table:
+    """Typed access to one table of ``city.toml``; every mistake raises :class:`PackError` naming the key."""
+
+    def __init__(self, file: Path, data: dict, prefix: str = ""):
+        self.file = file
+        self.data = data
+        self.prefix = prefix
+
+    def fail(self, code: str, key: str, value, **values) -> NoReturn:
+        raise PackError(code, self.file, setting=self.prefix + key, value=_shown(value), **values)
+
+    def get(self, key: str, default=_REQUIRED):
+        if key in self.data:
+            return self.data[key]
+        if default is _REQUIRED:
+            raise PackError("pack_missing_key", self.file, setting=self.prefix + key)
+        return default
+
+    def text(self, key: str, default=_REQUIRED) -> str:
+        """Non-blank text of at most :func:`max_chars` characters."""
+        value = self.get(key, default)
+        cap = max_chars(key)
+        if not isinstance(value, str) or not value.strip() or len(value) > cap:
+            self.fail("pack_expected_text", key, value, cap=cap)
+        return value
+
+    def choice(self, key: str, choices, default=_REQUIRED) -> str:
+        value = self.get(key, default)
+        if not isinstance(value, str) or value not in choices:
+            self.fail("pack_expected_choice", key, value, choices=", ".join(choices))
+        return value
+
+    def number(self, key: str, low: float, high: float, default=_REQUIRED, value=_REQUIRED) -> float:
+        """A finite number in [low, high] (``value`` given: check it under the name ``key``)."""
+        value = self.get(key, default) if value is _REQUIRED else value
+        number = _finite(value)
+        if number is None or not low <= number <= high:
+            self.fail("pack_expected_number", key, value, low=f"{low:g}", high=f"{high:g}")
+        return number
+
+    def distance_m(self, key: str, default=_REQUIRED) -> float:
+        value = self.get(key, default)
+        number = _finite(value)
+        if number is None or number < 0:
+            self.fail("pack_expected_distance", key, value)
+        return number
+
+    def integer(self, key: str, low: int, high: int | None = None, default=_REQUIRED) -> int:
+        """A whole number (a TOML integer, not 12.0) in [low, high]; no upper bound when ``high`` is None."""
+        value = self.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or high is not None and value > high:
+            if high is None:
+                self.fail("pack_expected_count", key, value, low=low)
+            self.fail("pack_expected_integer", key, value, low=low, high=high)
+        return value
+
+    def texts(self, key: str, default=_REQUIRED) -> tuple[str, ...]:
+        """A text or a (possibly empty) list of texts, each as :meth:`text`."""
+        value = self.get(key, default)
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            self.fail("pack_expected_texts", key, value)
+        return tuple(_Table(self.file, {key: item}, self.prefix).text(key) for item in items)
+
+    def table(self, key: str, default=_REQUIRED) -> _Table:
+        value = self.get(key, default)
+        if not isinstance(value, dict):
+            self.fail("pack_expected_table", key, value)
+        return _Table(self.file, value, f"{self.prefix}{key}.")
+
+    def tables(self, key: str) -> list[_Table]:
+        """An array of tables (``[[key]]``); each one's keys are named ``[[key]] #n name``."""
+        value = self.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self.fail("pack_expected_tables", key, value)
+        return [_Table(self.file, item, f"[[{key}]] #{n} ") for n, item in enumerate(value, start=1)]
+
+
+def _read_bbox(toml: _Table) -> tuple[float, float, float, float]:
+    value = toml.get("bbox")
+    if not isinstance(value, list) or len(value) != 4:
+        toml.fail("pack_expected_bbox", "bbox", value)
+    names = ("min_lon", "min_lat", "max_lon", "max_lat")
+    bbox = tuple(
+        toml.number(f"bbox {name}", *((-180, 180) if "lon" in name else (-90, 90)), value=v)
+        for name, v in zip(names, value)
+    )
+    if not (bbox[0] < bbox[2] and bbox[1] < bbox[3]):
+        toml.fail("pack_bbox_order", "bbox", value)
+    return bbox
+
+
+def _read_metric_crs(toml: _Table) -> str:
+    metric_crs = toml.text("metric_crs")
     try:
         crs = CRS.from_user_input(metric_crs)
     except Exception as exc:  # pyproj raises CRSError with a useful text
-        raise PackError(f"{where}: metric_crs {metric_crs!r} is not a CRS: {exc}") from None
+        toml.fail("pack_crs_invalid", "metric_crs", metric_crs, reason=str(exc))
     if not crs.is_projected or crs.axis_info[0].unit_name not in ("metre", "meter"):
-        raise PackError(f"{where}: metric_crs {metric_crs!r} must be a projected CRS in metres")
-    lang = data.get("default_lang", "zh")
-    if lang not in ("zh", "en"):
-        raise PackError(f"{where}: default_lang must be 'zh' or 'en', got {lang!r}")
-    published = []
-    for i, item in enumerate(data.get("published", []), start=1):
-        w = f"{where} [[published]] #{i}"
-        layer = _require(item, "layer", str, w)
-        if layer not in LAYERS:
-            raise PackError(f"{w}: unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
-        published.append(
-            PublishedFigure(
-                id=_require(item, "id", str, w),
-                label_zh=_require(item, "label_zh", str, w),
-                label_en=_require(item, "label_en", str, w),
-                layer=layer,
-                count=_require(item, "count", int, w),
-                filter={k: tuple(v) if isinstance(v, list) else (v,) for k, v in item.get("filter", {}).items()},
-                distinct=item.get("distinct"),
-                source=_require(item, "source", str, w),
-            )
-        )
-    required = []
-    for i, item in enumerate(data.get("required_assets", []), start=1):
-        w = f"{where} [[required_assets]] #{i}"
-        name_zh = _require(item, "name_zh", str, w)
-        required.append(
-            RequiredAsset(
-                name_zh=name_zh,
-                name_en=_require(item, "name_en", str, w),
-                match=tuple(item.get("match", [name_zh])),
-            )
-        )
-    river = data.get("river", {})
-    return CityConfig(
-        id=_require(data, "id", str, where),
-        name_zh=_require(data, "name_zh", str, where),
-        name_en=_require(data, "name_en", str, where),
-        default_lang=lang,
-        center_lon=float(_require(center, "lon", (int, float), where + " [center]")),
-        center_lat=float(_require(center, "lat", (int, float), where + " [center]")),
-        zoom=int(data.get("zoom", 11)),
-        bbox=bbox,
-        metric_crs=metric_crs,
-        river_name_zh=river.get("name_zh", "河流"),
-        river_name_en=river.get("name_en", "River"),
-        district_tolerance_m=float(data.get("district_tolerance_m", DEFAULT_DISTRICT_TOLERANCE_M)),
-        published=tuple(published),
-        required_assets=tuple(required),
+        toml.fail("pack_crs_not_metric", "metric_crs", metric_crs)
+    return metric_crs
+
+
+def _read_published(item: _Table) -> PublishedFigure:
+    layer = item.choice("layer", tuple(LAYERS))
+    fields = tuple(f.name for f in LAYERS[layer].fields)
+    conditions = item.table("filter", {})
+    for column in conditions.data:
+        if column not in fields:
+            item.fail("pack_expected_choice", "filter", column, choices=", ".join(fields))
+    distinct = item.get("distinct", None)
+    if distinct is not None:
+        distinct = item.choice("distinct", fields)
+    return PublishedFigure(
+        id=item.text("id"),
+        label_zh=item.text("label_zh"),
+        label_en=item.text("label_en"),
+        layer=layer,
+        count=item.integer("count", 0),
+        filter={column: conditions.texts(column) for column in conditions.data},
+        distinct=distinct,
+        source=item.text("source"),
     )
+
+
+def read_city_config(pack_dir: str | Path) -> CityConfig:
+    """Parse and check ``pack_dir/city.toml``.
+
+    Every key is checked for its type and range: finite numbers only, longitudes in [-180, 180],
+    latitudes in [-90, 90], a bbox ``[min_lon, min_lat, max_lon, max_lat]`` in that order with the
+    centre inside it, ``zoom`` a whole number in :data:`ZOOM_RANGE`, ``district_tolerance_m`` a
+    finite number of metres >= 0, texts non-blank and at most :func:`max_chars` long, published
+    counts whole numbers >= 0, published layers, filters and ``distinct`` naming layers and fields.
+    Unknown keys are ignored.
+
+    Raises
+    ------
+    NotAPackError
+        when ``pack_dir`` does not exist, is not a folder or has no ``city.toml``.
+    PackError
+        on any mistake in ``city.toml``, naming the file, the key and what was expected.
+    """
+    pack_dir = Path(pack_dir)
+    if not pack_dir.is_dir():
+        raise NotAPackError("pack_not_folder" if pack_dir.exists() else "pack_no_folder", pack_dir)
+    path = pack_dir / "city.toml"
+    toml = _Table(path, _read_toml(path))
+    pack_id = toml.text("id")
+    if not PACK_ID.fullmatch(pack_id):
+        toml.fail("pack_expected_id", "id", pack_id)
+    center = toml.table("center")
+    river = toml.table("river", {})
+    config = CityConfig(
+        id=pack_id,
+        name_zh=toml.text("name_zh"),
+        name_en=toml.text("name_en"),
+        default_lang=toml.choice("default_lang", ("zh", "en"), "zh"),
+        center_lon=center.number("lon", -180, 180),
+        center_lat=center.number("lat", -90, 90),
+        zoom=toml.integer("zoom", *ZOOM_RANGE, default=DEFAULT_ZOOM),
+        bbox=_read_bbox(toml),
+        metric_crs=_read_metric_crs(toml),
+        river_name_zh=river.text("name_zh", "河流"),
+        river_name_en=river.text("name_en", "River"),
+        district_tolerance_m=toml.distance_m("district_tolerance_m", DEFAULT_DISTRICT_TOLERANCE_M),
+        published=tuple(_read_published(item) for item in toml.tables("published")),
+        required_assets=tuple(
+            RequiredAsset(
+                name_zh=item.text("name_zh"),
+                name_en=item.text("name_en"),
+                match=item.texts("match", item.get("name_zh")),
+            )
+            for item in toml.tables("required_assets")
+        ),
+    )
+    if not config.in_bbox(config.center_lon, config.center_lat):
+        toml.fail("pack_center_outside", "center", (config.center_lon, config.center_lat), bbox=list(config.bbox))
+    return config
 
 
 # --------------------------------------------------------------------------- layers
@@ -273,6 +463,22 @@ def _is_blank(values: pd.Series) -> np.ndarray:
     return np.fromiter((blank(v) for v in values), dtype=bool, count=len(values))
 
 
+def _long_text(values: pd.Series, cap: int) -> np.ndarray | None:
+    """Characters per cell (0 for anything but text) when some cell is longer than ``cap``, else None.
+
+    String columns are checked in Arrow: a cell's UTF-8 byte count bounds its characters, so the
+    usual case (nothing long) costs one vectorised maximum. Object columns (lists) are looped over.
+    """
+    if isinstance(values.dtype, pd.StringDtype):
+        text = values.array.__arrow_array__()
+        if (pc.max(pc.binary_length(text)).as_py() or 0) <= cap:
+            return None
+        lengths = pc.fill_null(pc.utf8_length(text), 0).to_numpy()
+    else:
+        lengths = np.fromiter((len(v) if isinstance(v, str) else 0 for v in values), dtype=np.int64, count=len(values))
+    return lengths if (lengths > cap).any() else None
+
+
 def _as_list(value) -> list[str]:
     if value is None or isinstance(value, float) and np.isnan(value):
         return []
@@ -294,8 +500,9 @@ class _LayerChecker:
         self.problems.append(Problem(severity, code, self.spec.file, feature_id, row, field, values))
 
     def check(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        ids = _ids(frame)
         rows = np.arange(1, len(frame) + 1)
+        self._cap_text(frame, rows)
+        ids = _ids(frame)
         keep = self._check_geometry(frame, ids, rows)
         self._check_fields(frame, ids, rows)
         if self.spec.id_prefix and "id" in frame:
@@ -308,6 +515,23 @@ class _LayerChecker:
             if spec_field.name not in frame:
                 frame[spec_field.name] = None
         return frame
+
+    def _cap_text(self, frame: gpd.GeoDataFrame, rows) -> None:
+        """Cut every text longer than :func:`max_chars` of its field to that many characters, the
+        last one "…", in place; one ``text_too_long`` warning per cut cell."""
+        cut = []
+        for column, dtype in frame.dtypes.items():
+            if not (isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype)):
+                continue
+            cap = max_chars(column)
+            lengths = _long_text(frame[column], cap)
+            if lengths is not None:
+                long = lengths > cap
+                frame.loc[long, column] = [text[: cap - 1] + "…" for text in frame.loc[long, column]]
+                cut += [(i, column, int(lengths[i]), cap) for i in np.flatnonzero(long)]
+        ids = _ids(frame) if cut else None
+        for i, column, length, cap in cut:
+            self.add("text_too_long", rows[i], ids[i], column, severity="warning", length=length, cap=cap)
 
     def _check_geometry(self, frame: gpd.GeoDataFrame, ids, rows) -> np.ndarray:
         geoms = frame.geometry.to_numpy()
@@ -491,51 +715,40 @@ def _check_places(config: CityConfig, layers: dict[str, gpd.GeoDataFrame], probl
 
 
 def _read_routes(pack_dir: Path, layers: dict[str, gpd.GeoDataFrame], problems: list[Problem]) -> tuple[Route, ...]:
+    """The routes of ``routes.toml``; a mistake in one route is a problem, the other routes stay."""
     path = pack_dir / "routes.toml"
     if not path.exists():
         return ()
+    known = {fid for frame in layers.values() if "id" in frame for fid in frame["id"] if isinstance(fid, str)}
     try:
-        data = _read_toml(path)
+        items = _Table(path, _read_toml(path)).tables("route")
     except PackError as exc:
-        problems.append(Problem("error", "city_toml", "routes.toml", values={"reason": str(exc)}))
+        problems.append(Problem("error", exc.code, "routes.toml", field=exc.key, values=exc.values))
         return ()
-    known = set()
-    for frame in layers.values():
-        if "id" in frame:
-            known.update(v for v in frame["id"] if isinstance(v, str))
     routes = []
-    for i, item in enumerate(data.get("route", []), start=1):
-        rid = item.get("id", f"#{i}")
-        missing = [k for k in ("id", "title_zh", "title_en", "stops", "source") if k not in item]
-        if missing:
-            problems.append(
-                Problem(
-                    "error",
-                    "route_invalid",
-                    "routes.toml",
-                    rid,
-                    i,
-                    missing[0],
-                    {"route": rid, "reason": f"missing key {missing[0]!r}"},
-                )
+    for row, item in enumerate(items, start=1):
+        rid = item.data.get("id") if isinstance(item.data.get("id"), str) else f"#{row}"
+        try:
+            route = Route(
+                item.text("id"),
+                item.text("title_zh"),
+                item.text("title_en"),
+                bool(item.get("official", False)),
+                item.texts("stops"),
+                item.texts("themes", []),
+                item.text("source"),
             )
+        except PackError as exc:
+            problems.append(Problem("error", exc.code, "routes.toml", rid, row, exc.key, exc.values))
             continue
-        for stop in item["stops"]:
+        for stop in route.stops:
             if stop not in known:
                 problems.append(
-                    Problem("error", "route_unknown_stop", "routes.toml", rid, i, "stops", {"route": rid, "stop": stop})
+                    Problem(
+                        "error", "route_unknown_stop", "routes.toml", rid, row, "stops", {"route": rid, "stop": stop}
+                    )
                 )
-        routes.append(
-            Route(
-                rid,
-                item["title_zh"],
-                item["title_en"],
-                bool(item.get("official", False)),
-                tuple(item["stops"]),
-                tuple(item.get("themes", [])),
-                item["source"],
-            )
-        )
+        routes.append(route)
     return tuple(routes)
 
 
@@ -576,3 +789,55 @@ def load_city(pack_dir: str | Path) -> City:
 def find_packs(root: str | Path) -> list[Path]:
     """Every folder directly under ``root`` that holds a ``city.toml``, sorted by name."""
     return sorted(p.parent for p in Path(root).glob("*/city.toml"))
+
+
+@dataclass(frozen=True)
+class PackEntry:
+    """One pack folder found by :func:`scan_packs`: its config, or the error that stops it loading.
+
+    ``alias`` is set by :func:`scan_packs` only when the natural key is already taken.
+    """
+
+    path: Path
+    config: CityConfig | None
+    error: PackError | None
+    alias: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Unique among the packs of one :func:`scan_packs` call: the city id when ``city.toml``
+        loads, else the folder name; ``<id or folder>@<folder>`` when that is taken (see :func:`scan_packs`)."""
+        if self.alias is not None:
+            return self.alias
+        return self.config.id if self.config is not None else self.path.name
+
+
+def scan_packs(root: str | Path) -> list[PackEntry]:
+    """Every folder directly under ``root`` with a ``city.toml`` (as :func:`find_packs`, sorted by
+    folder name), each with its :class:`CityConfig` or the :class:`PackError` that stops it loading.
+
+    Keys (:attr:`PackEntry.key`) are unique and deterministic, so a link ``?city=<id>`` opens the
+    pack whose ``city.toml`` has that id, whatever its folder is called:
+
+    1. packs whose ``city.toml`` loads claim their id, in folder-name order;
+    2. then broken packs claim their folder name, in folder-name order;
+    3. a pack whose id (or folder name) is already claimed is keyed ``<id>@<folder>`` instead
+       (ids cannot contain ``@``, so these never clash with a plain id).
+
+    Only ``city.toml`` is read, not the layers.
+    """
+    entries = []
+    for path in find_packs(root):
+        try:
+            entries.append(PackEntry(path, read_city_config(path), None))
+        except PackError as exc:
+            entries.append(PackEntry(path, None, exc))
+    claimed: set[str] = set()
+    keyed = {}
+    for entry in sorted(entries, key=lambda e: e.config is None):  # stable: folder order within each group
+        key = entry.key
+        while key in claimed:
+            key = f"{key}@{entry.path.name}"
+        claimed.add(key)
+        keyed[entry.path] = entry if key == entry.key else PackEntry(entry.path, entry.config, entry.error, key)
+    return [keyed[entry.path] for entry in entries]

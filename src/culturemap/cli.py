@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
+import re
 import sys
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from culturemap.analysis.corridor import band_counts, linear_reference
 from culturemap.analysis.density import contour_polygons, grade_weights, kde
-from culturemap.catalog import PackError, load_city, read_city_config
+from culturemap.catalog import NotAPackError, PackError, load_city, read_city_config
 from culturemap.export.raster import write_geotiff
 from culturemap.i18n import tr
-from culturemap.io.tables import TableError, build_pack_layers, write_layer_geojson
+from culturemap.io.files import OutputError, atomic_outputs, safe_output_path
+from culturemap.io.tables import TableError, build_pack_layers, geojson_text
 from culturemap.layers import ASSET_LAYERS
 from culturemap.validate import build_report, format_report
 
@@ -31,8 +35,20 @@ def _pack_path(value: str) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit 0 when the pack is clean, 1 on errors (also a broken ``city.toml``), 2 when not a pack."""
     pack = _pack_path(args.city_dir)
-    city = load_city(pack)
+    try:
+        city = load_city(pack)
+    except PackError as exc:
+        if isinstance(exc, NotAPackError):
+            raise
+        lang = args.lang or "en"  # the city's own language is in the file that failed
+        if args.json:
+            json.dump({"path": str(pack), "ok": False, "errors": [exc.to_dict(lang)]}, sys.stdout, ensure_ascii=False)
+            sys.stdout.write("\n")
+        else:
+            print(f"error: {exc.message(lang)}", file=sys.stderr)
+        return 1
     lang = args.lang or city.config.default_lang
     report = build_report(city, lang)
     if args.json:
@@ -52,16 +68,75 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _buffers_km(text: str) -> tuple[float, ...]:
+# argparse types: each refuses a bad value with a message saying what is expected, which argparse
+# prints as "culturemap <command>: error: argument --<option>: ..." and exits 2.
+
+
+def _number(text: str, low: float, high: float, expected: str) -> float:
+    """A finite number strictly between ``low`` and ``high``."""
     try:
-        values = tuple(float(v) for v in text.split(",") if v.strip())
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--buffers-km takes comma-separated kilometres, e.g. 0.5,1,2,5; got {text!r}"
-        ) from None
-    if not values or min(values) <= 0:
-        raise argparse.ArgumentTypeError(f"--buffers-km needs positive distances, got {text!r}")
-    return values
+        value = math.nan
+    if not (math.isfinite(value) and low < value < high):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    """A finite number > 0, e.g. metres or kilometres."""
+    return _number(text, 0.0, math.inf, "a finite number > 0")
+
+
+def _fraction(text: str) -> float:
+    """A share strictly between 0 and 1."""
+    return _number(text, 0.0, 1.0, "a number between 0 and 1 (exclusive)")
+
+
+def _comma_list(parse_item, expected: str):
+    """An argparse type for comma-separated values, at least one, each read by ``parse_item``."""
+
+    def parse(text: str) -> tuple:
+        try:
+            values = tuple(parse_item(v) for v in text.split(",") if v.strip())
+        except argparse.ArgumentTypeError:
+            values = ()
+        if not values:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return values
+
+    return parse
+
+
+_positive_floats = _comma_list(_positive_float, "comma-separated positive distances, e.g. 0.5,1,2,5")
+_fractions = _comma_list(_fraction, "comma-separated shares between 0 and 1 (exclusive), e.g. 0.5,0.75,0.9")
+_feature_ids = _comma_list(str.strip, "comma-separated feature ids, e.g. sc-a,mu-b")
+
+
+def _clock_time(text: str) -> str:
+    """A time of day ``HH:MM`` from 00:00 to 23:59, returned zero-padded."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise argparse.ArgumentTypeError(f"expected a time of day HH:MM from 00:00 to 23:59, got {text!r}")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def _iso_date(text: str) -> date:
+    """A calendar date ``YYYY-MM-DD`` that exists."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a calendar date YYYY-MM-DD, got {text!r}") from None
+
+
+def _output_path(text: str) -> Path:
+    """A file to write, checked before any work (see :func:`culturemap.io.files.safe_output_path`)."""
+    try:
+        return safe_output_path(text)
+    except OutputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _endpoint(text: str):
@@ -130,20 +205,21 @@ def cmd_density(args: argparse.Namespace) -> int:
         *grid.shape[::-1],
         grid.cell_m,
     )
-    out = Path(args.out)
-    if args.format == "geotiff":
-        write_geotiff(grid, out)
-    elif args.format == "geojson":
-        contours = contour_polygons(grid, args.mass).to_crs("EPSG:4326")
-        contours["bandwidth_m"] = grid.bandwidth_m
-        write_layer_geojson(contours, out)
-    else:
-        from culturemap.render.static import density_figure
+    out = args.out
+    with atomic_outputs([out]) as (tmp,):
+        if args.format == "geotiff":
+            write_geotiff(grid, tmp)
+        elif args.format == "geojson":
+            contours = contour_polygons(grid, args.mass).to_crs("EPSG:4326")
+            contours["bandwidth_m"] = grid.bandwidth_m
+            tmp.write_text(geojson_text(contours), encoding="utf-8")
+        else:
+            from culturemap.render.static import density_figure
 
-        title = tr("density_title", lang, city=city.config.name(lang), n=len(assets), bw=grid.bandwidth_m)
-        fig = density_figure(grid, city.layers["districts"], city.layers["river"], contour_polygons(grid, args.mass), title,
-                             tr("density_unit", lang))  # fmt: skip
-        fig.savefig(out)
+            title = tr("density_title", lang, city=city.config.name(lang), n=len(assets), bw=grid.bandwidth_m)
+            fig = density_figure(grid, city.layers["districts"], city.layers["river"], contour_polygons(grid, args.mass),
+                                 title, tr("density_unit", lang))  # fmt: skip
+            fig.savefig(tmp, format="png")
     print(f"{args.format}: {out} ({len(assets)} points, bandwidth {grid.bandwidth_m:.0f} m, cell {grid.cell_m:.0f} m)")
     return 0
 
@@ -202,8 +278,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_route(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from culturemap.export.route import write_route
     from culturemap.routing.itinerary import plan_route
 
@@ -218,9 +292,13 @@ def cmd_route(args: argparse.Namespace) -> int:
         if not route.official:
             title += " (建议 / suggested)"
     else:
-        stops = [s.strip() for s in args.stops.split(",") if s.strip()]
+        stops = list(args.stops)
+        if len({*stops, args.origin, args.destination} - {None}) < 2:
+            print(f"error: argument --stops: expected at least 2 stops, or 1 with --from or --to; got {','.join(stops)!r}",
+                  file=sys.stderr)  # fmt: skip
+            return 2
         title = "culturemap route"
-    day = date.fromisoformat(args.date) if args.date else date.today()
+    day = args.date or date.today()
     from culturemap.routing.network import load_graph, pack_network
 
     network = Path(args.network) if args.network else pack_network(city.path)
@@ -228,7 +306,7 @@ def cmd_route(args: argparse.Namespace) -> int:
         graph = load_graph(network) if network else None
         plan = plan_route(
             city, stops, args.mode, args.start, day, args.round_trip, optimise=not args.keep_order, graph=graph,
-            origin=args.origin, destination=args.destination,
+            origin=args.origin, destination=args.destination, day_end=args.day_end, max_days=args.days,
         )  # fmt: skip
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -237,8 +315,12 @@ def cmd_route(args: argparse.Namespace) -> int:
     t = plan.totals
     how = "estimated" if plan.estimated else "road network"
     print(
-        f"{args.format}: {out} ({len(plan.stops)} stops, {t['distance_km']:.1f} km, {t['start']}-{t['end']}, {how}, {plan.method})"
+        f"{args.format}: {out} ({len(plan.stops)} stops, {t['days']} day(s), {t['distance_km']:.1f} km, "
+        f"{t['start']}-{t['end']}, {how}, {plan.method})"
     )
+    for d in t["per_day"] if t["days"] > 1 else ():
+        print(f"  day {d['day']} {d['date']}: {d['stops']} stops, {d['distance_km']:.1f} km, "
+              f"{d['travel_min']:.0f} min travelling, {d['start']}-{d['end']}")  # fmt: skip
     for warning in plan.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
@@ -265,21 +347,23 @@ def build_parser() -> argparse.ArgumentParser:
         "corridor", help="assets per distance band from the river; chainage, bank, distance per asset"
     )
     corridor.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
-    corridor.add_argument("--buffers-km", type=_buffers_km, default=(0.5, 1.0, 2.0, 5.0), help="band edges in km")
+    corridor.add_argument("--buffers-km", type=_positive_floats, default=(0.5, 1.0, 2.0, 5.0), help="band edges in km")
     corridor.add_argument("--json", action="store_true", help="print one JSON object")
     corridor.set_defaults(func=cmd_corridor)
 
     density = sub.add_parser("density", help="kernel density of assets: GeoTIFF (per km2), GeoJSON contours or PNG map")
     density.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
     density.add_argument("--layers", type=_layer_list, default=ASSET_LAYERS, help="comma-separated layer ids")
-    density.add_argument("--bandwidth-m", type=float, help="Gaussian bandwidth in metres (default: Scott's rule)")
-    density.add_argument("--cell-m", type=float, help="grid cell in metres (default: bandwidth / 10)")
+    density.add_argument(
+        "--bandwidth-m", type=_positive_float, help="Gaussian bandwidth in metres (default: Scott's rule)"
+    )
+    density.add_argument("--cell-m", type=_positive_float, help="grid cell in metres (default: bandwidth / 10)")
     density.add_argument("--weights", choices=("none", "grade"), default="none", help="grade: 5A counts 5 ... 1A 1")
     density.add_argument(
-        "--mass", type=_buffers_km, default=(0.5, 0.75, 0.9), help="contour levels as shares of all points"
+        "--mass", type=_fractions, default=(0.5, 0.75, 0.9), help="contour levels as shares of all points"
     )
     density.add_argument("--format", choices=("geotiff", "geojson", "png"), required=True)
-    density.add_argument("--out", required=True, help="output file")
+    density.add_argument("--out", type=_output_path, required=True, help="output file (a symlink writes its target)")
     density.add_argument("--lang", choices=("zh", "en"), help="language of the PNG's labels")
     density.set_defaults(func=cmd_density)
 
@@ -290,7 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--layers", type=_layer_list, default=ASSET_LAYERS, help="comma-separated layer ids")
     stats.add_argument("--h3-resolution", type=int, default=7, choices=range(4, 11), metavar="4..10")
     stats.add_argument(
-        "--gap-km", type=float, default=5.0, help="a district whose centre is farther from every asset is a gap"
+        "--gap-km",
+        type=_positive_float,
+        default=5.0,
+        help="a district whose centre is farther from every asset is a gap",
     )
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.add_argument("--lang", choices=("zh", "en"), help="language of the sentences")
@@ -300,16 +387,18 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
     which = route.add_mutually_exclusive_group(required=True)
     which.add_argument("--theme", help="route id from the pack's routes.toml")
-    which.add_argument("--stops", help="comma-separated feature ids")
+    which.add_argument("--stops", type=_feature_ids, help="comma-separated feature ids")
     route.add_argument("--mode", choices=("walk", "bike", "car", "taxi"), default="walk")
-    route.add_argument("--start", default="09:00", help="start time HH:MM")
-    route.add_argument("--date", help="YYYY-MM-DD, for opening days (default: today)")
+    route.add_argument("--start", type=_clock_time, default="09:00", help="start time HH:MM")
+    route.add_argument("--date", type=_iso_date, help="YYYY-MM-DD, for opening days (default: today)")
     route.add_argument("--round-trip", action="store_true", help="return to the first stop")
+    route.add_argument("--day-end", help="HH:MM each day ends; the route is split into days (night at the last stop)")
+    route.add_argument("--days", type=int, help="at most this many days (error if the stops need more)")
     route.add_argument("--from", dest="origin", type=_endpoint, help="start: a feature id or LON,LAT (WGS-84)")
     route.add_argument("--to", dest="destination", type=_endpoint, help="end: a feature id or LON,LAT (WGS-84)")
     route.add_argument("--keep-order", action="store_true", help="visit the stops in the given order")
     route.add_argument("--format", choices=("gpx", "kml", "geojson", "csv"), required=True)
-    route.add_argument("--out", required=True, help="output file")
+    route.add_argument("--out", type=_output_path, required=True, help="output file (a symlink writes its target)")
     route.add_argument("--lang", choices=("zh", "en"), help="language of the route title")
     route.add_argument(
         "--network",
@@ -325,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:
         return args.func(args)
-    except (PackError, TableError) as exc:
+    except (PackError, TableError, ValueError, OSError) as exc:  # bad data, bad input, files: not bugs
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

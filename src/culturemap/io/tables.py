@@ -2,8 +2,10 @@
 
 The curated tables of a pack live in ``geodata/<city>/curated/<layer>.csv``. Each row names the
 datum its coordinates were given in (``wgs84``, ``gcj02`` or ``bd09``); import converts to WGS-84
-and records the original datum in ``datum_in``. Any bad row stops the import with every problem
-listed (file, line, field) and the existing GeoJSON is left untouched.
+and records the original datum in ``datum_in``. Any bad row (a coordinate that is not a finite
+number in range, a cell longer than the loader's cap, see :func:`culturemap.catalog.max_chars`)
+stops the import with every problem listed (file, line, id, field) and the existing GeoJSON is left
+untouched: :func:`build_pack_layers` replaces all layer files or none.
 """
 
 from __future__ import annotations
@@ -11,21 +13,23 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
-import tempfile
+import math
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
+from culturemap.catalog import max_chars
 from culturemap.crs import DATUMS, WGS84, to_wgs84
+from culturemap.io.files import atomic_outputs
 from culturemap.layers import LAYERS, LayerSpec
 
 log = logging.getLogger(__name__)
 
 COORD_DECIMALS = 6  # ~0.1 m; more digits would claim a precision no source has
 MAX_TABLE_MB = 64
+COORD_RANGES = {"lon": (-180.0, 180.0), "lat": (-90.0, 90.0)}  # WGS-84 degrees
 
 
 class TableError(Exception):
@@ -67,7 +71,10 @@ def read_point_table(path: str | Path, layer_id: str) -> gpd.GeoDataFrame:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             header = reader.fieldnames or []
-            records = list(reader)
+            try:
+                records = list(reader)
+            except csv.Error as exc:  # e.g. a cell over csv.field_size_limit(), a NUL byte
+                raise TableError(path, [f"line {reader.reader.line_num}: not valid CSV ({exc})"]) from None
     except UnicodeDecodeError as exc:
         raise TableError(path, [f"not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
     problems = [f"header lacks column {c!r}" for c in ("lon", "lat", "datum") if c not in header]
@@ -79,19 +86,27 @@ def read_point_table(path: str | Path, layer_id: str) -> gpd.GeoDataFrame:
     datums = []
     for i, rec in enumerate(records):
         line = i + 2  # header is line 1
+        where = f"line {line} (id={rec.get('id')})"
         if None in rec:
             problems.append(f"line {line}: more cells than header columns")
         for axis, target in (("lon", lons), ("lat", lats)):
             text = (rec.get(axis) or "").strip()
+            low, high = COORD_RANGES[axis]
             try:
                 target[i] = float(text)
             except ValueError:
-                problems.append(f"line {line} (id={rec.get('id')}): field {axis} is {text!r}, not a number")
+                problems.append(f"{where}: field {axis} is {text!r}, not a number")
+                continue
+            if not (math.isfinite(target[i]) and low <= target[i] <= high):
+                problems.append(f"{where}: field {axis} is {text!r}; expected a finite number from {low:g} to {high:g}")
+        for column, text in rec.items():
+            if isinstance(text, str) and len(text) > max_chars(column):
+                problems.append(
+                    f"{where}: field {column} is {len(text)} characters long; expected at most {max_chars(column)}"
+                )
         datum = (rec.get("datum") or "").strip().lower()
         if datum not in DATUMS:
-            problems.append(
-                f"line {line} (id={rec.get('id')}): field datum is {datum!r}; expected one of {', '.join(DATUMS)}"
-            )
+            problems.append(f"{where}: field datum is {datum!r}; expected one of {', '.join(DATUMS)}")
         datums.append(datum)
     if problems:
         raise TableError(path, problems)
@@ -124,23 +139,26 @@ def read_point_table(path: str | Path, layer_id: str) -> gpd.GeoDataFrame:
 
 def _json_value(value):
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
     if isinstance(value, float) and np.isnan(value):
         return None
     return value
 
 
-def write_layer_geojson(frame: gpd.GeoDataFrame, path: str | Path) -> None:
-    """Write ``frame`` (EPSG:4326) as an RFC 7946 FeatureCollection, one feature per line.
+def geojson_text(frame: gpd.GeoDataFrame) -> str:
+    """``frame`` (EPSG:4326) as an RFC 7946 FeatureCollection, one feature per line.
 
-    The file is written to a temporary name and renamed, so a failure never leaves a half file.
+    Raises
+    ------
+    ValueError
+        when the frame is not in EPSG:4326, or a coordinate or property is NaN or infinite
+        (naming the feature), so that no invalid JSON is ever written.
     """
     if frame.crs is None or not frame.crs.equals(WGS84):
-        raise ValueError(f"refusing to write {path}: frame CRS is {frame.crs}, expected EPSG:4326")
-    path = Path(path)
+        raise ValueError(f"frame CRS is {frame.crs}, expected EPSG:4326")
     props = [c for c in frame.columns if c != frame.geometry.name]
     lines = []
-    for rec, geom in zip(frame[props].itertuples(index=False, name=None), frame.geometry):
+    for row, (rec, geom) in enumerate(zip(frame[props].itertuples(index=False, name=None), frame.geometry), start=1):
         geometry = (
             shapely.geometry.mapping(shapely.set_precision(geom, 10**-COORD_DECIMALS)) if geom is not None else None
         )
@@ -149,23 +167,35 @@ def write_layer_geojson(frame: gpd.GeoDataFrame, path: str | Path) -> None:
             "properties": {k: _json_value(v) for k, v in zip(props, rec)},
             "geometry": geometry,
         }
-        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
-    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+        except ValueError as exc:
+            fid = feature["properties"].get("id")
+            raise ValueError(f"feature {row} (id={fid}): {exc}; expected finite coordinates and numbers") from None
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def write_layer_geojson(frame: gpd.GeoDataFrame, path: str | Path) -> None:
+    """Write ``frame`` (EPSG:4326) as :func:`geojson_text` to ``path``, atomically.
+
+    ``path`` is checked with :func:`culturemap.io.files.safe_output_path`; the file is written to a
+    temporary name and renamed, so a failure never leaves a half file.
+    """
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        text = geojson_text(frame)
+    except ValueError as exc:
+        raise ValueError(f"refusing to write {path}: {exc}") from None
+    with atomic_outputs([path]) as (tmp,):
+        tmp.write_text(text, encoding="utf-8")
 
 
 def build_pack_layers(pack_dir: str | Path) -> dict[str, int]:
-    """Import every ``curated/<layer>.csv`` of a pack into ``<layer>.geojson``.
+    """Import every ``curated/<layer>.csv`` of a pack into ``<layer>.geojson``, all files or none.
 
-    All tables are read and checked before any file is written. Returns rows written per layer.
+    All tables are read and checked, and every layer serialised, before any file is written; the
+    files are then written to temporary names and renamed together (see
+    :func:`culturemap.io.files.atomic_outputs`), so any failure leaves every existing GeoJSON
+    byte-identical. Returns rows written per layer.
     """
     pack_dir = Path(pack_dir)
     frames = {}
@@ -180,6 +210,11 @@ def build_pack_layers(pack_dir: str | Path) -> dict[str, int]:
             errors.append(str(exc))
     if errors:
         raise TableError(pack_dir / "curated", errors)
-    for layer_id, frame in frames.items():
-        write_layer_geojson(frame, pack_dir / LAYERS[layer_id].file)
+    texts = {pack_dir / LAYERS[layer_id].file: geojson_text(frame) for layer_id, frame in frames.items()}
+    with atomic_outputs(list(texts)) as temps:
+        for tmp, (target, text) in zip(temps, texts.items()):
+            try:
+                tmp.write_text(text, encoding="utf-8")
+            except OSError as exc:  # disk full, file size limit, ...: name the layer, not the temporary file
+                raise OSError(exc.errno, f"cannot write {target} ({exc.strerror})") from None
     return {layer_id: len(frame) for layer_id, frame in frames.items()}
