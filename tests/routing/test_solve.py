@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from culturemap.routing.solve import best_order, held_karp, ortools_order, route_cost
+from culturemap.routing.solve import best_order, held_karp, heuristic_order, ortools_order, route_cost
 from culturemap.routing.travel import estimated_matrix
 
 
@@ -110,3 +110,35 @@ def test_or_tools_honours_time_windows_that_the_shortest_order_breaks():
     times = dict(zip(order, arrivals(cost, order, windows)))
     assert order[0] == 0 and sorted(order) == straight
     assert times[13] <= 135 and times[7] >= 200
+
+
+def test_or_tools_with_opening_hours_orders_a_tour_of_several_days():
+    # 20 stops on a line, 5 h apart, open 09:00-17:00, an hour each: about 4 days from 09:00 (the horizon was 48 h)
+    n = 20
+    cost = np.abs(np.subtract.outer(np.arange(n), np.arange(n))) * 300.0
+    order, value = ortools_order(cost, first=0, windows=[(540.0, 1020.0)] * n, service_min=np.full(n, 60.0),
+                                 start_min=540.0, time_limit_s=1.0)  # fmt: skip
+    assert order == list(range(n)) and value == 19 * 300
+
+
+def test_best_order_falls_back_to_a_deterministic_heuristic_when_or_tools_finds_nothing():
+    cost = random_cost(30, 7)
+    order, value, method = best_order(cost, first=0, time_limit_s=1e-4)  # too short for a first solution
+    assert method == "nearest neighbour + 2-opt"
+    assert order[0] == 0 and sorted(order) == list(range(30))
+    assert value == pytest.approx(route_cost(cost, order))
+    assert best_order(cost, first=0, time_limit_s=1e-4)[0] == order  # the same order every time
+    assert value <= ortools_order(cost, first=0, time_limit_s=1.0)[1] * 1.1
+
+
+@pytest.mark.parametrize("kind", ["open", "round", "first", "first_last"])
+def test_heuristic_order_keeps_the_ends_and_is_near_the_exact_order(kind):
+    kwargs = {"open": {}, "round": {"round_trip": True}, "first": {"first": 4}, "first_last": {"first": 0, "last": 8}}
+    for seed in range(3):
+        cost = random_cost(9, 50 + seed, symmetric=seed != 1)
+        order, value = heuristic_order(cost, **kwargs[kind])
+        assert sorted(order) == list(range(9))
+        assert value == pytest.approx(route_cost(cost, order, kind == "round"))
+        assert order[0] == kwargs[kind].get("first", 0 if kind == "round" else order[0])
+        assert order[-1] == kwargs[kind].get("last", order[-1])
+        assert value <= held_karp(cost, **kwargs[kind])[1] * 1.25

@@ -1,4 +1,8 @@
-"""Write a planned route as GPX 1.1 (waypoints + track), KML, GeoJSON or CSV."""
+"""Write a planned route as GPX 1.1 (waypoints + a track per day), KML, GeoJSON or CSV.
+
+A plan over several days says the day of each stop ("Day 2 · 10:30-11:15", a ``day`` column) and
+draws each day's path on its own (a GPX track, a KML line, a GeoJSON LineString per day).
+"""
 
 from __future__ import annotations
 
@@ -12,33 +16,45 @@ from fastkml.styles import LineStyle, Style
 from pygeoif.geometry import LineString as LineGeometry
 from pygeoif.geometry import Point as PointGeometry
 
-from culturemap.routing.itinerary import Plan, path_coordinates
+from culturemap.io.files import atomic_outputs
+from culturemap.routing.itinerary import Plan
 
 FORMATS = ("gpx", "kml", "geojson", "csv")
 
 
-def _description(row) -> str:
-    text = f"{row['order']}. {row['arrival']}-{row['departure']}"
+def _description(row, days: int) -> str:
+    day = f"Day {row['day']} · " if days > 1 else ""
+    text = f"{row['order']}. {day}{row['arrival']}-{row['departure']}"
     return f"{text} ({row['warning']})" if row["warning"] else text
 
 
+def _day_paths(plan: Plan, title: str) -> list[tuple[str, dict, list[tuple[float, float]]]]:
+    """(name, that day's totals, (lon, lat) points) per day; one day is named ``title`` alone."""
+    days = plan.totals["per_day"]
+    return [
+        (title if len(days) == 1 else f"{title} · Day {day['day']}", day, [tuple(map(float, xy)) for xy in path])
+        for day, path in zip(days, plan.day_paths)
+    ]
+
+
 def to_gpx(plan: Plan, title: str) -> str:
-    """GPX 1.1: one waypoint per stop (name, arrival-departure) and one track along the path."""
+    """GPX 1.1: one waypoint per stop (name, [day,] arrival-departure) and one track per day."""
     gpx = gpxpy.gpx.GPX()
     gpx.name = title
     gpx.description = _how(plan)
     for row in plan.stops.to_dict("records"):
         gpx.waypoints.append(
             gpxpy.gpx.GPXWaypoint(
-                latitude=row["lat"], longitude=row["lon"], name=row["name_zh"], description=_description(row)
+                latitude=row["lat"], longitude=row["lon"], name=row["name_zh"],
+                description=_description(row, plan.totals["days"]),
             )
-        )
-    track = gpxpy.gpx.GPXTrack(name=title)
-    segment = gpxpy.gpx.GPXTrackSegment()
-    for lon, lat in path_coordinates(plan):
-        segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=float(lat), longitude=float(lon)))
-    track.segments.append(segment)
-    gpx.tracks.append(track)
+        )  # fmt: skip
+    for name, _, path in _day_paths(plan, title):
+        track = gpxpy.gpx.GPXTrack(name=name)
+        segment = gpxpy.gpx.GPXTrackSegment()
+        segment.points = [gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon) for lon, lat in path]
+        track.segments.append(segment)
+        gpx.tracks.append(track)
     return gpx.to_xml(version="1.1")
 
 
@@ -47,7 +63,7 @@ def _how(plan: Plan) -> str:
 
 
 def to_kml(plan: Plan, title: str) -> str:
-    """OGC KML 2.2: one numbered placemark per stop and a styled line along the path."""
+    """OGC KML 2.2: one numbered placemark per stop and a styled line per day."""
     document = Document(
         id="route",
         name=title,
@@ -59,20 +75,22 @@ def to_kml(plan: Plan, title: str) -> str:
             Placemark(
                 id=f"stop-{row['order']}",
                 name=f"{row['order']}. {row['name_zh']}",
-                description=_description(row),
+                description=_description(row, plan.totals["days"]),
                 kml_geometry=Point(geometry=PointGeometry(row["lon"], row["lat"])),
             )
         )
-    path = [tuple(map(float, xy)) for xy in path_coordinates(plan)]
-    if len(path) > 1:
-        line = LineString(geometry=LineGeometry(path))
-        document.append(Placemark(id="path", name=title, style_url=StyleUrl(url="#route-line"), kml_geometry=line))
+    for name, day, path in _day_paths(plan, title):
+        if len(path) > 1:
+            line = LineString(geometry=LineGeometry(path))
+            document.append(Placemark(id=f"path-{day['day']}", name=name, style_url=StyleUrl(url="#route-line"),
+                                      kml_geometry=line))  # fmt: skip
     body = kml.KML(features=[document]).to_string(prettyprint=True, precision=6)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
 def to_geojson(plan: Plan, title: str) -> str:
-    """Stops (with ``order``, ``arrival``, ``departure``) and the path; says whether times are estimated."""
+    """Stops (with ``order``, ``day``, ``date``, ``arrival``, ``departure``) and a path per day (with
+    that day's totals); the collection says whether times are estimated and holds the totals."""
     features = [
         {
             "type": "Feature",
@@ -81,13 +99,11 @@ def to_geojson(plan: Plan, title: str) -> str:
         }
         for row in plan.stops.to_dict("records")
     ]
-    features.append(
-        {
-            "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": path_coordinates(plan).tolist()},
-            "properties": {"kind": "path", **plan.totals},
-        }
-    )
+    features += [
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [list(xy) for xy in path]},
+         "properties": {"kind": "path", **day}}
+        for _, day, path in _day_paths(plan, title)
+    ]  # fmt: skip
     doc = {
         "type": "FeatureCollection",
         "name": title,
@@ -96,6 +112,7 @@ def to_geojson(plan: Plan, title: str) -> str:
         "order_method": plan.method,
         "round_trip": plan.round_trip,
         "warnings": plan.warnings,
+        "totals": {k: v for k, v in plan.totals.items() if k != "per_day"},
         "features": features,
     }
     return json.dumps(doc, ensure_ascii=False, indent=1)
@@ -106,10 +123,15 @@ def to_csv(plan: Plan, title: str) -> str:
 
 
 def write_route(plan: Plan, title: str, fmt: str, path: str | Path) -> Path:
-    """Write ``plan`` in ``fmt`` (gpx, kml, geojson, csv) to ``path``; returns the path."""
+    """Write ``plan`` in ``fmt`` (gpx, kml, geojson, csv) to ``path``, atomically; returns the path.
+
+    ``path`` is checked with :func:`culturemap.io.files.safe_output_path` (a symlink writes its
+    target; a folder, device or FIFO is refused) and the old file stays intact if writing fails.
+    """
     writers = {"gpx": to_gpx, "kml": to_kml, "geojson": to_geojson, "csv": to_csv}
     if fmt not in writers:
         raise ValueError(f"unknown route format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    path = Path(path)
-    path.write_text(writers[fmt](plan, title), encoding="utf-8")
-    return path
+    text = writers[fmt](plan, title)
+    with atomic_outputs([path]) as (tmp,):
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)

@@ -8,6 +8,7 @@ else is reported as unreadable and the stop is treated as open.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from culturemap.catalog import City
+from culturemap.routing.errors import RouteError
 from culturemap.routing.solve import best_order
 from culturemap.routing.travel import TravelMatrix, estimated_matrix
 
@@ -74,7 +76,11 @@ def opening_windows(text: str | None, weekday: int) -> list[tuple[int, int]] | N
 
 @dataclass
 class Plan:
-    """A planned route: stops in visit order with times, legs, totals and warnings."""
+    """A planned route: stops in visit order with day, date and times, legs, totals and warnings.
+
+    ``path`` is the whole drawn path, ``day_paths`` the same cut into days (each day's path starts
+    where the previous night was spent); both are (lon, lat) rows in WGS-84.
+    """
 
     stops: pd.DataFrame
     totals: dict
@@ -84,42 +90,87 @@ class Plan:
     method: str
     round_trip: bool
     geometry: gpd.GeoSeries = field(repr=False)
-    path: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 2)))  # (lon, lat) rows
+    path: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 2)))
+    day_paths: list[np.ndarray] = field(repr=False, default_factory=list)
 
 
 def _hhmm(minutes: float) -> str:
     return (datetime(2000, 1, 1) + timedelta(minutes=round(minutes))).strftime("%H:%M")
 
 
+def _visit(stop: pd.Series, arrival: float, day: date) -> tuple[float, float, str]:
+    """Visit ``stop`` reached at ``arrival`` (min after midnight of ``day``): the wait for opening
+    (min), the departure (min after midnight) and a warning ("" when none)."""
+    wait, note = 0.0, ""
+    try:
+        windows = opening_windows(stop.get("opening_hours"), day.weekday())
+    except ValueError as exc:
+        windows, note = None, f"opening hours not understood ({exc})"
+    if windows is not None:
+        later = [w for w in windows if w[1] > arrival]
+        if not later:
+            note = "closed on arrival" if windows else "closed that day"
+        elif later[0][0] > arrival:
+            wait = later[0][0] - arrival
+        if later and arrival + wait + stop["dwell_min"] > later[0][1]:
+            note = note or f"closes at {_hhmm(later[0][1])}, before the visit ends"
+    return wait, arrival + wait + stop["dwell_min"], note
+
+
+def _next_date(day: date, end_min: float, start_min: int) -> date:
+    """The date the next day starts on (at ``start_min``) after a day that ended at ``end_min``
+    minutes after midnight of ``day`` (past 1440 when a long visit ran into the night)."""
+    return day + timedelta(days=max(1, math.ceil((end_min - start_min) / 1440)))
+
+
 def schedule(
-    stops: pd.DataFrame, matrix: TravelMatrix, order: list[int], start_min: int, day: date, round_trip: bool
+    stops: pd.DataFrame,
+    matrix: TravelMatrix,
+    order: list[int],
+    start_min: int,
+    day: date,
+    round_trip: bool,
+    day_end_min: int | None = None,
 ) -> tuple[pd.DataFrame, dict, list[str]]:
-    """Arrival and departure at each stop of ``order`` (rows of ``stops`` with ``dwell_min`` and
-    ``opening_hours``); waits for opening time, reports stops reached after closing."""
+    """Day, date, arrival and departure at each stop of ``order`` (rows of ``stops`` with
+    ``dwell_min`` and ``opening_hours``); waits for opening time, reports stops reached after closing.
+
+    Without ``day_end_min`` the route is one day from ``start_min`` (min after midnight), however
+    long. With it the route is cut into days: a day ends before the stop whose visit would end
+    after ``day_end_min`` (the way back of a round trip counts as a visit), the night is spent at
+    that day's last stop and the next day starts there at ``start_min`` on the next date, whose
+    weekday the opening hours use; the leg from the night's stop is travelled on the new day. A
+    stop that alone does not fit in a day gets a day of its own and a warning.
+
+    ``totals`` holds the distance (km), travel and active time (min), start and end (HH:MM), the
+    number of ``days``, the ``end_date`` (ISO) and ``per_day`` (day, date, stops, distance_km,
+    travel_min, start, end, duration_min).
+    """
     rows, warnings = [], []
-    clock = float(start_min)
+    clock, dates, ends, first_of_day = float(start_min), [day], [], 0
+
+    def next_day() -> float:
+        ends.append(clock)
+        dates.append(_next_date(dates[-1], clock, start_min))
+        return float(start_min)
+
     for position, idx in enumerate(order):
         leg_m = leg_min = 0.0
         if position:
             prev = order[position - 1]
             leg_m, leg_min = matrix.distance_m[prev, idx], matrix.time_min[prev, idx]
-        clock += leg_min
         stop = stops.iloc[idx]
-        arrival, wait, note = clock, 0.0, ""
-        try:
-            windows = opening_windows(stop.get("opening_hours"), day.weekday())
-        except ValueError as exc:
-            windows, note = None, f"opening hours not understood ({exc})"
-        if windows is not None:
-            later = [w for w in windows if w[1] > arrival]
-            if not later:
-                note = "closed on arrival" if windows else "closed that day"
-            elif later[0][0] > arrival:
-                wait = later[0][0] - arrival
-                clock = later[0][0]
-            if later and clock + stop["dwell_min"] > later[0][1]:
-                note = note or f"closes at {_hhmm(later[0][1])}, before the visit ends"
-        clock += stop["dwell_min"]
+        wait, departure, note = _visit(stop, clock + leg_min, dates[-1])
+        if day_end_min is not None and departure > day_end_min:
+            if position > first_of_day:  # the night at the previous stop, on from there next morning
+                clock, first_of_day = next_day(), position
+                wait, departure, note = _visit(stop, clock + leg_min, dates[-1])
+            if departure > day_end_min:
+                note = (
+                    note
+                    or f"ends at {_hhmm(departure)}, after the day's end {day_end_min // 60:02d}:{day_end_min % 60:02d}"
+                )
+        arrival, clock = clock + leg_min, departure
         if note:
             warnings.append(f"{stop['name_zh']} ({stop['id']}): {note}")
         rows.append(
@@ -130,6 +181,8 @@ def schedule(
                 "name_en": stop["name_en"],
                 "layer": stop["layer"],
                 "role": stop.get("role", "stop"),
+                "day": len(dates),
+                "date": dates[-1].isoformat(),
                 "arrival": _hhmm(arrival),
                 "departure": _hhmm(clock),
                 "wait_min": round(wait, 1),
@@ -142,15 +195,36 @@ def schedule(
     back_m = back_min = 0.0
     if round_trip and len(order) > 1:
         back_m, back_min = matrix.distance_m[order[-1], order[0]], matrix.time_min[order[-1], order[0]]
+        if day_end_min is not None and clock + back_min > day_end_min:
+            clock = next_day()
         clock += back_min
+    ends.append(clock)
     table = pd.DataFrame(rows)
+    per_day = []
+    for number, (on, end) in enumerate(zip(dates, ends), start=1):
+        legs, last = table[table["day"] == number], number == len(dates)
+        per_day.append(
+            {
+                "day": number,
+                "date": on.isoformat(),
+                "stops": int((legs["role"] == "stop").sum()),
+                "distance_km": round(float(legs["leg_km"].sum()) + last * back_m / 1000.0, 3),
+                "travel_min": round(float(legs["leg_min"].sum()) + last * back_min, 1),
+                "start": _hhmm(start_min),
+                "end": _hhmm(end),
+                "duration_min": round(float(end - start_min), 1),
+            }
+        )
     totals = {
-        "distance_km": round(float(table["leg_km"].sum() if len(table) else 0.0) + back_m / 1000.0, 3),
-        "travel_min": round(float(table["leg_min"].sum() if len(table) else 0.0) + back_min, 1),
+        "distance_km": round(float(table["leg_km"].sum()) + back_m / 1000.0, 3),
+        "travel_min": round(float(table["leg_min"].sum()) + back_min, 1),
         "return_leg_km": round(float(back_m) / 1000.0, 3),
         "start": _hhmm(start_min),
         "end": _hhmm(clock),
-        "duration_min": round(float(clock - start_min), 1),
+        "duration_min": round(float(sum(end - start_min for end in ends)), 1),
+        "days": len(dates),
+        "end_date": (dates[-1] + timedelta(days=int(clock // 1440))).isoformat(),
+        "per_day": per_day,
     }
     return table, totals, warnings
 
@@ -160,6 +234,7 @@ ENDPOINT_NAMES = {
     "start": ("起点（自选位置）", "Start (chosen point)"),
     "end": ("终点（自选位置）", "End (chosen point)"),
 }
+ENDPOINT_ROLES = {"start": {"role_zh": "起点", "role_en": "start"}, "end": {"role_zh": "终点", "role_en": "end"}}
 
 
 def _endpoint_row(spec: Endpoint, role: str, by_id: gpd.GeoDataFrame, city: City) -> pd.DataFrame | None:
@@ -168,16 +243,14 @@ def _endpoint_row(spec: Endpoint, role: str, by_id: gpd.GeoDataFrame, city: City
         return None
     if isinstance(spec, str):
         if spec not in by_id.index:
-            raise ValueError(f"unknown {role} point id {spec!r}")
+            raise RouteError("route_err_unknown_endpoint", id=spec, **ENDPOINT_ROLES[role])
         row = by_id.loc[[spec]].reset_index()
     else:
         lon, lat = (float(v) for v in spec)
         if not city.config.in_bbox(lon, lat):  # NaN compares False: outside
             west, south, east, north = city.config.bbox
-            raise ValueError(
-                f"the {role} point ({lon:.5f}, {lat:.5f}) is outside {city.config.name('en')} "
-                f"(lon {west}..{east}, lat {south}..{north}); is it lat/lon swapped?"
-            )
+            raise RouteError("route_err_outside", lon=lon, lat=lat, city_zh=city.config.name("zh"), **ENDPOINT_ROLES[role],
+                             city_en=city.config.name("en"), west=west, east=east, south=south, north=north)  # fmt: skip
         zh, en = ENDPOINT_NAMES[role]
         row = gpd.GeoDataFrame(
             {"id": [role], "name_zh": [zh], "name_en": [en], "layer": ["point"]},
@@ -188,6 +261,55 @@ def _endpoint_row(spec: Endpoint, role: str, by_id: gpd.GeoDataFrame, city: City
     row["dwell_min"] = 0.0
     row["role"] = role
     return row
+
+
+def _check_request(
+    by_id: gpd.GeoDataFrame, stop_ids: list[str], start: str, day_end: str | None, max_days: int | None,
+    round_trip: bool, destination: Endpoint, overrides: dict[str, dict | None],
+) -> int | None:  # fmt: skip
+    """Refuse a request that cannot be planned (RouteError); return the day end in min after midnight."""
+    if not stop_ids:
+        raise RouteError("route_err_no_stops")
+    missing = [s for s in stop_ids if s not in by_id.index]
+    if missing:
+        raise RouteError("route_err_unknown_stops", ids=", ".join(missing))
+    repeated = sorted({s for s in stop_ids if stop_ids.count(s) > 1})
+    if repeated:
+        raise RouteError("route_err_repeated", ids=", ".join(repeated))
+    if not re.fullmatch(r"\d{1,2}:\d{2}", start):
+        raise RouteError("route_err_start_time", value=start)
+    if max_days is not None and (isinstance(max_days, bool) or not isinstance(max_days, int) or max_days < 1):
+        raise RouteError("route_err_max_days", value=max_days)
+    if day_end is None and max_days is not None:
+        day_end = "24:00"
+    if day_end is not None and not (
+        re.fullmatch(r"\d{1,2}:\d{2}", day_end) and _minutes(start) < _minutes(day_end) <= 24 * 60
+    ):
+        raise RouteError("route_err_day_end", value=day_end, start=start)
+    if round_trip and destination is not None:
+        raise RouteError("route_err_round_and_end")
+    for name, values in overrides.items():
+        unknown = sorted(set(values or {}) - set(stop_ids))
+        if unknown:
+            raise RouteError("route_err_overrides", name=name, ids=", ".join(unknown))
+    return None if day_end is None else _minutes(day_end)
+
+
+def _day_paths(
+    order: list[int], days: list[int], return_day: int | None, lon: np.ndarray, lat: np.ndarray, leg_paths: dict | None
+) -> list[np.ndarray]:
+    """The (lon, lat) path of each day: ``days`` is the day of each position of ``order``,
+    ``return_day`` that of the way back of a round trip (None without one); a day starts where the
+    night was spent."""
+    legs = [(order[k - 1], order[k], days[k]) for k in range(1, len(order))]
+    if return_day is not None:
+        legs.append((order[-1], order[0], return_day))
+    paths = [[(lon[order[0]], lat[order[0]])]]
+    for a, b, on in legs:
+        while on > len(paths):
+            paths.append([(lon[a], lat[a])])
+        paths[-1] += leg_paths[(a, b)][1:] if leg_paths else [(lon[b], lat[b])]
+    return [np.round(np.asarray(path, dtype=float).reshape(-1, 2), 6) for path in paths]
 
 
 def plan_route(
@@ -206,6 +328,8 @@ def plan_route(
     keep_last: bool = False,
     stop_dwell: dict[str, float] | None = None,
     stop_hours: dict[str, str | None] | None = None,
+    day_end: str | None = None,
+    max_days: int | None = None,
 ) -> Plan:
     """Order ``stop_ids`` (exact up to 12 stops, OR-Tools beyond), time the visit from ``start``
     (HH:MM) on ``day`` and report conflicts.
@@ -216,24 +340,23 @@ def plan_route(
     keeps the last stop last. ``dwell_min`` sets visit minutes per layer, ``stop_dwell`` and
     ``stop_hours`` (OSM ``opening_hours`` text, None for unknown) per stop id.
 
+    Without ``day_end`` and ``max_days`` the route is one day, however long, and the order keeps
+    to the opening hours where it can. With ``day_end`` (HH:MM, at most 24:00) the stops are
+    ordered once (by travel time) and the sequence is cut into days (see :func:`schedule`): each
+    day starts at ``start`` where the previous night was spent, on the next date. ``max_days``
+    caps the days (``day_end`` then defaults to 24:00): a route that needs more raises a
+    :class:`RouteError` saying how many stops fit and how many days the whole route needs.
+
     With a road ``graph`` (see :mod:`culturemap.routing.network`) legs follow the roads; without
     one they are estimated (great-circle x circuity) and the plan says so.
+
+    Raises :class:`RouteError` (a ValueError, English ``str()``, ``.message(lang)`` in zh/en) for
+    a request that cannot be planned.
     """
     assets = city.assets()
     by_id = assets.set_index("id")
-    missing = [s for s in stop_ids if s not in by_id.index]
-    if missing:
-        raise ValueError(f"unknown stop id(s): {', '.join(missing)}")
-    if len(set(stop_ids)) != len(stop_ids):
-        raise ValueError("a stop appears twice in the route")
-    if not re.fullmatch(r"\d{1,2}:\d{2}", start):
-        raise ValueError(f"start time must be HH:MM, got {start!r}")
-    if round_trip and destination is not None:
-        raise ValueError("a round trip ends where it starts: choose either a round trip or an end point")
-    for name, overrides in (("stop_dwell", stop_dwell), ("stop_hours", stop_hours)):
-        unknown = sorted(set(overrides or {}) - set(stop_ids))
-        if unknown:
-            raise ValueError(f"{name} names id(s) that are not stops: {', '.join(unknown)}")
+    day_end_min = _check_request(by_id, stop_ids, start, day_end, max_days, round_trip, destination,
+                                 {"stop_dwell": stop_dwell, "stop_hours": stop_hours})  # fmt: skip
     ids = list(stop_ids)
     if isinstance(origin, str) and origin in ids:
         ids.remove(origin)
@@ -270,34 +393,33 @@ def plan_route(
     day = day or date.today()
     free = len(stops) - (first is not None) - (last is not None and last != first)
     if optimise and free > 1:
-        windows = []
-        for text in stops["opening_hours"]:
-            try:
-                open_at = opening_windows(text, day.weekday())
-            except ValueError:
-                open_at = None  # reported by the schedule
-            windows.append((open_at[0][0], open_at[-1][1]) if open_at else None)
+        windows = None  # over several days one day's opening hours do not bound the order
+        if day_end_min is None:
+            windows = []
+            for text in stops["opening_hours"]:
+                try:
+                    open_at = opening_windows(text, day.weekday())
+                except ValueError:
+                    open_at = None  # reported by the schedule
+                windows.append((open_at[0][0], open_at[-1][1]) if open_at else None)
         order, _, method = best_order(
             matrix.time_min, first=first, last=last, round_trip=round_trip, windows=windows,
             service_min=stops["dwell_min"].to_numpy(), start_min=_minutes(start),
         )  # fmt: skip
     else:
         order, method = list(range(len(stops))), "as given"
-    table, totals, warnings = schedule(stops, matrix, order, _minutes(start), day, round_trip)
+    table, totals, warnings = schedule(stops, matrix, order, _minutes(start), day, round_trip, day_end_min)
+    if max_days is not None and totals["days"] > max_days:
+        visits = table[table["role"] == "stop"]
+        raise RouteError("route_err_too_long", fit=int((visits["day"] <= max_days).sum()), n=len(visits),
+                         days=max_days, start=start, end=day_end or "24:00", needed=totals["days"])  # fmt: skip
     ordered = points.iloc[order].reset_index(drop=True)
     table["lon"] = ordered.x.round(6).to_numpy()
     table["lat"] = ordered.y.round(6).to_numpy()
-    legs = list(zip(order[:-1], order[1:])) + ([(order[-1], order[0])] if round_trip and len(order) > 1 else [])
-    path = [(lon[order[0]], lat[order[0]])] if order else []
-    for a, b in legs:
-        path += leg_paths[(a, b)][1:] if leg_paths else [(lon[b], lat[b])]
     plan = Plan(
         table, totals, warnings, matrix.estimated, mode, method, round_trip, gpd.GeoSeries(ordered, crs=stops.crs)
     )
-    plan.path = np.round(np.asarray(path, dtype=float).reshape(-1, 2), 6)
+    return_day = totals["days"] if round_trip and len(order) > 1 else None
+    plan.day_paths = _day_paths(order, table["day"].tolist(), return_day, lon, lat, leg_paths)
+    plan.path = np.concatenate([plan.day_paths[0], *(p[1:] for p in plan.day_paths[1:])])
     return plan
-
-
-def path_coordinates(plan: Plan) -> np.ndarray:
-    """The drawn path (lon, lat rows): along the roads with a network, straight legs otherwise."""
-    return plan.path

@@ -17,21 +17,22 @@ import numpy as np
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
-from culturemap.routing.travel import MODES, TravelMatrix
+from culturemap.routing.errors import RouteError
+from culturemap.routing.travel import TravelMatrix, travel_mode
 
 NETWORK_SUFFIXES = (".pbf", ".osm", ".xml", ".graphml")
 
 
-def _osm_xml_graph(xml: Path, shown: Path, what: str) -> nx.MultiDiGraph:
+def _osm_xml_graph(xml: Path, shown: str, what: str) -> nx.MultiDiGraph:
     import osmnx
 
     try:
         return osmnx.graph_from_xml(xml, simplify=True, retain_all=True)
     except Exception as exc:  # osmnx/ElementTree raise several types for bad files
-        raise ValueError(f"{shown}: not a readable {what} file ({exc})") from None
+        raise RouteError("network_err_unreadable", file=shown, what=what, reason=exc) from None
 
 
-def _highways_to_xml(pbf: Path, xml: Path) -> int:
+def _highways_to_xml(pbf: Path, xml: Path, shown: str) -> int:
     """Write the ``highway`` ways of ``pbf`` and the nodes they use to OSM XML; return the way count."""
     import osmium
 
@@ -42,7 +43,7 @@ def _highways_to_xml(pbf: Path, xml: Path) -> int:
                 writer.add(way)
                 ways += 1
     except RuntimeError as exc:  # libosmium reports bad input as RuntimeError
-        raise ValueError(f"{pbf}: not a readable OpenStreetMap PBF file ({exc})") from None
+        raise RouteError("network_err_unreadable", file=shown, what="OpenStreetMap PBF", reason=exc) from None
     return ways
 
 
@@ -54,37 +55,38 @@ def pack_network(pack: Path) -> Path | None:
     return next((Path(pack) / name for name in PACK_NETWORKS if (Path(pack) / name).is_file()), None)
 
 
-def load_graph(path: str | Path) -> nx.MultiDiGraph:
+def load_graph(path: str | Path, shown: str | None = None) -> nx.MultiDiGraph:
     """Read a road graph from ``.osm.pbf``/``.pbf``, ``.osm``/``.xml`` (OpenStreetMap) or ``.graphml``.
 
-    Raise ValueError naming the file when it is missing, cannot be read, has no roads, or lacks
-    coordinates or lengths.
+    Raise :class:`RouteError` (a ValueError) naming the file (``shown``, default the path) when it
+    is missing, cannot be read, has no roads, or lacks coordinates or lengths.
     """
     path = Path(path)
+    shown = shown or str(path)
     suffix = path.suffix.lower()
     if suffix not in NETWORK_SUFFIXES:
-        raise ValueError(f"{path}: unknown road network format; expected one of {', '.join(NETWORK_SUFFIXES)}")
+        raise RouteError("network_err_format", file=shown, formats=", ".join(NETWORK_SUFFIXES))
     if not path.is_file():
-        raise ValueError(f"{path}: no such road network file")
+        raise RouteError("network_err_missing", file=shown)
     if suffix == ".pbf":
         with tempfile.TemporaryDirectory(prefix="culturemap-pbf-") as tmp:
             xml = Path(tmp) / "highways.osm"
-            if not _highways_to_xml(path, xml):
-                raise ValueError(f"{path}: the extract holds no roads (no way with a highway tag)")
-            return _osm_xml_graph(xml, path, "OpenStreetMap PBF")
+            if not _highways_to_xml(path, xml, shown):
+                raise RouteError("network_err_no_roads", file=shown)
+            return _osm_xml_graph(xml, shown, "OpenStreetMap PBF")
     if suffix in (".osm", ".xml"):
-        return _osm_xml_graph(path, path, "OpenStreetMap XML")
+        return _osm_xml_graph(path, shown, "OpenStreetMap XML")
     try:
         graph = nx.read_graphml(path, force_multigraph=True)
     except Exception as exc:  # networkx raises several types for malformed XML
-        raise ValueError(f"{path}: not a readable GraphML file ({exc})") from None
+        raise RouteError("network_err_unreadable", file=shown, what="GraphML", reason=exc) from None
     for node, data in graph.nodes(data=True):
         if "x" not in data or "y" not in data:
-            raise ValueError(f"{path}: node {node} has no x/y (lon/lat) attributes")
+            raise RouteError("network_err_node_xy", file=shown, node=node)
         data["x"], data["y"] = float(data["x"]), float(data["y"])
     for u, v, data in graph.edges(data=True):
         if "length" not in data:
-            raise ValueError(f"{path}: edge {u}-{v} has no length (m)")
+            raise RouteError("network_err_edge_length", file=shown, edge=f"{u}-{v}")
         data["length"] = float(data["length"])
     if not graph.is_directed():
         graph = graph.to_directed()
@@ -111,9 +113,7 @@ def network_matrix(
     graph: nx.MultiDiGraph, lon: np.ndarray, lat: np.ndarray, mode: str, metric_crs: str
 ) -> tuple[TravelMatrix, dict[tuple[int, int], list[tuple[float, float]]]]:
     """Leg distances/times between stops over ``graph`` and the (lon, lat) path of every leg."""
-    if mode not in MODES:
-        raise ValueError(f"unknown travel mode {mode!r}: expected one of {', '.join(MODES)}")
-    m = MODES[mode]
+    m = travel_mode(mode)
     nodes = list(graph.nodes)
     to_metric = Transformer.from_crs("EPSG:4326", metric_crs, always_xy=True)
     node_xy = np.column_stack(
@@ -131,7 +131,7 @@ def network_matrix(
             if i == j:
                 continue
             if target not in lengths:
-                raise ValueError(f"stop {j + 1} cannot be reached from stop {i + 1} on the road network")
+                raise RouteError("route_err_unreachable", a=i + 1, b=j + 1)
             distance[i, j] = lengths[target] + snap_m[i] + snap_m[j]
             line = [(float(lon[i]), float(lat[i]))] + _trace(graph, routes[target]) + [(float(lon[j]), float(lat[j]))]
             paths[(i, j)] = line

@@ -1,4 +1,5 @@
-"""Stop order: exact Held-Karp dynamic programming up to 12 stops, OR-Tools beyond.
+"""Stop order: exact Held-Karp dynamic programming up to 12 stops, OR-Tools beyond, and a
+deterministic nearest-neighbour + 2-opt order when OR-Tools finds none in its time limit.
 
 Cost matrices are travel times in minutes (any non-negative cost works). A route is an open path
 (optionally with a fixed first and/or last stop) or a round trip back to the first stop.
@@ -9,6 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 EXACT_LIMIT = 12
+HEURISTIC = "nearest neighbour + 2-opt"
+
+
+class NoSolution(RuntimeError):
+    """OR-Tools found no order within its time limit."""
 
 
 def route_cost(cost: np.ndarray, order: list[int], round_trip: bool = False) -> float:
@@ -95,7 +101,8 @@ def ortools_order(
     With ``windows`` (per stop: (open, close) minutes after midnight, or None) the costs are read as
     minutes, ``service_min`` is spent at each stop, the tour starts at ``start_min``, waiting for
     opening is allowed, and arriving after closing is penalised (soft), not forbidden: the
-    schedule then reports it.
+    schedule then reports it. The time horizon is sized from the data (any length of tour fits).
+    Raises :class:`NoSolution` when no order is found within ``time_limit_s``.
     """
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -138,8 +145,10 @@ def ortools_order(
             i, j = manager.IndexToNode(a), manager.IndexToNode(b)
             return int(ints[i, j] + service_ints[i])
 
-        day = int(48 * 60 * scale)
-        routing.AddDimension(routing.RegisterTransitCallback(time_callback), day, day, False, "time")
+        # the horizon holds any order: waiting for the latest opening, every visit and each stop's longest leg
+        latest_open = max([start_min, *(w[0] for w in windows if w is not None)])
+        horizon = int((latest_open + service.sum() + cost.max(axis=1).sum() + 1.0) * scale)
+        routing.AddDimension(routing.RegisterTransitCallback(time_callback), horizon, horizon, False, "time")
         time = routing.GetDimensionOrDie("time")
         time.CumulVar(routing.Start(0)).SetRange(int(start_min * scale), int(start_min * scale))
         penalty = int(cost.max() * scale * 100 + 1)
@@ -155,7 +164,7 @@ def ortools_order(
     params.time_limit.FromMilliseconds(int(time_limit_s * 1000))
     solution = routing.SolveWithParameters(params)
     if solution is None:
-        raise RuntimeError("OR-Tools found no route")
+        raise NoSolution(f"OR-Tools found no route for {n} stops in {time_limit_s:g} s")
     order, index = [], routing.Start(0)
     while not routing.IsEnd(index):
         node = manager.IndexToNode(index)
@@ -163,6 +172,44 @@ def ortools_order(
             order.append(node)
         index = solution.Value(routing.NextVar(index))
     return order, route_cost(cost, order, round_trip)
+
+
+def heuristic_order(
+    cost: np.ndarray, first: int | None = None, last: int | None = None, round_trip: bool = False
+) -> tuple[list[int], float]:
+    """A deterministic order: nearest neighbour from each allowed start, the cheapest improved by 2-opt.
+
+    Works for any number of stops (about n^3 steps per 2-opt pass); keeps ``first``/``last`` at
+    their ends and, for a round trip, counts the way back. Returns (order, cost).
+    """
+    cost = _check(cost, first, last)
+    n = len(cost)
+    if round_trip:
+        first, last = (0 if first is None else first), None
+    if n <= 2:
+        return held_karp(cost, first, last, round_trip)
+
+    def nearest_from(start: int) -> list[int]:
+        order, left = [start], set(range(n)) - {start} - {last}
+        while left:
+            order.append(min(left, key=lambda k: (cost[order[-1], k], k)))
+            left.discard(order[-1])
+        return order + ([last] if last is not None and last != start else [])
+
+    starts = [first] if first is not None else [k for k in range(n) if k != last]
+    order = min((nearest_from(s) for s in starts), key=lambda o: route_cost(cost, o, round_trip))
+    best = route_cost(cost, order, round_trip)
+    low, high = (1 if first is not None else 0), (n - 1 if last is not None else n)  # the free positions
+    improved = True
+    while improved:
+        improved = False
+        for i in range(low, high - 1):
+            for j in range(i + 1, high):
+                candidate = order[:i] + order[i : j + 1][::-1] + order[j + 1 :]
+                value = route_cost(cost, candidate, round_trip)
+                if value < best - 1e-9:
+                    order, best, improved = candidate, value, True
+    return order, best
 
 
 def best_order(
@@ -173,12 +220,15 @@ def best_order(
     windows: list[tuple[float, float] | None] | None = None,
     service_min: np.ndarray | None = None,
     start_min: float = 0.0,
+    time_limit_s: float = 2.0,
 ) -> tuple[list[int], float, str]:
     """Exact (travel time only) for up to 12 stops plus a fixed start; beyond, OR-Tools with the
-    opening-hour ``windows`` when given. Returns (order, travel cost, method)."""
+    opening-hour ``windows`` when given, or :func:`heuristic_order` when OR-Tools finds no order
+    within ``time_limit_s``. Returns (order, travel cost, method)."""
     if len(cost) <= EXACT_LIMIT + (first is not None):
         return (*held_karp(cost, first, last, round_trip), "held-karp")
-    order, value = ortools_order(
-        cost, first, last, round_trip, windows=windows, service_min=service_min, start_min=start_min
-    )
+    try:
+        order, value = ortools_order(cost, first, last, round_trip, time_limit_s, windows, service_min, start_min)
+    except NoSolution:
+        return (*heuristic_order(cost, first, last, round_trip), HEURISTIC)
     return order, value, "or-tools" + (" with time windows" if windows is not None else "")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from pyproj import Geod
 
+from culturemap.routing.errors import RouteError
+
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -43,11 +45,16 @@ class TravelMatrix:
     mode: str
 
 
+def travel_mode(mode: str) -> Mode:
+    """The :class:`Mode` called ``mode``; RouteError naming the known modes otherwise."""
+    if mode not in MODES:
+        raise RouteError("route_err_mode", mode=mode, modes=", ".join(MODES))
+    return MODES[mode]
+
+
 def estimated_matrix(lon: np.ndarray, lat: np.ndarray, mode: str) -> TravelMatrix:
     """Great-circle distance x the mode's circuity, at the mode's speed, plus its per-leg overhead."""
-    if mode not in MODES:
-        raise ValueError(f"unknown travel mode {mode!r}: expected one of {', '.join(MODES)}")
-    m = MODES[mode]
+    m = travel_mode(mode)
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     n = len(lon)
