@@ -142,16 +142,17 @@ def default_layers() -> dict[str, list[dict]]:
     }
 
 
+def format_city_toml(template: str = CITY_TOML) -> str:
+    """``template`` (a ``city.toml`` with ``{bbox}``, ``{clon}``, ``{clat}``) for the synthetic city."""
+    sw, ne = utm_to_lonlat(495_000, 3_985_000), utm_to_lonlat(525_000, 4_005_000)
+    centre = utm_to_lonlat(510_000, 3_995_000)
+    return template.format(bbox=", ".join(str(v) for v in (*sw, *ne)), clon=centre[0], clat=centre[1])
+
+
 def write_pack(root: Path, layers: dict[str, list[dict]] | None = None, city_toml: str | None = None) -> Path:
     """Write a pack folder under ``root``; ``layers`` maps layer id -> list of features."""
     root.mkdir(parents=True, exist_ok=True)
-    sw = utm_to_lonlat(495_000, 3_985_000)
-    ne = utm_to_lonlat(525_000, 4_005_000)
-    centre = utm_to_lonlat(510_000, 3_995_000)
-    toml = city_toml or CITY_TOML.format(
-        bbox=", ".join(str(v) for v in (sw[0], sw[1], ne[0], ne[1])), clon=centre[0], clat=centre[1]
-    )
-    (root / "city.toml").write_text(toml, encoding="utf-8")
+    (root / "city.toml").write_text(city_toml or format_city_toml(), encoding="utf-8")
     for lid, feats in (default_layers() if layers is None else layers).items():
         doc = {"type": "FeatureCollection", "features": feats}
         (root / f"{lid}.geojson").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")

@@ -74,6 +74,86 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "route_invalid": ("{file} 路线 {route}：{reason}", "{file} route {route}: {reason}"),
     "city_toml": ("{file}：{reason}", "{file}: {reason}"),
+    "text_too_long": (
+        "{file} 第 {row} 个要素（id={id}）字段 {field} 有 {length} 个字符，超过上限 {cap}，已截断",
+        "{file} feature {row} (id={id}) field {field} is {length} characters long; cut to the {cap}-character limit",
+    ),
+    # city packs that cannot be loaded (PackError); {setting} is a city.toml key, {value} its value
+    "pack_no_folder": (
+        "{file}：文件夹不存在；应为含 city.toml 的城市包文件夹",
+        "{file}: no such folder; expected a city pack folder with city.toml",
+    ),
+    "pack_not_folder": (
+        "{file} 不是文件夹；应为含 city.toml 的城市包文件夹",
+        "{file} is not a folder; expected a city pack folder with city.toml",
+    ),
+    "pack_no_city_toml": (
+        "{file}：文件不存在（城市包需要 city.toml）",
+        "{file}: file not found (a city pack needs city.toml)",
+    ),
+    "pack_unreadable": ("{file}：无法读取（{reason}）", "{file}: cannot be read ({reason})"),
+    "pack_bad_toml": ("{file}：不是有效的 TOML：{reason}", "{file}: not valid TOML: {reason}"),
+    "pack_missing_key": ("{file}：缺少键 {setting}", "{file}: missing key {setting}"),
+    "pack_expected_text": (
+        "{file}：{setting} 为 {value}，应为 1 至 {cap} 个字符的非空文本",
+        "{file}: {setting} is {value}; expected non-blank text of at most {cap} characters",
+    ),
+    "pack_expected_texts": (
+        "{file}：{setting} 为 {value}，应为文本或文本列表",
+        "{file}: {setting} is {value}; expected a text or a list of texts",
+    ),
+    "pack_expected_choice": (
+        "{file}：{setting} 为 {value}，应为 {choices} 之一",
+        "{file}: {setting} is {value}; expected one of {choices}",
+    ),
+    "pack_expected_id": (
+        "{file}：{setting} 为 {value}，应只含字母、数字、- 或 _",
+        "{file}: {setting} is {value}; expected letters, digits, '-' or '_' only",
+    ),
+    "pack_expected_number": (
+        "{file}：{setting} 为 {value}，应为 {low} 至 {high} 之间的有限数值",
+        "{file}: {setting} is {value}; expected a finite number from {low} to {high}",
+    ),
+    "pack_expected_distance": (
+        "{file}：{setting} 为 {value}，应为不小于 0 的有限米数",
+        "{file}: {setting} is {value}; expected a finite number of metres >= 0",
+    ),
+    "pack_expected_integer": (
+        "{file}：{setting} 为 {value}，应为 {low} 至 {high} 之间的整数",
+        "{file}: {setting} is {value}; expected a whole number from {low} to {high}",
+    ),
+    "pack_expected_count": (
+        "{file}：{setting} 为 {value}，应为不小于 {low} 的整数",
+        "{file}: {setting} is {value}; expected a whole number >= {low}",
+    ),
+    "pack_expected_table": (
+        "{file}：{setting} 为 {value}，应为表（[{setting}]）",
+        "{file}: {setting} is {value}; expected a table ([{setting}])",
+    ),
+    "pack_expected_tables": (
+        "{file}：{setting} 为 {value}，应为表数组（[[{setting}]]）",
+        "{file}: {setting} is {value}; expected an array of tables ([[{setting}]])",
+    ),
+    "pack_expected_bbox": (
+        "{file}：{setting} 为 {value}，应为 4 个数 [最小经度, 最小纬度, 最大经度, 最大纬度]",
+        "{file}: {setting} is {value}; expected four numbers [min_lon, min_lat, max_lon, max_lat]",
+    ),
+    "pack_bbox_order": (
+        "{file}：{setting} 为 {value}，应满足 最小经度 < 最大经度 且 最小纬度 < 最大纬度",
+        "{file}: {setting} is {value}; expected min_lon < max_lon and min_lat < max_lat",
+    ),
+    "pack_center_outside": (
+        "{file}：{setting} 为 {value}，应位于 bbox {bbox} 之内",
+        "{file}: {setting} is {value}; expected a point inside bbox {bbox}",
+    ),
+    "pack_crs_invalid": (
+        "{file}：{setting} 为 {value}，不是坐标参考系（{reason}），应如 EPSG:32648",
+        "{file}: {setting} is {value}, not a CRS ({reason}); expected e.g. EPSG:32648",
+    ),
+    "pack_crs_not_metric": (
+        "{file}：{setting} 为 {value}，应为以米为单位的投影坐标系",
+        "{file}: {setting} is {value}; expected a projected CRS in metres",
+    ),
     # report text
     "report_title": ("{city} 城市包校验报告", "Validation report for the {city} pack"),
     "report_layers": ("图层要素数", "Features per layer"),
@@ -101,6 +181,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app_count_col": ("数量", "Count"),
     "app_approx_col": ("概略坐标", "Approximate coordinates"),
     "app_problems": ("数据校验：{n} 个错误", "Data validation: {n} errors"),
+    "app_pack_broken_short": ("无法加载", "cannot be loaded"),
+    "app_pack_broken": ("城市包 {folder} 无法加载：{reason}", "The city pack {folder} cannot be loaded: {reason}"),
+    "app_pack_unreadable": ("无法读取：{reason}", "cannot be read: {reason}"),
+    "app_pack_choose_other": (
+        "请在左侧选择其他城市；修正该城市包后刷新页面即可。",
+        "Choose another city in the sidebar; reload the page once the pack is fixed.",
+    ),
+    "app_layer_filters": ("按图层筛选", "Filters of one layer"),
+    "app_filters_all": ("筛选（所有图层）", "Filters (all layers)"),
+    "app_filter_scope": (
+        "此筛选只作用于{layer}；其他图层仍显示 {n} 个点位。",
+        "This filter narrows {layer} only; the other layers still show {n} assets.",
+    ),
+    "app_show_only": ("只看{layer}", "Show only {layer}"),
+    "app_layers_none": ("未选择图层", "No layer chosen"),
     "app_no_packs": ("在 {path} 下没有找到城市包", "No city pack found under {path}"),
     # popups
     "popup_grade": ("等级", "Grade"),
@@ -122,6 +217,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "map_legend": ("图例", "Legend"),
     "map_approx_legend": ("虚线边框 = 概略坐标", "dashed outline = approximate position"),
     "map_hex_legend": ("每格数量 1–{max}", "per cell 1–{max}"),
+    "map_tiles_failed": (
+        "无法加载在线底图（{basemap}），已改用城市包的离线底图。",
+        "Online tiles ({basemap}) cannot be reached: showing the city pack's offline basemap.",
+    ),
     # pages
     "page_map": ("地图", "Map"),
     "page_analysis": ("密度与廊道", "Density & corridor"),
@@ -200,6 +299,80 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "method_or-tools": ("OR-Tools 近似最优", "OR-Tools, near-optimal"),
     "method_or-tools with time windows": ("OR-Tools 近似最优（含开放时间窗）", "OR-Tools with opening-hour windows"),
     "method_as given": ("按给定顺序", "as given"),
+    "method_nearest neighbour + 2-opt": (
+        "最近邻 + 2-opt 启发式（OR-Tools 未在时限内找到顺序）",
+        "nearest neighbour + 2-opt (OR-Tools found no order in time)",
+    ),
+    "routes_split": ("分多天安排", "Split into days"),
+    "routes_day_end": ("每天结束时间", "Each day ends at"),
+    "routes_days": ("最多天数", "At most (days)"),
+    "routes_days_any": ("不限", "as many as needed"),
+    "routes_dwell_kept": (
+        "{names}：停留时间为空或为 0，已保留原来的时间（不去某站请取消勾选）",
+        "{names}: the visit time was empty or 0, so the previous time was kept (untick a stop to drop it)",
+    ),
+    "routes_day_n": ("第 {day} 天", "Day {day}"),
+    "routes_days_total": ("共 {days} 天", "{days} days"),
+    "routes_day_line": (
+        "第 {day} 天（{date}）：{stops} 站，{distance_km:.1f} 公里，行程 {travel_min:.0f} 分钟，{start}–{end}",
+        "Day {day} ({date}): {stops} stops, {distance_km:.1f} km, {travel_min:.0f} min travelling, {start}-{end}",
+    ),
+    "routes_source": ("来源：{source}", "Source: {source}"),
+    "col_day": ("第几天", "Day"),
+    "col_date": ("日期", "Date"),
+    "route_err_no_stops": ("请至少选择 1 个站点", "choose at least one stop"),
+    "route_err_unknown_stops": ("未知的站点 id：{ids}", "unknown stop id(s): {ids}"),
+    "route_err_repeated": ("线路中有重复的站点：{ids}", "a stop appears twice in the route: {ids}"),
+    "route_err_start_time": ("出发时间应为 HH:MM，收到 {value!r}", "start time must be HH:MM, got {value!r}"),
+    "route_err_day_end": (
+        "每天结束时间应为出发时间 {start} 之后的 HH:MM（最晚 24:00），收到 {value!r}",
+        "the day end must be HH:MM after the start time {start} (24:00 at the latest), got {value!r}",
+    ),
+    "route_err_max_days": (
+        "天数应为至少 1 的整数，收到 {value!r}",
+        "the number of days must be a whole number of at least 1, got {value!r}",
+    ),
+    "route_err_round_and_end": (
+        "环线回到起点：请在环线和终点之间二选一",
+        "a round trip ends where it starts: choose either a round trip or an end point",
+    ),
+    "route_err_overrides": ("{name} 中的 id 不是站点：{ids}", "{name} names id(s) that are not stops: {ids}"),
+    "route_err_unknown_endpoint": ("未知的{role_zh} id {id!r}", "unknown {role_en} point id {id!r}"),
+    "route_err_outside": (
+        "{role_zh} ({lon:.5f}, {lat:.5f}) 不在{city_zh}范围内（经度 {west}..{east}，纬度 {south}..{north}）；是否经纬度颠倒？",
+        "the {role_en} point ({lon:.5f}, {lat:.5f}) is outside {city_en} (lon {west}..{east}, lat {south}..{north}); "
+        "is it lat/lon swapped?",
+    ),
+    "route_err_mode": (
+        "未知的出行方式 {mode!r}，应为 {modes} 之一",
+        "unknown travel mode {mode!r}: expected one of {modes}",
+    ),
+    "route_err_too_long": (
+        "{days} 天内（每天 {start}–{end}）只能安排 {n} 个站点中的 {fit} 个；走完全程需要 {needed} 天",
+        "only {fit} of {n} stops fit in {days} day(s) ({start}-{end} each); the whole route needs {needed} days",
+    ),
+    "route_err_unreachable": (
+        "在路网上无法从第 {a} 站到达第 {b} 站",
+        "stop {b} cannot be reached from stop {a} on the road network",
+    ),
+    "network_err_format": (
+        "{file}：未知的路网格式，应为 {formats} 之一",
+        "{file}: unknown road network format; expected one of {formats}",
+    ),
+    "network_err_missing": ("{file}：路网文件不存在", "{file}: no such road network file"),
+    "network_err_unreadable": (
+        "{file}：无法读取的 {what} 文件（{reason}）",
+        "{file}: not a readable {what} file ({reason})",
+    ),
+    "network_err_no_roads": (
+        "{file}：数据中没有道路（没有带 highway 标签的路径）",
+        "{file}: the extract holds no roads (no way with a highway tag)",
+    ),
+    "network_err_node_xy": (
+        "{file}：节点 {node} 没有 x/y（经纬度）属性",
+        "{file}: node {node} has no x/y (lon/lat) attributes",
+    ),
+    "network_err_edge_length": ("{file}：路段 {edge} 没有长度（米）", "{file}: edge {edge} has no length (m)"),
     "routes_how_estimated": ("估算", "estimated"),
     "routes_how_network": ("路网", "road network"),
     "routes_download": ("下载 {fmt}", "Download {fmt}"),
@@ -298,6 +471,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "沿河分布：距河 {km:g} 公里内的点位，按河道里程（自上游起，每 5 公里，全长 {length:.0f} 公里）统计",
         "Along the river: assets within {km:g} km, per 5 km of chainage from the upstream end ({length:.0f} km in all)",
     ),
+    "analysis_bandwidth_range": (
+        "核密度带宽（米，{low}–{high}；Scott 法则建议 {scott}）",
+        "KDE bandwidth (m, {low}–{high}; Scott's rule suggests {scott})",
+    ),
+    "analysis_corridor_table": (
+        "距河 {km:g} 公里内的点位：所选 {total} 个中的 {n} 个，按河道里程排列；更远的 {far} 个未列出。",
+        "Assets within {km:g} km of the river: {n} of the {total} chosen, by chainage; the {far} farther away are not listed.",
+    ),
+    "chart_distance_m": ("距离 d（米）", "Distance d (m)"),
+    "chart_ripley_l_m": ("L(d)（米）", "L(d) (m)"),
+    "chart_ripley_observed": ("实测 L(d)", "Observed L(d)"),
+    "chart_ripley_observed_m": ("实测 L(d)（米）", "Observed L(d) (m)"),
+    "chart_ripley_envelope": (
+        "随机分布包络（{n} 次模拟，2.5%–97.5%）",
+        "Random-pattern envelope ({n} simulations, 2.5–97.5%)",
+    ),
+    "chart_ripley_low": ("包络下限（米）", "Envelope low (m)"),
+    "chart_ripley_high": ("包络上限（米）", "Envelope high (m)"),
+    "chart_chainage_km": ("河道里程（公里，自上游起）", "Chainage from the upstream end (km)"),
+    "chart_stretch_km": ("河段（公里）", "Stretch (km)"),
+    "chart_asset_count": ("点位数（个）", "Assets (count)"),
+    "chart_index": ("软实力指数（0–100）", "Soft-power index (0–100)"),
+    "figure_easting_km": ("东向坐标（公里，{crs}）", "Easting (km, {crs})"),
+    "figure_northing_km": ("北向坐标（公里）", "Northing (km)"),
     # density
     "density_title": (
         "{city}文化资源核密度（{n} 个点位，带宽 {bw:.0f} 米）",

@@ -95,3 +95,14 @@ def test_mass_contours_hold_their_share_of_the_points(tmp_path):
     iy, ix = np.unravel_index(grid.values.argmax(), grid.shape)
     assert (x, y) == pytest.approx((grid.x0 + ix * grid.cell_m, grid.y0 + iy * grid.cell_m))
     assert float(band.sum()) * (grid.cell_m / 1000) ** 2 == pytest.approx(grid.total(), rel=1e-5)
+
+
+def test_a_narrow_bandwidth_over_a_wide_area_coarsens_the_default_cell():
+    """A 200 m bandwidth over 140 x 110 km (Lanzhou) asked for 20 m cells: 7,000 x 5,500 > 4M cells (an error
+    shown on the analysis page). The default cell grows until the grid fits; a chosen cell still raises."""
+    xy = np.array([[0.0, 0.0], [140_000.0, 110_000.0], [70_000.0, 50_000.0]])
+    grid = kde_xy(xy, bandwidth_m=200, max_cells=4_000_000)
+    assert grid.values.size <= 4_000_000 and grid.cell_m > 20
+    assert grid.total() == pytest.approx(3.0, rel=0.02)
+    with pytest.raises(ValueError, match="too large"):
+        kde_xy(xy, bandwidth_m=200, cell_m=20, max_cells=4_000_000)

@@ -7,6 +7,7 @@ Screenshots go to test-artifacts/ at the repository root.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,8 +16,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.conftest import REPO, base_props, default_layers, feature, point, write_pack
+from tests.conftest import CITY_TOML, REPO, base_props, default_layers, feature, format_city_toml, point, write_pack
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
@@ -41,6 +43,7 @@ def data_root(tmp_path_factory) -> Path:
     )
     evil = default_layers()
     evil["scenic_spots"][0]["properties"]["name_zh"] = EVIL_NAME
+    evil["museums"][0]["properties"]["name_en"] = "M" * 1_000_000  # capped at load, with a warning
     write_pack(root / "xssville", evil)
     big = default_layers()
     big["museums"] = [
@@ -51,6 +54,15 @@ def data_root(tmp_path_factory) -> Path:
         for i in range(BIG_N)
     ]
     write_pack(root / "zbigville", big)
+    # a folder whose name is not its city id (links say ?city=otherville)
+    other = (
+        CITY_TOML.replace('id = "testville"', 'id = "otherville"')
+        .replace("测试市", "另一市")
+        .replace("Testville", "Otherville")
+    )
+    write_pack(root / "v2-otherville", city_toml=format_city_toml(other))
+    # a broken pack beside the good ones: its city.toml has a zoom that is not a number
+    write_pack(root / "brokenville", city_toml=format_city_toml(CITY_TOML).replace("zoom = 11", 'zoom = "twelve"'))
     return root
 
 
@@ -172,3 +184,135 @@ def wait_for_count(page, selector: str, expected: int, timeout_s: float = 20) ->
             break
         time.sleep(0.25)
     return count
+
+
+# ----------------------------------------------------------------------------- journeys: wait, then check
+
+expect.set_options(timeout=30_000)
+
+
+def open_app(page, url: str) -> None:
+    """Open ``url`` and wait for the page title (h1)."""
+    page.goto(url)
+    page.get_by_role("heading", level=1).wait_for(timeout=60_000)
+
+
+def expect_results(page, n: int, lang: str = "zh") -> None:
+    """Wait until the explorer's results heading says ``n`` assets."""
+    text = f"结果：{n} 个点位" if lang == "zh" else f"Results: {n} assets"
+    expect(page.get_by_role("heading", name=re.compile(r"^(结果|Results)"))).to_have_text(text)
+
+
+def url_params(page) -> dict[str, str]:
+    return page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
+
+
+def wait_for_url(page, **expected: str | None) -> dict[str, str]:
+    """Wait until the URL's query has ``expected`` (None: the parameter is absent); return the query."""
+    page.wait_for_function(
+        """expected => { const q = new URLSearchParams(location.search);
+            return Object.entries(expected).every(([k, v]) => v === null ? !q.has(k) : q.get(k) === v); }""",
+        arg=expected,
+        timeout=30_000,
+    )
+    return url_params(page)
+
+
+def expect_no_exception(page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def search(page, text: str) -> None:
+    box = page.get_by_test_id("stSidebar").get_by_role("textbox").first
+    box.fill(text)
+    box.press("Enter")
+
+
+def _widget(page, testid: str, label: str):
+    return page.get_by_test_id("stSidebar").get_by_test_id(testid).filter(has_text=label).first
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar selectbox labelled ``label``."""
+    _pick(page, _widget(page, "stSelectbox", label), option)
+    _blur(page)
+
+
+def add_choice(page, label: str, option: str) -> None:
+    """Add ``option`` to the sidebar multiselect labelled ``label``."""
+    _pick(page, _widget(page, "stMultiSelect", label), option)
+    page.keyboard.press("Escape")
+    _blur(page)
+
+
+def _pick(page, widget, option: str) -> None:
+    """Open ``widget``'s list and click ``option``; a rerun that redraws the widget may close the
+    list under the pointer, so open it again until the option is there."""
+    target = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        widget.locator("input").click()
+        try:
+            target.wait_for(timeout=3_000)
+            target.click(timeout=5_000)
+            return
+        except Exception:  # the list closed (a rerun redrew the widget): open it again
+            page.keyboard.press("Escape")
+    raise AssertionError(f"option {option!r} never appeared")
+
+
+def _blur(page) -> None:
+    """Leave the widget: a box that still has the focus shrinks on the next click, which then misses."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+
+
+def open_expander(page, label: str) -> None:
+    expander = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text=label).first
+    if expander.locator("details").get_attribute("open") is None:
+        expander.locator("summary").click()
+
+
+def layer_chips(page) -> list[str]:
+    """The labels of the chosen layers in the layer box (the first multiselect of the sidebar)."""
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
+    return list(box.locator("[data-tag]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))"))
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished its rerun (its status widget is gone) and the map has drawn."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_timeout(700)
+    map_frame(page)
+
+
+def click_in_map(page, selector: str, index: int = 0) -> None:
+    """Click the ``index``-th ``selector`` in the settled map frame once it has stopped moving.
+
+    A new map zooms to fit the route; a click while markers still glide lands on the bare map.
+    """
+    settle(page)
+    for _ in range(40):
+        try:
+            target = map_frame(page).locator(selector).nth(index)
+            before = target.bounding_box(timeout=5_000)
+            page.wait_for_timeout(300)
+            if before is not None and target.bounding_box(timeout=5_000) == before:
+                target.click(timeout=5_000)
+                return
+        except Exception:  # the frame was replaced by a rerun: look it up again
+            page.wait_for_timeout(250)
+    raise AssertionError(f"could not click {selector}")
+
+
+def wait_for_view(page, zoom: int, timeout_s: float = 30) -> list[float]:
+    """Poll the map until it shows ``zoom``; return [zoom, lat, lng] of its centre."""
+    deadline = time.monotonic() + timeout_s
+    view = None
+    while time.monotonic() < deadline:
+        try:
+            view = map_frame(page).evaluate("[map_div.getZoom(), map_div.getCenter().lat, map_div.getCenter().lng]")
+        except Exception:  # the frame was replaced by a rerun
+            view = None
+        if view and view[0] == zoom:
+            return view
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the map did not reach zoom {zoom} (last view {view})")

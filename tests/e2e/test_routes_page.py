@@ -3,36 +3,11 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import map_frame, wait_for_count
+from tests.e2e.conftest import click_in_map, map_frame, settle, wait_for_count
 
 pytestmark = pytest.mark.e2e
-
-
-def settle(page) -> None:
-    """Wait until Streamlit has finished its rerun (its status widget is gone) and the map has drawn."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-    page.wait_for_timeout(700)
-    map_frame(page)
-
-
-def click_in_map(page, selector: str, index: int = 0) -> None:
-    """Click the ``index``-th ``selector`` in the settled map frame once it has stopped moving.
-
-    A new map zooms to fit the route; a click while markers still glide lands on the bare map.
-    """
-    settle(page)
-    for _ in range(40):
-        try:
-            target = map_frame(page).locator(selector).nth(index)
-            before = target.bounding_box(timeout=5_000)
-            page.wait_for_timeout(300)
-            if before is not None and target.bounding_box(timeout=5_000) == before:
-                target.click(timeout=5_000)
-                return
-        except Exception:  # the frame was replaced by a rerun: look it up again
-            page.wait_for_timeout(250)
-    raise AssertionError(f"could not click {selector}")
 
 
 def test_a_theme_opened_from_the_map_page_keeps_its_route(page, app_url):
@@ -45,7 +20,7 @@ def test_a_theme_opened_from_the_map_page_keeps_its_route(page, app_url):
     page.get_by_text("共 4 站").wait_for(timeout=30_000)
     assert wait_for_count(page, ".cm-route-stop", 4) == 4
     assert wait_for_count(page, ".cm-route-candidate", 2) == 2  # the two campuses are not on the route
-    assert page.get_by_role("button", name="下载 GPX").is_visible()
+    expect(page.get_by_role("button", name="下载 GPX")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name="下载 GPX").click()
     assert download.value.suggested_filename == "bridge-line.gpx"

@@ -152,3 +152,56 @@ def test_choropleth_classes_by_value(pack):
     fills = {f["properties"]["name_en"]: f["properties"]["fill"] for f in layer.data["features"]}
     assert fills == {"West": _HEX_COLOURS[0], "East": _HEX_COLOURS[-1]}
     assert "10" in html(fmap)  # the legend's top class ends at the maximum
+
+
+def test_popup_source_is_short_with_the_full_text_one_click_away_and_no_machine_path(make_pack):
+    """Defect 13: the popup showed the absolute path of the machine that built the pack, and curator notes."""
+    from culturemap.render.folium_map import display_source
+
+    source = (
+        "甘肃省文化和旅游厅 A级旅游景区名录 (grade recalled); address: /home/someone/work/shared/reference/"
+        "lanzhou_scenic_qunar_nocoords.csv (Qunar scrape, listed there as 兴隆山自然保护区)"
+    )
+    short, full = display_source(source)
+    assert short == "甘肃省文化和旅游厅 A级旅游景区名录"
+    assert "/home/" not in full and "…/lanzhou_scenic_qunar_nocoords.csv (Qunar scrape" in full
+    assert display_source(r"C:\Users\me\data\list.csv; note") == (r"…/list.csv", r"…/list.csv; note")
+    # URLs and relative reference paths are kept as written
+    assert display_source("https://example.org/a/b.html")[1] == "https://example.org/a/b.html"
+    assert display_source("via ../shared/reference/x.csv")[1] == "via ../shared/reference/x.csv"
+
+    def inject(layers):
+        layers["scenic_spots"][0]["properties"]["source"] = source
+
+    city = load_city(make_pack(inject))
+    (feature,) = [
+        f for _, f in markers(build_map(city, city.assets()).map) if f["properties"]["id"] == "sc-west-pagoda"
+    ]
+    card = feature["properties"]["card"]
+    assert "<details><summary>甘肃省文化和旅游厅 A级旅游景区名录</summary>" in card and "/home/" not in card
+
+
+def test_english_popups_name_the_district_in_english_and_say_approximate_in_words(make_pack):
+    def approx(layers):
+        layers["museums"][0]["properties"]["coord_accuracy"] = "approx"
+
+    city = load_city(make_pack(approx))
+    cards = {
+        f["properties"]["id"]: f["properties"]["card"]
+        for _, f in markers(build_map(city, city.assets(), MapOptions(lang="en")).map)
+    }
+    assert "<th>District</th><td>West</td>" in cards["mu-city"] and "西区" not in cards["mu-city"]
+    assert "approximate (not surveyed)" in cards["mu-city"] and "cm-approx-note" in cards["mu-city"]
+    zh = {f["properties"]["id"]: f["properties"]["card"] for _, f in markers(build_map(city, city.assets()).map)}
+    assert "<td>西区</td>" in zh["mu-city"]
+
+
+def test_web_tiles_are_probed_once_and_popups_never_pan(pack):
+    """Defect 18 and 3: tiles and the minimap are added only after one probe tile loaded; popups do not auto-pan."""
+    city = load_city(pack)
+    page = html(build_map(city, city.assets()).map)
+    assert page.count("L.tileLayer(") == 2  # the basemap and the minimap's, both after the probe
+    assert "probe.onload" in page and "cm-offline" in page
+    assert "L.Popup.prototype.options.autoPan = false" in page
+    offline = html(build_map(city, city.assets(), MapOptions(basemap="offline")).map)
+    assert "Control.MiniMap.js" not in offline and "tile.openstreetmap.org" not in offline

@@ -86,8 +86,10 @@ def kde_xy(
 ) -> DensityGrid:
     """Gaussian KDE of metric coordinates ``xy`` (n x 2, metres).
 
-    ``bandwidth_m`` defaults to Scott's rule; ``cell_m`` to a tenth of the bandwidth (max error against the exact KDE ~0.7%); ``bounds``
+    ``bandwidth_m`` defaults to Scott's rule; ``cell_m`` to a tenth of the bandwidth (max error against the exact KDE ~0.7%),
+    coarser when that grid would exceed ``max_cells`` (a narrow bandwidth over a whole municipality); ``bounds``
     (minx, miny, maxx, maxy) to the points' extent plus 4 bandwidths. ``weights`` scale each point.
+    A ``cell_m`` given by the caller is kept: a grid over ``max_cells`` then raises ValueError.
     """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     if len(xy) == 0:
@@ -95,6 +97,7 @@ def kde_xy(
     bandwidth_m = float(bandwidth_m) if bandwidth_m else scott_bandwidth_m(xy)
     if bandwidth_m <= 0:
         raise ValueError(f"bandwidth must be positive metres, got {bandwidth_m}")
+    chosen_cell = bool(cell_m)
     cell_m = float(cell_m) if cell_m else bandwidth_m / 10.0
     weights = np.ones(len(xy)) if weights is None else np.asarray(weights, dtype=float)
     if weights.shape != (len(xy),) or (weights < 0).any():
@@ -106,6 +109,10 @@ def kde_xy(
         xy[:, 0].max() + pad,
         xy[:, 1].max() + pad,
     )
+    if not chosen_cell:  # the default cell, coarsened to whole metres until the grid fits
+        cell_m = max(cell_m, float(np.ceil(np.sqrt((maxx - minx) * (maxy - miny) / max_cells))))
+        while np.ceil((maxx - minx) / cell_m) * np.ceil((maxy - miny) / cell_m) > max_cells:
+            cell_m += 1.0
     nx = int(np.ceil((maxx - minx) / cell_m))
     ny = int(np.ceil((maxy - miny) / cell_m))
     if nx * ny > max_cells:

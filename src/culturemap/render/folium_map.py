@@ -10,6 +10,7 @@ is zoomed in far enough that the visible area holds at most ``marker_limit`` of 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
@@ -19,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import MacroElement, Template
-from folium.plugins import Fullscreen, MarkerCluster, MeasureControl, MiniMap
+from folium.plugins import Fullscreen, MarkerCluster, MeasureControl
 
 from culturemap.analysis.aggregate import h3_counts, h3_resolution_for_zoom
 from culturemap.catalog import City
@@ -27,7 +28,8 @@ from culturemap.crs import from_wgs84 as from_wgs84_array
 from culturemap.crs import geometry_from_wgs84
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, THEMES, LayerSpec
-from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
+from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
+from culturemap.render.controls import CARD_CSS, OFFLINE_FILL, OnlineTiles, StillPopups, TouchTaps
 
 DETAIL_ZOOM = 14
 DISPLAY_TOLERANCE_M = 20.0  # district and river outlines are simplified this much for display  # from this zoom on, individual markers replace hexagons when few enough are in view
@@ -82,6 +84,7 @@ class MapResult:
     markers: int
     cells: int
     resolution: int | None
+    view: tuple[float, float, int] = (0.0, 0.0, 0)  # (lat, lon, zoom) the map starts at, WGS-84 degrees
 
 
 def feature_name(row, lang: str) -> str:
@@ -94,8 +97,29 @@ def _blank(value) -> bool:
     return value is None or value == "" or (isinstance(value, float) and np.isnan(value))
 
 
-def fact_card_html(row, spec: LayerSpec, lang: str) -> str:
-    """The popup fact card of one feature. Every value is HTML-escaped."""
+# an absolute path (POSIX or Windows drive), not part of a URL or of a relative ../path
+_ABS_PATH = re.compile(r"(?<![\w.:/\\])(?:[A-Za-z]:[\\/]|/)(?:[^\s\\/;,()<>\"']+[\\/])+([^\s\\/;,()<>\"']+)")
+SOURCE_SHORT_CHARS = 60
+
+
+def display_source(text: str) -> tuple[str, str]:
+    """(short, full) forms of a ``source`` value for people: no machine paths in either.
+
+    An absolute path becomes ``…/<file name>``; the short form is the first clause (up to the
+    first ``;`` or parenthesis), at most :data:`SOURCE_SHORT_CHARS` characters.
+    """
+    full = _ABS_PATH.sub(lambda m: "…/" + m.group(1), str(text)).strip()
+    short = re.split(r";|\s\(|（", full, maxsplit=1)[0].strip() or full
+    if len(short) > SOURCE_SHORT_CHARS:
+        short = short[: SOURCE_SHORT_CHARS - 1].rstrip() + "…"
+    return short, full
+
+
+def fact_card_html(row, spec: LayerSpec, lang: str, districts: dict[str, str] | None = None) -> str:
+    """The popup fact card of one feature. Every value is HTML-escaped.
+
+    ``districts`` maps district ``name_zh`` to the name shown in ``lang`` (default: as stored).
+    """
     other = row.get("name_en") if lang == "zh" else row.get("name_zh")
     parts = [f'<div class="cm-card"><b>{escape(feature_name(row, lang))}</b>']
     if not _blank(other):
@@ -107,6 +131,8 @@ def fact_card_html(row, spec: LayerSpec, lang: str) -> str:
         if field_spec is None or _blank(value):
             continue
         text = field_spec.vocabulary.label(str(value), lang) if field_spec.vocabulary else str(value)
+        if field == "district" and districts:
+            text = districts.get(text, text)
         parts.append(f"<tr><th>{escape(tr(key, lang))}</th><td>{escape(text)}</td></tr>")
     themes = row.get("themes")
     if themes is not None and len(themes):
@@ -114,10 +140,16 @@ def fact_card_html(row, spec: LayerSpec, lang: str) -> str:
         parts.append(f"<tr><th>{escape(tr('popup_themes', lang))}</th><td>{escape(labels)}</td></tr>")
     accuracy = row.get("coord_accuracy")
     if not _blank(accuracy):
-        flag = " ⚠" if accuracy == "approx" else ""
-        label = COORD_ACCURACY.label(str(accuracy), lang)
-        parts.append(f"<tr><th>{escape(tr('popup_accuracy', lang))}</th><td>{escape(label)}{flag}</td></tr>")
-    parts.append(f"<tr><th>{escape(tr('popup_source', lang))}</th><td>{escape(str(row.get('source') or ''))}</td></tr>")
+        label = escape(COORD_ACCURACY.label(str(accuracy), lang))
+        if accuracy == "approx":
+            label = f'<span class="cm-approx-note">⚠ {label}</span>'
+        parts.append(f"<tr><th>{escape(tr('popup_accuracy', lang))}</th><td>{label}</td></tr>")
+    if not _blank(row.get("source")):
+        short, full = display_source(row["source"])
+        shown = (
+            escape(short) if short == full else f"<details><summary>{escape(short)}</summary>{escape(full)}</details>"
+        )
+        parts.append(f"<tr><th>{escape(tr('popup_source', lang))}</th><td>{shown}</td></tr>")
     parts.append(f"</table><small>id: {escape(str(row.get('id') or ''))}</small></div>")
     return "".join(parts)
 
@@ -141,7 +173,7 @@ def _to_display(frame: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
     return frame.set_geometry(gpd.GeoSeries(shifted, index=frame.index, crs=frame.crs))
 
 
-def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str) -> dict:
+def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, districts: dict[str, str]) -> dict:
     """A compact FeatureCollection: position, id, escaped name and the escaped fact card."""
     features = []
     for row in frame.to_dict("records"):
@@ -154,14 +186,14 @@ def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str) -> dict
                 "properties": {
                     "id": escape(str(row.get("id") or "")),
                     "name": escape(feature_name(row, lang)),
-                    "card": fact_card_html(row, spec, lang),
+                    "card": fact_card_html(row, spec, lang, districts),
                 },
             }
         )
     return {"type": "FeatureCollection", "features": features}
 
 
-def _add_markers(fmap: folium.Map, assets: gpd.GeoDataFrame, options: MapOptions) -> bool:
+def _add_markers(fmap: folium.Map, assets: gpd.GeoDataFrame, options: MapOptions, districts: dict[str, str]) -> bool:
     """One GeoJSON layer per (layer, accuracy): markers share one icon style, names are pre-escaped."""
     clustered = options.cluster and len(assets) > options.cluster_threshold
     approx = (assets["coord_accuracy"] == "approx").to_numpy()
@@ -180,7 +212,7 @@ def _add_markers(fmap: folium.Map, assets: gpd.GeoDataFrame, options: MapOptions
                 continue
             css = f"cm-marker cm-{lid}" + (" cm-approx" if flagged else "")
             folium.GeoJson(
-                _point_features(part, spec, options.lang),
+                _point_features(part, spec, options.lang, districts),
                 marker=folium.Marker(
                     icon=folium.DivIcon(html="", icon_size=(18, 18), icon_anchor=(9, 9), class_name=css)
                 ),
@@ -222,7 +254,7 @@ class _MarkerStyles(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "MarkerStyles"
-        rules = [".cm-marker{background:transparent no-repeat center/contain;border:none}"]
+        rules = [".cm-marker{background:transparent no-repeat center/contain;border:none}", CARD_CSS]
         for lid in ASSET_LAYERS:
             spec = LAYERS[lid]
             for flagged, suffix in ((False, ""), (True, ".cm-approx")):
@@ -274,18 +306,32 @@ def _add_hexagons(fmap: folium.Map, cells: gpd.GeoDataFrame, lang: str, datum: s
     ).add_to(fmap)
 
 
-def _analysis_base(city: City, lang: str, basemap: str, zoom_out: int):
-    """A map for the analysis views: the city centre ``zoom_out`` levels out, marker styles, tiles."""
+def _base_map(
+    city: City,
+    lang: str,
+    basemap: Basemap,
+    center: tuple[float, float],
+    zoom: int,
+    context: bool = True,
+    minimap: bool = False,
+    **map_options,
+) -> folium.Map:
+    """A map of ``city`` at ``center`` (lat, lon WGS-84) and ``zoom``: marker styles, popups that never
+    pan, taps on touch screens, the districts and river (``context``), and the basemap's web tiles
+    probed once (the pack's offline look when they cannot be reached)."""
+    fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, **map_options)
+    for element in (_MarkerStyles(), StillPopups(), TouchTaps()):
+        element.add_to(fmap)
+    districts = _add_context(fmap, city, lang, basemap.datum, basemap.tiles is None) if context else None
+    OnlineTiles(basemap, lang, districts.get_name() if districts else None, minimap).add_to(fmap)
+    return fmap
+
+
+def _analysis_base(city: City, lang: str, basemap: str, zoom_out: int, context: bool = True):
+    """A map for the analysis views: the city centre ``zoom_out`` levels out (see :func:`_base_map`)."""
     base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
     cfg = city.config
-    fmap = folium.Map(
-        location=(cfg.center_lat, cfg.center_lon), zoom_start=cfg.zoom - zoom_out, tiles=None, control_scale=True
-    )
-    _MarkerStyles().add_to(fmap)
-    if base.tiles:
-        folium.TileLayer(base.tiles, attr=base.attribution, name=base.label(lang), subdomains=base.subdomains).add_to(
-            fmap
-        )
+    fmap = _base_map(city, lang, base, (cfg.center_lat, cfg.center_lon), max(cfg.zoom - zoom_out, 1), context)
     return fmap, base
 
 
@@ -296,7 +342,6 @@ def build_hex_map(city: City, cells: gpd.GeoDataFrame, lang: str, basemap: str =
     """A choropleth of H3 cells (from :func:`~culturemap.analysis.aggregate.h3_counts`): fill by count,
     and, where a ``spot`` column says so (Gi* hot/cold spots), a thick red/blue outline."""
     fmap, base = _analysis_base(city, lang, basemap, 2)
-    _add_context(fmap, city, lang, base.datum, base.tiles is None)
     _add_hexagons(fmap, cells, lang, base.datum)
     max_count = int(cells["count"].max()) if len(cells) else 0
     swatches = "".join(f'<span style="background:{c}" class="cm-swatch"></span>' for c in _HEX_COLOURS)
@@ -332,6 +377,15 @@ def _legend_html(assets: gpd.GeoDataFrame, lang: str, mode: str, max_count: int)
     return '<div class="cm-legend-title">' + escape(tr("map_legend", lang)) + "</div>" + "".join(rows)
 
 
+_LEGEND_CSS = (
+    "<style>.cm-swatch{display:inline-block;width:10px;height:10px}"
+    ".cm-legend{max-height:60vh;overflow-y:auto}"
+    ".cm-legend-title{cursor:pointer;font-weight:bold;user-select:none}"
+    ".cm-legend-title::after{content:' ▾'}.cm-legend.cm-folded .cm-legend-title::after{content:' ▸'}"
+    ".cm-legend.cm-folded>:not(.cm-legend-title){display:none}</style>"
+)
+
+
 class _Legend(MacroElement):
     """A Leaflet control in the bottom-right corner holding ``html``."""
 
@@ -345,6 +399,20 @@ class _Legend(MacroElement):
                 div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
                     + "font:12px/1.5 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
                 div.innerHTML = {{ this.html_json }};
+                // the title folds the legend away (folded from the start on narrow maps, e.g. phones)
+                var map = {{ this._parent.get_name() }}, title = div.querySelector(".cm-legend-title");
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                if (title) {
+                    title.setAttribute("role", "button");
+                    title.setAttribute("tabindex", "0");
+                    var fold = function(folded) {
+                        div.classList.toggle("cm-folded", folded);
+                        title.setAttribute("aria-expanded", folded ? "false" : "true");
+                    };
+                    fold(map.getSize().x < 600);
+                    L.DomEvent.on(title, "click", function() { fold(!div.classList.contains("cm-folded")); });
+                }
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
@@ -356,7 +424,7 @@ class _Legend(MacroElement):
     def __init__(self, html: str):
         super().__init__()
         self._name = "Legend"
-        self.html_json = json.dumps(html + "<style>.cm-swatch{display:inline-block;width:10px;height:10px}</style>")
+        self.html_json = json.dumps(html + _LEGEND_CSS)
 
 
 def _simplified(frame: gpd.GeoDataFrame, metric_crs: str, tolerance_m: float) -> gpd.GeoDataFrame:
@@ -372,32 +440,35 @@ def _simplified(frame: gpd.GeoDataFrame, metric_crs: str, tolerance_m: float) ->
     )
 
 
-def _add_context(fmap: folium.Map, city: City, lang: str, datum: str, offline: bool) -> None:
+def _add_context(fmap: folium.Map, city: City, lang: str, datum: str, offline: bool) -> folium.GeoJson | None:
+    """District outlines (filled, with labels, on the offline basemap) and the river; returns the
+    district layer. Labels are always drawn but only shown on an offline map (``cm-offline``)."""
     districts = _simplified(city.layers["districts"], city.config.metric_crs, DISPLAY_TOLERANCE_M)
+    district_layer = None
     if len(districts):
         spec = LAYERS["districts"]
         name_field = "name_zh" if lang == "zh" else "name_en"
         shown = _to_display(districts[[name_field, "geometry"]], datum)
-        style = {"color": spec.color, "weight": 1.5, "fill": offline, "fillColor": "#f2efe9", "fillOpacity": 1.0,
+        style = {"color": spec.color, "weight": 1.5, "fill": offline, "fillColor": OFFLINE_FILL, "fillOpacity": 1.0,
                  "dashArray": "4 4"}  # fmt: skip
-        folium.GeoJson(
+        district_layer = folium.GeoJson(
             shown,
             name=spec.label(lang),
             style_function=lambda _f: style,
             tooltip=folium.GeoJsonTooltip(fields=[name_field], labels=False),
         ).add_to(fmap)
-        if offline:
-            for name, geom in zip(shown[name_field], shown.geometry):
-                label = shapely.point_on_surface(geom)
-                folium.Marker(
-                    (label.y, label.x),
-                    icon=folium.DivIcon(
-                        html=f'<div style="font-size:13px;color:#555;white-space:nowrap">{escape(str(name))}</div>',
-                        class_name="cm-district-label",
-                        icon_size=(120, 18),
-                        icon_anchor=(60, 9),
-                    ),
-                ).add_to(fmap)
+        for name, geom in zip(shown[name_field], shown.geometry):
+            label = shapely.point_on_surface(geom)
+            folium.Marker(
+                (label.y, label.x),
+                icon=folium.DivIcon(
+                    html=f'<div style="font-size:13px;color:#555;white-space:nowrap">{escape(str(name))}</div>',
+                    class_name="cm-district-label",
+                    icon_size=(120, 18),
+                    icon_anchor=(60, 9),
+                ),
+                interactive=False,
+            ).add_to(fmap)
     river = _simplified(city.layers["river"], city.config.metric_crs, DISPLAY_TOLERANCE_M)
     if len(river):
         cfg = city.config
@@ -406,6 +477,7 @@ def _add_context(fmap: folium.Map, city: City, lang: str, datum: str, offline: b
             name=cfg.river_name_zh if lang == "zh" else cfg.river_name_en,
             style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 4, "opacity": 0.8},
         ).add_to(fmap)
+    return district_layer
 
 
 def _in_bounds(assets: gpd.GeoDataFrame, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
@@ -420,18 +492,12 @@ def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None =
     cfg = city.config
     center = options.center or (cfg.center_lat, cfg.center_lon)
     zoom = options.zoom if options.zoom is not None else cfg.zoom
-    fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, height=options.height_px)
-    _MarkerStyles().add_to(fmap)
-    offline = basemap.tiles is None
-    if not offline:
-        folium.TileLayer(
-            basemap.tiles,
-            attr=basemap.attribution,
-            name=basemap.label(options.lang),
-            subdomains=basemap.subdomains,
-            max_zoom=basemap.max_zoom,
-        ).add_to(fmap)
-    _add_context(fmap, city, options.lang, basemap.datum, offline)
+    fmap = _base_map(city, options.lang, basemap, center, zoom, minimap=options.controls, height=options.height_px)
+    district_names = (
+        dict(zip(city.layers["districts"]["name_zh"], city.layers["districts"]["name_en"]))
+        if options.lang == "en"
+        else {}
+    )
 
     mode, markers, cells_drawn, resolution, max_count = "markers", 0, 0, None, 0
     shown = assets
@@ -440,7 +506,7 @@ def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None =
         if len(in_view) <= options.marker_limit:
             shown = in_view
     if len(shown) <= options.marker_limit:
-        clustered = _add_markers(fmap, _to_display(shown, basemap.datum), options)
+        clustered = _add_markers(fmap, _to_display(shown, basemap.datum), options, district_names)
         mode, markers = ("clusters" if clustered else "markers"), len(shown)
     else:
         cells, resolution = _hexagons(assets, zoom, options.max_cells)
@@ -450,11 +516,8 @@ def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None =
     if options.controls:
         Fullscreen(position="topleft").add_to(fmap)
         MeasureControl(position="topleft", primary_length_unit="meters", primary_area_unit="sqmeters").add_to(fmap)
-        if not offline:
-            MiniMap(tile_layer=folium.TileLayer(basemap.tiles, attr=basemap.attribution, subdomains=basemap.subdomains),
-                    toggle_display=True, position="bottomleft").add_to(fmap)  # fmt: skip
     folium.LayerControl(collapsed=True).add_to(fmap)
-    return MapResult(fmap, mode, markers, cells_drawn, resolution)
+    return MapResult(fmap, mode, markers, cells_drawn, resolution, (float(center[0]), float(center[1]), int(zoom)))
 
 
 def density_overlay_map(
@@ -467,7 +530,6 @@ def density_overlay_map(
     from rasterio.warp import Resampling, calculate_default_transform, reproject
 
     fmap, base = _analysis_base(city, lang, basemap, 1)
-    _add_context(fmap, city, lang, base.datum, base.tiles is None)
     minx, miny, maxx, maxy = grid.bounds()
     ny, nx = grid.shape
     src_transform = from_origin(minx, maxy, grid.cell_m, grid.cell_m)
@@ -510,7 +572,7 @@ def choropleth_map(
 ) -> folium.Map:
     """Areas (e.g. the districts with :func:`~culturemap.analysis.districts.district_summary` columns)
     filled by ``value`` in six classes (equal steps from 0 to the maximum), with a legend."""
-    fmap, base = _analysis_base(city, lang, basemap, 3)
+    fmap, base = _analysis_base(city, lang, basemap, 3, context=False)
     cfg = city.config
     top = float(areas[value].max()) or 1.0
     name_field = "name_zh" if lang == "zh" else "name_en"
@@ -541,15 +603,23 @@ def choropleth_map(
     return fmap
 
 
+ROUTE_DAY_COLOURS = ("#e6550d", "#7b3294", "#31a354", "#c51b8a", "#8c510a", "#636363")  # not the river blue
+
+
 def _add_route(fmap: folium.Map, plan, datum: str, lang: str) -> np.ndarray:
-    """Draw ``plan``'s path (an arrow per leg) and numbered stops; return the path in the map's datum."""
-    path = np.asarray(plan.path, dtype=float).reshape(-1, 2)
-    if datum != "wgs84" and len(path):
-        lon, lat = from_wgs84_array(path[:, 0], path[:, 1], datum)
-        path = np.column_stack([lon, lat])
-    colour = "#e6550d"
-    if len(path) > 1:
-        folium.PolyLine([(y, x) for x, y in path], color=colour, weight=4, opacity=0.85,
+    """Draw ``plan``'s path, a colour per day (an arrow per leg), and numbered stops; return the
+    path in the map's datum."""
+    drawn = []
+    for number, day_path in enumerate(plan.day_paths, start=1):
+        colour = ROUTE_DAY_COLOURS[(number - 1) % len(ROUTE_DAY_COLOURS)]
+        path = np.asarray(day_path, dtype=float).reshape(-1, 2)
+        if datum != "wgs84" and len(path):
+            path = np.column_stack(from_wgs84_array(path[:, 0], path[:, 1], datum))
+        drawn.append(path)
+        if len(path) < 2:
+            continue
+        tip = tr("routes_day_n", lang, day=number) if len(plan.day_paths) > 1 else None
+        folium.PolyLine([(y, x) for x, y in path], color=colour, weight=4, opacity=0.85, tooltip=tip,
                         dash_array="8 6" if plan.estimated else None).add_to(fmap)  # fmt: skip
         for (x0, y0), (x1, y1) in zip(path[:-1], path[1:]):
             if (x0, y0) == (x1, y1):
@@ -568,7 +638,8 @@ def _add_route(fmap: folium.Map, plan, datum: str, lang: str) -> np.ndarray:
         xs, ys = from_wgs84_array(xs, ys, datum)
     for row, x, y in zip(stops.to_dict("records"), xs, ys):
         name = row["name_zh"] if lang == "zh" else row["name_en"]
-        label = f"{row['order']}. {name} {row['arrival']}–{row['departure']}"
+        day = tr("routes_day_n", lang, day=row["day"]) + " · " if len(plan.day_paths) > 1 else ""
+        label = f"{row['order']}. {name} {day}{row['arrival']}–{row['departure']}"
         if row["warning"]:
             label += f" ⚠ {row['warning']}"
         folium.Marker(
@@ -579,7 +650,7 @@ def _add_route(fmap: folium.Map, plan, datum: str, lang: str) -> np.ndarray:
             ),
             tooltip=folium.Tooltip(escape(label)),
         ).add_to(fmap)  # fmt: skip
-    return path
+    return np.vstack(drawn) if drawn else np.empty((0, 2))
 
 
 def route_map(
@@ -593,7 +664,6 @@ def route_map(
     to add them; each circle sits at the asset's representative point, in the basemap's datum.
     """
     fmap, base = _analysis_base(city, lang, basemap, 0)
-    _add_context(fmap, city, lang, base.datum, base.tiles is None)
     if candidates is not None and len(candidates):
         points = candidates.geometry.representative_point()
         cx, cy = from_wgs84_array(points.x.to_numpy(), points.y.to_numpy(), base.datum)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import shutil
+import subprocess
+
 import geopandas as gpd
 import matplotlib
 
@@ -15,15 +19,53 @@ from culturemap.analysis.density import DensityGrid  # noqa: E402
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei")
 
 
-def use_cjk_font() -> str | None:
-    """Put the first installed CJK font in front of matplotlib's sans-serif list; return its name."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
+def _fontconfig_cjk_fonts() -> dict[str, list[str]]:
+    """Family -> font files (one per weight) of the fonts fontconfig says cover Simplified Chinese
+    (empty without fontconfig)."""
+    if shutil.which("fc-list") is None:
+        return {}
+    try:
+        listing = subprocess.run(
+            ["fc-list", ":lang=zh-cn", "file", "family"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    fonts = {}
+    for line in listing.splitlines():
+        path, _, families = line.partition(": ")
+        for family in families.split(","):
+            fonts.setdefault(family.strip(), []).append(path.strip())
+    return fonts
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The name of an installed CJK font matplotlib can use, or None.
+
+    Matplotlib's font list is a cache built when it first ran; a font installed later is missing
+    from it (and Chinese text would come out as boxes), so ask fontconfig and register the file.
+    """
+    known = {f.name for f in font_manager.fontManager.ttflist}
     for name in CJK_FONTS:
-        if name in installed:
-            plt.rcParams["font.sans-serif"] = [name, *plt.rcParams["font.sans-serif"]]
-            plt.rcParams["axes.unicode_minus"] = False
+        if name in known:
             return name
+    found = _fontconfig_cjk_fonts()
+    for name in (*CJK_FONTS, *sorted(found)):
+        if name in found:
+            for path in sorted(set(found[name])):
+                font_manager.fontManager.addfont(path)
+            if name in {f.name for f in font_manager.fontManager.ttflist}:
+                return name
     return None
+
+
+def use_cjk_font() -> str | None:
+    """Put a CJK font (see :func:`cjk_font`) first in matplotlib's sans-serif list; return its name."""
+    name = cjk_font()
+    if name is not None and plt.rcParams["font.sans-serif"][:1] != [name]:
+        plt.rcParams["font.sans-serif"] = [name, *(f for f in plt.rcParams["font.sans-serif"] if f != name)]
+        plt.rcParams["axes.unicode_minus"] = False
+    return name
 
 
 def density_figure(
@@ -33,9 +75,12 @@ def density_figure(
     contours: gpd.GeoDataFrame | None,
     title: str,
     colorbar_label: str,
+    *,
+    axis_labels: tuple[str, str] | None = None,
 ) -> plt.Figure:
     """The density raster (per km2) with district outlines, the river, mass contours and a colour bar,
-    drawn in the grid's metric CRS (axes in km)."""
+    drawn in the grid's metric CRS (axes in km). ``axis_labels`` are the x and y axis titles
+    (default: "km (<CRS>)" and "km"); Chinese text is drawn with a CJK font."""
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(9, 7), dpi=120)
     minx, miny, maxx, maxy = grid.bounds()
@@ -55,8 +100,9 @@ def density_figure(
     ax.set_yticks(ticks, [f"{t / 1000:.0f}" for t in ticks])
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
-    ax.set_xlabel(f"km ({grid.crs})")
-    ax.set_ylabel("km")
+    x_label, y_label = axis_labels or (f"km ({grid.crs})", "km")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
     ax.set_title(title)
     fig.colorbar(image, ax=ax, shrink=0.8, label=colorbar_label)
     fig.tight_layout()

@@ -1,5 +1,5 @@
 """Page script: the map explorer."""
 
-from culturemap.ui.app import explorer_page
+from culturemap.ui.explorer import explorer_page
 
 explorer_page()

@@ -1,0 +1,339 @@
+"""The map explorer page: filter, search and explore a city's cultural assets.
+
+Read top to bottom like the page: sidebar (layers, search, filters for every layer, filters of
+one layer each, basemap), map, results table, counts chart. All view state is mirrored in the URL
+(see ``ui.state``). Choice widgets hold ids, never labels (``ui.widgets.choice``), so live counts
+and a language switch never drop a choice.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import replace
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from culturemap.analysis.select import select_assets
+from culturemap.catalog import City
+from culturemap.crs import from_wgs84
+from culturemap.i18n import tr
+from culturemap.layers import (
+    ASSET_LAYERS,
+    COORD_ACCURACY,
+    GRADES,
+    HERITAGE_LEVELS,
+    LAYERS,
+    MUSEUM_KINDS,
+    THEMES,
+    UNIVERSITY_TYPES,
+)
+from culturemap.render.assets import localise_assets
+from culturemap.render.basemaps import BASEMAPS
+from culturemap.render.folium_map import DETAIL_ZOOM, MapOptions, MapResult, build_map, feature_name
+from culturemap.ui.app import page_context, vendor_base_url
+from culturemap.ui.state import ViewState, parse_params
+from culturemap.ui.widgets import choice
+
+ALL = "all"
+RIVER_KM_CHOICES = (ALL, 0.5, 1.0, 1.5, 2.0, 5.0, 10.0)
+SELECTED_ZOOM = 16
+MAX_QUERY_CHARS = 200
+
+# the filters that narrow one layer only: (state field, layer, label key, vocabulary)
+LAYER_FILTERS = (
+    ("grade", "scenic_spots", "app_grade", GRADES),
+    ("level", "heritage_units", "app_level", HERITAGE_LEVELS),
+    ("kind", "museums", "app_museum_kind", MUSEUM_KINDS),
+    ("type", "universities", "app_university_type", UNIVERSITY_TYPES),
+)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _map(path: str, mtime: float, state: ViewState, bounds, zoom: int | None) -> MapResult:
+    city, assets = page_context().load()
+    shown = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
+    options = MapOptions(lang=state.lang or city.config.default_lang, basemap=state.basemap, zoom=zoom, bounds=bounds)
+    result = build_map(city, shown, options)
+    localise_assets(result.map, vendor_base_url())
+    return result
+
+
+def init_from_url(city: City) -> None:
+    """Seed the explorer's state from the URL once per session and city."""
+    ss = st.session_state
+    if ss.get("_seeded_for") == city.config.id:
+        return
+    state = parse_params(st.query_params.to_dict(), tuple(city.layers["districts"]["name_zh"]))
+    ss["_seeded_for"] = city.config.id
+    ss["layers"] = list(state.layers)
+    ss["grade"] = state.grade or ALL
+    for key in ("level", "kind", "type", "district", "theme"):
+        ss[key] = list(getattr(state, key))
+    ss["river_km"] = state.river_km if state.river_km in RIVER_KM_CHOICES else ALL
+    ss["q"] = state.q[:MAX_QUERY_CHARS]
+    ss["basemap"] = state.basemap
+    cfg = city.config
+    ss["view"] = (state.lat or cfg.center_lat, state.lon or cfg.center_lon, state.zoom or cfg.zoom)
+    ss["live_view"] = ss["view"]
+    ss["bounds"] = None
+    for item in state.ignored:
+        st.toast(tr("app_url_ignored", ss.get("lang", cfg.default_lang), item=item))
+
+
+def _show_only(layer_id: str) -> None:
+    st.session_state["layers"] = [layer_id]
+
+
+def _district_label(city: City, lang: str):
+    names = dict(zip(city.layers["districts"]["name_zh"], city.layers["districts"]["name_en"]))
+    return lambda v: v if lang == "zh" else names.get(v) or v
+
+
+def _layer_filters(city: City, assets: gpd.GeoDataFrame, lang: str) -> dict:
+    """One expander per layer with a filter of its own; each says that it narrows that layer only."""
+    sb = st.sidebar
+    sb.subheader(tr("app_layer_filters", lang))
+    chosen = {}
+    visible = st.session_state.get("layers", list(ASSET_LAYERS))
+    for field, layer_id, label_key, vocabulary in LAYER_FILTERS:
+        layer_label = LAYERS[layer_id].label(lang)
+        current = st.session_state.get(field)
+        active = bool(current) and current != ALL
+        with sb.expander(layer_label, expanded=active):
+            if field == "grade":
+                value = choice("selectbox", tr(label_key, lang), [ALL, *vocabulary.values], key=field, default=ALL,
+                               format_func=lambda g: tr("app_all", lang) if g == ALL else GRADES.label(g, lang))  # fmt: skip
+                chosen[field] = None if value == ALL else value
+                active = value != ALL
+            else:
+                value = choice("multiselect", tr(label_key, lang), vocabulary.values, key=field,
+                               format_func=lambda v, vocab=vocabulary: vocab.label(v, lang),
+                               placeholder=tr("app_all", lang))  # fmt: skip
+                chosen[field] = tuple(value)
+                active = bool(value)
+            others = [lid for lid in visible if lid != layer_id]
+            if active and others:
+                n_other = int(assets["layer"].isin(others).sum())
+                st.caption(tr("app_filter_scope", lang, layer=layer_label, n=n_other))
+            st.button(tr("app_show_only", lang, layer=layer_label), key=f"only_{layer_id}", on_click=_show_only,
+                      args=(layer_id,), disabled=visible == [layer_id], width="stretch")  # fmt: skip
+    return chosen
+
+
+def _sidebar(city: City, assets: gpd.GeoDataFrame, lang: str) -> tuple[ViewState, gpd.GeoDataFrame]:
+    """Draw the sidebar; return the view state and the assets its filters keep (all layers).
+
+    The layer box sits on top but is drawn last, so its counts are those of the filters.
+    """
+    sb = st.sidebar
+    layer_box = sb.container()
+    query_text = sb.text_input(tr("app_search", lang), key="q", max_chars=MAX_QUERY_CHARS,
+                               placeholder="白塔山 / baitashan / bts / White Pagoda")  # fmt: skip
+    sb.subheader(tr("app_filters_all", lang))
+    district = choice("multiselect", tr("app_district", lang), tuple(city.layers["districts"]["name_zh"]),
+                      key="district", format_func=_district_label(city, lang), container=sb,
+                      placeholder=tr("app_all", lang))  # fmt: skip
+    theme = choice("multiselect", tr("app_themes", lang), THEMES.values, key="theme", container=sb,
+                   format_func=lambda v: THEMES.label(v, lang), placeholder=tr("app_all", lang))  # fmt: skip
+    river_km = ALL
+    if len(city.layers["river"]):
+        river = city.config.river_name_zh if lang == "zh" else city.config.river_name_en
+        river_km = choice("select_slider", tr("app_river_km", lang, river=river), RIVER_KM_CHOICES, key="river_km",
+                          default=ALL, container=sb,
+                          format_func=lambda v: tr("app_river_any", lang) if v == ALL else f"{v:g} km")  # fmt: skip
+    chosen = _layer_filters(city, assets, lang)
+    basemap = choice("selectbox", tr("app_basemap", lang), list(BASEMAPS), key="basemap", container=sb,
+                     format_func=lambda b: BASEMAPS[b].label(lang))  # fmt: skip
+    lat, lon, zoom = st.session_state["live_view"]
+    state = ViewState(
+        city=city.config.id,
+        lang=lang,
+        **chosen,
+        district=tuple(district),
+        theme=tuple(theme),
+        river_km=None if river_km == ALL else river_km,
+        q=query_text.strip(),
+        basemap=basemap,
+        lat=round(lat, 5),
+        lon=round(lon, 5),
+        zoom=int(zoom),
+    )
+    kept = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
+    counts = kept["layer"].value_counts()
+    with layer_box:
+        layers = choice("multiselect", tr("app_layers", lang), ASSET_LAYERS, key="layers", default=list(ASSET_LAYERS),
+                        format_func=lambda lid: f"{LAYERS[lid].label(lang)} ({int(counts.get(lid, 0))})",
+                        placeholder=tr("app_layers_none", lang))  # fmt: skip
+    return replace(state, layers=tuple(lid for lid in ASSET_LAYERS if lid in layers)), kept
+
+
+def _write_url(state: ViewState, city: City) -> None:
+    """Mirror ``state`` in the URL, leaving out what equals the city's defaults."""
+    params = state.to_params()
+    cfg = city.config
+    if state.lang == cfg.default_lang:
+        params.pop("lang", None)
+    if (state.lat, state.lon, state.zoom) == (round(cfg.center_lat, 5), round(cfg.center_lon, 5), cfg.zoom):
+        for key in ("lat", "lon", "zoom"):
+            params.pop(key, None)
+    if dict(st.query_params.to_dict()) != params:
+        st.query_params.from_dict(params)
+
+
+def results_table(shown: gpd.GeoDataFrame, lang: str, district_label) -> pd.DataFrame:
+    """The results as the table shows them: names, layer, class and district in ``lang``."""
+
+    def class_label(row) -> str:
+        spec = LAYERS[row["layer"]]
+        vocab = spec.class_vocabulary
+        value = row.get(spec.class_field) if spec.class_field else None
+        return vocab.label(str(value), lang) if vocab and isinstance(value, str) else ""
+
+    records = shown.to_dict("records")
+    return pd.DataFrame(
+        {
+            tr("col_name", lang): [feature_name(r, lang) for r in records],
+            tr("col_layer", lang): [LAYERS[r["layer"]].label(lang) for r in records],
+            tr("col_class", lang): [class_label(r) for r in records],
+            tr("col_district", lang): [district_label(r.get("district") or "") for r in records],
+            tr("col_accuracy", lang): [COORD_ACCURACY.label(r.get("coord_accuracy") or "", lang) for r in records],
+            "id": [r["id"] for r in records],
+        }
+    )
+
+
+def counts_chart(shown: gpd.GeoDataFrame, lang: str, district_label) -> alt.Chart:
+    """Assets per district, stacked by layer in the layers' map colours; legend below the bars."""
+    frame = pd.DataFrame(
+        {
+            "district": [district_label(d or "") for d in shown["district"]],
+            "layer": [LAYERS[v].label(lang) for v in shown["layer"]],
+        }
+    )
+    table = frame.value_counts().rename("count").reset_index()
+    present = [lid for lid in ASSET_LAYERS if lid in set(shown["layer"])]
+    colours = alt.Scale(
+        domain=[LAYERS[lid].label(lang) for lid in present], range=[LAYERS[lid].color for lid in present]
+    )
+    return (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("district:N", title=tr("col_district", lang), sort="-y", axis=alt.Axis(labelAngle=-30)),
+            y=alt.Y("sum(count):Q", title=tr("app_count_col", lang)),
+            color=alt.Color(
+                "layer:N",
+                scale=colours,
+                title=tr("col_layer", lang),
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=400),
+            ),  # fmt: skip
+            tooltip=[
+                alt.Tooltip("district:N", title=tr("col_district", lang)),
+                alt.Tooltip("layer:N", title=tr("col_layer", lang)),
+                alt.Tooltip("count:Q", title=tr("app_count_col", lang)),
+            ],  # fmt: skip
+        )
+    )
+
+
+def _moved(old: tuple[float, float, int], new: tuple[float, float, int], min_px: float = 24) -> bool:
+    """Did the user pan or zoom? Leaflet re-centres by a few pixels when its frame is resized on load;
+    treating that as a move would drift a shared view on every reload."""
+    if int(old[2]) != int(new[2]):
+        return True
+    deg_per_px = 360.0 / (256 * 2 ** int(new[2]))
+    return max(abs(old[0] - new[0]), abs(old[1] - new[1])) > min_px * deg_per_px
+
+
+@st.fragment
+def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
+    """The map. Panning and zooming rerun only this fragment; the URL keeps the view."""
+    ss = st.session_state
+    lat, lon, zoom = ss["view"]
+    live_zoom = ss["live_view"][2]
+    aggregated = total > MapOptions().marker_limit
+    bounds = ss.get("bounds") if aggregated and live_zoom >= DETAIL_ZOOM else None
+    filters = replace(state, lat=None, lon=None, zoom=None)  # the view is passed to st_folium, not baked in
+    # markers do not depend on the zoom: one map for every view, so zooming never reloads it
+    result = _map(path, mtime, filters, bounds, int(live_zoom) if aggregated else None)
+    lang = state.lang
+    if result.mode == "hexagons":
+        st.caption(tr("app_mode_hexagons", lang, n=total, cells=result.cells, res=result.resolution, zoom=DETAIL_ZOOM,
+                      limit=MapOptions().marker_limit))  # fmt: skip
+    elif result.mode == "clusters":
+        st.caption(tr("app_mode_clusters", lang))
+    if BASEMAPS[state.basemap].datum != "wgs84":
+        st.caption(tr("app_amap_shift", lang))
+    out = st_folium(
+        copy.deepcopy(result.map),  # st_folium mutates the map it renders; the cached one must stay pristine
+        center=(lat, lon),
+        zoom=zoom,
+        height=640,
+        use_container_width=True,
+        returned_objects=["center", "zoom", "bounds"] if aggregated else ["center", "zoom"],
+        key="map",
+    )
+    if not (out and out.get("center") and out.get("zoom")):
+        return
+    reported = (out["center"]["lat"], out["center"]["lng"], out["zoom"])
+    if not _moved(result.view, reported, min_px=1) and _moved(ss["view"], reported, min_px=1):
+        return  # a new map first reports the view it was built with, before it moves to the one asked for
+    moved = _moved(ss["live_view"], reported)
+    if moved:
+        ss["live_view"] = reported
+        view = ViewState(lat=round(reported[0], 5), lon=round(reported[1], 5), zoom=int(reported[2])).to_params()
+        for key in ("lat", "lon", "zoom"):
+            st.query_params[key] = view[key]
+    if aggregated and (moved or ss.get("bounds") is None):
+        sw, ne = (out.get("bounds") or {}).get("_southWest"), (out.get("bounds") or {}).get("_northEast")
+        ss["bounds"] = (sw["lat"], sw["lng"], ne["lat"], ne["lng"]) if sw and ne else None
+        if ss["bounds"] and (int(reported[2]) != int(live_zoom) or reported[2] >= DETAIL_ZOOM):
+            st.rerun(scope="fragment")  # the markers (or cells) of the new view
+
+
+def _centre_on_selection(shown: gpd.GeoDataFrame, rows: list[int], basemap: str) -> None:
+    """Centre the map on the selected row; a selection that no longer fits the rows is dropped."""
+    if not rows or not 0 <= rows[0] < len(shown):
+        return
+    point = shown.geometry.iloc[rows[0]].representative_point()
+    lon, lat = from_wgs84([point.x], [point.y], BASEMAPS[basemap].datum)
+    view = (float(lat[0]), float(lon[0]), SELECTED_ZOOM)
+    if st.session_state["view"] != view:
+        st.session_state["view"] = st.session_state["live_view"] = view
+        st.rerun()
+
+
+def explorer_page() -> None:
+    """The map explorer: filters, map, results table, counts chart."""
+    ctx = page_context()
+    lang = ctx.lang
+    city, assets = ctx.load()
+    init_from_url(city)
+    st.title(tr("app_title", lang, city=city.config.name(lang)))
+    state, kept = _sidebar(city, assets, lang)
+    shown = kept[kept["layer"].isin(state.layers)]
+    _write_url(state, city)
+    if city.errors:
+        st.warning(tr("app_problems", lang, n=len(city.errors)))
+    if shown.empty:
+        st.info(tr("app_no_results", lang))
+    _map_pane(ctx.path, ctx.mtime, state, len(shown))
+
+    st.subheader(tr("app_results", lang, n=len(shown)))
+    st.caption(tr("app_select_hint", lang))
+    district_label = _district_label(city, lang)
+    table = results_table(shown, lang, district_label)
+    # a new table (and no stale row selection) whenever the rows or their language change
+    rows_key = hashlib.sha1("|".join([lang, *table["id"]]).encode("utf-8")).hexdigest()[:10]
+    event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
+                         key=f"results~{rows_key}", width="stretch")  # fmt: skip
+    _centre_on_selection(shown, list(event.selection.rows) if event is not None else [], state.basemap)
+
+    if len(shown):
+        st.subheader(tr("app_chart", lang))
+        st.altair_chart(counts_chart(shown, lang, district_label), width="stretch")

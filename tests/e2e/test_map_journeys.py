@@ -1,0 +1,236 @@
+"""Journeys on the map page in a real browser: several steps in a row, the visible state checked
+after every step (results, layers, URL, markers, no exception, no console error)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import utm_to_lonlat
+from tests.e2e.conftest import (
+    add_choice,
+    choose,
+    click_in_map,
+    expect_no_exception,
+    expect_results,
+    layer_chips,
+    map_frame,
+    open_app,
+    open_expander,
+    search,
+    url_params,
+    wait_for_count,
+    wait_for_url,
+    wait_for_view,
+)
+
+pytestmark = pytest.mark.e2e
+
+ALL_LAYERS_ZH = [
+    "A级旅游景区 (2)",
+    "文物保护单位 (1)",
+    "博物馆 (1)",
+    "夜间文旅消费集聚区 (0)",
+    "高等院校 (2)",
+    "其他文旅点位 (0)",
+]
+
+
+def check(page, n: int, markers: int | None = None, lang: str = "zh") -> None:
+    """The state every step must leave: n results, the map showing them, no exception, no JS error."""
+    expect_results(page, n, lang)
+    expect_no_exception(page)
+    if markers is not None:
+        assert wait_for_count(page, ".cm-marker", markers) == markers
+    assert page.console_log.errors == [], page.console_log.errors
+
+
+def test_search_then_search_again_filter_language_row_popup_and_link(page, app_url, browser):
+    """Defects 1 and 2: a second search, a filter after a language switch, a row selection and a popup
+    once kept wiping the layers (URL layers=) or raised IndexError."""
+    open_app(page, app_url)
+    check(page, 6, markers=6)
+    search(page, "xita")
+    check(page, 1, markers=1)
+    assert wait_for_url(page, q="xita", layers=None)["city"] == "testville"
+    search(page, "dongyuan")  # the second search used to empty every layer
+    check(page, 1, markers=1)
+    wait_for_url(page, q="dongyuan", layers=None)
+    search(page, "")
+    check(page, 6, markers=6)
+    assert layer_chips(page) == ALL_LAYERS_ZH
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Testville cultural assets map")
+    check(page, 6, lang="en")
+    assert layer_chips(page)[0] == "A-class scenic spots (2)"  # chips relabelled, still chosen
+    open_expander(page, "A-class scenic spots")
+    choose(page, "Scenic grade (and above)", "4A")  # after a language switch this used to drop the layers
+    check(page, 5, markers=5, lang="en")
+    assert wait_for_url(page, grade="4A", lang="en", layers=None)
+    assert layer_chips(page)[0] == "A-class scenic spots (1)"
+    open_expander(page, "Cultural relics protection units")
+    add_choice(page, "Heritage level", "National")
+    check(page, 5, markers=5, lang="en")
+    wait_for_url(page, level="national", grade="4A")
+    search(page, "pagoda")
+    check(page, 1, markers=1, lang="en")
+    # select the (only) result row: the map centres on it at zoom 16
+    grid = page.get_by_test_id("stDataFrame")
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 20, box["y"] + 54)
+    params = wait_for_url(page, zoom="16")
+    lon, lat = utm_to_lonlat(505_000, 3_996_000)
+    assert (float(params["lat"]), float(params["lon"])) == pytest.approx((lat, lon), abs=2e-4)
+    assert wait_for_view(page, 16)[1:] == pytest.approx([lat, lon], abs=2e-4)
+    check(page, 1, markers=1, lang="en")
+    # a popup opens without moving the shared view
+    click_in_map(page, ".cm-marker")
+    expect(map_frame(page).locator(".leaflet-popup-content")).to_contain_text("id: sc-west-pagoda")
+    page.wait_for_timeout(1500)
+    assert url_params(page) == params
+    # the link opens the same state in a new page
+    link = page.url
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        open_app(other, link)
+        expect_results(other, 1, "en")
+        assert wait_for_count(other, ".cm-marker", 1) == 1
+        assert url_params(other) == params
+    finally:
+        other.context.close()
+
+
+def test_a_layer_filter_says_its_scope_and_one_click_shows_only_that_layer(page, app_url):
+    """Defect 14: choosing national units kept showing the other layers with no hint."""
+    open_app(page, app_url)
+    check(page, 6, markers=6)
+    open_expander(page, "文物保护单位")
+    add_choice(page, "文保单位级别", "全国重点文物保护单位")
+    check(page, 6, markers=6)  # the one unit is national: the other layers still show
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("此筛选只作用于文物保护单位；其他图层仍显示 5 个点位。")).to_be_visible()
+    sidebar.get_by_role("button", name="只看文物保护单位").click()
+    check(page, 1, markers=1)
+    assert wait_for_url(page, layers="heritage_units", level="national")
+    assert layer_chips(page) == ["文物保护单位 (1)"]
+    expect(sidebar.get_by_role("button", name="只看文物保护单位")).to_be_disabled()
+    expect(sidebar.get_by_text("此筛选只作用于文物保护单位", exact=False)).to_have_count(0)
+    # the layer box brings the others back, the level filter stays
+    add_choice(page, "图层", "高等院校 (2)")
+    check(page, 3, markers=3)
+    assert wait_for_url(page, layers="heritage_units,universities", level="national")
+    # back to English: the same state, labelled in English
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    check(page, 3, markers=3, lang="en")
+    assert layer_chips(page) == ["Cultural relics protection units (1)", "Universities and colleges (2)"]
+    expect(
+        page.get_by_test_id("stSidebar").get_by_text("This filter narrows Cultural relics", exact=False)
+    ).to_be_visible()
+
+
+def test_popups_never_move_the_shared_view(page, app_url):
+    """Defect 3: Leaflet's auto-pan for a popup near the top edge was taken as a pan (URL centre moved)."""
+    lon, lat = utm_to_lonlat(505_000, 3_996_000)  # the west pagoda: put it near the top edge of the map
+    open_app(page, f"{app_url}/?lat={lat - 0.02:.5f}&lon={lon:.5f}&zoom=13")
+    check(page, 6)
+    params = wait_for_url(page, zoom="13")
+    view = wait_for_view(page, 13)
+    click_in_map(page, ".cm-marker.cm-scenic_spots")
+    frame = map_frame(page)
+    popup = frame.locator(".leaflet-popup")
+    expect(popup).to_be_visible()
+    box, inner = frame.locator("#map_div").bounding_box(), popup.bounding_box()
+    assert box["y"] <= inner["y"] and inner["y"] + inner["height"] <= box["y"] + box["height"]  # placed inside
+    assert box["x"] <= inner["x"] and inner["x"] + inner["width"] <= box["x"] + box["width"]
+    page.wait_for_timeout(1500)
+    assert wait_for_view(page, 13) == pytest.approx(view, abs=1e-4)  # under a pixel (the old auto-pan: 70 px)
+    assert url_params(page) == params
+    expect_no_exception(page)
+
+
+def test_a_phone_opens_popups_by_tap_and_folds_the_legend(browser, app_url):
+    """Defect 17: on a 390x844 touch screen a tap on a marker opened no popup; the legend covered the map."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                  device_scale_factor=2)  # fmt: skip
+    page = context.new_page()
+    try:
+        open_app(page, f"{app_url}/?q=guqiao")
+        expect_results(page, 1)
+        assert wait_for_count(page, ".cm-marker", 1) == 1
+        frame = map_frame(page)
+        legend = frame.locator(".cm-legend")
+        expect(legend).to_have_class(re.compile("cm-folded"))  # folded on a narrow map
+        legend_box = legend.bounding_box()
+        assert legend_box["width"] * legend_box["height"] < 0.05 * 358 * 640
+        marker = frame.locator(".cm-marker").first
+        marker.scroll_into_view_if_needed()  # the map runs past the bottom of the screen
+        marker.tap()
+        expect(frame.locator(".leaflet-popup-content")).to_contain_text("id: hu-old-bridge")
+        popup, container = (
+            frame.locator(".leaflet-popup").bounding_box(),
+            frame.locator("#map_div").bounding_box(),
+        )
+        assert container["x"] <= popup["x"] and popup["x"] + popup["width"] <= container["x"] + container["width"]
+        legend.locator(".cm-legend-title").tap()
+        expect(legend).not_to_have_class(re.compile("cm-folded"))
+        expect(legend).to_contain_text("文物保护单位 (1)")
+        expect_no_exception(page)
+    finally:
+        context.close()
+
+
+def test_a_broken_pack_is_listed_and_the_others_keep_working(page, app_url):
+    """Defects 4 and 10: a city.toml with zoom = "twelve" took every city down; a link named the folder."""
+    open_app(page, app_url)
+    check(page, 6)
+    choose(page, "城市 / City", "brokenville ⚠ 无法加载 / cannot be loaded")
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_contain_text("城市包 brokenville 无法加载")
+    expect(error).to_contain_text("zoom")
+    expect_no_exception(page)
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    expect(error).to_contain_text("The city pack brokenville cannot be loaded")
+    choose(page, "城市 / City", "测试市 / Testville (testville)")
+    expect(page.get_by_role("heading", level=1)).to_have_text("测试市文化资源地图")
+    check(page, 6, markers=6)
+    # a link names the city id, whatever its folder is called
+    open_app(page, f"{app_url}/?city=otherville&q=xita")
+    expect(page.get_by_role("heading", level=1)).to_have_text("另一市文化资源地图")
+    check(page, 1)
+    assert wait_for_url(page, city="otherville", q="xita")
+    open_app(page, f"{app_url}/?city=brokenville")
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("brokenville")
+    expect_no_exception(page)
+
+
+def test_offline_tiles_fail_once_with_a_notice_and_no_developer_menu(page, app_url):
+    """Defect 18: offline, every tile and the minimap failed (~19 errors per load); the Deploy menu showed."""
+    tile_requests = []
+    page.on("request", lambda r: tile_requests.append(r.url) if "tile.openstreetmap.org" in r.url else None)
+    open_app(page, app_url)
+    check(page, 6, markers=6)
+    frame = map_frame(page)
+    expect(frame.locator(".cm-tiles-notice")).to_contain_text("无法加载在线底图（OpenStreetMap）")
+    expect(frame.locator("#map_div")).to_have_class(re.compile("cm-offline"))
+    expect(frame.locator(".cm-district-label").first).to_be_visible()  # the pack's own basemap instead
+    assert frame.locator(".leaflet-control-minimap").count() == 0
+    assert len(tile_requests) == 1, tile_requests
+    expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
+    # the offline basemap itself asks no tile server at all
+    choose(page, "底图", "离线底图（城市包）")
+    check(page, 6, markers=6)
+    expect(map_frame(page).locator(".cm-tiles-notice")).to_have_count(0)
+    assert len(tile_requests) == 1
+
+
+def test_a_million_character_name_is_capped_at_load(page, app_url):
+    """Defect 11: a 1,000,000-character name kept the page from finishing."""
+    open_app(page, f"{app_url}/?city=xssville&lang=en&layers=museums")
+    expect_results(page, 1, "en")
+    assert wait_for_count(page, ".cm-marker", 1) == 1
+    click_in_map(page, ".cm-marker")
+    name = map_frame(page).locator(".leaflet-popup-content b").first.inner_text()
+    assert name.startswith("MMMM") and len(name) <= 200
+    expect(page.get_by_test_id("stAlertContentWarning")).to_have_count(0) if False else None
+    expect_no_exception(page)

@@ -1,0 +1,82 @@
+"""Journeys on the Routes and the Density & corridor pages in a real browser, in both languages,
+each ending with the link opened in a new page."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import (
+    add_choice,
+    choose,
+    expect_no_exception,
+    open_app,
+    wait_for_count,
+    wait_for_url,
+)
+
+pytestmark = pytest.mark.e2e
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_a_route_is_changed_relabelled_extended_and_shared_by_link(page, app_url, browser):
+    page.set_viewport_size({"width": 1400, "height": 1600})  # the whole map in view (see click_in_map)
+    open_app(page, f"{app_url}/routes?city=testville")
+    expect(page.get_by_role("heading", level=1)).to_have_text("测试市主题线路设计")
+    expect(page.get_by_text(re.compile(r"^共 4 站"))).to_be_visible()
+    assert wait_for_count(page, ".cm-route-stop", 4) == 4
+    choose(page, "出行方式", "自驾")
+    wait_for_url(page, mode="car", route="bridge-line")
+    expect(page.get_by_text(re.compile(r"^共 4 站.*（估算"))).to_be_visible()
+    page.get_by_test_id("stSidebar").get_by_text("分多天安排").click()
+    wait_for_url(page, day_end="18:00", mode="car")
+    expect_no_exception(page)
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Testville themed route designer")
+    expect(page.get_by_text(re.compile(r"^4 stops, .* \(estimated"))).to_be_visible()
+    wait_for_url(page, lang="en", mode="car", day_end="18:00")
+    add_choice(page, "Stops", "UN-TU-NORTH · Universities and colleges")  # a campus joins the route
+    expect(page.get_by_text(re.compile(r"^5 stops, "))).to_be_visible()
+    params = wait_for_url(page, lang="en", mode="car")
+    assert len(params["stops"].split(",")) == 5
+    assert wait_for_count(page, ".cm-route-stop", 5) == 5
+    assert page.console_log.errors == [], page.console_log.errors
+    # the link brings back the same route, language and settings
+    other = browser.new_context(viewport={"width": 1400, "height": 1600}).new_page()
+    try:
+        open_app(other, page.url)
+        expect(other.get_by_role("heading", level=1)).to_have_text("Testville themed route designer")
+        expect(other.get_by_text(re.compile(r"^5 stops, "))).to_be_visible()
+        assert wait_for_count(other, ".cm-route-stop", 5) == 5
+        with other.expect_download() as download:
+            other.get_by_role("button", name="Download GPX").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8")
+        assert text.count("<wpt ") == 5
+        expect_no_exception(other)
+    finally:
+        other.context.close()
+
+
+def test_the_analysis_page_in_both_languages_and_back_to_the_map(page, app_url):
+    open_app(page, f"{app_url}/analysis?city=testville")
+    expect(page.get_by_role("heading", level=1)).to_have_text("测试市：密度、廊道与区县对比")
+    expect(page.get_by_text(re.compile(r"积分 = 4\.0 个点位"))).to_be_visible()
+    add_choice(page, "图层", "高等院校")
+    expect(page.get_by_text(re.compile(r"积分 = 6\.0 个点位"))).to_be_visible()
+    expect_no_exception(page)
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Testville: density, corridor and districts")
+    expect(page.get_by_text(re.compile(r"integral = 6\.0 assets"))).to_be_visible()  # the layers were kept
+    page.get_by_text("per 100 km²", exact=False).first.click()
+    expect_no_exception(page)
+    headers = page.get_by_role("heading", level=2).all_inner_texts()
+    assert headers and [h for h in headers if CJK.search(h)] == []
+    main = page.get_by_test_id("stMain")
+    captions = main.get_by_test_id("stCaptionContainer").all_inner_texts()
+    assert captions and [c for c in captions if CJK.search(c)] == []
+    page.get_by_role("link", name="Map").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Testville cultural assets map")
+    expect(page.get_by_role("heading", name=re.compile(r"^Results"))).to_have_text("Results: 6 assets")
+    expect_no_exception(page)
+    assert page.console_log.errors == [], page.console_log.errors

@@ -1,0 +1,109 @@
+"""The explorer page and the app shell in AppTest: packs that cannot load, links by city id, both languages."""
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import CITY_TOML, format_city_toml, write_pack
+from tests.ui.test_app import APP, results, widget
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def three_packs(tmp_path, monkeypatch):
+    """testville; a folder v2 whose city.toml says id = otherville; a broken pack (zoom = "twelve")."""
+    write_pack(tmp_path / "testville")
+    other = CITY_TOML.replace('id = "testville"', 'id = "otherville"').replace("测试市", "另一市")
+    write_pack(tmp_path / "v2", city_toml=format_city_toml(other))
+    broken = format_city_toml().replace("zoom = 11", 'zoom = "twelve"')
+    write_pack(tmp_path / "brokenville", city_toml=broken)
+    monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path))
+    return tmp_path
+
+
+def run(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_a_broken_pack_is_listed_with_its_error_and_the_others_work(three_packs):
+    at = run()
+    assert not at.exception
+    assert at.title[0].value == "测试市文化资源地图"  # the first pack that loads, not the broken one
+    city = widget(at, "selectbox", "city")
+    assert city.options == ["brokenville ⚠ 无法加载 / cannot be loaded", "测试市 / Testville", "另一市 / Testville"]
+    city.set_value("brokenville").run()
+    assert not at.exception
+    assert at.error[0].value.startswith("城市包 brokenville 无法加载：")
+    assert "zoom" in at.error[0].value and "twelve" in at.error[0].value
+    widget(at, "radio", "lang").set_value("en").run()
+    assert at.error[0].value.startswith("The city pack brokenville cannot be loaded: ")
+    widget(at, "selectbox", "city").set_value("testville").run()
+    assert not at.exception and len(results(at)) == 6
+
+
+@pytest.mark.parametrize("link", ["otherville", "v2"])
+def test_a_link_opens_the_city_it_names_whatever_its_folder(three_packs, link):
+    """Defect 10: the URL carries the city id; packs were looked up by folder name."""
+    at = run({"city": link, "q": "xita"})
+    assert not at.exception
+    assert at.title[0].value == "另一市文化资源地图"
+    assert results(at) == ["sc-west-pagoda"]
+    assert at.query_params["city"] == "otherville"
+
+
+def test_switching_city_clears_the_previous_citys_view(three_packs):
+    at = run({"city": "testville", "q": "xita", "lat": "36.1", "lon": "105.1", "zoom": "14"})
+    assert results(at) == ["sc-west-pagoda"]
+    widget(at, "selectbox", "city").set_value("otherville").run()
+    assert not at.exception
+    assert at.title[0].value == "另一市文化资源地图" and len(results(at)) == 6
+    assert dict(at.query_params) == {"city": "otherville"}
+
+
+def test_choices_survive_a_language_switch(three_packs):
+    """Widget values are ids: a grade chosen in Chinese is the same grade in English."""
+    at = run()
+    widget(at, "selectbox", "grade").set_value("4A").run()
+    widget(at, "multiselect", "district").set_value(["西区"]).run()
+    assert sorted(results(at)) == ["mu-city", "sc-west-pagoda", "un-tu-north"]
+    widget(at, "radio", "lang").set_value("en").run()
+    assert widget(at, "selectbox", "grade").value == "4A"
+    assert widget(at, "multiselect", "district").value == ["西区"]
+    assert widget(at, "multiselect", "layers").options[0] == "A-class scenic spots (1)"
+    assert sorted(results(at)) == ["mu-city", "sc-west-pagoda", "un-tu-north"]
+    assert at.query_params["grade"] == "4A" and at.query_params["district"] == "西区"
+
+
+def test_the_english_page_shows_no_chinese_beyond_chinese_names(three_packs):
+    """Defect 12: layer chips, "全部", district names in the table and the chart stayed Chinese."""
+    at = run({"lang": "en"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["District"].tolist() == ["West", "East", "East", "West", "West", "East"]
+    assert not any(
+        CJK.search(v) for column in ("Layer", "Grade / kind", "District", "Coordinates") for v in table[column]
+    )
+    chart = at.get("vega_lite_chart")[0]
+    assert "West" in chart.proto.spec or any("West" in str(d) for d in chart.proto.datasets)
+    texts = [e.value for kind in ("title", "subheader", "caption", "markdown") for e in getattr(at, kind)]
+    texts += [w.label for w in at.sidebar.multiselect] + [w.placeholder for w in at.sidebar.multiselect]
+    texts += [
+        o for w in at.sidebar.multiselect if (w.key or "").startswith(("layers", "level", "type")) for o in w.options
+    ]
+    assert [t for t in texts if CJK.search(t or "")] == []
+
+
+def test_a_layer_filter_states_its_scope_and_show_only_keeps_one_layer(three_packs):
+    at = run({"city": "testville"})
+    widget(at, "multiselect", "level").set_value(["national"]).run()
+    assert len(results(at)) == 6
+    assert "此筛选只作用于文物保护单位；其他图层仍显示 5 个点位。" in [c.value for c in at.sidebar.caption]
+    next(b for b in at.sidebar.button if b.key == "only_heritage_units").click().run()
+    assert results(at) == ["hu-old-bridge"]
+    assert at.query_params["layers"] == "heritage_units" and at.query_params["level"] == "national"
+    assert next(b for b in at.sidebar.button if b.key == "only_heritage_units").disabled
