@@ -321,7 +321,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     for d in t["per_day"] if t["days"] > 1 else ():
         print(f"  day {d['day']} {d['date']}: {d['stops']} stops, {d['distance_km']:.1f} km, "
               f"{d['travel_min']:.0f} min travelling, {d['start']}-{d['end']}")  # fmt: skip
-    for warning in plan.warnings:
+    for warning in plan.warning_lines(args.lang or city.config.default_lang):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
 

@@ -62,7 +62,8 @@ def test_three_days_each_from_the_start_time_and_the_last_nights_stop(line_city)
     assert sum(d["distance_km"] for d in days) == pytest.approx(plan.totals["distance_km"], abs=1e-3)
     assert plan.totals["duration_min"] == pytest.approx(sum(d["duration_min"] for d in days), abs=0.2)
     assert np.array_equal(plan.path, np.concatenate([plan.day_paths[0], *(p[1:] for p in plan.day_paths[1:])]))
-    assert plan.warnings == ["馆5 (mu-5): closed that day"]  # Monday, its weekday
+    assert plan.warning_lines("zh") == ["馆5（mu-5）：当天不开放"]  # Monday, its weekday
+    assert plan.warning_lines("en") == ["MU-5 (mu-5): closed that day"]
 
 
 def test_the_way_back_of_a_round_trip_waits_for_the_next_morning(line_city):

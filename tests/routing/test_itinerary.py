@@ -67,7 +67,9 @@ def test_opening_hours_are_waited_for_or_reported_never_dropped(city_with_hours)
     assert (first["arrival"], first["wait_min"], first["departure"]) == ("08:00", 120.0, "11:15")
     monday = plan_route(city_with_hours, ["mu-city", "sc-west-pagoda"], "walk", "08:00", MONDAY, optimise=False)
     assert len(monday.stops) == 2 and monday.stops.iloc[0]["warning"] == "closed that day"
-    assert monday.warnings == ["市博物馆 (mu-city): closed that day"]
+    assert monday.stops.iloc[0]["warning_zh"] == "当天不开放"
+    assert monday.warning_lines("zh") == ["市博物馆（mu-city）：当天不开放"]
+    assert monday.warning_lines("en") == ["MU-CITY (mu-city): closed that day"]
     # the bridge closes at 09:30: arriving at 12:00 is reported
     late = plan_route(city_with_hours, ["hu-old-bridge"], "walk", "12:00", TUESDAY)
     assert late.stops.iloc[0]["warning"] == "closed on arrival"

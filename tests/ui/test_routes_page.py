@@ -245,3 +245,20 @@ def test_an_upload_over_the_size_limit_is_refused_in_the_ui_language(routed_root
     assert at.sidebar.error[0].value == "g.graphml is 2 MB, over the 1 MB limit"
     assert "estimated" in at.subheader[0].value  # planned without the network
     assert list(own_tmp.rglob("*")) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "cell"),
+    [
+        ("zh", "东园（sc-east-park）：当天不开放", "当天不开放"),
+        ("en", "SC-EAST-PARK (sc-east-park): closed that day", "closed that day"),
+    ],
+)
+def test_stop_warnings_are_in_the_page_language(routed_root, lang, line, cell):
+    """Defect 12: the plan's warnings (closed that day, ...) were English on the Chinese page."""
+    at = routes({"lang": lang})
+    edit_table(at, {2: {"opening_hours": "Mo-Su off"}})
+    assert not at.exception
+    assert [w.value for w in at.warning] == [line]
+    column = "提示" if lang == "zh" else "Warning"
+    assert itinerary(at)[column].tolist().count(cell) == 1

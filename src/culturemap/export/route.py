@@ -111,7 +111,7 @@ def to_geojson(plan: Plan, title: str) -> str:
         "mode": plan.mode,
         "order_method": plan.method,
         "round_trip": plan.round_trip,
-        "warnings": plan.warnings,
+        "warnings": plan.warning_lines("en"),
         "totals": {k: v for k, v in plan.totals.items() if k != "per_day"},
         "features": features,
     }

@@ -640,8 +640,9 @@ def _add_route(fmap: folium.Map, plan, datum: str, lang: str) -> np.ndarray:
         name = row["name_zh"] if lang == "zh" else row["name_en"]
         day = tr("routes_day_n", lang, day=row["day"]) + " · " if len(plan.day_paths) > 1 else ""
         label = f"{row['order']}. {name} {day}{row['arrival']}–{row['departure']}"
-        if row["warning"]:
-            label += f" ⚠ {row['warning']}"
+        warning = row["warning_zh"] if lang == "zh" else row["warning"]
+        if warning:
+            label += f" ⚠ {warning}"
         folium.Marker(
             (y, x),
             icon=folium.DivIcon(

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from culturemap.catalog import City
+from culturemap.i18n import tr
 from culturemap.routing.errors import RouteError
 from culturemap.routing.solve import best_order
 from culturemap.routing.travel import TravelMatrix, estimated_matrix
@@ -84,7 +85,7 @@ class Plan:
 
     stops: pd.DataFrame
     totals: dict
-    warnings: list[str]
+    warnings: list[tuple[str, str, str, Note]]  # (name_zh, name_en, id, note) per stop with a warning
     estimated: bool
     mode: str
     method: str
@@ -93,27 +94,42 @@ class Plan:
     path: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 2)))
     day_paths: list[np.ndarray] = field(repr=False, default_factory=list)
 
+    def warning_lines(self, lang: str = "en") -> list[str]:
+        """One line per stop with a warning, in ``lang``: ``name (id): what is wrong``."""
+        return [
+            tr("note_line", lang, name=zh if lang == "zh" else en, id=fid, note=note_text(note, lang))
+            for zh, en, fid, note in self.warnings
+        ]
+
 
 def _hhmm(minutes: float) -> str:
     return (datetime(2000, 1, 1) + timedelta(minutes=round(minutes))).strftime("%H:%M")
 
 
-def _visit(stop: pd.Series, arrival: float, day: date) -> tuple[float, float, str]:
+Note = tuple[str, dict] | None  # a stop's warning: an i18n key (``note_*``) and its values
+
+
+def note_text(note: Note, lang: str = "en") -> str:
+    """A stop's warning in ``lang`` ("" when there is none)."""
+    return tr(note[0], lang, **note[1]) if note else ""
+
+
+def _visit(stop: pd.Series, arrival: float, day: date) -> tuple[float, float, Note]:
     """Visit ``stop`` reached at ``arrival`` (min after midnight of ``day``): the wait for opening
-    (min), the departure (min after midnight) and a warning ("" when none)."""
-    wait, note = 0.0, ""
+    (min), the departure (min after midnight) and a warning (None when none)."""
+    wait, note = 0.0, None
     try:
         windows = opening_windows(stop.get("opening_hours"), day.weekday())
     except ValueError as exc:
-        windows, note = None, f"opening hours not understood ({exc})"
+        windows, note = None, ("note_hours_unreadable", {"reason": str(exc)})
     if windows is not None:
         later = [w for w in windows if w[1] > arrival]
         if not later:
-            note = "closed on arrival" if windows else "closed that day"
+            note = ("note_closed_on_arrival" if windows else "note_closed_that_day", {})
         elif later[0][0] > arrival:
             wait = later[0][0] - arrival
         if later and arrival + wait + stop["dwell_min"] > later[0][1]:
-            note = note or f"closes at {_hhmm(later[0][1])}, before the visit ends"
+            note = note or ("note_closes_before_end", {"time": _hhmm(later[0][1])})
     return wait, arrival + wait + stop["dwell_min"], note
 
 
@@ -166,13 +182,10 @@ def schedule(
                 clock, first_of_day = next_day(), position
                 wait, departure, note = _visit(stop, clock + leg_min, dates[-1])
             if departure > day_end_min:
-                note = (
-                    note
-                    or f"ends at {_hhmm(departure)}, after the day's end {day_end_min // 60:02d}:{day_end_min % 60:02d}"
-                )
+                note = note or ("note_after_day_end", {"time": _hhmm(departure), "day_end": _hhmm(day_end_min)})
         arrival, clock = clock + leg_min, departure
         if note:
-            warnings.append(f"{stop['name_zh']} ({stop['id']}): {note}")
+            warnings.append((stop["name_zh"], stop["name_en"], stop["id"], note))
         rows.append(
             {
                 "order": position + 1,
@@ -189,7 +202,8 @@ def schedule(
                 "dwell_min": float(stop["dwell_min"]),
                 "leg_km": round(float(leg_m) / 1000.0, 3),
                 "leg_min": round(float(leg_min), 1),
-                "warning": note,
+                "warning": note_text(note, "en"),
+                "warning_zh": note_text(note, "zh"),
             }
         )
     back_m = back_min = 0.0

@@ -538,7 +538,7 @@ def routes_page() -> None:
         st.subheader(_totals_text(plan, lang))
         for line in _day_lines(plan, lang):
             st.caption(line)
-        for warning in plan.warnings:
+        for warning in plan.warning_lines(lang):
             st.warning(warning)
     fmap = route_map(city, plan, lang, basemap, candidates=assets[~assets["id"].isin(stops)])
     localise_assets(fmap, vendor_base_url())
@@ -551,8 +551,9 @@ def routes_page() -> None:
         return
     name = "name_zh" if lang == "zh" else "name_en"
     days = ["day", "date"] if plan.totals["days"] > 1 else []
+    warning = "warning_zh" if lang == "zh" else "warning"
     table = plan.stops[["order", *days, name, "arrival", "departure", "wait_min", "dwell_min", "leg_km", "leg_min",
-                        "warning"]]  # fmt: skip
+                        warning]].rename(columns={warning: "warning"})  # fmt: skip
     st.dataframe(labelled(table, lang).rename(columns={d: tr(f"col_{d}", lang) for d in days}), hide_index=True)
     title = themes[theme].title(lang) if theme in themes else "culturemap route"
     columns = st.columns(len(EXPORTS) + 1)
