@@ -72,8 +72,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} 路线 {route} 的站点 {stop} 不存在于任何图层",
         "{file} route {route}: stop {stop} is not a feature id in any layer",
     ),
-    "route_invalid": ("{file} 路线 {route}：{reason}", "{file} route {route}: {reason}"),
-    "city_toml": ("{file}：{reason}", "{file}: {reason}"),
     "text_too_long": (
         "{file} 第 {row} 个要素（id={id}）字段 {field} 有 {length} 个字符，超过上限 {cap}，已截断",
         "{file} feature {row} (id={id}) field {field} is {length} characters long; cut to the {cap}-character limit",
@@ -172,14 +170,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": ("未找到", "not found"),
     # app
     "app_title": ("{city}文化资源地图", "{city} cultural assets map"),
-    "app_city": ("城市", "City"),
-    "app_language": ("语言", "Language"),
     "app_layers": ("图层", "Layers"),
     "app_loading": ("正在加载城市数据……", "Loading the city pack..."),
-    "app_counts": ("要素统计", "Feature counts"),
-    "app_layer_col": ("图层", "Layer"),
     "app_count_col": ("数量", "Count"),
-    "app_approx_col": ("概略坐标", "Approximate coordinates"),
     "app_problems": ("数据校验：{n} 个错误", "Data validation: {n} errors"),
     "app_pack_broken_short": ("无法加载", "cannot be loaded"),
     "app_pack_broken": ("城市包 {folder} 无法加载：{reason}", "The city pack {folder} cannot be loaded: {reason}"),
@@ -315,7 +308,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "routes_days_total": ("共 {days} 天", "{days} days"),
     "routes_day_line": (
         "第 {day} 天（{date}）：{stops} 站，{distance_km:.1f} 公里，行程 {travel_min:.0f} 分钟，{start}–{end}",
-        "Day {day} ({date}): {stops} stops, {distance_km:.1f} km, {travel_min:.0f} min travelling, {start}-{end}",
+        "Day {day} ({date}): stops {stops}, {distance_km:.1f} km, {travel_min:.0f} min travelling, {start}-{end}",
     ),
     "note_line": ("{name}（{id}）：{note}", "{name} ({id}): {note}"),
     "note_hours_unreadable": ("开放时间无法识别（{reason}）", "opening hours not understood ({reason})"),
@@ -391,10 +384,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "analysis_too_few": (
         "所选图层点位不足 2 个，无法计算密度。",
         "Fewer than 2 assets in the chosen layers: no density to compute.",
-    ),
-    "analysis_bandwidth": (
-        "核密度带宽（米，Scott 法则建议 {scott}）",
-        "KDE bandwidth (m; Scott's rule suggests {scott})",
     ),
     "analysis_weighted": ("按景区等级加权（5A=5 … 1A=1）", "Weight scenic spots by grade (5A = 5 ... 1A = 1)"),
     "analysis_tab_map": ("交互地图", "Interactive map"),
@@ -512,7 +501,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "density_contours": ("最高密度区（50%/75%/90%）", "densest areas (50/75/90%)"),
     "density_unit": ("每平方公里点位数", "assets per km²"),
     # explorer page
-    "app_filters": ("筛选", "Filters"),
     "app_grade": ("景区等级（含以上）", "Scenic grade (and above)"),
     "app_level": ("文保单位级别", "Heritage level"),
     "app_museum_kind": ("博物馆类别", "Museum kind"),

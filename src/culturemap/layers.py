@@ -163,6 +163,11 @@ class LayerSpec:
     class_field: str | None = None
     id_prefix: str | None = None
     assets: bool = True  # False for context layers (districts, river)
+    short_en: str | None = None  # where space is short (the layer chips): the English label cut down
+
+    def short_label(self, lang: str) -> str:
+        """The label for tight places; the Chinese labels are short already."""
+        return self.label_zh if lang == "zh" else self.short_en or self.label_en
 
     @property
     def file(self) -> str:
@@ -193,6 +198,7 @@ LAYERS: dict[str, LayerSpec] = {
             shape="star",
             class_field="grade",
             id_prefix="sc-",
+            short_en="Scenic spots",
         ),
         LayerSpec(
             "heritage_units",
@@ -209,6 +215,7 @@ LAYERS: dict[str, LayerSpec] = {
             shape="square",
             class_field="level",
             id_prefix="hu-",
+            short_en="Heritage units",
         ),
         LayerSpec(
             "museums",
@@ -231,6 +238,7 @@ LAYERS: dict[str, LayerSpec] = {
             shape="hexagon",
             class_field="level",
             id_prefix="nt-",
+            short_en="Night-time zones",
         ),
         LayerSpec(
             "universities",
@@ -246,6 +254,7 @@ LAYERS: dict[str, LayerSpec] = {
             shape="triangle",
             class_field="type",
             id_prefix="un-",
+            short_en="Universities",
         ),
         LayerSpec(
             "attractions",
@@ -257,6 +266,7 @@ LAYERS: dict[str, LayerSpec] = {
             shape="circle",
             class_field="kind",
             id_prefix="at-",
+            short_en="Other sites",
         ),
         LayerSpec(
             "river",

@@ -62,12 +62,12 @@ def test_search_then_search_again_filter_language_row_popup_and_link(page, app_u
     page.get_by_test_id("stSidebar").get_by_text("English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Testville cultural assets map")
     check(page, 6, lang="en")
-    assert layer_chips(page)[0] == "A-class scenic spots (2)"  # chips relabelled, still chosen
+    assert layer_chips(page)[0] == "Scenic spots (2)"  # chips relabelled, still chosen
     open_expander(page, "A-class scenic spots")
     choose(page, "Scenic grade (and above)", "4A")  # after a language switch this used to drop the layers
     check(page, 5, markers=5, lang="en")
     assert wait_for_url(page, grade="4A", lang="en", layers=None)
-    assert layer_chips(page)[0] == "A-class scenic spots (1)"
+    assert layer_chips(page)[0] == "Scenic spots (1)"
     open_expander(page, "Cultural relics protection units")
     add_choice(page, "Heritage level", "National")
     check(page, 5, markers=5, lang="en")
@@ -123,7 +123,7 @@ def test_a_layer_filter_says_its_scope_and_one_click_shows_only_that_layer(page,
     # back to English: the same state, labelled in English
     page.get_by_test_id("stSidebar").get_by_text("English").click()
     check(page, 3, markers=3, lang="en")
-    assert layer_chips(page) == ["Cultural relics protection units (1)", "Universities and colleges (2)"]
+    assert layer_chips(page) == ["Heritage units (1)", "Universities (2)"]
     expect(
         page.get_by_test_id("stSidebar").get_by_text("This filter narrows Cultural relics", exact=False)
     ).to_be_visible()

@@ -31,8 +31,9 @@ from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, THEMES, Laye
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
 from culturemap.render.controls import CARD_CSS, OFFLINE_FILL, OnlineTiles, StillPopups, TouchTaps
 
-DETAIL_ZOOM = 14
-DISPLAY_TOLERANCE_M = 20.0  # district and river outlines are simplified this much for display  # from this zoom on, individual markers replace hexagons when few enough are in view
+DETAIL_ZOOM = 14  # from this zoom on, individual markers replace hexagons when few enough are in view
+BASEMAP_PANE = "cm-basemap"  # between the tiles (200) and the overlays (400)
+DISPLAY_TOLERANCE_M = 20.0  # district and river outlines are simplified this much for display
 
 _SHAPES = {
     "circle": '<circle cx="10" cy="10" r="7"/>',
@@ -451,11 +452,14 @@ def _add_context(fmap: folium.Map, city: City, lang: str, datum: str, offline: b
         shown = _to_display(districts[[name_field, "geometry"]], datum)
         style = {"color": spec.color, "weight": 1.5, "fill": offline, "fillColor": OFFLINE_FILL, "fillOpacity": 1.0,
                  "dashArray": "4 4"}  # fmt: skip
+        # the districts are the basemap when there are no tiles: under every overlay (density, hexagons)
+        folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=True).add_to(fmap)
         district_layer = folium.GeoJson(
             shown,
             name=spec.label(lang),
             style_function=lambda _f: style,
             tooltip=folium.GeoJsonTooltip(fields=[name_field], labels=False),
+            pane=BASEMAP_PANE,
         ).add_to(fmap)
         for name, geom in zip(shown[name_field], shown.geometry):
             label = shapely.point_on_surface(geom)

@@ -225,7 +225,7 @@ def analysis_page() -> None:
     sb = st.sidebar
     layers = tuple(
         choice("multiselect", tr("app_layers", lang), ASSET_LAYERS, key="analysis_layers", container=sb,
-               default=["heritage_units", "scenic_spots", "museums"], format_func=lambda lid: LAYERS[lid].label(lang))
+               default=["heritage_units", "scenic_spots", "museums"], format_func=lambda lid: LAYERS[lid].short_label(lang))
     )  # fmt: skip
     assets = city.assets(layers) if layers else city.assets(())
     if len(assets) < 2:

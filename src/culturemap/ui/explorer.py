@@ -167,7 +167,7 @@ def _sidebar(city: City, assets: gpd.GeoDataFrame, lang: str) -> tuple[ViewState
     counts = kept["layer"].value_counts()
     with layer_box:
         layers = choice("multiselect", tr("app_layers", lang), ASSET_LAYERS, key="layers", default=list(ASSET_LAYERS),
-                        format_func=lambda lid: f"{LAYERS[lid].label(lang)} ({int(counts.get(lid, 0))})",
+                        format_func=lambda lid: f"{LAYERS[lid].short_label(lang)} ({int(counts.get(lid, 0))})",
                         placeholder=tr("app_layers_none", lang))  # fmt: skip
     return replace(state, layers=tuple(lid for lid in ASSET_LAYERS if lid in layers)), kept
 

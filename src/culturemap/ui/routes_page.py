@@ -69,8 +69,11 @@ def _totals_text(plan, lang: str) -> str:
     """One line: stops, km, minutes travelling, start-end, how the times and the order were found, days."""
     t = plan.totals
     how = tr("routes_how_estimated" if plan.estimated else "routes_how_network", lang)
-    text = tr("routes_totals", lang, n=len(plan.stops), km=t["distance_km"], travel=t["travel_min"], start=t["start"],
-              end=t["end"], how=how, method=method_label(plan.method, lang))  # fmt: skip
+    start, end = t["start"], t["end"]
+    if t["days"] > 1:  # the first day's start and the last day's end, with their dates
+        start, end = f"{t['per_day'][0]['date']} {start}", f"{t['end_date']} {end}"
+    text = tr("routes_totals", lang, n=len(plan.stops), km=t["distance_km"], travel=t["travel_min"], start=start,
+              end=end, how=how, method=method_label(plan.method, lang))  # fmt: skip
     return text + (" · " + tr("routes_days_total", lang, days=t["days"]) if t["days"] > 1 else "")
 
 
