@@ -173,7 +173,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app_layers": ("图层", "Layers"),
     "app_loading": ("正在加载城市数据……", "Loading the city pack..."),
     "app_count_col": ("数量", "Count"),
-    "app_problems": ("数据校验：{n} 个错误", "Data validation: {n} errors"),
+    "app_problems": (
+        "数据校验：{errors} 个错误，{warnings} 条提示（culturemap validate 可查看完整报告）",
+        "Data validation: {errors} errors, {warnings} warnings (culturemap validate prints the full report)",
+    ),
     "app_pack_broken_short": ("无法加载", "cannot be loaded"),
     "app_pack_broken": ("城市包 {folder} 无法加载：{reason}", "The city pack {folder} cannot be loaded: {reason}"),
     "app_pack_unreadable": ("无法读取：{reason}", "cannot be read: {reason}"),

@@ -3,10 +3,9 @@
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.conftest import CITY_TOML, format_city_toml, write_pack
-from tests.ui.test_app import APP, results, widget
+from tests.ui.test_app import results, run, widget
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -21,13 +20,6 @@ def three_packs(tmp_path, monkeypatch):
     write_pack(tmp_path / "brokenville", city_toml=broken)
     monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path))
     return tmp_path
-
-
-def run(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def test_a_broken_pack_is_listed_with_its_error_and_the_others_work(three_packs):
@@ -107,3 +99,20 @@ def test_a_layer_filter_states_its_scope_and_show_only_keeps_one_layer(three_pac
     assert results(at) == ["hu-old-bridge"]
     assert at.query_params["layers"] == "heritage_units" and at.query_params["level"] == "national"
     assert next(b for b in at.sidebar.button if b.key == "only_heritage_units").disabled
+
+
+def test_what_validation_found_is_one_click_away(tmp_path, monkeypatch):
+    """Defect 11: a text cut at load (and any other finding) is said on the page, not only in the CLI."""
+    from tests.conftest import default_layers
+
+    layers = default_layers()
+    layers["museums"][0]["properties"]["name_en"] = "M" * 5000
+    layers["museums"][0]["properties"]["district"] = "北区"  # not a district of the city: an error
+    write_pack(tmp_path / "testville", layers)
+    monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path))
+    at = run()
+    assert not at.exception
+    (box,) = [e for e in at.expander if e.label.startswith("⚠ 数据校验")]
+    assert box.label.startswith("⚠ 数据校验：1 个错误，3 条提示")  # 2 layers absent, 1 text cut
+    text = box.text[0].value
+    assert "字段 name_en 有 5000 个字符，超过上限 200，已截断" in text and "北区" in text

@@ -308,6 +308,18 @@ def _centre_on_selection(shown: gpd.GeoDataFrame, rows: list[int], basemap: str)
         st.rerun()
 
 
+MAX_PROBLEMS_SHOWN = 100
+
+
+def _problems(city: City, lang: str) -> None:
+    """What validation found in the pack (rows left out, texts cut, ...), folded away."""
+    if not city.problems:
+        return
+    label = tr("app_problems", lang, errors=len(city.errors), warnings=len(city.warnings))
+    with st.expander(("⚠ " if city.errors else "") + label):
+        st.text("\n".join(p.message(lang) for p in city.problems[:MAX_PROBLEMS_SHOWN]))
+
+
 def explorer_page() -> None:
     """The map explorer: filters, map, results table, counts chart."""
     ctx = page_context()
@@ -318,8 +330,7 @@ def explorer_page() -> None:
     state, kept = _sidebar(city, assets, lang)
     shown = kept[kept["layer"].isin(state.layers)]
     _write_url(state, city)
-    if city.errors:
-        st.warning(tr("app_problems", lang, n=len(city.errors)))
+    _problems(city, lang)
     if shown.empty:
         st.info(tr("app_no_results", lang))
     _map_pane(ctx.path, ctx.mtime, state, len(shown))
