@@ -23,6 +23,9 @@ from tests.conftest import CITY_TOML, REPO, base_props, default_layers, feature,
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 BIG_N = 1600  # museums on a 100 m grid, 40 x 40 (4 km x 4 km): above the 1,000-marker limit
+# How long a check waits for what it checks. A new map loads Leaflet and its plugins in a new frame: on
+# this 2-core machine under load (the suite must pass while benchmarks run) that alone has taken 30-40 s.
+WAIT_S = 60
 EVIL_NAME = '<img src=x onerror="window.__xss=1">西塔'
 
 
@@ -110,7 +113,10 @@ def browser():
             executable_path=CHROMIUM,
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+                  "--disable-sync", "--no-first-run",
+                  # a headless page counts as hidden: keep its timers and frames running like a visible tab's
+                  "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
+                  "--disable-backgrounding-occluded-windows"],
         )  # fmt: skip
         yield browser
         browser.close()
@@ -138,6 +144,10 @@ class ConsoleLog:
         if response.status >= 400 and response.url.startswith("http://127.0.0.1"):
             self.failed.append(f"{response.status} {response.url}")
 
+    def request_failed(self, request) -> None:
+        if request.url.startswith("http://127.0.0.1"):
+            self.failed.append(f"{request.failure} {request.url}")
+
     def page_error(self, error) -> None:
         self.errors.append(f"uncaught: {error}")
 
@@ -146,32 +156,65 @@ class ConsoleLog:
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    page.set_default_timeout(WAIT_S * 1000)
     log = ConsoleLog()
     page.on("console", log.console)
     page.on("pageerror", log.page_error)
     page.on("response", log.response)
+    page.on("requestfailed", log.request_failed)
     page.console_log = log
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    (ARTIFACTS / f"{request.node.name}.txt").write_text(_page_report(page), encoding="utf-8")
     context.close()
 
 
-def map_frame(page, timeout_s: float = 30):
-    """The iframe holding the Leaflet map, once it has drawn its markers or cells."""
+def new_page(browser, **context_options):
+    """A page in a new browser context (a second visitor, a phone), waiting as long as ``page`` does."""
+    page = browser.new_context(**context_options).new_page()
+    page.set_default_timeout(WAIT_S * 1000)
+    return page
+
+
+def _page_report(page) -> str:
+    """What a failed journey left: URL, component frames (title, size, URL), console errors, failed requests."""
+    frames = page.locator("iframe").evaluate_all(
+        "els => els.map(e => [e.title, Math.round(e.getBoundingClientRect().height), e.src.slice(-80)])"
+    )
+    log = page.console_log
+    lines = [f"url: {page.url}", *(f"iframe: {f}" for f in frames), *(f"console: {e}" for e in log.errors)]
+    return "\n".join(lines + [f"failed: {f}" for f in log.failed]) + "\n"
+
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def map_frame(page, timeout_s: float = WAIT_S, replacing=None):
+    """The iframe holding the Leaflet map, once it has drawn its markers or cells.
+
+    Only a map frame that has sized itself (it does so once Leaflet is loaded and the map drawn)
+    is looked into: polling a frame that is still loading its scripts stalled them in Chromium.
+    ``replacing``: a map frame that the step just taken replaces (a new basemap is a new map, in a
+    new frame); its successor is returned, never the old frame still on screen before the rerun.
+    """
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.locator(".leaflet-container").count() and frame.evaluate("typeof map_div !== 'undefined'"):
+        try:
+            for handle in page.locator(MAP_IFRAME).element_handles():
+                box = handle.bounding_box()
+                frame = handle.content_frame()
+                if frame is None or frame == replacing or not (box and box["height"] > 0):
+                    continue
+                if frame.evaluate("typeof map_div !== 'undefined'"):
                     return frame
-            except Exception:  # frames come and go while Streamlit reruns
-                pass
+        except Exception:  # frames come and go while Streamlit reruns
+            pass
         time.sleep(0.25)
     raise AssertionError("no Leaflet map frame appeared")
 
 
-def wait_for_count(page, selector: str, expected: int, timeout_s: float = 20) -> int:
+def wait_for_count(page, selector: str, expected: int, timeout_s: float = WAIT_S) -> int:
     """Count ``selector`` in the map frame until it equals ``expected`` (the frame is replaced on reruns)."""
     deadline = time.monotonic() + timeout_s
     count = -1
@@ -188,13 +231,13 @@ def wait_for_count(page, selector: str, expected: int, timeout_s: float = 20) ->
 
 # ----------------------------------------------------------------------------- journeys: wait, then check
 
-expect.set_options(timeout=30_000)
+expect.set_options(timeout=WAIT_S * 1000)
 
 
 def open_app(page, url: str) -> None:
     """Open ``url`` and wait for the page title (h1)."""
     page.goto(url)
-    page.get_by_role("heading", level=1).wait_for(timeout=60_000)
+    page.get_by_role("heading", level=1).wait_for()
 
 
 def expect_results(page, n: int, lang: str = "zh") -> None:
@@ -213,7 +256,7 @@ def wait_for_url(page, **expected: str | None) -> dict[str, str]:
         """expected => { const q = new URLSearchParams(location.search);
             return Object.entries(expected).every(([k, v]) => v === null ? !q.has(k) : q.get(k) === v); }""",
         arg=expected,
-        timeout=30_000,
+        timeout=WAIT_S * 1000,
     )
     return url_params(page)
 
@@ -279,7 +322,7 @@ def layer_chips(page) -> list[str]:
 
 def settle(page) -> None:
     """Wait until Streamlit has finished its rerun (its status widget is gone) and the map has drawn."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT_S * 1000)
     page.wait_for_timeout(700)
     map_frame(page)
 
@@ -303,7 +346,7 @@ def click_in_map(page, selector: str, index: int = 0) -> None:
     raise AssertionError(f"could not click {selector}")
 
 
-def wait_for_view(page, zoom: int, timeout_s: float = 30) -> list[float]:
+def wait_for_view(page, zoom: int, timeout_s: float = WAIT_S) -> list[float]:
     """Poll the map until it shows ``zoom``; return [zoom, lat, lng] of its centre."""
     deadline = time.monotonic() + timeout_s
     view = None

@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     expect_results,
     layer_chips,
     map_frame,
+    new_page,
     open_app,
     open_expander,
     search,
@@ -91,7 +92,7 @@ def test_search_then_search_again_filter_language_row_popup_and_link(page, app_u
     assert url_params(page) == params
     # the link opens the same state in a new page
     link = page.url
-    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    other = new_page(browser, viewport={"width": 1400, "height": 1000})
     try:
         open_app(other, link)
         expect_results(other, 1, "en")
@@ -151,9 +152,10 @@ def test_popups_never_move_the_shared_view(page, app_url):
 
 def test_a_phone_opens_popups_by_tap_and_folds_the_legend(browser, app_url):
     """Defect 17: on a 390x844 touch screen a tap on a marker opened no popup; the legend covered the map."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
-                                  device_scale_factor=2)  # fmt: skip
-    page = context.new_page()
+    page = new_page(
+        browser, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2
+    )
+    context = page.context
     try:
         open_app(page, f"{app_url}/?q=guqiao")
         expect_results(page, 1)
@@ -219,8 +221,11 @@ def test_offline_tiles_fail_once_with_a_notice_and_no_developer_menu(page, app_u
     expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
     # the offline basemap itself asks no tile server at all
     choose(page, "底图", "离线底图（城市包）")
+    assert wait_for_url(page, basemap="offline")
+    frame = map_frame(page, replacing=frame)  # another basemap is another map, in a new frame
     check(page, 6, markers=6)
-    expect(map_frame(page).locator(".cm-tiles-notice")).to_have_count(0)
+    expect(frame.locator("#map_div")).to_have_class(re.compile("cm-offline"))
+    expect(frame.locator(".cm-tiles-notice")).to_have_count(0)
     assert len(tile_requests) == 1
 
 

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.e2e
 
 def open_page(page, url: str):
     page.goto(url)
-    page.get_by_role("heading", level=1).wait_for(timeout=30_000)
+    page.get_by_role("heading", level=1).wait_for()
     return map_frame(page)
 
 
@@ -28,7 +28,7 @@ def test_clicking_a_marker_opens_its_fact_card(page, app_url):
     wait_for_count(page, ".cm-marker", 6)
     frame.locator(".cm-marker.cm-heritage_units").click()
     popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
+    popup.wait_for()
     text = popup.inner_text()
     assert "古桥" in text and "全国重点文物保护单位" in text and "id: hu-old-bridge" in text
 
@@ -49,7 +49,7 @@ def test_search_box_filters_the_map_and_the_url(page, app_url):
     box.fill("xita")
     box.press("Enter")
     assert wait_for_count(page, ".cm-marker", 1) == 1
-    page.wait_for_function("() => location.search.includes('q=xita')", timeout=10_000)
+    page.wait_for_function("() => location.search.includes('q=xita')")
 
 
 def test_a_copied_url_restores_the_view(page, app_url):
@@ -71,7 +71,7 @@ def test_html_in_names_is_shown_as_text(page, app_url):
     frame = open_page(page, f"{app_url}/?city=xssville")
     wait_for_count(page, ".cm-marker", 6)
     frame.locator(".cm-marker.cm-scenic_spots").first.click()
-    frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+    frame.locator(".leaflet-popup-content").wait_for()
     popups = frame.locator(".leaflet-popup-content").inner_text()
     tooltips = frame.locator(".leaflet-tooltip").all_inner_texts()
     assert EVIL_NAME in popups or any(EVIL_NAME in t for t in tooltips)
@@ -85,12 +85,12 @@ def test_selecting_a_result_row_centres_the_map_on_it(page, app_url):
 
     open_page(page, f"{app_url}/?q=xita")
     grid = page.get_by_test_id("stDataFrame")
-    grid.wait_for(timeout=20_000)
+    grid.wait_for()
     grid.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 20, box["y"] + 54)  # the selection cell of the first (only) row
-    page.wait_for_function("() => location.search.includes('zoom=16')", timeout=15_000)
+    page.wait_for_function("() => location.search.includes('zoom=16')")
     lon, lat = utm_to_lonlat(505_000, 3_996_000)  # sc-west-pagoda
     view = None
     for _ in range(40):  # the map pane reruns after the URL changes: poll until it has moved
@@ -109,7 +109,7 @@ def test_many_assets_show_as_hexagons_until_zoomed_in(page, app_url):
     from tests.conftest import utm_to_lonlat
 
     frame = open_page(page, f"{app_url}/?city=zbigville&layers=museums")
-    page.get_by_text("按六边形汇总").wait_for(timeout=20_000)
+    page.get_by_text("按六边形汇总").wait_for()
     assert frame.locator(".cm-marker").count() == 0
     hexagons = frame.locator(".leaflet-overlay-pane path.leaflet-interactive").count() - 3  # minus districts, river
     assert hexagons > 0

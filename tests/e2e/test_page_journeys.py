@@ -11,6 +11,7 @@ from tests.e2e.conftest import (
     add_choice,
     choose,
     expect_no_exception,
+    new_page,
     open_app,
     wait_for_count,
     wait_for_url,
@@ -43,7 +44,7 @@ def test_a_route_is_changed_relabelled_extended_and_shared_by_link(page, app_url
     assert wait_for_count(page, ".cm-route-stop", 5) == 5
     assert page.console_log.errors == [], page.console_log.errors
     # the link brings back the same route, language and settings
-    other = browser.new_context(viewport={"width": 1400, "height": 1600}).new_page()
+    other = new_page(browser, viewport={"width": 1400, "height": 1600})
     try:
         open_app(other, page.url)
         expect(other.get_by_role("heading", level=1)).to_have_text("Testville themed route designer")

@@ -14,10 +14,10 @@ def test_a_theme_opened_from_the_map_page_keeps_its_route(page, app_url):
     """From the explorer, the nav link to the Routes page: the theme's route is planned and drawn."""
     page.set_viewport_size({"width": 1400, "height": 1600})
     page.goto(app_url)
-    page.get_by_role("heading", level=1).wait_for(timeout=30_000)
+    page.get_by_role("heading", level=1).wait_for()
     page.get_by_role("link", name="线路设计").click()
-    page.get_by_role("heading", level=1, name="测试市主题线路设计").wait_for(timeout=30_000)
-    page.get_by_text("共 4 站").wait_for(timeout=30_000)
+    page.get_by_role("heading", level=1, name="测试市主题线路设计").wait_for()
+    page.get_by_text("共 4 站").wait_for()
     assert wait_for_count(page, ".cm-route-stop", 4) == 4
     assert wait_for_count(page, ".cm-route-candidate", 2) == 2  # the two campuses are not on the route
     expect(page.get_by_role("button", name="下载 GPX")).to_be_visible()
@@ -34,7 +34,7 @@ def test_stops_are_added_and_removed_by_clicking_the_map(page, app_url):
     # of the window landed on the bare map, not on the marker
     page.set_viewport_size({"width": 1400, "height": 1600})
     page.goto(f"{app_url}/routes?city=testville")
-    page.get_by_role("heading", level=1).wait_for(timeout=30_000)
+    page.get_by_role("heading", level=1).wait_for()
     assert page.get_by_role("heading", level=1).inner_text() == "测试市主题线路设计"
     # the theme selector: start from scratch instead
     page.locator('[data-testid="stSelectbox"]').filter(has_text="主题线路").locator("input").click()
@@ -44,23 +44,23 @@ def test_stops_are_added_and_removed_by_clicking_the_map(page, app_url):
     assert wait_for_count(page, ".cm-route-candidate", 5) == 5
     click_in_map(page, ".cm-route-candidate", 0)
     assert wait_for_count(page, ".cm-route-stop", 2) == 2  # two stops: a route with numbered markers
-    page.get_by_text("共 2 站").wait_for(timeout=20_000)
+    page.get_by_text("共 2 站").wait_for()
     # clicking a numbered stop removes it again
     click_in_map(page, ".cm-route-stop-icon", 1)
     assert wait_for_count(page, ".cm-route-candidate", 5) == 5
-    page.get_by_text("请至少选择 2 个站点。").wait_for(timeout=20_000)
+    page.get_by_text("请至少选择 2 个站点。").wait_for()
     # a click on the empty map with "set the start" makes that point the start
     page.get_by_text("设为起点").click()
     settle(page)
     frame = map_frame(page)
     box = frame.locator(".leaflet-container").bounding_box()
     frame.locator(".leaflet-container").click(position={"x": 40, "y": box["height"] - 40})  # outside the city
-    page.get_by_text("不在测试市范围内，未采用").wait_for(timeout=20_000)
+    page.get_by_text("不在测试市范围内，未采用").wait_for()
     settle(page)
     frame = map_frame(page)
     box = frame.locator(".leaflet-container").bounding_box()
     frame.locator(".leaflet-container").click(position={"x": box["width"] / 2 + 30, "y": box["height"] / 2 + 50})
-    page.get_by_text("共 2 站").wait_for(timeout=20_000)
+    page.get_by_text("共 2 站").wait_for()
     assert wait_for_count(page, ".cm-route-stop", 2) == 2
-    page.get_by_text("起点（自选位置）").first.wait_for(state="attached", timeout=10_000)  # row 1 of the itinerary
+    page.get_by_text("起点（自选位置）").first.wait_for(state="attached")  # row 1 of the itinerary
     assert page.console_log.errors == [], page.console_log.failed
