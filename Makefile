@@ -45,7 +45,7 @@ system-deps:
 
 run: install
 	@echo "culturemap: open http://localhost:$(PORT)"
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(VENV)/bin/culturemap serve --port $(PORT)
 
 test: system-deps install $(SCHEMAS)/.installed
 	$(PY) -m ruff check src tests bench tools app.py

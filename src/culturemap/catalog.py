@@ -204,6 +204,8 @@ class City:
     layers: dict[str, gpd.GeoDataFrame]
     routes: tuple[Route, ...]
     problems: list[Problem]
+    # what is derived from the pack alone and reused by every map (e.g. display outlines), computed once
+    memo: dict = dataclass_field(default_factory=dict, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:

@@ -113,6 +113,16 @@ _fractions = _comma_list(_fraction, "comma-separated shares between 0 and 1 (exc
 _feature_ids = _comma_list(str.strip, "comma-separated feature ids, e.g. sc-a,mu-b")
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}")
+    return port
+
+
 def _clock_time(text: str) -> str:
     """A time of day ``HH:MM`` from 00:00 to 23:59, returned zero-padded."""
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
@@ -406,7 +416,32 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the pack's network.osm.pbf, network.osm or network.graphml if present)",
     )
     route.set_defaults(func=cmd_route)
+
+    serve = sub.add_parser(
+        "serve", help="start the web app; the packs load and their opening maps draw while it starts"
+    )
+    serve.add_argument("--port", type=_port, default=8501, help="HTTP port (default 8501)")
+    serve.set_defaults(func=cmd_serve)
     return parser
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``streamlit run app.py``, with the caches warmed in a thread while the server starts (the
+    caches live in this process, so the first visitor finds the packs loaded and the maps drawn)."""
+    import threading
+
+    from streamlit.web import cli as streamlit_cli
+
+    from culturemap.ui.app import warm_up
+
+    app = Path(__file__).resolve().parents[2] / "app.py"
+    if not app.is_file():
+        raise ValueError(f"{app.name} not found beside src/: run serve from a checkout of the repository")
+    threading.Thread(target=warm_up, kwargs={"wait_for_server": True}, name="culturemap-warm-up", daemon=True).start()
+    # no file watcher: a served app does not reload on edits (use `streamlit run app.py` while developing)
+    streamlit_cli.main(["run", str(app), "--server.port", str(args.port), "--server.headless", "true",
+                        "--server.fileWatcherType", "none"], prog_name="streamlit")  # fmt: skip
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

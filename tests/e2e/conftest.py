@@ -76,8 +76,7 @@ def app_url(data_root) -> str:
     env = {**os.environ, "CULTUREMAP_DATA": str(data_root)}
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            [sys.executable, "-m", "culturemap.cli", "serve", "--port", str(port)],  # as `make run` starts it
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"

@@ -116,3 +116,26 @@ def test_what_validation_found_is_one_click_away(tmp_path, monkeypatch):
     assert box.label.startswith("⚠ 数据校验：1 个错误，3 条提示")  # 2 layers absent, 1 text cut
     text = box.text[0].value
     assert "字段 name_en 有 5000 个字符，超过上限 200，已截断" in text and "北区" in text
+
+
+def test_the_server_start_draws_each_working_packs_opening_map(three_packs, monkeypatch):
+    """Issue 11: the first visitor after a start finds the pack loaded and its opening map drawn
+    (``culturemap serve`` runs ``warm_up`` while the server starts); a broken pack is skipped."""
+    import streamlit as st
+
+    from culturemap.ui import explorer
+    from culturemap.ui.app import warm_up
+
+    st.cache_resource.clear()
+    built = []
+    real_build_map = explorer.build_map
+    monkeypatch.setattr(explorer, "build_map", lambda *a, **k: built.append(a[1]) or real_build_map(*a, **k))
+    assert sorted(warm_up(three_packs)) == ["otherville", "testville"]
+    assert [len(shown) for shown in built] == [6, 6, 6, 6]  # two packs, each in both languages
+    built.clear()
+    for lang in ("zh", "en"):  # a visitor in either language: nothing left to draw
+        at = run({"city": "testville", "lang": lang})
+        assert not at.exception and len(results(at)) == 6
+    assert built == []
+    at.sidebar.text_input[0].set_value("xita").run()  # a new search draws its own map, once
+    assert [len(shown) for shown in built] == [1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from branca.element import MacroElement, Template
+from folium.elements import JSCSSMixin
 from folium.plugins import MiniMap
 
 from culturemap.i18n import tr
@@ -18,7 +19,7 @@ from culturemap.render.basemaps import Basemap
 OFFLINE_FILL = "#f2efe9"
 
 
-class OnlineTiles(MacroElement):
+class OnlineTiles(JSCSSMixin, MacroElement):
     """The basemap's web tiles, added only once one tile has loaded.
 
     Offline (or when the tile server is unreachable) a single probe request fails instead of every

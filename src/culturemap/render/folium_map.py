@@ -428,28 +428,34 @@ class _Legend(MacroElement):
         self.html_json = json.dumps(html + _LEGEND_CSS)
 
 
-def _simplified(frame: gpd.GeoDataFrame, metric_crs: str, tolerance_m: float) -> gpd.GeoDataFrame:
-    """Drop vertices closer than ``tolerance_m`` to the line (display only: keeps the payload small)."""
-    if frame.empty:
-        return frame
-    return (
-        frame.to_crs(metric_crs)
-        .simplify(tolerance_m, preserve_topology=True)
-        .to_crs(frame.crs)
-        .to_frame("geometry")
-        .join(frame.drop(columns="geometry"))
-    )
+DISPLAY_GRID_DEG = 1e-5  # display coordinates rounded to ~1 m: half the map payload is district outlines
+
+
+def _outline(city: City, layer_id: str, datum: str) -> gpd.GeoDataFrame:
+    """``layer_id`` (district outlines, the river) for display: vertices closer than
+    ``DISPLAY_TOLERANCE_M`` to the line dropped, shifted to the basemap's datum, rounded to ~1 m.
+    Computed once per pack and datum; the analysis keeps the full geometry."""
+    key = ("outline", layer_id, datum)
+    if key not in city.memo:
+        frame = city.layers[layer_id]
+        if len(frame):
+            simple = frame.to_crs(city.config.metric_crs).simplify(DISPLAY_TOLERANCE_M, preserve_topology=True)
+            frame = simple.to_crs(frame.crs).to_frame("geometry").join(frame.drop(columns="geometry"))
+            frame = _to_display(frame, datum)
+            frame = frame.set_geometry(shapely.set_precision(frame.geometry.array, DISPLAY_GRID_DEG))
+        city.memo[key] = frame
+    return city.memo[key]
 
 
 def _add_context(fmap: folium.Map, city: City, lang: str, datum: str, offline: bool) -> folium.GeoJson | None:
     """District outlines (filled, with labels, on the offline basemap) and the river; returns the
     district layer. Labels are always drawn but only shown on an offline map (``cm-offline``)."""
-    districts = _simplified(city.layers["districts"], city.config.metric_crs, DISPLAY_TOLERANCE_M)
+    districts = _outline(city, "districts", datum)
     district_layer = None
     if len(districts):
         spec = LAYERS["districts"]
         name_field = "name_zh" if lang == "zh" else "name_en"
-        shown = _to_display(districts[[name_field, "geometry"]], datum)
+        shown = districts[[name_field, "geometry"]]
         style = {"color": spec.color, "weight": 1.5, "fill": offline, "fillColor": OFFLINE_FILL, "fillOpacity": 1.0,
                  "dashArray": "4 4"}  # fmt: skip
         # the districts are the basemap when there are no tiles: under every overlay (density, hexagons)
@@ -473,11 +479,11 @@ def _add_context(fmap: folium.Map, city: City, lang: str, datum: str, offline: b
                 ),
                 interactive=False,
             ).add_to(fmap)
-    river = _simplified(city.layers["river"], city.config.metric_crs, DISPLAY_TOLERANCE_M)
+    river = _outline(city, "river", datum)
     if len(river):
         cfg = city.config
         folium.GeoJson(
-            _to_display(river[["geometry"]], datum),
+            river[["geometry"]],
             name=cfg.river_name_zh if lang == "zh" else cfg.river_name_en,
             style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 4, "opacity": 0.8},
         ).add_to(fmap)
@@ -577,7 +583,6 @@ def choropleth_map(
     """Areas (e.g. the districts with :func:`~culturemap.analysis.districts.district_summary` columns)
     filled by ``value`` in six classes (equal steps from 0 to the maximum), with a legend."""
     fmap, base = _analysis_base(city, lang, basemap, 3, context=False)
-    cfg = city.config
     top = float(areas[value].max()) or 1.0
     name_field = "name_zh" if lang == "zh" else "name_en"
     shown = areas[[name_field, value, "geometry"]].copy()
@@ -594,10 +599,10 @@ def choropleth_map(
         },
         tooltip=folium.GeoJsonTooltip(fields=[name_field, value], aliases=["", label], labels=True),
     ).add_to(fmap)
-    river = city.layers["river"]
+    river = _outline(city, "river", base.datum)
     if len(river):
-        folium.GeoJson(_to_display(_simplified(river, cfg.metric_crs, DISPLAY_TOLERANCE_M)[["geometry"]], base.datum),
-                       style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 3}).add_to(fmap)  # fmt: skip
+        folium.GeoJson(river[["geometry"]], style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 3}
+                       ).add_to(fmap)  # fmt: skip
     steps = np.linspace(0, top, len(_HEX_COLOURS) + 1)
     rows = [
         f'<div><span style="background:{c}" class="cm-swatch"></span> {lo:.3g}–{hi:.3g}</div>'

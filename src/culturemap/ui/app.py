@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from culturemap.analysis.select import add_search_keys
 from culturemap.catalog import City, PackEntry, PackError, load_city, scan_packs
 from culturemap.i18n import tr
 from culturemap.render.assets import vendor_dir, vendored
+from culturemap.ui.map_component import served
 from culturemap.ui.widgets import choice
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ def vendor_base_url() -> str | None:
     """Serve vendor/node_modules through Streamlit's component file route (proper MIME types)."""
     if not vendored():
         return None
-    component = components.declare_component("culturemap_vendor", path=str(vendor_dir()))
+    component = served(components.declare_component("culturemap_vendor", path=str(vendor_dir())))
     return f"/component/{component.name}/"
 
 
@@ -61,7 +63,8 @@ def _pack_mtime(path: Path) -> float:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _load(path: str, mtime: float) -> tuple[City, gpd.GeoDataFrame]:
+def load_pack(path: str, mtime: float) -> tuple[City, gpd.GeoDataFrame]:
+    """The pack at ``path`` and its assets with search keys, loaded once per modification time."""
     city = load_city(path)
     return city, add_search_keys(city.assets())
 
@@ -83,7 +86,7 @@ class PageContext:
     lang: str
 
     def load(self) -> tuple[City, gpd.GeoDataFrame]:
-        return _load(self.path, self.mtime)
+        return load_pack(self.path, self.mtime)
 
 
 def page_context() -> PageContext:
@@ -122,6 +125,36 @@ def _choose_lang(city_key: str, default: str) -> str:
     return lang
 
 
+def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str]:
+    """Load every working pack and draw its opening maps into the caches, so that the first visitor
+    after a start waits for neither (``culturemap serve`` calls this while the server starts).
+    Returns the keys of the packs warmed; a pack that fails is logged and skipped.
+
+    Started beside a server, it first waits for Streamlit's runtime: components (the map's, the
+    vendored files') declared before it exists are not served.
+    """
+    from streamlit import runtime
+
+    if wait_for_server:
+        while not runtime.exists():
+            time.sleep(0.1)
+    from culturemap.ui import explorer  # the page modules import this one (and streamlit_folium)
+
+    warmed = []
+    for entry in scan_packs(root or data_root()):
+        if entry.error is not None:
+            continue
+        try:
+            path, mtime = str(entry.path), _pack_mtime(entry.path)
+            city, assets = load_pack(path, mtime)
+            explorer.warm(path, mtime, city, assets)
+        except (PackError, OSError, ValueError):
+            log.exception("cannot warm the pack in %s", entry.path)
+            continue
+        warmed.append(entry.key)
+    return warmed
+
+
 def main() -> None:
     st.set_page_config(page_title="culturemap", layout="wide")
     root = data_root()
@@ -138,7 +171,7 @@ def main() -> None:
         try:
             mtime = _pack_mtime(path)
             with st.spinner(tr("app_loading", lang)):
-                city, _assets = _load(str(path), mtime)
+                city, _assets = load_pack(str(path), mtime)
         except PackError as exc:  # city.toml changed since the packs were listed
             problem = exc.message(lang)
         except (OSError, ValueError) as exc:  # an unreadable folder or file: the other packs still work

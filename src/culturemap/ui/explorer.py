@@ -8,7 +8,6 @@ and a language switch never drop a choice.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from dataclasses import replace
 
@@ -16,7 +15,6 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from culturemap.analysis.select import select_assets
 from culturemap.catalog import City
@@ -35,7 +33,9 @@ from culturemap.layers import (
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import BASEMAPS
 from culturemap.render.folium_map import DETAIL_ZOOM, MapOptions, MapResult, build_map, feature_name
-from culturemap.ui.app import page_context, vendor_base_url
+from culturemap.ui.app import LANGS, load_pack, page_context, vendor_base_url
+from culturemap.ui.map_component import PreparedMap, prepare
+from culturemap.ui.map_component import show as show_map
 from culturemap.ui.state import ViewState, parse_params
 from culturemap.ui.widgets import choice
 
@@ -54,13 +54,28 @@ LAYER_FILTERS = (
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _map(path: str, mtime: float, state: ViewState, bounds, zoom: int | None) -> MapResult:
-    city, assets = page_context().load()
+def _map(path: str, mtime: float, state: ViewState, bounds, zoom: int | None) -> tuple[MapResult, PreparedMap]:
+    """The map for these filters, rendered once (a rerun with the same inputs sends the same strings)."""
+    city, assets = load_pack(path, mtime)
     shown = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
     options = MapOptions(lang=state.lang or city.config.default_lang, basemap=state.basemap, zoom=zoom, bounds=bounds)
     result = build_map(city, shown, options)
     localise_assets(result.map, vendor_base_url())
-    return result
+    return result, prepare(result.map)
+
+
+def _aggregated(total: int) -> bool:
+    """Are ``total`` assets too many for markers (hexagons until zoomed in)?"""
+    return total > MapOptions().marker_limit
+
+
+def warm(path: str, mtime: float, city: City, assets: gpd.GeoDataFrame) -> None:
+    """Draw the page's opening map (every layer, no filter, the city's view) in each language into
+    the cache: what a visitor without a link sees first."""
+    zoom = city.config.zoom if _aggregated(len(assets)) else None
+    langs = sorted(LANGS, key=lambda lang: lang != city.config.default_lang)
+    for lang in langs:
+        _map(path, mtime, ViewState(city=city.config.id, lang=lang), None, zoom)
 
 
 def init_from_url(city: City) -> None:
@@ -256,11 +271,11 @@ def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
     ss = st.session_state
     lat, lon, zoom = ss["view"]
     live_zoom = ss["live_view"][2]
-    aggregated = total > MapOptions().marker_limit
+    aggregated = _aggregated(total)
     bounds = ss.get("bounds") if aggregated and live_zoom >= DETAIL_ZOOM else None
     filters = replace(state, lat=None, lon=None, zoom=None)  # the view is passed to st_folium, not baked in
     # markers do not depend on the zoom: one map for every view, so zooming never reloads it
-    result = _map(path, mtime, filters, bounds, int(live_zoom) if aggregated else None)
+    result, prepared = _map(path, mtime, filters, bounds, int(live_zoom) if aggregated else None)
     lang = state.lang
     if result.mode == "hexagons":
         st.caption(tr("app_mode_hexagons", lang, n=total, cells=result.cells, res=result.resolution, zoom=DETAIL_ZOOM,
@@ -269,13 +284,12 @@ def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
         st.caption(tr("app_mode_clusters", lang))
     if BASEMAPS[state.basemap].datum != "wgs84":
         st.caption(tr("app_amap_shift", lang))
-    out = st_folium(
-        copy.deepcopy(result.map),  # st_folium mutates the map it renders; the cached one must stay pristine
+    out = show_map(
+        prepared,
         center=(lat, lon),
         zoom=zoom,
         height=640,
-        use_container_width=True,
-        returned_objects=["center", "zoom", "bounds"] if aggregated else ["center", "zoom"],
+        returned_objects=("center", "zoom", "bounds") if aggregated else ("center", "zoom"),
         key="map",
     )
     if not (out and out.get("center") and out.get("zoom")):
