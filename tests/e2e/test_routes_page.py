@@ -1,11 +1,12 @@
 """The Routes page in a real browser: stops added and removed by clicking the map, a clicked start."""
 
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import click_in_map, map_frame, settle, wait_for_count
+from tests.e2e.conftest import add_choice, choose, click_in_map, map_frame, settle, wait_for_count, wait_for_url
 
 pytestmark = pytest.mark.e2e
 
@@ -63,4 +64,24 @@ def test_stops_are_added_and_removed_by_clicking_the_map(page, app_url):
     page.get_by_text("共 2 站").wait_for()
     assert wait_for_count(page, ".cm-route-stop", 2) == 2
     page.get_by_text("起点（自选位置）").first.wait_for(state="attached")  # row 1 of the itinerary
+    assert page.console_log.errors == [], page.console_log.failed
+
+
+def test_the_map_stays_on_screen_while_the_route_changes(page, app_url):
+    """Another mode, a new stop: the route is swapped in the map on screen, which never reloads
+    (a reload would blank it and forget what its page holds)."""
+    page.set_viewport_size({"width": 1400, "height": 1600})
+    page.goto(f"{app_url}/routes?city=testville&lang=en")
+    walk = page.get_by_text(re.compile(r"^4 stops, "))
+    expect(walk).to_be_visible()
+    assert wait_for_count(page, ".cm-route-stop", 4) == 4
+    map_frame(page).evaluate("window.cmStillHere = true")
+    totals = walk.inner_text()
+    choose(page, "Travel mode", "car")
+    wait_for_url(page, mode="car")
+    expect(page.get_by_text(re.compile(r"^4 stops, "))).not_to_have_text(totals)
+    add_choice(page, "Stops", "UN-TU-NORTH · Universities and colleges")
+    expect(page.get_by_text(re.compile(r"^5 stops, "))).to_be_visible()
+    assert wait_for_count(page, ".cm-route-stop", 5) == 5
+    assert map_frame(page).evaluate("window.cmStillHere === true")
     assert page.console_log.errors == [], page.console_log.failed

@@ -9,7 +9,8 @@ from pyproj import Geod
 from culturemap.catalog import load_city
 from culturemap.crs import from_wgs84
 from culturemap.render.assets import localise_assets
-from culturemap.render.folium_map import MapOptions, build_map
+from culturemap.render.folium_map import MapOptions, build_map, candidates_layer, route_layer
+from culturemap.routing.itinerary import plan_route
 
 GEOD = Geod(ellps="WGS84")
 
@@ -84,6 +85,35 @@ def test_names_with_html_are_escaped(make_pack):
         "&lt;b&gt;bold&lt;/b&gt;" in feature["properties"]["card"]
         and "<b>bold</b>" not in feature["properties"]["card"]
     )
+
+
+def test_route_layers_number_the_stops_and_escape_names(make_pack):
+    """The route and the assets that can join it, drawn as layers over the route's base map."""
+    import folium
+
+    evil = '<img src=x onerror="window.__xss=1">西塔'
+
+    def inject(layers):
+        layers["scenic_spots"][0]["properties"]["name_zh"] = evil
+
+    city = load_city(make_pack(inject))
+    assets = city.assets()
+    plan = plan_route(city, ["hu-old-bridge", "sc-west-pagoda", "mu-city"], optimise=False)
+    route = route_layer(city, plan, "zh")
+    candidates = candidates_layer(assets[~assets["id"].isin(plan.stops["id"])], "zh")
+    layers = {
+        child.marker.icon.options["class_name"] if child.marker.icon else "candidates": child.data
+        for group in (route, candidates)
+        for child in group._children.values()
+        if isinstance(child, folium.GeoJson)
+    }
+    stops = layers["cm-route-stop-icon"]["features"]
+    assert [f["properties"]["html"] for f in stops] == [f'<div class="cm-route-stop">{n}</div>' for n in (1, 2, 3)]
+    assert stops[1]["properties"]["label"].startswith(f"2. {html_escape(evil)} ")  # the tooltip shows it as text
+    assert len(layers["cm-route-arrow"]["features"]) == 2  # one arrow per (straight, estimated) leg
+    assert len(layers["candidates"]["features"]) == len(assets) - 3
+    page = folium.Map().add_child(route).add_child(candidates).get_root().render()
+    assert 'onerror="window.__xss=1"' not in page
 
 
 def synthetic(n: int, seed: int = 0) -> gpd.GeoDataFrame:

@@ -613,12 +613,82 @@ def choropleth_map(
 
 
 ROUTE_DAY_COLOURS = ("#e6550d", "#7b3294", "#31a354", "#c51b8a", "#8c510a", "#636363")  # not the river blue
+_ROUTE_CSS = (
+    "<style>.cm-route-stop{background:#e6550d;color:#fff;border:2px solid #fff;border-radius:11px;width:22px;"
+    "height:22px;text-align:center;font:bold 12px/18px sans-serif;box-shadow:0 0 3px rgba(0,0,0,.5)}</style>"
+)
 
 
-def _add_route(fmap: folium.Map, plan, datum: str, lang: str) -> np.ndarray:
+class _FitView(MacroElement):
+    """When its layer is added, show ``bounds`` ([[south, west], [north, east]]) or, without them,
+    ``center`` (lat, lon) at ``zoom``; unless the map was last moved to this same view by a layer:
+    editing a visit time keeps the reader's view, a route that changes its extent (or is gone)
+    brings the whole route (or the city) back into view."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(group) {
+            var view = {{ this.view_json }}, key = JSON.stringify(view);
+            function show(map) {
+                if (map._cmView === key) { return; }
+                map._cmView = key;
+                if (view.bounds) { map.fitBounds(view.bounds, {padding: [30, 30]}); }
+                else { map.setView(view.center, view.zoom); }
+            }
+            if (group._map) { show(group._map); } else { group.once("add", function() { show(group._map); }); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]] | None = None, center: tuple[float, float] | None = None,
+                 zoom: int | None = None):  # fmt: skip
+        super().__init__()
+        self._name = "FitView"
+        self.view_json = json.dumps({"bounds": bounds} if bounds else {"center": center, "zoom": zoom})
+
+
+def _point_layer(xs, ys, properties: list[dict], marker, tooltip_field: str | None, style=None) -> folium.GeoJson:
+    """Points as one GeoJSON layer (a feature per point, ``properties`` pre-escaped) drawn as ``marker``;
+    ``style(properties)`` gives a feature's own marker options (a DivIcon's ``html``)."""
+    features = [
+        {"type": "Feature", "id": str(n), "geometry": {"type": "Point", "coordinates": [float(x), float(y)]},
+         "properties": props}
+        for n, (x, y, props) in enumerate(zip(xs, ys, properties))
+    ]  # fmt: skip
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        marker=marker,
+        style_function=(lambda f: style(f["properties"])) if style else None,
+        tooltip=folium.GeoJsonTooltip(fields=[tooltip_field], labels=False) if tooltip_field else None,
+        control=False,
+    )
+
+
+def candidates_layer(candidates: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.FeatureGroup:
+    """Assets not on the route, as one layer for :func:`route_base_map`: small grey circles that can
+    be clicked to add them, each at the asset's representative point, in the basemap's datum."""
+    datum = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
+    group = folium.FeatureGroup(name=tr("routes_candidates_layer", lang), control=False)
+    if len(candidates):
+        points = candidates.geometry.representative_point()
+        xs, ys = from_wgs84_array(points.x.to_numpy(), points.y.to_numpy(), datum)
+        hint = tr("routes_click_add", lang)
+        labels = [
+            {"label": escape(f"{feature_name(row, lang)} · {LAYERS[row['layer']].label(lang)} · {hint}")}
+            for row in candidates.to_dict("records")
+        ]
+        circle = folium.CircleMarker(radius=7, color="#555", weight=1, fill=True, fill_color="#bbb", fill_opacity=0.8,
+                                     className="cm-route-candidate")  # fmt: skip
+        _point_layer(xs, ys, labels, circle, "label").add_to(group)
+    return group
+
+
+def _add_route(group: folium.FeatureGroup, plan, datum: str, lang: str) -> np.ndarray:
     """Draw ``plan``'s path, a colour per day (an arrow per leg), and numbered stops; return the
     path in the map's datum."""
-    drawn = []
+    drawn, arrows = [], []
     for number, day_path in enumerate(plan.day_paths, start=1):
         colour = ROUTE_DAY_COLOURS[(number - 1) % len(ROUTE_DAY_COLOURS)]
         path = np.asarray(day_path, dtype=float).reshape(-1, 2)
@@ -629,73 +699,63 @@ def _add_route(fmap: folium.Map, plan, datum: str, lang: str) -> np.ndarray:
             continue
         tip = tr("routes_day_n", lang, day=number) if len(plan.day_paths) > 1 else None
         folium.PolyLine([(y, x) for x, y in path], color=colour, weight=4, opacity=0.85, tooltip=tip,
-                        dash_array="8 6" if plan.estimated else None).add_to(fmap)  # fmt: skip
+                        dash_array="8 6" if plan.estimated else None).add_to(group)  # fmt: skip
         for (x0, y0), (x1, y1) in zip(path[:-1], path[1:]):
-            if (x0, y0) == (x1, y1):
-                continue
-            bearing = np.degrees(np.arctan2((x1 - x0) * np.cos(np.radians(y0)), y1 - y0))
-            folium.Marker(
-                ((y0 + y1) / 2, (x0 + x1) / 2),
-                icon=folium.DivIcon(
-                    html=f'<div style="transform:rotate({bearing:.0f}deg);color:{colour};font-size:16px;line-height:16px">▲</div>',
-                    icon_size=(16, 16), icon_anchor=(8, 8), class_name="cm-route-arrow",
-                ),
-            ).add_to(fmap)  # fmt: skip
+            if (x0, y0) != (x1, y1):
+                bearing = np.degrees(np.arctan2((x1 - x0) * np.cos(np.radians(y0)), y1 - y0))
+                arrows.append(((x0 + x1) / 2, (y0 + y1) / 2, bearing, colour))
+    if arrows:
+        xs, ys, bearings, colours = zip(*arrows)
+        arrow = folium.Marker(icon=folium.DivIcon(icon_size=(16, 16), icon_anchor=(8, 8), class_name="cm-route-arrow"))
+        html = [
+            {"html": f'<div style="transform:rotate({b:.0f}deg);color:{c};font-size:16px;line-height:16px">▲</div>'}
+            for b, c in zip(bearings, colours)
+        ]
+        _point_layer(xs, ys, html, arrow, None, style=lambda p: p).add_to(group)
     stops = plan.stops
     xs, ys = stops["lon"].to_numpy(), stops["lat"].to_numpy()
     if datum != "wgs84" and len(stops):
         xs, ys = from_wgs84_array(xs, ys, datum)
-    for row, x, y in zip(stops.to_dict("records"), xs, ys):
+    several = len(plan.day_paths) > 1
+    properties = []
+    for row in stops.to_dict("records"):
         name = row["name_zh"] if lang == "zh" else row["name_en"]
-        day = tr("routes_day_n", lang, day=row["day"]) + " · " if len(plan.day_paths) > 1 else ""
+        day = tr("routes_day_n", lang, day=row["day"]) + " · " if several else ""
         label = f"{row['order']}. {name} {day}{row['arrival']}–{row['departure']}"
         warning = row["warning_zh"] if lang == "zh" else row["warning"]
         if warning:
             label += f" ⚠ {warning}"
-        folium.Marker(
-            (y, x),
-            icon=folium.DivIcon(
-                html=f'<div class="cm-route-stop">{int(row["order"])}</div>', icon_size=(22, 22), icon_anchor=(11, 11),
-                class_name="cm-route-stop-icon",
-            ),
-            tooltip=folium.Tooltip(escape(label)),
-        ).add_to(fmap)  # fmt: skip
+        properties.append({"label": escape(label), "html": f'<div class="cm-route-stop">{int(row["order"])}</div>'})
+    badge = folium.Marker(
+        icon=folium.DivIcon(icon_size=(22, 22), icon_anchor=(11, 11), class_name="cm-route-stop-icon")
+    )
+    _point_layer(xs, ys, properties, badge, "label", style=lambda p: {"html": p["html"]}).add_to(group)
     return np.vstack(drawn) if drawn else np.empty((0, 2))
 
 
-def route_map(
-    city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP, candidates: gpd.GeoDataFrame | None = None
-) -> folium.Map:
-    """A planned route: numbered stops, the path with an arrow on each leg, fitted to the route.
+def route_base_map(city: City, lang: str, basemap: str = DEFAULT_BASEMAP, measured: bool = False) -> folium.Map:
+    """The map a route is drawn on: the city, its districts and river, and a legend saying whether
+    the legs were measured on a road network (``measured``) or estimated.
 
-    ``plan`` may be None (no route yet): the map then shows the city and the candidates only.
-
-    ``candidates`` (assets not on the route) are drawn as small grey circles that can be clicked
-    to add them; each circle sits at the asset's representative point, in the basemap's datum.
+    The route and the assets that can join it are layers of their own (:func:`route_layer`,
+    :func:`candidates_layer`), so a page can keep this map and swap only them when they change.
     """
-    fmap, base = _analysis_base(city, lang, basemap, 0)
-    if candidates is not None and len(candidates):
-        points = candidates.geometry.representative_point()
-        cx, cy = from_wgs84_array(points.x.to_numpy(), points.y.to_numpy(), base.datum)
-        hint = tr("routes_click_add", lang)
-        group = folium.FeatureGroup(name=tr("routes_candidates_layer", lang))
-        for row, x, y in zip(candidates.to_dict("records"), cx, cy):
-            label = f"{feature_name(row, lang)} · {LAYERS[row['layer']].label(lang)} · {hint}"
-            folium.CircleMarker(
-                (y, x), radius=7, color="#555", weight=1, fill=True, fill_color="#bbb", fill_opacity=0.8,
-                tooltip=folium.Tooltip(escape(label)), className="cm-route-candidate",
-            ).add_to(group)  # fmt: skip
-        group.add_to(fmap)
-    path = np.empty((0, 2)) if plan is None else _add_route(fmap, plan, base.datum, lang)
-    style = (
-        "<style>.cm-route-stop{background:#e6550d;color:#fff;border:2px solid #fff;border-radius:11px;width:22px;"
-        "height:22px;text-align:center;font:bold 12px/18px sans-serif;box-shadow:0 0 3px rgba(0,0,0,.5)}</style>"
-    )
-    # no route yet: nothing was measured on a road network
-    note = tr("route_estimated", lang) if plan is None or plan.estimated else tr("route_network", lang)
+    fmap, _ = _analysis_base(city, lang, basemap, 0)
+    note = tr("route_network" if measured else "route_estimated", lang)
     _Legend(
-        f'<div class="cm-legend-title">{escape(tr("route_legend", lang))}</div><div>{escape(note)}</div>{style}'
+        f'<div class="cm-legend-title">{escape(tr("route_legend", lang))}</div><div>{escape(note)}</div>{_ROUTE_CSS}'
     ).add_to(fmap)
-    if len(path):
-        fmap.fit_bounds([[path[:, 1].min(), path[:, 0].min()], [path[:, 1].max(), path[:, 0].max()]], padding=(30, 30))
     return fmap
+
+
+def route_layer(city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.FeatureGroup:
+    """A planned route as one layer for :func:`route_base_map`: numbered stops, the path with an
+    arrow on each leg, the map fitted to the route when its extent changed. ``plan`` may be None
+    (no route): the layer is then empty and brings the city's view back."""
+    group = folium.FeatureGroup(name=tr("route_legend", lang), control=False)
+    if plan is None:
+        _FitView(center=(city.config.center_lat, city.config.center_lon), zoom=city.config.zoom).add_to(group)
+        return group
+    path = _add_route(group, plan, BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum, lang)
+    _FitView([[path[:, 1].min(), path[:, 0].min()], [path[:, 1].max(), path[:, 0].max()]]).add_to(group)
+    return group

@@ -344,6 +344,8 @@ def plan_route(
     stop_hours: dict[str, str | None] | None = None,
     day_end: str | None = None,
     max_days: int | None = None,
+    measure=None,
+    assets: gpd.GeoDataFrame | None = None,
 ) -> Plan:
     """Order ``stop_ids`` (exact up to 12 stops, OR-Tools beyond), time the visit from ``start``
     (HH:MM) on ``day`` and report conflicts.
@@ -362,12 +364,15 @@ def plan_route(
     :class:`RouteError` saying how many stops fit and how many days the whole route needs.
 
     With a road ``graph`` (see :mod:`culturemap.routing.network`) legs follow the roads; without
-    one they are estimated (great-circle x circuity) and the plan says so.
+    one they are estimated (great-circle x circuity) and the plan says so. ``measure`` replaces
+    :func:`~culturemap.routing.network.network_matrix` (same arguments and result), e.g. with a
+    cached one, so that a changed visit time does not measure the same legs again. ``assets`` are
+    ``city.assets()`` when the caller already has them.
 
     Raises :class:`RouteError` (a ValueError, English ``str()``, ``.message(lang)`` in zh/en) for
     a request that cannot be planned.
     """
-    assets = city.assets()
+    assets = city.assets() if assets is None else assets
     by_id = assets.set_index("id")
     day_end_min = _check_request(by_id, stop_ids, start, day_end, max_days, round_trip, destination,
                                  {"stop_dwell": stop_dwell, "stop_hours": stop_hours})  # fmt: skip
@@ -401,7 +406,7 @@ def plan_route(
     if graph is not None:
         from culturemap.routing.network import network_matrix
 
-        matrix, leg_paths = network_matrix(graph, lon, lat, mode, city.config.metric_crs)
+        matrix, leg_paths = (measure or network_matrix)(graph, lon, lat, mode, city.config.metric_crs)
     else:
         matrix = estimated_matrix(lon, lat, mode)
     day = day or date.today()

@@ -8,6 +8,10 @@ decide the map), and :func:`show` hands the prepared strings to the same compone
 arguments ``st_folium`` would pass, so the browser side, the returned values and the component's
 identity (a hash of the map's script: a new map remounts, a pan does not) are unchanged.
 
+What changes more often than the map goes in a layer over it (:func:`layer_script`, the
+``feature_group_to_add`` of ``st_folium``): a new layer replaces the old one in the mounted map,
+which neither reloads nor blanks.
+
 The helpers used here are streamlit-folium's own (pinned in requirements.txt); the tests that drive
 the map in AppTest and Chromium fail if a new version changes them.
 """
@@ -35,6 +39,10 @@ def served(component):
     if runtime.exists():
         runtime.get_instance().component_registry.register_component(component)
     return component
+
+
+# what the component reports before the first interaction (st_folium's defaults for these keys)
+_UNSET = ("last_clicked", "last_object_clicked", "last_object_clicked_count")
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,15 @@ def prepare(fmap: folium.Map) -> PreparedMap:
     )
 
 
+def layer_script(group: folium.FeatureGroup, index: int = 0) -> str:
+    """``group`` as the script :func:`show` adds over a prepared map (this mutates ``group``); the
+    scripts of several layers, each with its own ``index``, are joined.
+
+    Its elements may use only what the map already loads (Leaflet itself: paths, markers, GeoJSON).
+    """
+    return sf._get_feature_group_string(group, folium.Map(tiles=None), idx=index)
+
+
 def show(
     prepared: PreparedMap,
     *,
@@ -92,13 +109,16 @@ def show(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     returned_objects: Sequence[str] = ("center", "zoom"),
+    layer: str | None = None,
 ) -> dict | None:
-    """The prepared map in the page, filling the container's width; returns what the map reports
-    (the ``returned_objects`` of ``st_folium``)."""
+    """The prepared map in the page, filling the container's width, with ``layer`` (from
+    :func:`layer_script`) over it; returns what the map reports (the ``returned_objects`` of
+    ``st_folium``). A new ``layer`` replaces the previous one without reloading the map."""
     (south, west), (north, east) = prepared.bounds
     defaults = {
         "bounds": {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}},
         "zoom": prepared.zoom,
+        **dict.fromkeys(_UNSET),
     }
     hash_key = sf.generate_js_hash(prepared.script, key, False)
     served(sf._component_func)
@@ -118,7 +138,7 @@ def show(
         default={k: v for k, v in defaults.items() if k in returned_objects},
         zoom=zoom,
         center=center,
-        feature_group=None,
+        feature_group=layer,
         return_on_hover=False,
         layer_control=None,
         pixelated=False,

@@ -7,6 +7,15 @@ drawn: a map click is stored as a pending change and applied on the rerun, and t
 edits are taken at the start of the next run, attached to stop ids (the table follows the planned
 visit order, so its row positions change).
 
+The page reads top to bottom like it looks (:func:`routes_page`): the sidebar's choices, the link,
+then the route section, a fragment holding the stop table, the plan's totals, the map, the
+itinerary and the downloads. An edit in the stop table reruns only that section, a change of the
+map's click mode only the map; the whole page reruns when the stops or the sidebar change. The plan,
+the legs measured on a road network, the base map and the route's map layer are cached on what
+they depend on (:class:`RouteRequest`), so an edit only computes what it changes; the map stays
+mounted and only its route layer is swapped. Downloads are written when clicked and do not rerun
+the page.
+
 The route is mirrored in the URL so it can be shared and survives a reload: ``route`` (theme id or
 ``scratch``), ``stops`` (comma-separated ids), ``mode``, ``start`` and ``day_end`` (HH:MM),
 ``date`` (YYYY-MM-DD), ``round`` (1), ``from``/``to`` (an asset id or ``LON,LAT`` in WGS-84) and
@@ -20,7 +29,9 @@ import math
 import re
 import tempfile
 import threading
+from dataclasses import dataclass
 from datetime import date, time
+from functools import partial
 from html import escape
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
@@ -28,7 +39,6 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from culturemap.crs import from_wgs84, to_wgs84
 from culturemap.export.route import to_csv, to_geojson, to_gpx, to_kml
@@ -36,19 +46,21 @@ from culturemap.i18n import MESSAGES, tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, THEMES
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
-from culturemap.render.folium_map import display_source, feature_name, route_map
+from culturemap.render.folium_map import candidates_layer, display_source, feature_name, route_base_map, route_layer
 from culturemap.routing.errors import RouteError
-from culturemap.routing.itinerary import DEFAULT_DWELL_MIN, plan_route
-from culturemap.routing.network import load_graph, pack_network
+from culturemap.routing.itinerary import DEFAULT_DWELL_MIN, Endpoint, Plan, plan_route
+from culturemap.routing.network import load_graph, network_matrix, pack_network
 from culturemap.routing.travel import MODES
 from culturemap.ui.analysis_page import labelled
-from culturemap.ui.app import page_context, vendor_base_url
+from culturemap.ui.app import LANGS, PageContext, page_context, vendor_base_url
+from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
 from culturemap.ui.widgets import choice
 
 SCRATCH = "__scratch__"
 FIRST, FREE, ROUND, ON_MAP = "__first__", "__free__", "__round__", "__map__"
 CLICK_MODES = ("toggle", "origin", "destination")
 CLICK_TOLERANCE_DEG = 1e-5  # a clicked marker reports its own position (to float precision)
+CLICK_REPORTS = ("last_object_clicked", "last_object_clicked_count", "last_clicked")  # what the map sends back
 DEFAULT_START, DEFAULT_DAY_END = time(9, 0), time(18, 0)
 DAY_CHOICES = (0, 1, 2, 3, 4, 5, 6, 7)  # at most this many days; 0: as many as the stops need
 URL_PARAMS = ("route", "stops", "mode", "start", "date", "round", "from", "to", "day_end", "days")
@@ -138,19 +150,22 @@ def _parsed_upload(digest: str, name: str, _data: bytes):
 
 
 def _uploaded_graph(upload, lang: str):
-    """The graph of an upload, or None (and an error in ``lang``) when it is over the size limit."""
+    """The graph of an upload and its content digest, or (None, None) and an error in ``lang`` when
+    it is over the size limit."""
     size_mb = upload.size / 2**20
     if size_mb > NETWORK_UPLOAD_LIMIT_MB:
         st.error(tr("too_large", lang, file=upload.name, size_mb=size_mb, limit_mb=NETWORK_UPLOAD_LIMIT_MB))
-        return None
+        return None, None
     ss = st.session_state
     if ss.get("_route_upload", (None,))[0] != upload.file_id:  # hash each upload once, not on every rerun
         ss["_route_upload"] = (upload.file_id, hashlib.sha256(upload.getvalue()).hexdigest())
-    return _parsed_upload(ss["_route_upload"][1], upload.name, upload.getvalue())
+    digest = ss["_route_upload"][1]
+    return _parsed_upload(digest, upload.name, upload.getvalue()), digest
 
 
 def _network(city, lang: str):
-    """The road graph for routing: an uploaded file, else the pack's, else None (estimated times)."""
+    """The road graph for routing and a name for its version (the cache key of what is measured on
+    it): an uploaded file, else the pack's, else (None, None) for estimated times."""
     with st.sidebar.expander(tr("routes_network", lang)):
         upload = st.file_uploader(tr("routes_network_upload", lang), type=["pbf", "osm", "xml", "graphml"],
                                   key="route_network_upload", max_upload_size=NETWORK_UPLOAD_LIMIT_MB)  # fmt: skip
@@ -158,24 +173,24 @@ def _network(city, lang: str):
         source = upload.name if upload is not None else shipped.name if shipped else None
         if source is None:
             st.caption(tr("routes_network_none", lang))
-            return None
+            return None, None
         try:
             with st.spinner(tr("routes_network_loading", lang, file=source)):
-                graph = (
-                    _uploaded_graph(upload, lang)
-                    if upload is not None
-                    else _graph(str(shipped), str(shipped.stat().st_mtime_ns))
-                )
+                if upload is not None:
+                    graph, version = _uploaded_graph(upload, lang)
+                else:
+                    version = f"{shipped}@{shipped.stat().st_mtime_ns}"
+                    graph = _graph(str(shipped), str(shipped.stat().st_mtime_ns))
         except RouteError as exc:
             st.error(exc.message(lang))
-            return None
+            return None, None
         if graph is None:
-            return None
+            return None, None
         if upload is None:
             st.caption(tr("routes_network_pack", lang, file=shipped.name))
         st.caption(tr("routes_network_loaded", lang, file=source, nodes=graph.number_of_nodes(),
                       edges=graph.number_of_edges()))  # fmt: skip
-        return graph
+        return graph, version
 
 
 def _clicked_asset(assets, click: dict, datum: str) -> str | None:
@@ -196,28 +211,29 @@ def _apply_pending() -> None:
         st.session_state[key] = value
 
 
-def _handle_click(out: dict, map_key: str, city, assets, stops: list[str], datum: str, lang: str) -> None:
+def _handle_click(out: dict | None, city, assets, stops: list[str], datum: str, lang: str) -> None:
     """Turn a new map click into a pending change (add/remove a stop, set the start or end) and rerun.
 
-    Clicks are told apart per map: each change of the route draws a new map (``map_key``), so a
-    click on the same spot as the previous one (e.g. removing the stop just added) still counts.
+    The map stays mounted, so it reports its last clicks again on every run: a click is new when
+    the count of object clicks (markers, circles, outlines) or the clicked spot changed since the
+    previous run. A remounted map reports nothing until clicked, which resets what was seen.
     """
-    obj, spot = (out or {}).get("last_object_clicked"), (out or {}).get("last_clicked")
-    signature = repr((map_key, obj, spot))
-    if signature == st.session_state.get("_route_last_click") or not (obj or spot):
-        return
-    st.session_state["_route_last_click"] = signature
+    out = out or {}
+    count, obj, spot = (out.get(name) for name in ("last_object_clicked_count", "last_object_clicked", "last_clicked"))
+    seen_count, seen_spot = st.session_state.get("_route_last_click", (None, None))
+    st.session_state["_route_last_click"] = (count, spot)
+    asset = _clicked_asset(assets, obj, datum) if obj and count != seen_count else None
+    spot = spot if spot and spot != seen_spot else None
     mode = st.session_state.get("route_click_mode", "toggle")
-    asset = _clicked_asset(assets, obj, datum) if obj else None
-    names = dict(zip(assets["id"], assets.apply(lambda r: feature_name(r, lang), axis=1)))
     pending: dict = {}
     if mode == "toggle" and asset:
+        name = feature_name(assets[assets["id"] == asset].iloc[0], lang)
         if asset in stops:
             pending["route_stops"] = [s for s in stops if s != asset]
-            st.session_state["_route_notice"] = tr("routes_clicked_removed", lang, name=names[asset])
+            st.session_state["_route_notice"] = tr("routes_clicked_removed", lang, name=name)
         else:
             pending["route_stops"] = [*stops, asset]
-            st.session_state["_route_notice"] = tr("routes_clicked_added", lang, name=names[asset])
+            st.session_state["_route_notice"] = tr("routes_clicked_added", lang, name=name)
     elif mode in ("origin", "destination"):
         key = f"route_{mode}"
         if asset:
@@ -352,8 +368,9 @@ def _end_param(choice: str, role: str) -> str | None:
     return None if choice in (FIRST, FREE, ROUND) else choice
 
 
-def _take_table_edits(names: dict[str, str], lang: str) -> None:
-    """Copy the stop table's edits into the per-stop overrides, by stop id, before any widget is drawn.
+def _take_table_edits(names: dict[str, str], lang: str) -> bool:
+    """Copy the stop table's edits into the per-stop overrides, by stop id, before the table is
+    drawn; True when unticked stops left the stop list (the sidebar and the link then change too).
 
     The table drawn on the previous run keeps all its edits (by row position, mapped to the stop
     ids it showed), so copying them again on every run is harmless and an edit made while the page
@@ -366,7 +383,7 @@ def _take_table_edits(names: dict[str, str], lang: str) -> None:
     key, ids = ss.get("_route_editor", (None, []))
     edits = (ss.get(key) or {}).get("edited_rows") if key else None
     if not edits:
-        return
+        return False
     saved = ss.setdefault("_route_overrides", {})
     dropped, kept = set(), []
     for position, change in edits.items():
@@ -385,11 +402,12 @@ def _take_table_edits(names: dict[str, str], lang: str) -> None:
         if "opening_hours" in change:
             hours = change["opening_hours"]
             entry["hours"] = hours.strip() if isinstance(hours, str) else ""
-    if dropped:
-        ss["route_stops"] = [s for s in ss.get("route_stops", []) if s not in dropped]
+    before = ss.get("route_stops", [])
+    ss["route_stops"] = [s for s in before if s not in dropped]
     if kept:
         ss["_route_editor_gen"] = ss.get("_route_editor_gen", 0) + 1
         ss["_route_notice"] = tr("routes_dwell_kept", lang, names="、".join(kept) if lang == "zh" else ", ".join(kept))
+    return ss["route_stops"] != before
 
 
 def _overrides(stops: list[str]) -> tuple[dict[str, float], dict[str, str | None]]:
@@ -401,19 +419,19 @@ def _overrides(stops: list[str]) -> tuple[dict[str, float], dict[str, str | None
     return dwell, hours
 
 
-def _stop_editor(assets, ids: list[str], dwell: dict[str, int], lang: str) -> None:
+def _stop_editor(assets, ids: list[str], dwell: dict[str, int], names: dict[str, str], lang: str) -> None:
     """The editable stop table, rows in ``ids`` order (the visit order); edits are read next run."""
     by_id = assets.set_index("id")
+    data_hours = by_id["opening_hours"] if "opening_hours" in by_id else pd.Series(dtype=object)
     stop_dwell, stop_hours = _overrides(ids)
     rows = []
-    for fid in ids:
-        stop = by_id.loc[fid]
-        data_hours = stop.get("opening_hours") if isinstance(stop.get("opening_hours"), str) else ""
+    for fid, layer in zip(ids, by_id.loc[ids, "layer"]):
+        hours = data_hours.get(fid)
         rows.append({
             "keep": True,
-            "name": feature_name(stop, lang),
-            "dwell_min": int(stop_dwell.get(fid, dwell.get(stop["layer"], 30))),
-            "opening_hours": stop_hours.get(fid, data_hours) or "",
+            "name": names[fid],
+            "dwell_min": int(stop_dwell.get(fid, dwell.get(layer, 30))),
+            "opening_hours": stop_hours.get(fid, hours if isinstance(hours, str) else "") or "",
         })  # fmt: skip
     ss = st.session_state
     key = "route_editor_" + hashlib.sha1(f"{'|'.join(ids)}#{ss.get('_route_editor_gen', 0)}".encode()).hexdigest()[:10]
@@ -435,30 +453,105 @@ def _stop_editor(assets, ids: list[str], dwell: dict[str, int], lang: str) -> No
     )
 
 
-def _plan(city, stops: list[str], lang: str, **kwargs):
-    """plan_route, or None with the reason shown in ``lang`` (no traceback) when it cannot plan."""
+@dataclass(frozen=True)
+class Choices:
+    """The sidebar's choices: the theme, the stops, how the route starts and ends (selectbox values:
+    an asset id, ``FIRST``/``FREE``/``ROUND`` or ``ON_MAP``) and how it is timed."""
+
+    theme: str
+    stops: tuple[str, ...]
+    origin: str
+    destination: str
+    mode: str
+    start: time
+    day: date
+    optimise: bool
+    day_end: str | None  # HH:MM when the route is cut into days
+    max_days: int | None
+    dwell_min: tuple[tuple[str, int], ...]  # visit minutes per layer
+
+
+@dataclass(frozen=True)
+class RouteRequest:
+    """What a plan depends on (the arguments of ``plan_route``), hashable: the cache key of the plan
+    and of its map layer. ``pack`` and ``network`` name the versions of the pack and the road graph."""
+
+    pack: tuple[str, float]
+    network: str | None
+    stops: tuple[str, ...]
+    mode: str
+    start: str
+    day: date
+    round_trip: bool
+    optimise: bool
+    dwell_min: tuple[tuple[str, int], ...]
+    origin: Endpoint
+    destination: Endpoint
+    stop_dwell: tuple[tuple[str, int], ...]
+    stop_hours: tuple[tuple[str, str | None], ...]
+    day_end: str | None
+    max_days: int | None
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _measured_legs(network: str, _graph, lon, lat, mode: str, metric_crs: str):
+    """:func:`network_matrix` once per network version, stop positions and mode: a changed visit
+    time or start does not measure the same legs again."""
+    return network_matrix(_graph, lon, lat, mode, metric_crs)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _planned(request: RouteRequest, _city, _assets, _graph) -> tuple[Plan | None, dict[str, str] | None]:
+    """The plan for ``request``, or None and why it cannot be planned (by language)."""
     try:
-        return plan_route(city, stops, **kwargs)
-    except ValueError as exc:  # RouteError for what a user can get wrong; any other ValueError as it reads
-        st.error(exc.message(lang) if isinstance(exc, RouteError) else str(exc))
-        return None
+        plan = plan_route(
+            _city, list(request.stops), assets=_assets, mode=request.mode, start=request.start, day=request.day,
+            round_trip=request.round_trip, optimise=request.optimise, dwell_min=dict(request.dwell_min),
+            graph=_graph, origin=request.origin, destination=request.destination,
+            stop_dwell=dict(request.stop_dwell), stop_hours=dict(request.stop_hours), day_end=request.day_end,
+            max_days=request.max_days, measure=partial(_measured_legs, request.network),
+        )  # fmt: skip
+    except RouteError as exc:  # what a user can get wrong
+        return None, {lang: exc.message(lang) for lang in LANGS}
+    except ValueError as exc:  # any other ValueError as it reads
+        return None, dict.fromkeys(LANGS, str(exc))
+    return plan, None
 
 
-def routes_page() -> None:
-    ctx = page_context()
-    lang = ctx.lang
-    city, assets = ctx.load()
+@st.cache_data(max_entries=8, show_spinner=False)
+def _asset_labels(path: str, mtime: float, lang: str, _assets) -> tuple[dict[str, str], dict[str, str]]:
+    """The pack's asset names and their ``name · layer`` labels in ``lang``, by id."""
+    names = {fid: feature_name(row, lang) for fid, row in _assets.set_index("id").iterrows()}
+    labels = {fid: f"{names[fid]} · {LAYERS[layer].label(lang)}" for fid, layer in zip(_assets["id"], _assets["layer"])}
+    return names, labels
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _base_map(
+    path: str, mtime: float, lang: str, basemap: str, measured: bool, vendor: str | None, _city
+) -> PreparedMap:
+    """The map the route is drawn on, rendered once per pack, language, basemap and legend."""
+    return prepare(localise_assets(route_base_map(_city, lang, basemap, measured), vendor))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _candidates_script(path: str, mtime: float, stops: tuple[str, ...], lang: str, basemap: str, _assets) -> str:
+    """The map layer of the assets not in ``stops`` (click to add)."""
+    return layer_script(candidates_layer(_assets[~_assets["id"].isin(stops)], lang, basemap), index=0)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _route_script(path: str, mtime: float, request: RouteRequest | None, lang: str, basemap: str, _city, _plan) -> str:
+    """The map layer of the plan for ``request`` (None: no route)."""
+    return layer_script(route_layer(_city, _plan, lang, basemap), index=1)
+
+
+def _sidebar(assets, themes: dict, labels: dict[str, str], lang: str) -> Choices:
+    """The sidebar's route choices (the road network is chosen below them, see :func:`_network`)."""
     ss = st.session_state
-    themes = {r.id: r for r in city.routes}
-    names = {fid: feature_name(row, lang) for fid, row in assets.set_index("id").iterrows()}
-    _apply_pending()
-    _read_url(city, themes, set(names), lang)
-    _take_table_edits(names, lang)
-    st.title(tr("routes_title", lang, city=city.config.name(lang)))
     sb = st.sidebar
     theme = choice("selectbox", tr("routes_theme", lang), [*themes, SCRATCH], key="route_theme", container=sb,
                    format_func=lambda rid: tr("routes_scratch", lang) if rid == SCRATCH else themes[rid].title(lang))  # fmt: skip
-    labels = {fid: f"{names[fid]} · {LAYERS[layer].label(lang)}" for fid, layer in zip(assets["id"], assets["layer"])}
     if ss.get("_route_theme_loaded") != theme:  # a new theme loads its stops
         ss["route_stops"] = list(themes[theme].stops) if theme in themes else []
         ss["_route_theme_loaded"] = theme
@@ -476,10 +569,10 @@ def routes_page() -> None:
     others = sorted(labels, key=labels.get)
     ends = {FIRST: tr("routes_origin_first", lang), ON_MAP: tr("routes_origin_map", lang),
             FREE: tr("routes_destination_free", lang), ROUND: tr("routes_destination_round", lang), **labels}  # fmt: skip
-    origin_choice = choice("selectbox", tr("routes_origin", lang), [FIRST, ON_MAP, *others], format_func=ends.get,
-                           key="route_origin", container=sb)  # fmt: skip
-    destination_choice = choice("selectbox", tr("routes_destination", lang), [FREE, ROUND, ON_MAP, *others],
-                                format_func=ends.get, key="route_destination", container=sb)  # fmt: skip
+    origin = choice("selectbox", tr("routes_origin", lang), [FIRST, ON_MAP, *others], format_func=ends.get,
+                    key="route_origin", container=sb)  # fmt: skip
+    destination = choice("selectbox", tr("routes_destination", lang), [FREE, ROUND, ON_MAP, *others],
+                         format_func=ends.get, key="route_destination", container=sb)  # fmt: skip
     mode = choice("selectbox", tr("routes_mode", lang), list(MODES), format_func=lambda m: tr(f"mode_{m}", lang),
                   key="route_mode", container=sb)  # fmt: skip
     for key, value in (("route_start", DEFAULT_START), ("route_date", date.today()), ("route_optimise", True),
@@ -494,74 +587,161 @@ def routes_page() -> None:
         max_days = choice("selectbox", tr("routes_days", lang), DAY_CHOICES, key="route_days", container=sb,
                           format_func=lambda d: str(d) if d else tr("routes_days_any", lang)) or None  # fmt: skip
     with sb.expander(tr("routes_dwell", lang)):
-        dwell = {lid: st.number_input(LAYERS[lid].label(lang), 0, 600, DEFAULT_DWELL_MIN[lid], 5, key=f"route_dwell_{lid}")
-                 for lid in ASSET_LAYERS}  # fmt: skip
-    graph = _network(city, lang)
-    _write_url({
+        dwell = tuple((lid, st.number_input(LAYERS[lid].label(lang), 0, 600, DEFAULT_DWELL_MIN[lid], 5,
+                                            key=f"route_dwell_{lid}")) for lid in ASSET_LAYERS)  # fmt: skip
+    return Choices(theme, tuple(stops), origin, destination, mode, start, day, optimise, day_end, max_days, dwell)
+
+
+def _url_params(choices: Choices, themes: dict) -> dict[str, str | None]:
+    """The route's URL parameters (None: not set, or the default)."""
+    theme = choices.theme
+    stops = list(choices.stops)
+    return {
         "route": "scratch" if theme == SCRATCH else theme,
         "stops": ",".join(stops) if stops != (list(themes[theme].stops) if theme in themes else []) else None,
-        "mode": mode if mode != "walk" else None,
-        "start": start.strftime("%H:%M") if start != DEFAULT_START else None,
-        "date": day.isoformat() if day != date.today() else None,
-        "round": "1" if destination_choice == ROUND else None,
-        "from": _end_param(origin_choice, "origin"),
-        "to": _end_param(destination_choice, "destination"),
-        "day_end": day_end,
-        "days": str(max_days) if max_days else None,
-    })  # fmt: skip
+        "mode": choices.mode if choices.mode != "walk" else None,
+        "start": choices.start.strftime("%H:%M") if choices.start != DEFAULT_START else None,
+        "date": choices.day.isoformat() if choices.day != date.today() else None,
+        "round": "1" if choices.destination == ROUND else None,
+        "from": _end_param(choices.origin, "origin"),
+        "to": _end_param(choices.destination, "destination"),
+        "day_end": choices.day_end,
+        "days": str(choices.max_days) if choices.max_days else None,
+    }
 
-    if theme in themes:
-        route = themes[theme]
-        caption = ("" if route.official else tr("routes_suggested", lang) + " · ") + source_caption(route.source, lang)
-        st.caption(caption, help=display_source(route.source)[1])
-    notice = ss.pop("_route_notice", None)
-    if notice:
-        st.toast(notice)
+
+def _theme_caption(route, lang: str) -> None:
+    """Where a theme's route comes from (and that it is only suggested, when not official)."""
+    caption = ("" if route.official else tr("routes_suggested", lang) + " · ") + source_caption(route.source, lang)
+    st.caption(caption, help=display_source(route.source)[1])
+
+
+def _plan(ctx: PageContext, city, assets, choices: Choices, graph, network: str | None):
+    """The plan's request (the sidebar's choices, the resolved ends, the stop table's overrides) and
+    the plan, from the cache when it was made before; (None, None) with a notice when it cannot be
+    planned."""
+    lang = ctx.lang
+    origin = _endpoint(choices.origin, "origin", lang)
+    destination = _endpoint(choices.destination, "destination", lang)
+    if len(choices.stops) + (origin is not None and origin not in choices.stops) < 2:
+        st.info(tr("routes_need_two", lang))
+        return None, None
+    stop_dwell, stop_hours = _overrides(list(choices.stops))
+    request = RouteRequest(
+        pack=(ctx.path, ctx.mtime), network=network, stops=choices.stops, mode=choices.mode,
+        start=choices.start.strftime("%H:%M"), day=choices.day, round_trip=choices.destination == ROUND,
+        optimise=choices.optimise, dwell_min=choices.dwell_min, origin=origin, destination=destination,
+        stop_dwell=tuple(sorted(stop_dwell.items())), stop_hours=tuple(sorted(stop_hours.items())),
+        day_end=choices.day_end, max_days=choices.max_days,
+    )  # fmt: skip
+    plan, problem = _planned(request, city, assets, graph)
+    if problem:
+        st.error(problem[lang])
+        return None, None
+    return request, plan
+
+
+def _stop_table(assets, choices: Choices, plan: Plan | None, names: dict[str, str], lang: str) -> None:
+    """The stop table: the planned stops in visit order, then those the plan could not place."""
+    visits = plan.stops.loc[plan.stops["role"] == "stop", "id"].tolist() if plan is not None else []
+    ids = [*visits, *(s for s in choices.stops if s not in visits)]
+    _stop_editor(assets, ids, dict(choices.dwell_min), names, lang)
+
+
+def _summary(plan: Plan, lang: str) -> None:
+    """The plan's totals, a line per day and its warnings."""
+    st.subheader(_totals_text(plan, lang))
+    for line in _day_lines(plan, lang):
+        st.caption(line)
+    for warning in plan.warning_lines(lang):
+        st.warning(warning)
+
+
+def _route_map(ctx: PageContext, city, assets, choices: Choices, request: RouteRequest | None, plan: Plan | None):
+    """The map: the base map (the same while the pack, language, basemap and legend are), the
+    candidates' layer and the route's layer, each from the cache when drawn before."""
+    lang = ctx.lang
+    basemap = st.session_state.get("basemap", DEFAULT_BASEMAP)
+    measured = plan is not None and not plan.estimated
+    base = _base_map(ctx.path, ctx.mtime, lang, basemap, measured, vendor_base_url(), city)
+    candidates = _candidates_script(ctx.path, ctx.mtime, choices.stops, lang, basemap, assets)
+    route = _route_script(ctx.path, ctx.mtime, request, lang, basemap, city, plan)
+    datum = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
+    _map_section(base, candidates + route, city, assets, list(choices.stops), datum, lang)
+
+
+@st.fragment
+def _map_section(base: PreparedMap, layers: str, city, assets, stops: list[str], datum: str, lang: str) -> None:
+    """What a map click does, and the map: a fragment, so choosing the click mode reruns only this;
+    a click that changes the route reruns the page."""
     choice("radio", tr("routes_click_mode", lang), CLICK_MODES, format_func=lambda m: tr(f"routes_click_{m}", lang),
            horizontal=True, key="route_click_mode")  # fmt: skip
-    editor_box = st.container()
-    basemap = ss.get("basemap", "osm")
-    origin = _endpoint(origin_choice, "origin", lang)
-    destination = _endpoint(destination_choice, "destination", lang)
-    plan = None
-    if len(stops) + (origin is not None and origin not in stops) < 2:
-        st.info(tr("routes_need_two", lang))
-    else:
-        stop_dwell, stop_hours = _overrides(stops)
-        plan = _plan(
-            city, stops, lang, mode=mode, start=start.strftime("%H:%M"), day=day, round_trip=destination_choice == ROUND,
-            optimise=optimise, dwell_min=dwell, graph=graph, origin=origin, destination=destination,
-            stop_dwell=stop_dwell, stop_hours=stop_hours, day_end=day_end, max_days=max_days,
-        )  # fmt: skip
-    if stops:
-        visits = plan.stops.loc[plan.stops["role"] == "stop", "id"].tolist() if plan is not None else []
-        with editor_box:
-            _stop_editor(assets, [*visits, *(s for s in stops if s not in visits)], dwell, lang)
-    if plan is not None:
-        st.subheader(_totals_text(plan, lang))
-        for line in _day_lines(plan, lang):
-            st.caption(line)
-        for warning in plan.warning_lines(lang):
-            st.warning(warning)
-    fmap = route_map(city, plan, lang, basemap, candidates=assets[~assets["id"].isin(stops)])
-    localise_assets(fmap, vendor_base_url())
-    state = hashlib.sha1(repr((stops, origin, destination)).encode()).hexdigest()[:10]
-    map_key = f"route_map_{state}"
-    out = st_folium(fmap, height=520, use_container_width=True, returned_objects=["last_object_clicked", "last_clicked"],
-                    key=map_key)  # fmt: skip
-    _handle_click(out, map_key, city, assets, stops, BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum, lang)
-    if plan is None:
-        return
+    out = show(base, key="route_map", height=520, returned_objects=CLICK_REPORTS, layer=layers)
+    _handle_click(out, city, assets, stops, datum, lang)
+
+
+def _itinerary(plan: Plan, lang: str) -> None:
+    """The visit order with times, legs and warnings."""
     name = "name_zh" if lang == "zh" else "name_en"
     days = ["day", "date"] if plan.totals["days"] > 1 else []
     warning = "warning_zh" if lang == "zh" else "warning"
     table = plan.stops[["order", *days, name, "arrival", "departure", "wait_min", "dwell_min", "leg_km", "leg_min",
                         warning]].rename(columns={warning: "warning"})  # fmt: skip
     st.dataframe(labelled(table, lang).rename(columns={d: tr(f"col_{d}", lang) for d in days}), hide_index=True)
+
+
+def _downloads(plan: Plan, themes: dict, theme: str, lang: str) -> None:
+    """A button per export format and the printable page: each file is written when its button is
+    clicked, and a click does not rerun the page."""
     title = themes[theme].title(lang) if theme in themes else "culturemap route"
     columns = st.columns(len(EXPORTS) + 1)
     for column, (fmt, writer, mime) in zip(columns, EXPORTS):
-        column.download_button(tr("routes_download", lang, fmt=fmt.upper()), writer(plan, title), f"{theme}.{fmt}", mime,
-                               key=f"route_download_{fmt}")  # fmt: skip
-    columns[-1].download_button(tr("routes_printable", lang), printable_html(plan, title, lang), f"{theme}.html", "text/html",
-                                key="route_download_html")  # fmt: skip
+        column.download_button(tr("routes_download", lang, fmt=fmt.upper()), partial(writer, plan, title),
+                               f"{theme}.{fmt}", mime, key=f"route_download_{fmt}", on_click="ignore")  # fmt: skip
+    columns[-1].download_button(tr("routes_printable", lang), partial(printable_html, plan, title, lang),
+                                f"{theme}.html", "text/html", key="route_download_html", on_click="ignore")  # fmt: skip
+
+
+@st.fragment
+def _route_section(
+    ctx: PageContext, city, assets, themes: dict, choices: Choices, graph, network: str | None, names: dict[str, str]
+) -> None:
+    """The route: the stop table, the plan's totals, the map, the itinerary and the downloads.
+
+    A fragment: an edit in the stop table reruns only this section (the whole page when it removes
+    a stop, for the sidebar's list and the link).
+    """
+    lang = ctx.lang
+    if _take_table_edits(names, lang):
+        st.rerun()
+    notice = st.session_state.pop("_route_notice", None)
+    if notice:
+        st.toast(notice)
+    table_box = st.container()  # above the plan's notices, drawn once the visit order is known
+    request, plan = _plan(ctx, city, assets, choices, graph, network)
+    if choices.stops:
+        with table_box:
+            _stop_table(assets, choices, plan, names, lang)
+    if plan is not None:
+        _summary(plan, lang)
+    _route_map(ctx, city, assets, choices, request, plan)
+    if plan is not None:
+        _itinerary(plan, lang)
+        _downloads(plan, themes, choices.theme, lang)
+
+
+def routes_page() -> None:
+    ctx = page_context()
+    lang = ctx.lang
+    city, assets = ctx.load()
+    themes = {r.id: r for r in city.routes}
+    names, labels = _asset_labels(ctx.path, ctx.mtime, lang, assets)
+    _apply_pending()
+    _read_url(city, themes, set(names), lang)
+    st.title(tr("routes_title", lang, city=city.config.name(lang)))
+    choices = _sidebar(assets, themes, labels, lang)
+    graph, network = _network(city, lang)
+    _write_url(_url_params(choices, themes))
+    if choices.theme in themes:
+        _theme_caption(themes[choices.theme], lang)
+    _route_section(ctx, city, assets, themes, choices, graph, network, names)
