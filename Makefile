@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CITY ?= lanzhou
 
-.PHONY: install run test lint bench validate clean system-deps
+.PHONY: install run test lint bench bench-ui validate clean system-deps
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,8 +59,15 @@ lint: install
 validate: install
 	$(VENV)/bin/culturemap validate geodata/$(CITY)
 
-bench: install
+# Both benchmarks, one after the other, each into its own section of BENCHMARKS.md. bench/ui.py times the
+# pages in headless Chromium against a bare st_folium floor (BENCH_UI_ARGS=--quick for a short run;
+# `$(PY) bench/ui.py --profile` profiles one map-page rerun instead)
+bench: system-deps install
 	$(PY) bench/run.py --out BENCHMARKS.md
+	$(PY) bench/ui.py --out BENCHMARKS.md $(BENCH_UI_ARGS)
+
+bench-ui: system-deps install
+	$(PY) bench/ui.py --out BENCHMARKS.md $(BENCH_UI_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build src/*.egg-info

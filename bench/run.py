@@ -23,6 +23,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks_md import write_section
+
 REPO = Path(__file__).resolve().parents[1]
 LANZHOU = REPO / "geodata" / "lanzhou"
 
@@ -309,8 +311,6 @@ def main() -> None:
     routing = routing_speed()
 
     lines = [
-        "# Benchmarks",
-        "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, Python {platform.python_version()}, "
         f"by `make bench` (bench/run.py). Each figure is measured in a fresh process after imports; time is the "
         "median of the runs, memory the peak RSS growth over the post-import baseline. The floor reads the same "
@@ -380,7 +380,7 @@ def main() -> None:
         f"| {routing['quick'] / routing['long']:.4f} |",
         "",
     ]
-    args.out.write_text("\n".join(lines), encoding="utf-8")
+    write_section(args.out, "bench/run.py", lines)
     print(f"wrote {args.out}")
 
 
