@@ -41,8 +41,9 @@ def served(component):
     return component
 
 
-# what the component reports before the first interaction (st_folium's defaults for these keys)
-_UNSET = ("last_clicked", "last_object_clicked", "last_object_clicked_count")
+# what the component reports before the first click: the values it starts from, so that a newly
+# mounted map does not send them back as a change (which would rerun the page once more)
+_UNCLICKED = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": 0}
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def show(
     defaults = {
         "bounds": {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}},
         "zoom": prepared.zoom,
-        **dict.fromkeys(_UNSET),
+        **_UNCLICKED,
     }
     hash_key = sf.generate_js_hash(prepared.script, key, False)
     served(sf._component_func)
