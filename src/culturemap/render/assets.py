@@ -46,10 +46,11 @@ def vendored() -> bool:
     return all((root / rel).is_file() for rel in LOCAL_COPIES.values())
 
 
-def _walk(element: Element):
+def walk(element: Element):
+    """``element`` and everything below it, depth first in document order."""
     yield element
     for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)
+        yield from walk(child)
 
 
 def localise_assets(fmap: folium.Map, base_url: str | None) -> folium.Map:
@@ -58,7 +59,7 @@ def localise_assets(fmap: folium.Map, base_url: str | None) -> folium.Map:
     ``base_url`` is the URL prefix under which ``vendor/node_modules`` is served, ending in ``/``.
     Links without a local copy stay on their CDN.
     """
-    for element in _walk(fmap):
+    for element in walk(fmap):
         for attr in ("default_js", "default_css"):
             links = getattr(element, attr, None)
             if not links:
