@@ -36,6 +36,7 @@ from culturemap.render.controls import CARD_CSS, OFFLINE_FILL, OnlineTiles, Stil
 DETAIL_ZOOM = 14  # from this zoom on, individual markers replace hexagons when few enough are in view
 BASEMAP_PANE = "cm-basemap"  # between the tiles (200) and the overlays (400)
 DISPLAY_TOLERANCE_M = 20.0  # district and river outlines are simplified this much for display
+DENSITY_IMAGE_MAX_PX = 1_000_000  # the density map's heat image: about a screen's worth of pixels
 DISPLAY_GRID_DEG = 1e-5  # drawn analysis results (cells, contours, areas) rounded to ~1 m: a quarter fewer bytes
 
 _SHAPES = {
@@ -632,9 +633,9 @@ def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None =
 
 
 def density_layer(grid, contours: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.FeatureGroup:
-    """The density grid as a semi-transparent heat image (reprojected from the metric grid to WGS-84,
-    drawn in Web Mercator) with a colour bar, and the mass contours. One layer for the density view
-    of :func:`analysis_base_map`."""
+    """The density grid as a semi-transparent heat image (warped from the metric grid to Web Mercator,
+    the map's projection) with a colour bar, and the mass contours. One layer for the density view of
+    :func:`analysis_base_map`."""
     import matplotlib
     from PIL import Image
     from pyproj import Transformer
@@ -645,11 +646,18 @@ def density_layer(grid, contours: gpd.GeoDataFrame, lang: str, basemap: str = DE
     minx, miny, maxx, maxy = grid.bounds()
     ny, nx = grid.shape
     src_transform = from_origin(minx, maxy, grid.cell_m, grid.cell_m)
-    # straight to Web Mercator, the map's own projection: the image is drawn as it is, no second warp
+    # straight to Web Mercator: Leaflet draws the image as it is (a warp to WGS-84 needed a second, slow one)
     dst_transform, width, height = calculate_default_transform(grid.crs, "EPSG:3857", nx, ny, minx, miny, maxx, maxy)
+    shrink = max(1.0, np.sqrt(width * height / DENSITY_IMAGE_MAX_PX))
+    if shrink > 1:  # a fine grid (small bandwidth) is averaged down for display: the analysis keeps every cell
+        dst_transform, width, height = calculate_default_transform(
+            grid.crs, "EPSG:3857", nx, ny, minx, miny, maxx, maxy, dst_width=int(width / shrink),
+            dst_height=int(height / shrink),
+        )  # fmt: skip
     warped = np.zeros((height, width), dtype=np.float32)
     reproject(grid.values[::-1].astype(np.float32), warped, src_transform=src_transform, src_crs=grid.crs,
-              dst_transform=dst_transform, dst_crs="EPSG:3857", resampling=Resampling.bilinear)  # fmt: skip
+              dst_transform=dst_transform, dst_crs="EPSG:3857",
+              resampling=Resampling.average if shrink > 1 else Resampling.bilinear)  # fmt: skip
     peak = float(warped.max()) or 1.0
     rgba = matplotlib.colormaps["magma_r"](warped / peak, bytes=True)
     rgba[..., 3] = np.where(warped > peak * 1e-3, 166, 0)  # 65% opaque where there is any density

@@ -274,7 +274,7 @@ def _basemap() -> str:
 # ---------------------------------------------------------------- computed per section's inputs
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=8)  # a grid is 4-32 MB (bandwidth 3 km - 200 m)
 def _density(path: str, mtime: float, layers: Layers, bandwidth_m: float, weighted: bool):
     """The density grid of the chosen assets and its mass contours."""
     points = _chosen(path, mtime, layers)
