@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from culturemap.analysis.aggregate import h3_counts
+from culturemap.analysis.stats import fill_hex_grid
+from culturemap.catalog import load_city
 from tests.e2e.conftest import (
+    MAP_IFRAME,
     add_choice,
     choose,
     expect_no_exception,
@@ -19,6 +23,7 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 CJK = re.compile(r"[\u4e00-\u9fff]")
+HEXAGON_STROKE = "#7f2704"  # the outline of every hexagon on the analysis page's hexagon map
 
 
 def test_a_route_is_changed_relabelled_extended_and_shared_by_link(page, app_url, browser):
@@ -79,5 +84,33 @@ def test_the_analysis_page_in_both_languages_and_back_to_the_map(page, app_url):
     page.get_by_role("link", name="Map").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Testville cultural assets map")
     expect(page.get_by_role("heading", name=re.compile(r"^Results"))).to_have_text("Results: 6 assets")
+    expect_no_exception(page)
+    assert page.console_log.errors == [], page.console_log.errors
+
+
+def test_an_analysis_slider_swaps_its_map_layer_without_reloading_the_map(page, app_url, data_root):
+    """The H3 slider reruns its section only: the hexagon map keeps its frame (nothing reloads or
+    blanks) and swaps its layer for the finer grid, with one legend and the same layer list."""
+    city = load_city(data_root / "testville")
+    chosen = city.assets(("heritage_units", "scenic_spots", "museums"))
+    cells = {res: len(fill_hex_grid(h3_counts(chosen, res), res)) for res in (7, 8)}
+    open_app(page, f"{app_url}/analysis?city=testville&lang=en")
+    hexagon_map = page.locator(MAP_IFRAME).nth(1)
+    frame = page.frame_locator(MAP_IFRAME).nth(1)
+    hexagons = frame.locator(f'path[stroke="{HEXAGON_STROKE}"]')
+    expect(hexagons).to_have_count(cells[7])
+    expect(frame.locator(".cm-legend")).to_have_count(1)
+    layers = frame.locator(".leaflet-control-layers-overlays label")
+    listed = layers.all_inner_texts()
+    assert "Hexagon counts" in [name.strip() for name in listed]
+    hexagon_map.evaluate("element => { element.contentWindow.cmKept = true; }")
+    slider = page.get_by_test_id("stMain").get_by_test_id("stSlider").filter(has_text="H3 resolution")
+    slider.get_by_role("slider").press("ArrowRight")  # 7 -> 8
+    expect(page.get_by_text(re.compile(r"at H3 resolution 8 "))).to_be_visible()
+    expect(hexagons).to_have_count(cells[8])
+    assert cells[8] != cells[7]
+    assert hexagon_map.evaluate("element => element.contentWindow.cmKept === true")  # the same document
+    expect(frame.locator(".cm-legend")).to_have_count(1)
+    assert layers.all_inner_texts() == listed
     expect_no_exception(page)
     assert page.console_log.errors == [], page.console_log.errors

@@ -170,18 +170,47 @@ def test_local_assets_replace_cdn_links(pack):
     assert "bootstrap" not in page
 
 
-def test_choropleth_classes_by_value(pack):
+def test_choropleth_classes_by_value_in_a_layer_over_its_base_map(pack):
     import folium
 
-    from culturemap.render.folium_map import _HEX_COLOURS, choropleth_map
+    from culturemap.render.assets import walk
+    from culturemap.render.folium_map import _HEX_COLOURS, analysis_base_map, choropleth_layer
 
     city = load_city(pack)
     areas = city.layers["districts"].assign(score=[0.0, 10.0])
-    fmap = choropleth_map(city, areas, "score", "Score", "en")
-    (layer,) = [c for c in fmap._children.values() if isinstance(c, folium.GeoJson) and c.layer_name == "Score"]
-    fills = {f["properties"]["name_en"]: f["properties"]["fill"] for f in layer.data["features"]}
+    layer = choropleth_layer(city, areas, "score", "Score", "en")
+    (fill,) = [c for c in walk(layer) if isinstance(c, folium.GeoJson)]
+    fills = {f["properties"]["name_en"]: f["properties"]["fill"] for f in fill.data["features"]}
     assert fills == {"West": _HEX_COLOURS[0], "East": _HEX_COLOURS[-1]}
-    assert "10" in html(fmap)  # the legend's top class ends at the maximum
+    fmap = analysis_base_map(city, "en", "osm", "districts")
+    assert not [c for c in walk(fmap) if isinstance(c, folium.GeoJson) and "score" in str(c.data)]  # only in the layer
+    page = html(layer.add_to(fmap))
+    assert "10" in page  # the legend's top class ends at the maximum
+    assert '.cmName = "Score"' in page  # the part the layer control lists
+
+
+def test_analysis_layers_name_their_parts_and_carry_their_legends(pack):
+    from culturemap.analysis.aggregate import h3_counts
+    from culturemap.analysis.density import contour_polygons, kde
+    from culturemap.render.folium_map import analysis_base_map, density_layer, hexagon_layer
+
+    city = load_city(pack)
+    assets = city.assets()
+    grid = kde(assets, city.config.metric_crs, 500.0)
+    density = density_layer(grid, contour_polygons(grid), "en", "osm")
+    hexagons = hexagon_layer(h3_counts(assets, 8).assign(spot=["hot"] + ["not significant"] * 5), "en", "osm")
+    parts = {
+        layer: [(part.layer_name, [c._name for c in part._children.values()])
+                for part in layer._children.values()]
+        for layer in (density, hexagons)
+    }  # fmt: skip
+    assert parts[density] == [
+        ("Kernel density", ["ImageOverlay", "Legend"]),
+        ("densest areas (50/75/90%)", ["GeoJson"]),
+    ]
+    assert parts[hexagons] == [("Hexagon counts", ["GeoJson", "Legend"]), ("hot spot (Gi*, p < 0.05)", ["GeoJson"])]
+    base = html(analysis_base_map(city, "en", "osm", "density"))
+    assert ".cmLayerControl = layer_control_" in base and "Kernel density" not in base
 
 
 def test_popup_source_is_short_with_the_full_text_one_click_away_and_no_machine_path(make_pack):

@@ -1,6 +1,7 @@
 """The "Density & corridor" page in both languages, run headless with Streamlit's AppTest on the real
 Lanzhou pack (its assets reach 80 km from the Yellow River and its Scott bandwidth is over 10 km)."""
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from culturemap.analysis.density import grade_weights
 from culturemap.catalog import load_city
 from culturemap.i18n import tr
 
@@ -21,18 +23,22 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 RAW_RIPLEY = {"l_observed", "envelope_low", "envelope_high"}
 
 
-@pytest.fixture(scope="module", params=["zh", "en"])
-def page(request) -> tuple[AppTest, str]:
-    """The page on the real pack with its default widgets, opened once per language."""
+def open_page(lang: str) -> AppTest:
+    """The page on the real pack with its default widgets, in ``lang``."""
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("CULTUREMAP_DATA", raising=False)
         at = AppTest.from_file(APP, default_timeout=120)
-        if request.param == "en":
-            at.query_params["lang"] = "en"
+        at.query_params["lang"] = lang
         at.run()
         at.switch_page(ANALYSIS).run()
     assert not at.exception
-    return at, request.param
+    return at
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def page(request) -> tuple[AppTest, str]:
+    """The page opened once per language."""
+    return open_page(request.param), request.param
 
 
 def charts(at: AppTest) -> list[tuple[dict, dict[str, pd.DataFrame]]]:
@@ -163,3 +169,92 @@ def test_english_page_shows_no_chinese_outside_chinese_names(page):
         assert not [t for t in texts if CJK.search(t)]
     assert not [c.value for c in at.caption if CJK.search(c.value.replace("、", ""))]
     assert "、" not in next(c.value for c in at.caption if c.value.startswith("Coverage gaps"))
+
+
+# ---------------------------------------------------------------- each section reruns on its own
+
+SECTIONS = ("density", "hexagons", "pattern", "districts", "corridor", "campus", "index")
+
+
+def shown(node) -> bytes:
+    """Everything an element or block shows (its protos, depth first), as bytes to compare; a widget
+    seeded from session state in code says so once (``set_value``), which is no change of what it shows."""
+    own = b""
+    if getattr(node, "proto", None) is not None:
+        proto = copy.copy(node.proto)
+        for field in ("set_value", "raw_value"):
+            if field in proto.DESCRIPTOR.fields_by_name:
+                proto.ClearField(field)
+        own = proto.SerializeToString()
+    return own + b"".join(shown(child) for child in getattr(node, "children", {}).values())
+
+
+def sections(at: AppTest) -> dict[str, bytes]:
+    """What each section of the page shows (a fragment is a block of the main area, after the title)."""
+    blocks = list(at.main.children.values())[1:]
+    assert len(blocks) == len(SECTIONS)
+    return dict(zip(SECTIONS, map(shown, blocks)))
+
+
+def maps(at: AppTest) -> dict[str, dict]:
+    """The arguments of the page's three maps (density, hexagons, districts), by section."""
+    found = [json.loads(c.proto.json_args) | {"id": c.proto.id} for c in at.get("component_instance")]
+    return dict(zip(("density", "hexagons", "districts"), found, strict=True))
+
+
+def widget(at: AppTest, kind: str, key: str):
+    return next(w for w in at.get(kind) if w.key == key or (w.key or "").startswith(key + "~"))
+
+
+STEPS = [  # (widget kind, key, value, the only section it may change)
+    ("slider", "analysis_bw", 2000, "density"),
+    ("checkbox", "analysis_weighted", True, "density"),
+    ("slider", "analysis_h3", 8, "hexagons"),
+    ("radio", "analysis_choropleth", "per_100km2", "districts"),
+    ("multiselect", "analysis_buffers", [1.0, 2.0], "corridor"),
+    ("slider", "analysis_radius", 3.5, "campus"),
+    ("slider", "analysis_w_heritage", 0.5, "index"),
+]
+
+
+def test_each_widget_changes_its_own_section_and_no_other():
+    """A section's fragment reruns alone in the browser: that is right only if no other section
+    depends on its widgets. Its map keeps its identity and base (no reload): only the layer changes."""
+    at = open_page("en")
+    for kind, key, value, section in STEPS:
+        before, maps_before = sections(at), maps(at)
+        widget(at, kind, key).set_value(value).run()
+        assert not at.exception
+        after, maps_after = sections(at), maps(at)
+        changed = [name for name in SECTIONS if after[name] != before[name]]
+        assert changed == [section], (key, changed)
+        if section in maps_after:
+            old, new = maps_before[section], maps_after[section]
+            assert (new["id"], new["script"]) == (old["id"], old["script"]), key  # the same mounted map
+            assert new["feature_group"] != old["feature_group"], key
+    captions = [c.value for c in at.caption]
+    assert "200 m cells" in captions[0]  # bandwidth 2000 m: a tenth of it
+    assert "at H3 resolution 8 " in captions[1]
+    assert at.query_params["lang"] == "en"  # the link still says English
+
+
+def test_a_new_layer_choice_reruns_the_layer_sections_and_a_language_switch_keeps_every_setting():
+    at = open_page("zh")
+    for kind, key, value, _section in STEPS:
+        widget(at, kind, key).set_value(value).run()
+    before = sections(at)
+    widget(at, "multiselect", "analysis_layers").set_value([*DEFAULT_LAYERS, "universities"]).run()
+    assert not at.exception
+    after = sections(at)
+    # the campuses and the index always use every layer of the pack
+    assert [name for name in SECTIONS if after[name] != before[name]] == list(SECTIONS[:5])
+    # weighted by grade (a step above): the density integrates to the chosen assets' total weight
+    total = grade_weights(load_city(LANZHOU).assets((*DEFAULT_LAYERS, "universities"))).sum()
+    assert f"积分 = {total:.1f} 个点位" in at.caption[0].value
+    widget(at, "radio", "lang").set_value("en").run()
+    assert not at.exception
+    assert {key: widget(at, kind, key).value for kind, key, _value, _section in STEPS} == {
+        key: value for _kind, key, value, _section in STEPS
+    }
+    assert f"integral = {total:.1f} assets" in at.caption[0].value
+    assert at.query_params["lang"] == "en"

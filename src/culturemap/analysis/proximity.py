@@ -17,6 +17,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from culturemap.analysis.density import GRADE_WEIGHTS
 from culturemap.analysis.districts import HERITAGE_LEVEL_WEIGHTS
@@ -56,26 +57,29 @@ def _points_m(frame: gpd.GeoDataFrame, metric_crs: str) -> gpd.GeoDataFrame:
 def campus_proximity(
     universities: gpd.GeoDataFrame, targets: dict[str, gpd.GeoDataFrame], metric_crs: str, radius_km: float = 2.0
 ) -> pd.DataFrame:
-    """Per campus: ``n_<layer>`` features of each target layer within ``radius_km``, and the nearest
-    one (``nearest_<layer>_id``, ``nearest_<layer>_name``, ``nearest_<layer>_m`` in metres)."""
+    """Per campus: ``n_<layer>`` features of each target layer within ``radius_km`` (straight-line
+    distance between representative points, in ``metric_crs``), and the nearest one
+    (``nearest_<layer>_id``, ``nearest_<layer>_name``, ``nearest_<layer>_m`` in metres)."""
     if radius_km <= 0:
         raise ValueError(f"radius_km must be positive, got {radius_km}")
     campuses = _points_m(universities, metric_crs).reset_index(drop=True)
     out = campuses[["id", "name_zh", "campus"]].copy()
+    here = shapely.get_coordinates(campuses.geometry.array)
     for layer, frame in targets.items():
-        if frame is None or frame.empty:
+        if frame is None or frame.empty or not len(out):
             out[f"n_{layer}"] = 0
             out[f"nearest_{layer}_id"] = None
             out[f"nearest_{layer}_name"] = None
             out[f"nearest_{layer}_m"] = np.nan
             continue
-        pts = _points_m(frame, metric_crs).reset_index(drop=True)[["id", "name_zh", "geometry"]]
-        within = gpd.sjoin(campuses[["geometry"]], pts.set_geometry(pts.buffer(radius_km * 1000)), predicate="within")
-        out[f"n_{layer}"] = within.groupby(level=0).size().reindex(out.index, fill_value=0).to_numpy()
-        nearest = gpd.sjoin_nearest(campuses[["geometry"]], pts, distance_col="_d").groupby(level=0).first()
-        out[f"nearest_{layer}_id"] = nearest["id"].reindex(out.index).to_numpy()
-        out[f"nearest_{layer}_name"] = nearest["name_zh"].reindex(out.index).to_numpy()
-        out[f"nearest_{layer}_m"] = nearest["_d"].reindex(out.index).to_numpy()
+        pts = _points_m(frame, metric_crs).reset_index(drop=True)
+        there = shapely.get_coordinates(pts.geometry.array)
+        distance_m = np.hypot(here[:, None, 0] - there[None, :, 0], here[:, None, 1] - there[None, :, 1])
+        nearest = distance_m.argmin(axis=1)  # the first of equally near ones
+        out[f"n_{layer}"] = (distance_m <= radius_km * 1000).sum(axis=1)
+        out[f"nearest_{layer}_id"] = pts["id"].to_numpy()[nearest]
+        out[f"nearest_{layer}_name"] = pts["name_zh"].to_numpy()[nearest]
+        out[f"nearest_{layer}_m"] = distance_m[np.arange(len(out)), nearest]
     return out
 
 
@@ -99,19 +103,12 @@ def _feature_weights(component: str, frame: pd.DataFrame) -> pd.Series:
     return pd.Series(1.0, index=frame.index)
 
 
-def soft_power_index(
-    districts: gpd.GeoDataFrame,
-    layers: dict[str, gpd.GeoDataFrame],
-    metric_crs: str,
-    weights: dict[str, float] | None = None,
+def component_densities(
+    districts: gpd.GeoDataFrame, layers: dict[str, gpd.GeoDataFrame], metric_crs: str
 ) -> pd.DataFrame:
-    """The cultural soft-power index per district (see the module docstring and ``FORMULA``).
-
-    ``layers`` maps layer ids (heritage_units, scenic_spots, museums, night_tour_zones,
-    universities) to their frames. Returns name_zh, name_en, area_km2, one density and one
-    normalised column per component, ``index`` (0-100) and ``rank`` (1 = highest), sorted by rank.
-    """
-    w = _check_weights(weights)
+    """The weight-free part of the soft-power index: per district (in file order) name_zh, name_en,
+    area_km2 and, per component, its weighted count per 100 km2 (``<c>_per_100km2``) and that density
+    min-max normalised across the districts (``<c>_norm``, 0-1). See :func:`soft_power_index`."""
     zones = districts.to_crs(metric_crs)
     out = pd.DataFrame({"name_zh": zones["name_zh"].to_numpy(), "name_en": zones["name_en"].to_numpy()})
     out["area_km2"] = zones.area.to_numpy() / 1e6
@@ -130,7 +127,32 @@ def soft_power_index(
         span = density.max() - density.min()
         out[f"{component}_per_100km2"] = density
         out[f"{component}_norm"] = (density - density.min()) / span if span > 0 else 0.0
-    total_weight = sum(w.values())
-    out["index"] = 100 * sum(w[c] * out[f"{c}_norm"] for c in COMPONENTS) / total_weight
+    return out
+
+
+def weighted_index(densities: pd.DataFrame, weights: dict[str, float] | None = None) -> pd.DataFrame:
+    """:func:`component_densities` with ``index`` (0-100) and ``rank`` (1 = highest) for ``weights``
+    (component -> weight, default ``DEFAULT_WEIGHTS``), sorted by rank."""
+    w = _check_weights(weights)
+    out = densities.copy()
+    out["index"] = 100 * sum(w[c] * out[f"{c}_norm"] for c in COMPONENTS) / sum(w.values())
     out["rank"] = out["index"].rank(ascending=False, method="min").astype(int)
     return out.sort_values(["rank", "name_zh"]).reset_index(drop=True)
+
+
+def soft_power_index(
+    districts: gpd.GeoDataFrame,
+    layers: dict[str, gpd.GeoDataFrame],
+    metric_crs: str,
+    weights: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """The cultural soft-power index per district (see the module docstring and ``FORMULA``).
+
+    ``layers`` maps layer ids (heritage_units, scenic_spots, museums, night_tour_zones,
+    universities) to their frames. Returns name_zh, name_en, area_km2, one density and one
+    normalised column per component, ``index`` (0-100) and ``rank`` (1 = highest), sorted by rank.
+    Weights are checked before anything is computed; to rank the same districts under many weights,
+    compute :func:`component_densities` once and call :func:`weighted_index` per weighting.
+    """
+    _check_weights(weights)
+    return weighted_index(component_densities(districts, layers, metric_crs), weights)

@@ -9,6 +9,8 @@ is zoomed in far enough that the visible area holds at most ``marker_limit`` of 
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -34,6 +36,8 @@ from culturemap.render.controls import CARD_CSS, OFFLINE_FILL, OnlineTiles, Stil
 DETAIL_ZOOM = 14  # from this zoom on, individual markers replace hexagons when few enough are in view
 BASEMAP_PANE = "cm-basemap"  # between the tiles (200) and the overlays (400)
 DISPLAY_TOLERANCE_M = 20.0  # district and river outlines are simplified this much for display
+DENSITY_IMAGE_MAX_PX = 1_000_000  # the density map's heat image: about a screen's worth of pixels
+DISPLAY_GRID_DEG = 1e-5  # drawn analysis results (cells, contours, areas) rounded to ~1 m: a quarter fewer bytes
 
 _SHAPES = {
     "circle": '<circle cx="10" cy="10" r="7"/>',
@@ -174,6 +178,17 @@ def _to_display(frame: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
     return frame.set_geometry(gpd.GeoSeries(shifted, index=frame.index, crs=frame.crs))
 
 
+def _feature_collection(frame: gpd.GeoDataFrame) -> dict:
+    """``frame``'s rows as a GeoJSON FeatureCollection (coordinates rounded to ``DISPLAY_GRID_DEG``,
+    other columns as properties), converted in one pass: geopandas' row-by-row ``__geo_interface__``
+    took most of the time of drawing a few hundred hexagons."""
+    geometries = shapely.to_geojson(shapely.set_precision(np.asarray(frame.geometry.array), DISPLAY_GRID_DEG))
+    properties = frame.drop(columns=frame.geometry.name).to_dict("records")
+    features = [{"type": "Feature", "properties": props, "geometry": json.loads(geom)}
+                for props, geom in zip(properties, geometries)]  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, districts: dict[str, str]) -> dict:
     """A compact FeatureCollection: position, id, escaped name and the escaped fact card."""
     features = []
@@ -280,20 +295,19 @@ def _hexagons(assets: gpd.GeoDataFrame, zoom: int, max_cells: int) -> tuple[gpd.
     return cells, resolution
 
 
-def _add_hexagons(fmap: folium.Map, cells: gpd.GeoDataFrame, lang: str, datum: str) -> None:
+def _add_hexagons(parent: folium.Map | folium.FeatureGroup, cells: gpd.GeoDataFrame, lang: str, datum: str) -> None:
     max_count = int(cells["count"].max()) if len(cells) else 0
     layer_cols = [c for c in cells.columns if c.startswith("n_")]
-    labels = {c: LAYERS[c[2:]].label(lang) for c in layer_cols}
+    labels = [LAYERS[c[2:]].label(lang) for c in layer_cols]
     shown = cells.assign(
         fill=[_hex_colour(int(n), max_count) for n in cells["count"]],
         detail=[
-            " · ".join(f"{labels[c]} {int(row[c])}" for c in layer_cols if row[c])
-            for _, row in cells[layer_cols].iterrows()
+            " · ".join(f"{label} {int(n)}" for label, n in zip(labels, row) if n)
+            for row in cells[layer_cols].to_numpy()
         ],
     )[["count", "detail", "fill", "geometry"]]
-    shown = _to_display(shown, datum)
     folium.GeoJson(
-        shown,
+        _feature_collection(_to_display(shown, datum)),
         name=tr("map_hexagons", lang),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
@@ -304,7 +318,7 @@ def _add_hexagons(fmap: folium.Map, cells: gpd.GeoDataFrame, lang: str, datum: s
         tooltip=folium.GeoJsonTooltip(
             fields=["count", "detail"], aliases=[tr("map_count", lang), ""], localize=True, labels=True
         ),
-    ).add_to(fmap)
+    ).add_to(parent)
 
 
 def _base_map(
@@ -337,13 +351,103 @@ def _analysis_base(city: City, lang: str, basemap: str, zoom_out: int, context: 
 
 
 SPOT_COLOURS = {"hot": "#b2182b", "cold": "#2166ac"}
+ANALYSIS_VIEWS = {"density": 1, "hexagons": 2, "districts": 3}  # each view's zoom: levels out from the city's
 
 
-def build_hex_map(city: City, cells: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.Map:
-    """A choropleth of H3 cells (from :func:`~culturemap.analysis.aggregate.h3_counts`): fill by count,
-    and, where a ``spot`` column says so (Gi* hot/cold spots), a thick red/blue outline."""
-    fmap, base = _analysis_base(city, lang, basemap, 2)
-    _add_hexagons(fmap, cells, lang, base.datum)
+class _SharedLayerControl(MacroElement):
+    """Makes the map's layer control (the element before this one) the one that overlays added
+    later join (see :class:`_Overlay`)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.cmLayerControl = {{ this.control.get_name() }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, control: folium.LayerControl):
+        super().__init__()
+        self._name = "SharedLayerControl"
+        self.control = control
+
+
+class _OverlayPart(folium.FeatureGroup):
+    """A named part of an :class:`_Overlay` (the density, its contours, hot spots ...): listed in the
+    base map's layer control while the overlay is on the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup({{ this.options|tojson }});
+        {{ this.get_name() }}.cmName = {{ this.layer_name|tojson }};
+        {% endmacro %}
+        """
+    )
+
+
+class _Overlay(folium.FeatureGroup):
+    """What an analysis view draws over its base map (:func:`analysis_base_map`), as one group a page
+    can swap for another without reloading the map: its parts join the base map's layer control
+    when the group is added and leave it when the group is removed."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup({{ this.options|tojson }});
+        {{ this.get_name() }}.on("add remove", function(event) {
+            var control = this._map && this._map.cmLayerControl;
+            if (!control) { return; }
+            this.eachLayer(function(part) {
+                if (!part.cmName) { return; }
+                if (event.type === "add") { control.addOverlay(part, part.cmName); } else { control.removeLayer(part); }
+            });
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__(control=False)
+
+
+def analysis_base_map(city: City, lang: str, basemap: str, view: str) -> folium.Map:
+    """The map an analysis ``view`` ("density", "hexagons" or "districts") is drawn on, without the
+    view's results: the city centre, zoomed out to show the municipality, the districts and the river
+    (the districts view fills the districts itself: there, a pane under the river for them).
+
+    The results come as one layer (:func:`density_layer`, :func:`hexagon_layer`,
+    :func:`choropleth_layer`), so that a page can keep this map and swap only the layer.
+    """
+    if view not in ANALYSIS_VIEWS:
+        raise ValueError(f"unknown analysis view {view!r}; expected one of {', '.join(ANALYSIS_VIEWS)}")
+    fmap, base = _analysis_base(city, lang, basemap, ANALYSIS_VIEWS[view], context=view != "districts")
+    if view == "districts":
+        folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=True).add_to(fmap)
+        river = _outline(city, "river", base.datum)
+        if len(river):
+            folium.GeoJson(
+                river[["geometry"]],
+                style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 3}, control=False,
+            ).add_to(fmap)  # fmt: skip
+        return fmap
+    control = folium.LayerControl(collapsed=True).add_to(fmap)
+    _SharedLayerControl(control).add_to(fmap)
+    return fmap
+
+
+def _datum(basemap: str) -> str:
+    return BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
+
+
+def hexagon_layer(cells: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.FeatureGroup:
+    """H3 cells (from :func:`~culturemap.analysis.aggregate.h3_counts`) filled by count, and, where a
+    ``spot`` column says so (Gi* hot/cold spots), a thick red/blue outline; with a legend. One layer
+    for the hexagons view of :func:`analysis_base_map`."""
+    datum = _datum(basemap)
+    overlay = _Overlay()
+    counts = _OverlayPart(tr("map_hexagons", lang)).add_to(overlay)
+    _add_hexagons(counts, cells, lang, datum)
     max_count = int(cells["count"].max()) if len(cells) else 0
     swatches = "".join(f'<span style="background:{c}" class="cm-swatch"></span>' for c in _HEX_COLOURS)
     rows = [f"<div>{swatches} {escape(tr('map_hex_legend', lang, max=max_count))}</div>"]
@@ -352,15 +456,15 @@ def build_hex_map(city: City, cells: gpd.GeoDataFrame, lang: str, basemap: str =
             chosen = cells[cells["spot"] == spot]
             if len(chosen):
                 style = {"color": colour, "weight": 3, "fill": False}
-                folium.GeoJson(_to_display(chosen[["geometry"]], base.datum), style_function=lambda _f, s=style: s,
-                               name=tr(f"spot_{spot}", lang)).add_to(fmap)  # fmt: skip
+                part = _OverlayPart(tr(f"spot_{spot}", lang)).add_to(overlay)
+                folium.GeoJson(_feature_collection(_to_display(chosen[["geometry"]], datum)),
+                               style_function=lambda _f, s=style: s, control=False).add_to(part)  # fmt: skip
             rows.append(
                 f'<div><span style="border:3px solid {colour}" class="cm-swatch"></span> '
                 f"{escape(tr(f'spot_{spot}', lang))} ({len(chosen)})</div>"
             )
-    _Legend('<div class="cm-legend-title">' + escape(tr("map_legend", lang)) + "</div>" + "".join(rows)).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
+    _Legend('<div class="cm-legend-title">' + escape(tr("map_legend", lang)) + "</div>" + "".join(rows)).add_to(counts)
+    return overlay
 
 
 def _legend_html(assets: gpd.GeoDataFrame, lang: str, mode: str, max_count: int) -> str:
@@ -388,20 +492,21 @@ _LEGEND_CSS = (
 
 
 class _Legend(MacroElement):
-    """A Leaflet control in the bottom-right corner holding ``html``."""
+    """A Leaflet control in the bottom-right corner holding ``html``: on its map, or, inside a layer
+    (e.g. an :class:`_OverlayPart`), shown while that layer is on the map."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
+        (function(owner) {
             var legend = L.control({position: "bottomright"});
-            legend.onAdd = function() {
+            legend.onAdd = function(map) {
                 var div = L.DomUtil.create("div", "cm-legend");
                 div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
                     + "font:12px/1.5 'Noto Sans CJK SC','Microsoft YaHei',sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)";
                 div.innerHTML = {{ this.html_json }};
                 // the title folds the legend away (folded from the start on narrow maps, e.g. phones)
-                var map = {{ this._parent.get_name() }}, title = div.querySelector(".cm-legend-title");
+                var title = div.querySelector(".cm-legend-title");
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 if (title) {
@@ -416,8 +521,11 @@ class _Legend(MacroElement):
                 }
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
+            if (owner instanceof L.Map) { legend.addTo(owner); return; }
+            owner.on("add", function() { legend.addTo(owner._map); });
+            owner.on("remove", function() { legend.remove(); });
+            if (owner._map) { legend.addTo(owner._map); }
+        })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -431,6 +539,19 @@ class _Legend(MacroElement):
 DISPLAY_GRID_DEG = 1e-5  # display coordinates rounded to ~1 m: half the map payload is district outlines
 
 
+def _simplified(frame: gpd.GeoDataFrame, metric_crs: str, tolerance_m: float) -> gpd.GeoDataFrame:
+    """Drop vertices closer than ``tolerance_m`` to the line (display only: keeps the payload small)."""
+    if frame.empty:
+        return frame
+    return (
+        frame.to_crs(metric_crs)
+        .simplify(tolerance_m, preserve_topology=True)
+        .to_crs(frame.crs)
+        .to_frame("geometry")
+        .join(frame.drop(columns="geometry"))
+    )
+
+
 def _outline(city: City, layer_id: str, datum: str) -> gpd.GeoDataFrame:
     """``layer_id`` (district outlines, the river) for display: vertices closer than
     ``DISPLAY_TOLERANCE_M`` to the line dropped, shifted to the basemap's datum, rounded to ~1 m.
@@ -439,9 +560,7 @@ def _outline(city: City, layer_id: str, datum: str) -> gpd.GeoDataFrame:
     if key not in city.memo:
         frame = city.layers[layer_id]
         if len(frame):
-            simple = frame.to_crs(city.config.metric_crs).simplify(DISPLAY_TOLERANCE_M, preserve_topology=True)
-            frame = simple.to_crs(frame.crs).to_frame("geometry").join(frame.drop(columns="geometry"))
-            frame = _to_display(frame, datum)
+            frame = _to_display(_simplified(frame, city.config.metric_crs, DISPLAY_TOLERANCE_M), datum)
             frame = frame.set_geometry(shapely.set_precision(frame.geometry.array, DISPLAY_GRID_DEG))
         city.memo[key] = frame
     return city.memo[key]
@@ -530,67 +649,85 @@ def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None =
     return MapResult(fmap, mode, markers, cells_drawn, resolution, (float(center[0]), float(center[1]), int(zoom)))
 
 
-def density_overlay_map(
-    city: City, grid, contours: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP
-) -> folium.Map:
-    """The density grid as a semi-transparent heat overlay (reprojected from the metric grid to
-    WGS-84, drawn in Web Mercator), the mass contours, and a colour bar in the legend."""
+def density_layer(grid, contours: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.FeatureGroup:
+    """The density grid as a semi-transparent heat image (warped from the metric grid to Web Mercator,
+    the map's projection) with a colour bar, and the mass contours. One layer for the density view of
+    :func:`analysis_base_map`."""
     import matplotlib
+    from PIL import Image
+    from pyproj import Transformer
     from rasterio.transform import from_origin
     from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-    fmap, base = _analysis_base(city, lang, basemap, 1)
+    datum = _datum(basemap)
     minx, miny, maxx, maxy = grid.bounds()
     ny, nx = grid.shape
     src_transform = from_origin(minx, maxy, grid.cell_m, grid.cell_m)
-    dst_transform, width, height = calculate_default_transform(grid.crs, "EPSG:4326", nx, ny, minx, miny, maxx, maxy)
+    # straight to Web Mercator: Leaflet draws the image as it is (a warp to WGS-84 needed a second, slow one)
+    dst_transform, width, height = calculate_default_transform(grid.crs, "EPSG:3857", nx, ny, minx, miny, maxx, maxy)
+    shrink = max(1.0, np.sqrt(width * height / DENSITY_IMAGE_MAX_PX))
+    if shrink > 1:  # a fine grid (small bandwidth) is averaged down for display: the analysis keeps every cell
+        dst_transform, width, height = calculate_default_transform(
+            grid.crs, "EPSG:3857", nx, ny, minx, miny, maxx, maxy, dst_width=int(width / shrink),
+            dst_height=int(height / shrink),
+        )  # fmt: skip
     warped = np.zeros((height, width), dtype=np.float32)
     reproject(grid.values[::-1].astype(np.float32), warped, src_transform=src_transform, src_crs=grid.crs,
-              dst_transform=dst_transform, dst_crs="EPSG:4326", resampling=Resampling.bilinear)  # fmt: skip
+              dst_transform=dst_transform, dst_crs="EPSG:3857",
+              resampling=Resampling.average if shrink > 1 else Resampling.bilinear)  # fmt: skip
     peak = float(warped.max()) or 1.0
-    rgba = matplotlib.colormaps["magma_r"](warped / peak)
-    rgba[..., 3] = np.where(warped > peak * 1e-3, 0.65, 0.0)
-    west, north = dst_transform @ (0, 0)
-    east, south = dst_transform @ (width, height)
-    if base.datum != "wgs84":  # shift the whole overlay by the datum offset at its centre (< 1 m error across a city)
-        lon, lat = geometry_from_wgs84(shapely.Point((west + east) / 2, (north + south) / 2), base.datum).coords[0]
+    rgba = matplotlib.colormaps["magma_r"](warped / peak, bytes=True)
+    rgba[..., 3] = np.where(warped > peak * 1e-3, 166, 0)  # 65% opaque where there is any density
+    png = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(png, format="png")
+    to_lonlat = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+    west, north = to_lonlat.transform(*(dst_transform @ (0, 0)))
+    east, south = to_lonlat.transform(*(dst_transform @ (width, height)))
+    if datum != "wgs84":  # shift the whole overlay by the datum offset at its centre (< 1 m error across a city)
+        lon, lat = geometry_from_wgs84(shapely.Point((west + east) / 2, (north + south) / 2), datum).coords[0]
         dx, dy = lon - (west + east) / 2, lat - (north + south) / 2
         west, east, north, south = west + dx, east + dx, north + dy, south + dy
+    overlay = _Overlay()
+    image = _OverlayPart(tr("analysis_density", lang)).add_to(overlay)
     folium.raster_layers.ImageOverlay(
-        (rgba * 255).astype(np.uint8), bounds=[[south, west], [north, east]], mercator_project=True,
-        name=tr("analysis_density", lang),
-    ).add_to(fmap)  # fmt: skip
-    shown = _to_display(contours.to_crs("EPSG:4326")[["mass", "geometry"]], base.datum)
-    folium.GeoJson(
-        shown,
-        name=tr("density_contours", lang),
-        style_function=lambda _f: {"color": "#111", "weight": 1.2, "fill": False},
-        tooltip=folium.GeoJsonTooltip(fields=["mass"], aliases=[tr("col_mass", lang)]),
-    ).add_to(fmap)
+        "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii"),
+        bounds=[[south, west], [north, east]], control=False,
+    ).add_to(image)  # fmt: skip
     stops = ", ".join(matplotlib.colors.to_hex(matplotlib.colormaps["magma_r"](v)) for v in np.linspace(0, 1, 6))
     bar = (
         f'<div style="width:160px;height:10px;background:linear-gradient(to right, {stops})"></div>'
         f'<div style="display:flex;justify-content:space-between;width:160px"><span>0</span><span>{peak:.3g}</span></div>'
     )
-    _Legend(f'<div class="cm-legend-title">{escape(tr("density_unit", lang))}</div>{bar}').add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
+    _Legend(f'<div class="cm-legend-title">{escape(tr("density_unit", lang))}</div>{bar}').add_to(image)
+    lines = _OverlayPart(tr("density_contours", lang)).add_to(overlay)
+    folium.GeoJson(
+        _feature_collection(_to_display(contours.to_crs("EPSG:4326")[["mass", "geometry"]], datum)),
+        style_function=lambda _f: {"color": "#111", "weight": 1.2, "fill": False},
+        tooltip=folium.GeoJsonTooltip(fields=["mass"], aliases=[tr("col_mass", lang)]),
+        control=False,
+    ).add_to(lines)
+    return overlay
 
 
-def choropleth_map(
+def choropleth_layer(
     city: City, areas: gpd.GeoDataFrame, value: str, label: str, lang: str, basemap: str = DEFAULT_BASEMAP
-) -> folium.Map:
-    """Areas (e.g. the districts with :func:`~culturemap.analysis.districts.district_summary` columns)
-    filled by ``value`` in six classes (equal steps from 0 to the maximum), with a legend."""
-    fmap, base = _analysis_base(city, lang, basemap, 3, context=False)
+) -> folium.FeatureGroup:
+    """Areas of ``city`` in any CRS (e.g. the districts with
+    :func:`~culturemap.analysis.districts.district_summary` columns) filled by ``value`` in six classes
+    (equal steps from 0 to the maximum), outlines simplified for display (cheapest from the metric
+    CRS), with a legend. One layer for the districts view of :func:`analysis_base_map` (drawn in its
+    pane under the river)."""
+    areas = areas.to_crs(city.config.metric_crs)
     top = float(areas[value].max()) or 1.0
     name_field = "name_zh" if lang == "zh" else "name_en"
-    shown = areas[[name_field, value, "geometry"]].copy()
+    shown = _simplified(areas[[name_field, value, "geometry"]], city.config.metric_crs, DISPLAY_TOLERANCE_M)
+    shown = shown.to_crs("EPSG:4326")
     shown["fill"] = [_HEX_COLOURS[min(int(v / top * len(_HEX_COLOURS)), len(_HEX_COLOURS) - 1)] for v in shown[value]]
     shown[value] = shown[value].round(2)
+    overlay = _Overlay()
+    fill = _OverlayPart(label).add_to(overlay)
     folium.GeoJson(
-        _to_display(shown, base.datum),
-        name=label,
+        _feature_collection(_to_display(shown, _datum(basemap))),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
             "color": "#444",
@@ -598,18 +735,16 @@ def choropleth_map(
             "fillOpacity": 0.75,
         },
         tooltip=folium.GeoJsonTooltip(fields=[name_field, value], aliases=["", label], labels=True),
-    ).add_to(fmap)
-    river = _outline(city, "river", base.datum)
-    if len(river):
-        folium.GeoJson(river[["geometry"]], style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 3}
-                       ).add_to(fmap)  # fmt: skip
+        pane=BASEMAP_PANE,
+        control=False,
+    ).add_to(fill)
     steps = np.linspace(0, top, len(_HEX_COLOURS) + 1)
     rows = [
         f'<div><span style="background:{c}" class="cm-swatch"></span> {lo:.3g}–{hi:.3g}</div>'
         for c, lo, hi in zip(_HEX_COLOURS, steps[:-1], steps[1:])
     ]
-    _Legend(f'<div class="cm-legend-title">{escape(label)}</div>' + "".join(rows)).add_to(fmap)
-    return fmap
+    _Legend(f'<div class="cm-legend-title">{escape(label)}</div>' + "".join(rows)).add_to(fill)
+    return overlay
 
 
 ROUTE_DAY_COLOURS = ("#e6550d", "#7b3294", "#31a354", "#c51b8a", "#8c510a", "#636363")  # not the river blue

@@ -1,28 +1,53 @@
 """The "Density & corridor" page: where assets concentrate, how the river carries them,
-how districts compare. Every number comes from culturemap.analysis (metric CRS, units in names)."""
+how districts compare. Every number comes from culturemap.analysis (metric CRS, units in names).
+
+The page reads like it looks: :func:`analysis_page` calls one function per section. Each section is
+a fragment (its widgets rerun that section only) that shows what one cached function computed from
+the pack (path + modification time), the chosen layers and the section's own parameters, and the
+language only where the result holds text. What depends on the pack alone (the assets' metric
+points, their places along the river, the districts' index components, the maps' base layers) is
+computed once per pack. A map is rendered once per pack, language and basemap; a section's results
+are a layer swapped over it, so moving a slider neither reloads nor blanks the map.
+"""
 
 from __future__ import annotations
 
+import io
 import math
 
 import altair as alt
+import geopandas as gpd
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from culturemap.analysis.aggregate import h3_cell_area_km2, h3_counts
 from culturemap.analysis.corridor import band_counts, corridor_profile, linear_reference, river_length_km
-from culturemap.analysis.density import contour_polygons, grade_weights, kde, scott_bandwidth_m
+from culturemap.analysis.density import contour_polygons, grade_weights, kde_xy, scott_bandwidth_m
 from culturemap.analysis.districts import district_summary
-from culturemap.analysis.proximity import COMPONENTS, DEFAULT_WEIGHTS, FORMULA, campus_proximity, soft_power_index
+from culturemap.analysis.proximity import (
+    COMPONENTS,
+    DEFAULT_WEIGHTS,
+    FORMULA,
+    campus_proximity,
+    component_densities,
+    weighted_index,
+)
 from culturemap.analysis.stats import clark_evans, coverage_gaps, fill_hex_grid, hotspots, interpret, ripley_l
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS
 from culturemap.render.assets import localise_assets
-from culturemap.render.folium_map import build_hex_map, choropleth_map, density_overlay_map, feature_name
+from culturemap.render.folium_map import (
+    analysis_base_map,
+    choropleth_layer,
+    density_layer,
+    feature_name,
+    hexagon_layer,
+)
 from culturemap.render.static import density_figure
 from culturemap.ui.app import page_context, vendor_base_url
+from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
 from culturemap.ui.widgets import choice
 
 BUFFER_CHOICES_KM = (0.5, 1.0, 2.0, 5.0, 10.0)
@@ -31,6 +56,8 @@ BANDWIDTH_MIN_M = 200
 BANDWIDTH_MAX_M = 10_000  # the slider reaches further when Scott's rule suggests more
 BANDWIDTH_START_MAX_M = 3_000  # Scott's rule over a whole municipality gives tens of km: start at a town centre's scale
 BANDWIDTH_STEP_M = 100
+CAMPUS_TARGETS = ("heritage_units", "scenic_spots", "museums")
+Layers = tuple[str, ...]  # asset layer ids, in the registry's order
 
 
 def bandwidth_slider_m(suggested_m: float) -> tuple[int, int, int, int]:
@@ -148,45 +175,6 @@ def soft_power_chart(index: pd.DataFrame, lang: str) -> alt.Chart:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _density(path: str, mtime: float, layers: tuple[str, ...], bandwidth_m: float, weighted: bool, lang: str):
-    city, _ = page_context().load()
-    assets = city.assets(layers)
-    grid = kde(assets, city.config.metric_crs, bandwidth_m, weights=grade_weights(assets) if weighted else None)
-    contours = contour_polygons(grid)
-    title = tr("density_title", lang, city=city.config.name(lang), n=len(assets), bw=grid.bandwidth_m)
-    figure = density_figure(
-        grid, city.layers["districts"], city.layers["river"], contours, title, tr("density_unit", lang),
-        axis_labels=(tr("figure_easting_km", lang, crs=grid.crs), tr("figure_northing_km", lang)),
-    )  # fmt: skip
-    return grid, contours, figure
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _hotspots(path: str, mtime: float, layers: tuple[str, ...], resolution: int):
-    city, _ = page_context().load()
-    cells = h3_counts(city.assets(layers), resolution)
-    return hotspots(fill_hex_grid(cells, resolution), permutations=499, seed=0) if len(cells) else cells
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _pattern_stats(path: str, mtime: float, layers: tuple[str, ...]):
-    city, _ = page_context().load()
-    metric = city.config.metric_crs
-    points = city.assets(layers).to_crs(metric).geometry.representative_point()
-    xy = np.column_stack([points.x, points.y])
-    area_m2 = float(city.layers["districts"].to_crs(metric).area.sum())
-    return clark_evans(xy, area_m2), ripley_l(xy, support_m=15, n_simulations=99, seed=0)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _corridor(path: str, mtime: float, layers: tuple[str, ...]) -> pd.DataFrame:
-    city, _ = page_context().load()
-    assets = city.assets(layers)
-    ref = linear_reference(assets, city.layers["river"], city.config.metric_crs)
-    return assets[["id", "layer", "name_zh", "name_en", "district"]].join(ref)
-
-
 COLUMN_KEYS = ("band", "within_km", "total", "cumulative", "chainage_km", "distance_m", "bank", "side", "campus",
                "rank", "index", "id", "layer", "name", "name_zh", "name_en", "district", "area_km2", "per_100km2",
                "score", "score_per_100km2", "order", "arrival", "departure", "wait_min", "dwell_min", "leg_km",
@@ -215,65 +203,246 @@ def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.rename(columns=names)
 
 
+# ---------------------------------------------------------------- computed once per pack
+
+
+def _city():
+    return page_context().load()[0]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _metric_points(path: str, mtime: float) -> pd.DataFrame:
+    """Every asset of the pack as its layer, representative point (``x_m``, ``y_m`` in the city's
+    metric CRS) and KDE weight by grade (``grade_weight``)."""
+    city = _city()
+    assets = city.assets()
+    points = assets.to_crs(city.config.metric_crs).geometry.representative_point()
+    return pd.DataFrame(
+        {"layer": assets["layer"], "x_m": points.x, "y_m": points.y, "grade_weight": grade_weights(assets)}
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _metric_districts(path: str, mtime: float) -> gpd.GeoDataFrame:
+    """The pack's districts in the city's metric CRS."""
+    city = _city()
+    return city.layers["districts"].to_crs(city.config.metric_crs)
+
+
+def _chosen(path: str, mtime: float, layers: Layers) -> pd.DataFrame:
+    points = _metric_points(path, mtime)
+    return points[points["layer"].isin(layers)]
+
+
+def _xy(points: pd.DataFrame) -> np.ndarray:
+    return points[["x_m", "y_m"]].to_numpy()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _river_reference(path: str, mtime: float) -> tuple[pd.DataFrame, float]:
+    """Every asset's place along the river (chainage, distance, bank, side; see
+    :func:`~culturemap.analysis.corridor.linear_reference`) and the river's length (km)."""
+    city = _city()
+    assets, river, metric = city.assets(), city.layers["river"], city.config.metric_crs
+    reference = assets[["id", "layer", "name_zh", "name_en", "district"]].join(linear_reference(assets, river, metric))
+    return reference, river_length_km(river, metric)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _index_components(path: str, mtime: float) -> pd.DataFrame:
+    city = _city()
+    return component_densities(city.layers["districts"], city.layers, city.config.metric_crs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _base_map(path: str, mtime: float, lang: str, basemap: str, view: str) -> PreparedMap:
+    """The map of an analysis view without its results, rendered for :func:`show`."""
+    return prepare(localise_assets(analysis_base_map(_city(), lang, basemap, view), vendor_base_url()))
+
+
+def _map(view: str, layer: str, key: str, height: int) -> None:
+    """The base map of ``view`` with ``layer`` (a script from :func:`layer_script`) over it."""
+    ctx = page_context()
+    base = _base_map(ctx.path, ctx.mtime, ctx.lang, _basemap(), view)
+    show(base, key=key, height=height, returned_objects=(), layer=layer)
+
+
+def _basemap() -> str:
+    return st.session_state.get("basemap", "osm")
+
+
+# ---------------------------------------------------------------- computed per section's inputs
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)  # a grid is 4-32 MB (bandwidth 3 km - 200 m)
+def _density(path: str, mtime: float, layers: Layers, bandwidth_m: float, weighted: bool):
+    """The density grid of the chosen assets and its mass contours."""
+    points = _chosen(path, mtime, layers)
+    weights = points["grade_weight"].to_numpy() if weighted else None
+    grid = kde_xy(_xy(points), bandwidth_m, weights=weights, crs=_city().config.metric_crs)
+    return grid, contour_polygons(grid)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _density_layer(path: str, mtime: float, layers: Layers, bandwidth_m: float, weighted: bool, lang: str,
+                   basemap: str) -> str:  # fmt: skip
+    grid, contours = _density(path, mtime, layers, bandwidth_m, weighted)
+    return layer_script(density_layer(grid, contours, lang, basemap))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _density_png(path: str, mtime: float, layers: Layers, bandwidth_m: float, weighted: bool, lang: str) -> bytes:
+    """The density as a static figure (PNG), titled in ``lang``."""
+    grid, contours = _density(path, mtime, layers, bandwidth_m, weighted)
+    city = _city()
+    title = tr("density_title", lang, city=city.config.name(lang), n=len(_chosen(path, mtime, layers)),
+               bw=grid.bandwidth_m)  # fmt: skip
+    figure = density_figure(
+        grid, city.layers["districts"], city.layers["river"], contours, title, tr("density_unit", lang),
+        axis_labels=(tr("figure_easting_km", lang, crs=grid.crs), tr("figure_northing_km", lang)),
+    )  # fmt: skip
+    png = io.BytesIO()
+    figure.savefig(png, format="png", dpi=200, bbox_inches="tight")
+    plt.close(figure)
+    return png.getvalue()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _hotspots(path: str, mtime: float, layers: Layers, resolution: int):
+    cells = h3_counts(_city().assets(layers), resolution)
+    return hotspots(fill_hex_grid(cells, resolution), permutations=499, seed=0) if len(cells) else cells
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _hexagon_layer(path: str, mtime: float, layers: Layers, resolution: int, lang: str, basemap: str) -> str:
+    return layer_script(hexagon_layer(_hotspots(path, mtime, layers, resolution), lang, basemap))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _pattern_stats(path: str, mtime: float, layers: Layers):
+    """Clark-Evans, Ripley's L and the districts far from every chosen asset."""
+    city, districts = _city(), _metric_districts(path, mtime)
+    xy = _xy(_chosen(path, mtime, layers))
+    gaps = coverage_gaps(districts, city.assets(layers), city.config.metric_crs, min_distance_km=5.0)
+    return clark_evans(xy, float(districts.area.sum())), ripley_l(xy, support_m=15, n_simulations=99, seed=0), gaps
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _district_summary(path: str, mtime: float, layers: Layers) -> gpd.GeoDataFrame:
+    """Counts, densities and scores of the chosen assets per district (geometry in the metric CRS)."""
+    city = _city()
+    return district_summary(_metric_districts(path, mtime), city.assets(layers), city.config.metric_crs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _choropleth_layer(path: str, mtime: float, layers: Layers, measure: str, label: str, lang: str,
+                      basemap: str) -> str:  # fmt: skip
+    return layer_script(
+        choropleth_layer(_city(), _district_summary(path, mtime, layers), measure, label, lang, basemap)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _campus(path: str, mtime: float, radius_km: float) -> pd.DataFrame:
+    city = _city()
+    targets = {lid: city.layers[lid] for lid in CAMPUS_TARGETS}
+    return campus_proximity(city.layers["universities"], targets, city.config.metric_crs, radius_km)
+
+
+# ---------------------------------------------------------------- the page
+
+
 def analysis_page() -> None:
     ctx = page_context()
-    lang = ctx.lang
-    city, all_assets = ctx.load()
-    cfg = city.config
-    st.title(tr("analysis_title", lang, city=cfg.name(lang)))
-
-    sb = st.sidebar
-    layers = tuple(
-        choice("multiselect", tr("app_layers", lang), ASSET_LAYERS, key="analysis_layers", container=sb,
-               default=["heritage_units", "scenic_spots", "museums"], format_func=lambda lid: LAYERS[lid].short_label(lang))
-    )  # fmt: skip
-    assets = city.assets(layers) if layers else city.assets(())
-    if len(assets) < 2:
-        st.info(tr("analysis_too_few", lang))
+    city, _ = ctx.load()
+    st.title(tr("analysis_title", ctx.lang, city=city.config.name(ctx.lang)))
+    layers = chosen_layers(ctx.lang)
+    if len(_chosen(ctx.path, ctx.mtime, layers)) < 2:
+        st.info(tr("analysis_too_few", ctx.lang))
         return
-    metric = assets.to_crs(cfg.metric_crs).geometry.representative_point()
-    low, high, start, scott = bandwidth_slider_m(scott_bandwidth_m(np.column_stack([metric.x, metric.y])))
-    bandwidth_m = sb.slider(tr("analysis_bandwidth_range", lang, low=low, high=high, scott=scott), low, high, start,
-                            BANDWIDTH_STEP_M, key="analysis_bw")  # fmt: skip
-    weighted = sb.checkbox(tr("analysis_weighted", lang), value=False, key="analysis_weighted")
+    density_section(layers)
+    hexagon_section(layers)
+    pattern_section(layers)
+    district_section(layers)
+    if len(city.layers["river"]):
+        corridor_section(layers)
+    campus_section()
+    soft_power_section()
 
+
+def chosen_layers(lang: str) -> Layers:
+    """The asset layers every section analyses (sidebar), in the registry's order."""
+    chosen = choice("multiselect", tr("app_layers", lang), ASSET_LAYERS, key="analysis_layers", container=st.sidebar,
+                    default=["heritage_units", "scenic_spots", "museums"],
+                    format_func=lambda lid: LAYERS[lid].short_label(lang))  # fmt: skip
+    return tuple(lid for lid in ASSET_LAYERS if lid in chosen)
+
+
+@st.fragment
+def density_section(layers: Layers) -> None:
+    """Kernel density: bandwidth and weighting (sidebar), the map or the static figure, the contours."""
+    ctx = page_context()
+    lang = ctx.lang
     st.header(tr("analysis_density", lang))
+    low, high, start, scott = bandwidth_slider_m(scott_bandwidth_m(_xy(_chosen(ctx.path, ctx.mtime, layers))))
+    bandwidth_m = st.sidebar.slider(tr("analysis_bandwidth_range", lang, low=low, high=high, scott=scott), low, high,
+                                    start, BANDWIDTH_STEP_M, key="analysis_bw")  # fmt: skip
+    weighted = st.sidebar.checkbox(tr("analysis_weighted", lang), value=False, key="analysis_weighted")
+    inputs = (ctx.path, ctx.mtime, layers, float(bandwidth_m), weighted)
     with st.spinner(tr("analysis_computing", lang)):
-        grid, contours, figure = _density(ctx.path, ctx.mtime, layers, float(bandwidth_m), weighted, lang)
-    overlay_tab, figure_tab = st.tabs([tr("analysis_tab_map", lang), tr("analysis_tab_figure", lang)])
-    with overlay_tab:
-        density_map = density_overlay_map(city, grid, contours, lang, st.session_state.get("basemap", "osm"))
-        localise_assets(density_map, vendor_base_url())
-        st_folium(density_map, height=520, use_container_width=True, returned_objects=[], key="analysis_density_map")
-    with figure_tab:
-        st.pyplot(figure, clear_figure=False)
-    st.caption(tr("analysis_density_note", lang, cell=grid.cell_m, total=grid.total(), crs=cfg.metric_crs))
+        grid, contours = _density(*inputs)
+    # only the open tab is drawn: the static figure costs a second, the map layer a few tenths
+    overlay_tab, figure_tab = st.tabs([tr("analysis_tab_map", lang), tr("analysis_tab_figure", lang)],
+                                      key=f"analysis_density_tab_{lang}", on_change="rerun")  # fmt: skip
+    if overlay_tab.open:
+        with overlay_tab:
+            _map("density", _density_layer(*inputs, lang, _basemap()), key="analysis_density_map", height=520)
+    if figure_tab.open:
+        with figure_tab:
+            st.image(_density_png(*inputs, lang), width="stretch")
+    st.caption(tr("analysis_density_note", lang, cell=grid.cell_m, total=grid.total(), crs=grid.crs))
     contour_table = contours.drop(columns="geometry").rename(
         columns={"mass": tr("col_mass", lang), "level_per_km2": tr("col_level", lang), "area_km2": tr("col_area", lang)}
     )
     st.dataframe(contour_table, hide_index=True)
 
+
+@st.fragment
+def hexagon_section(layers: Layers) -> None:
+    """H3 hexagon counts with Getis-Ord Gi* hot and cold spots at the chosen resolution."""
+    ctx = page_context()
+    lang = ctx.lang
     st.header(tr("analysis_hexbins", lang))
     resolution = st.slider(tr("analysis_h3_res", lang), 5, 9, 7, key="analysis_h3")
     cells = _hotspots(ctx.path, ctx.mtime, layers, resolution)
-    hex_map = build_hex_map(city, cells, lang, st.session_state.get("basemap", "osm"))
-    localise_assets(hex_map, vendor_base_url())
-    st_folium(hex_map, height=520, use_container_width=True, returned_objects=[], key="analysis_hex_map")
+    layer = _hexagon_layer(ctx.path, ctx.mtime, layers, resolution, lang, _basemap())
+    _map("hexagons", layer, key="analysis_hex_map", height=520)
     st.caption(tr("analysis_hex_note", lang, cells=int((cells["count"] > 0).sum()), res=resolution,
                   area=h3_cell_area_km2(resolution)))  # fmt: skip
     st.markdown(interpret(cells, "hotspots", lang))
 
+
+@st.fragment
+def pattern_section(layers: Layers) -> None:
+    """Clustering statistics (Clark-Evans, Ripley's L) and the districts left far from every asset."""
+    ctx = page_context()
+    lang = ctx.lang
     st.header(tr("analysis_stats", lang))
-    nni, ripley = _pattern_stats(ctx.path, ctx.mtime, layers)
+    nni, ripley, gaps = _pattern_stats(ctx.path, ctx.mtime, layers)
     st.markdown(interpret(nni, "clark_evans", lang))
     st.markdown(interpret(ripley, "ripley", lang))
     st.altair_chart(ripley_chart(ripley, lang), width="stretch")
-    gaps = coverage_gaps(city.layers["districts"], assets, cfg.metric_crs, min_distance_km=5.0)
     gap_names = gaps.loc[gaps["gap"], "name_zh" if lang == "zh" else "name_en"].tolist()
     st.caption(tr("analysis_gaps", lang, names=("、" if lang == "zh" else ", ").join(gap_names) or tr("none", lang)))
 
+
+@st.fragment
+def district_section(layers: Layers) -> None:
+    """Districts compared: counts, densities and scores, and a choropleth of the chosen measure."""
+    ctx = page_context()
+    lang = ctx.lang
     st.header(tr("analysis_districts", lang))
-    summary = district_summary(city.layers["districts"], assets, cfg.metric_crs)
+    summary = _district_summary(ctx.path, ctx.mtime, layers)
     name_col = "name_zh" if lang == "zh" else "name_en"
     table = (
         summary.drop(columns="geometry")
@@ -289,53 +458,70 @@ def analysis_page() -> None:
     st.caption(tr("analysis_score_note", lang))
     measure = choice("radio", tr("analysis_choropleth_of", lang), ["total", "per_100km2", "score_per_100km2"],
                      format_func=lambda key: labels[key], horizontal=True, key="analysis_choropleth")  # fmt: skip
-    district_map = choropleth_map(city, summary, measure, labels[measure], lang, st.session_state.get("basemap", "osm"))
-    localise_assets(district_map, vendor_base_url())
-    st_folium(district_map, height=480, use_container_width=True, returned_objects=[], key="analysis_district_map")
+    layer = _choropleth_layer(ctx.path, ctx.mtime, layers, measure, labels[measure], lang, _basemap())
+    _map("districts", layer, key="analysis_district_map", height=480)
 
-    if len(city.layers["river"]):
-        river = cfg.river_name_zh if lang == "zh" else cfg.river_name_en
-        st.header(tr("analysis_corridor", lang, river=river))
-        buffers = tuple(
-            sorted(
-                sb.multiselect(tr("analysis_buffers", lang), BUFFER_CHOICES_KM, default=[0.5, 1.0, 2.0, 5.0], key="analysis_buffers")
-            )
-        ) or (1.0,)  # fmt: skip
-        ref = _corridor(ctx.path, ctx.mtime, layers)
-        bands = band_counts(ref["distance_m"].to_numpy(), ref["layer"], buffers)
-        st.dataframe(labelled(bands, lang), hide_index=True)
-        length = river_length_km(city.layers["river"], cfg.metric_crs)
-        near = ref[ref["distance_m"] <= max(buffers) * 1000]
-        profile = corridor_profile(near["chainage_km"].to_numpy(), near["layer"], PROFILE_BIN_KM, length_km=length)
-        st.caption(tr("analysis_profile", lang, km=max(buffers), length=length))
-        st.altair_chart(corridor_profile_chart(profile, PROFILE_BIN_KM, lang), width="stretch")
-        st.caption(tr("analysis_corridor_table", lang, km=max(buffers), n=len(near), total=len(ref),
-                      far=len(ref) - len(near)))  # fmt: skip
-        districts = city.layers["districts"]
-        district_name = dict(zip(districts["name_zh"], districts["name_zh" if lang == "zh" else "name_en"]))
-        names = ["name_zh", "name_en"] if lang == "zh" else ["name_en", "name_zh"]
-        shown = near.sort_values("chainage_km").round({"chainage_km": 2, "distance_m": 0})
-        shown = shown.assign(
-            layer=[LAYERS[v].label(lang) for v in shown["layer"]],
-            district=[district_name.get(v, v) for v in shown["district"]],
-            bank=[tr(f"bank_{v}", lang) for v in shown["bank"]],
-            side=[tr(f"side_{v}", lang) for v in shown["side"]],
-        )[["id", "layer", *names, "district", "chainage_km", "distance_m", "bank", "side"]]
-        st.dataframe(labelled(shown, lang), hide_index=True)
 
+@st.fragment
+def corridor_section(layers: Layers) -> None:
+    """The river corridor: assets per distance band (buffers in the sidebar), along the river, listed."""
+    ctx = page_context()
+    lang = ctx.lang
+    city, _ = ctx.load()
+    cfg = city.config
+    st.header(tr("analysis_corridor", lang, river=cfg.river_name_zh if lang == "zh" else cfg.river_name_en))
+    buffers = tuple(
+        sorted(
+            st.sidebar.multiselect(tr("analysis_buffers", lang), BUFFER_CHOICES_KM, default=[0.5, 1.0, 2.0, 5.0], key="analysis_buffers")
+        )
+    ) or (1.0,)  # fmt: skip
+    reference, length = _river_reference(ctx.path, ctx.mtime)
+    ref = reference[reference["layer"].isin(layers)]
+    bands = band_counts(ref["distance_m"].to_numpy(), ref["layer"], buffers)
+    st.dataframe(labelled(bands, lang), hide_index=True)
+    near = ref[ref["distance_m"] <= max(buffers) * 1000]
+    profile = corridor_profile(near["chainage_km"].to_numpy(), near["layer"], PROFILE_BIN_KM, length_km=length)
+    st.caption(tr("analysis_profile", lang, km=max(buffers), length=length))
+    st.altair_chart(corridor_profile_chart(profile, PROFILE_BIN_KM, lang), width="stretch")
+    st.caption(tr("analysis_corridor_table", lang, km=max(buffers), n=len(near), total=len(ref),
+                  far=len(ref) - len(near)))  # fmt: skip
+    districts = city.layers["districts"]
+    district_name = dict(zip(districts["name_zh"], districts["name_zh" if lang == "zh" else "name_en"]))
+    names = ["name_zh", "name_en"] if lang == "zh" else ["name_en", "name_zh"]
+    shown = near.sort_values("chainage_km", kind="stable").round({"chainage_km": 2, "distance_m": 0})
+    shown = shown.assign(
+        layer=[LAYERS[v].label(lang) for v in shown["layer"]],
+        district=[district_name.get(v, v) for v in shown["district"]],
+        bank=[tr(f"bank_{v}", lang) for v in shown["bank"]],
+        side=[tr(f"side_{v}", lang) for v in shown["side"]],
+    )[["id", "layer", *names, "district", "chainage_km", "distance_m", "bank", "side"]]
+    st.dataframe(labelled(shown, lang), hide_index=True)
+
+
+@st.fragment
+def campus_section() -> None:
+    """Each campus's heritage units, scenic spots and museums within the chosen radius, and the nearest."""
+    ctx = page_context()
+    lang = ctx.lang
     st.header(tr("analysis_campus", lang))
     radius_km = st.slider(tr("analysis_radius", lang), 0.5, 10.0, 2.0, 0.5, key="analysis_radius")
-    targets = {lid: city.layers[lid] for lid in ("heritage_units", "scenic_spots", "museums")}
-    campus = campus_proximity(city.layers["universities"], targets, cfg.metric_crs, radius_km)
+    campus = _campus(ctx.path, ctx.mtime, radius_km)
+    _, all_assets = ctx.load()
     name_of = {
         row["id"]: feature_name(row, lang) for row in all_assets[["id", "name_zh", "name_en"]].to_dict("records")
     }
     campus = campus.rename(columns={"name_zh": "name"}).assign(
         name=campus["id"].map(name_of),
-        **{f"nearest_{lid}_name": campus[f"nearest_{lid}_id"].map(name_of) for lid in targets},
+        **{f"nearest_{lid}_name": campus[f"nearest_{lid}_id"].map(name_of) for lid in CAMPUS_TARGETS},
     )
     st.dataframe(labelled(campus.round(0), lang), hide_index=True)
 
+
+@st.fragment
+def soft_power_section() -> None:
+    """The districts' soft-power index under the chosen component weights: the ranking and its chart."""
+    ctx = page_context()
+    lang = ctx.lang
     st.subheader(tr("analysis_index", lang))
     st.caption(FORMULA[lang])
     columns = st.columns(len(COMPONENTS))
@@ -346,7 +532,7 @@ def analysis_page() -> None:
     if sum(weights.values()) <= 0:
         st.warning(tr("analysis_weights_zero", lang))
         return
-    index = soft_power_index(city.layers["districts"], city.layers, cfg.metric_crs, weights)
+    index = weighted_index(_index_components(ctx.path, ctx.mtime), weights)
     name_col = "name_zh" if lang == "zh" else "name_en"
     ranking = index.set_index(name_col)[["rank", "index", *[f"{c}_per_100km2" for c in COMPONENTS]]].round(2)
     st.dataframe(labelled(ranking, lang).rename_axis(tr("col_district", lang)))
