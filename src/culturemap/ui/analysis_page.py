@@ -391,13 +391,11 @@ def density_section(layers: Layers) -> None:
     inputs = (ctx.path, ctx.mtime, layers, float(bandwidth_m), weighted)
     with st.spinner(tr("analysis_computing", lang)):
         grid, contours = _density(*inputs)
-    # only the open tab is drawn: the static figure costs a second, the map layer a few tenths
     overlay_tab, figure_tab = st.tabs([tr("analysis_tab_map", lang), tr("analysis_tab_figure", lang)],
                                       key=f"analysis_density_tab_{lang}", on_change="rerun")  # fmt: skip
-    if overlay_tab.open:
-        with overlay_tab:
-            _map("density", _density_layer(*inputs, lang, _basemap()), key="analysis_density_map", height=520)
-    if figure_tab.open:
+    with overlay_tab:  # drawn in either tab, so that the map stays loaded
+        _map("density", _density_layer(*inputs, lang, _basemap()), key="analysis_density_map", height=520)
+    if figure_tab.open:  # the static figure takes a second or more: only while its tab is open
         with figure_tab:
             st.image(_density_png(*inputs, lang), width="stretch")
     st.caption(tr("analysis_density_note", lang, cell=grid.cell_m, total=grid.total(), crs=grid.crs))
