@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +23,16 @@ from pathlib import Path
 import psutil
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the browser tests' helpers (tests/e2e/conftest.py), here and in bench/ui.py
+from tests.e2e.conftest import wait_for_health  # noqa: E402
+
 PROBE = (Path(__file__).parent / "probe.js").read_text(encoding="utf-8")
 # a headless page counts as hidden: keep its timers and frames running like a visible tab's
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-renderer-backgrounding",
                  "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows"]  # fmt: skip
 VIEWPORT = {"width": 1400, "height": 1000}
+ACTION_TIMEOUT_S = 30  # a click or a key press; what it leads to has the step's own timeout
 
 
 class BenchError(RuntimeError):
@@ -70,20 +74,11 @@ class Server:
         return self
 
     def wait_ready(self) -> None:
-        deadline = time.monotonic() + self.start_timeout_s
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                tail = self.log.read_text(errors="replace")[-3000:]
-                self.stop()
-                raise BenchError(f"{self.script.name} did not start on port {self.port} within "
-                                 f"{self.start_timeout_s:.0f} s; its log ({self.log}) ends:\n{tail}")  # fmt: skip
-            time.sleep(0.2)
+        if not wait_for_health(self.url, self.process, self.start_timeout_s):
+            tail = self.log.read_text(errors="replace")[-3000:]
+            self.stop()
+            raise BenchError(f"{self.script.name} did not start on port {self.port} within "
+                             f"{self.start_timeout_s:.0f} s; its log ({self.log}) ends:\n{tail}")  # fmt: skip
 
     def rss_mb(self) -> float:
         """Resident memory of the server and every process it started (MB)."""
@@ -119,7 +114,7 @@ class Tab:
         self.context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
         self.context.add_init_script(script=PROBE)
         self.page = self.context.new_page()
-        self.page.set_default_timeout(timeout_s * 1000)
+        self.page.set_default_timeout(min(timeout_s, ACTION_TIMEOUT_S) * 1000)  # clicks, key presses, navigations
         self.reruns = 0
         self.downloads: list[float] = []  # perf_counter() of each download's start
         self.marked_at = 0.0  # perf_counter() and rerun count when the current step began
