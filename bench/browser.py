@@ -119,8 +119,11 @@ class Tab:
         self.downloads: list[float] = []  # perf_counter() of each download's start
         self.marked_at = 0.0  # perf_counter() and rerun count when the current step began
         self.reruns_at_mark = 0
+        self.errors: list[str] = []  # the page's console errors and uncaught exceptions, for failure reports
         self.page.on("websocket", lambda ws: ws.on("framesent", self._sent))
         self.page.on("download", lambda _d: self.downloads.append(time.perf_counter()))
+        self.page.on("console", lambda m: self.errors.append(m.text[:200]) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {str(e)[:200]}"))
 
     def _sent(self, payload) -> None:
         if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
@@ -216,6 +219,10 @@ class Session:
             self._abandon(step, f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
 
     def _abandon(self, step: Step, message: str) -> None:
+        # tiles and other outside hosts cannot be reached here: those errors say nothing about the step
+        errors = [e for e in self.tab.errors if "net::ERR_" not in e]
+        if errors:
+            message += f"; console errors: {' | '.join(errors[-3:])}"
         self.results.fail(step.name or "waiting for the page to settle", message)
         skipped = [s.name for s in self.steps if s.name]
         if skipped:

@@ -187,12 +187,15 @@ class Rig:
     repeat: int
     timeout_s: float
 
-    def run(self, steps_per_tab: list[list[Step]], timeout_s: float | None = None) -> None:
-        """One fresh browser context per list of steps, all at once."""
+    def run(self, steps_per_tab: list[list[Step]], timeout_s: float | None = None, before_closing=None) -> None:
+        """One fresh browser context per list of steps, all at once; ``before_closing()`` runs when all
+        are done, their sessions still open."""
         timeout_s = timeout_s or self.timeout_s
         tabs = [Tab(self.browser, timeout_s) for _ in steps_per_tab]
         try:
             drive([Session(tab, steps, self.results, timeout_s) for tab, steps in zip(tabs, steps_per_tab)])
+            if before_closing:
+                before_closing()
         finally:
             for tab in tabs:
                 tab.close()
@@ -284,16 +287,13 @@ def at_once(rig: Rig, server: Server, steps: list[Step], n: int) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    timeout_s = AT_ONCE_SLOWER * rig.timeout_s
-    tabs = [Tab(rig.browser, timeout_s) for _ in range(n)]
     try:
-        drive([Session(tab, steps, rig.results, timeout_s) for tab in tabs])
-        memory["after"] = server.rss_mb()
+        rig.run(
+            [steps] * n, AT_ONCE_SLOWER * rig.timeout_s, before_closing=lambda: memory.update(after=server.rss_mb())
+        )
     finally:
         done.set()
         sampler.join()
-        for tab in tabs:
-            tab.close()
     return {**memory, "peak": max(peak[0], memory["after"])}
 
 
@@ -335,8 +335,10 @@ def run(args) -> tuple[Results, dict]:
                     Server(REPO / "app.py", LOGS / "app.log", REPO) as app,
                     Server(REPO / "bench" / "floor_app.py", LOGS / "floor.log", REPO) as floor,
                 ):
-                    app.start(), floor.start()
-                    app.wait_ready(), floor.wait_ready()
+                    for server in (app, floor):
+                        server.start()
+                    for server in (app, floor):
+                        server.wait_ready()
                     info["memory"].setdefault("app_started", []).append(app.rss_mb())
                     rig = Rig(browser, app, floor, expected, results, args.repeat, args.step_timeout)
                     visits(rig)
