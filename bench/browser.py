@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +23,16 @@ from pathlib import Path
 import psutil
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the browser tests' helpers (tests/e2e/conftest.py), here and in bench/ui.py
+from tests.e2e.conftest import wait_for_health  # noqa: E402
+
 PROBE = (Path(__file__).parent / "probe.js").read_text(encoding="utf-8")
 # a headless page counts as hidden: keep its timers and frames running like a visible tab's
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-renderer-backgrounding",
                  "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows"]  # fmt: skip
 VIEWPORT = {"width": 1400, "height": 1000}
+ACTION_TIMEOUT_S = 30  # a click or a key press; what it leads to has the step's own timeout
 
 
 class BenchError(RuntimeError):
@@ -70,20 +74,11 @@ class Server:
         return self
 
     def wait_ready(self) -> None:
-        deadline = time.monotonic() + self.start_timeout_s
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                tail = self.log.read_text(errors="replace")[-3000:]
-                self.stop()
-                raise BenchError(f"{self.script.name} did not start on port {self.port} within "
-                                 f"{self.start_timeout_s:.0f} s; its log ({self.log}) ends:\n{tail}")  # fmt: skip
-            time.sleep(0.2)
+        if not wait_for_health(self.url, self.process, self.start_timeout_s):
+            tail = self.log.read_text(errors="replace")[-3000:]
+            self.stop()
+            raise BenchError(f"{self.script.name} did not start on port {self.port} within "
+                             f"{self.start_timeout_s:.0f} s; its log ({self.log}) ends:\n{tail}")  # fmt: skip
 
     def rss_mb(self) -> float:
         """Resident memory of the server and every process it started (MB)."""
@@ -119,13 +114,16 @@ class Tab:
         self.context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
         self.context.add_init_script(script=PROBE)
         self.page = self.context.new_page()
-        self.page.set_default_timeout(timeout_s * 1000)
+        self.page.set_default_timeout(min(timeout_s, ACTION_TIMEOUT_S) * 1000)  # clicks, key presses, navigations
         self.reruns = 0
         self.downloads: list[float] = []  # perf_counter() of each download's start
         self.marked_at = 0.0  # perf_counter() and rerun count when the current step began
         self.reruns_at_mark = 0
+        self.errors: list[str] = []  # the page's console errors and uncaught exceptions, for failure reports
         self.page.on("websocket", lambda ws: ws.on("framesent", self._sent))
         self.page.on("download", lambda _d: self.downloads.append(time.perf_counter()))
+        self.page.on("console", lambda m: self.errors.append(m.text[:200]) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {str(e)[:200]}"))
 
     def _sent(self, payload) -> None:
         if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
@@ -221,6 +219,10 @@ class Session:
             self._abandon(step, f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
 
     def _abandon(self, step: Step, message: str) -> None:
+        # tiles and other outside hosts cannot be reached here: those errors say nothing about the step
+        errors = [e for e in self.tab.errors if "net::ERR_" not in e]
+        if errors:
+            message += f"; console errors: {' | '.join(errors[-3:])}"
         self.results.fail(step.name or "waiting for the page to settle", message)
         skipped = [s.name for s in self.steps if s.name]
         if skipped:

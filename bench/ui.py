@@ -32,7 +32,7 @@ from pathlib import Path
 
 import psutil
 from benchmarks_md import write_section
-from browser import CHROMIUM_ARGS, BenchError, Results, Server, Session, Step, Tab, drive
+from browser import CHROMIUM_ARGS, REPO, BenchError, Results, Server, Session, Step, Tab, drive
 from floor_app import matching, read_pack
 from playwright.sync_api import Browser, sync_playwright
 
@@ -43,10 +43,7 @@ from culturemap.layers import GRADES, LAYERS
 from culturemap.render.assets import vendored
 from culturemap.render.basemaps import BASEMAPS
 from culturemap.ui.state import parse_params
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # the browser tests' helpers, below
-from tests.e2e.conftest import CHROMIUM, choose, open_expander, search  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, choose, open_expander, search
 
 LANZHOU = REPO / "geodata" / "lanzhou"
 LANG = "zh"  # the pack's default language
@@ -56,6 +53,7 @@ FLOOR_SEARCHES = ("黄河", "museum", "park", "university", "bridge")
 SHARED_LINK = {"city": "lanzhou", "q": "huanghe", "layers": "scenic_spots,heritage_units,attractions",
                "lat": "36.07", "lon": "103.8", "zoom": "13"}  # fmt: skip
 CONCURRENT_SEARCH, CONCURRENT_GRADE = "gongyuan", "5A"
+AT_ONCE_SLOWER = 6  # a step of the sessions at once may take this many times --step-timeout
 SETTLE = Step(None, None, {"idle": True, "allMaps": 1, "quietMs": 750})  # the previous step's rerun has ended
 
 # the steps, as BENCHMARKS.md names them
@@ -110,6 +108,16 @@ def search_for(text: str):
 
 def choose_option(label: str, option: str):
     return lambda page: choose(page, label, option)
+
+
+def scenic_grade(grade: str | None):
+    """Choose ``grade`` (None: all) in the scenic spots' filter, unfolding it first (a rerun may fold it)."""
+
+    def act(page) -> None:
+        open_expander(page, LAYERS["scenic_spots"].label(LANG))
+        choose(page, tr("app_grade", LANG), GRADES.label(grade, LANG) if grade else tr("app_all", LANG))
+
+    return act
 
 
 def click_row(index: int):
@@ -179,12 +187,15 @@ class Rig:
     repeat: int
     timeout_s: float
 
-    def run(self, steps_per_tab: list[list[Step]], timeout_s: float | None = None) -> None:
-        """One fresh browser context per list of steps, all at once."""
+    def run(self, steps_per_tab: list[list[Step]], timeout_s: float | None = None, before_closing=None) -> None:
+        """One fresh browser context per list of steps, all at once; ``before_closing()`` runs when all
+        are done, their sessions still open."""
         timeout_s = timeout_s or self.timeout_s
         tabs = [Tab(self.browser, timeout_s) for _ in steps_per_tab]
         try:
             drive([Session(tab, steps, self.results, timeout_s) for tab, steps in zip(tabs, steps_per_tab)])
+            if before_closing:
+                before_closing()
         finally:
             for tab in tabs:
                 tab.close()
@@ -206,29 +217,26 @@ def visits(rig: Rig) -> None:
 
 
 def map_interactions(rig: Rig) -> None:
-    """Search, filter, basemap switch and row select on one map page, each ``rig.repeat`` times."""
+    """Search, filter, basemap switch and row select, each ``rig.repeat`` times on a map page of its own."""
     expected, repeat = rig.expected, rig.repeat
     n_all = expected.markers()
-    grade = tr("app_grade", LANG)
-    steps = [Step(None, goto(rig.app.url), {"count": n_all, **SETTLE.spec}, nav=True)]
-    for text in (SEARCHES * repeat)[:repeat]:
-        steps += [Step(MAP_SEARCH, search_for(text), {"count": expected.markers(q=text)}), SETTLE]
-    steps += [Step(None, search_for(""), {"count": n_all, **SETTLE.spec})]
-    steps += [Step(None, lambda page: open_expander(page, LAYERS["scenic_spots"].label(LANG)), {})]
-    for i in range(repeat + repeat % 2):  # 5A, all, 5A, ...: ends on all (the last one not recorded)
-        name, option, count = (
-            (MAP_FILTER, GRADES.label("5A", LANG), expected.markers(grade="5A"))
-            if i % 2 == 0
-            else (MAP_FILTER if i < repeat else None, tr("app_all", LANG), n_all)
+    start = Step(None, goto(rig.app.url), {"count": n_all, **SETTLE.spec}, nav=True)
+    searches = [Step(MAP_SEARCH, search_for(text), {"count": expected.markers(q=text)}) for text in SEARCHES]
+    filters = [  # 5A, all, 5A, ...
+        Step(MAP_FILTER, scenic_grade(grade), {"count": expected.markers(grade=grade) if grade else n_all})
+        for grade in ("5A", None)
+    ]
+    basemaps = [
+        Step(
+            MAP_BASEMAP,
+            choose_option(tr("app_basemap", LANG), BASEMAPS[b].label(LANG)),
+            {"count": n_all, "changed": True},
         )
-        steps += [Step(name, choose_option(grade, option), {"count": count}), SETTLE]
-    for i in range(repeat):
-        basemap = BASEMAPS["offline" if i % 2 == 0 else "osm"].label(LANG)
-        steps += [Step(MAP_BASEMAP, choose_option(tr("app_basemap", LANG), basemap), {"count": n_all, "changed": True})]
-        steps += [SETTLE]
-    for i in range(repeat):
-        steps += [Step(MAP_ROW, click_row(i), {"count": n_all, "zoom": 16, "urlView": True}), SETTLE]
-    rig.run([steps])
+        for b in ("offline", "osm")
+    ]
+    rows = [Step(MAP_ROW, click_row(i), {"count": n_all, "zoom": 16, "urlView": True}) for i in range(repeat)]
+    for kind in (searches, filters, basemaps, rows):
+        rig.run([[start, *[s for step in (kind * repeat)[:repeat] for s in (step, SETTLE)]]])
 
 
 def floor_updates(rig: Rig) -> None:
@@ -279,15 +287,13 @@ def at_once(rig: Rig, server: Server, steps: list[Step], n: int) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    tabs = [Tab(rig.browser, 3 * rig.timeout_s) for _ in range(n)]
     try:
-        drive([Session(tab, steps, rig.results, 3 * rig.timeout_s) for tab in tabs])
-        memory["after"] = server.rss_mb()
+        rig.run(
+            [steps] * n, AT_ONCE_SLOWER * rig.timeout_s, before_closing=lambda: memory.update(after=server.rss_mb())
+        )
     finally:
         done.set()
         sampler.join()
-        for tab in tabs:
-            tab.close()
     return {**memory, "peak": max(peak[0], memory["after"])}
 
 
@@ -298,8 +304,7 @@ def concurrency(rig: Rig, n: int) -> dict:
         Step(f"{n} sessions: map page load", goto(rig.app.url), {"count": expected.markers()}, nav=True), SETTLE,
         Step(f"{n} sessions: search", search_for(CONCURRENT_SEARCH), {"count": expected.markers(q=CONCURRENT_SEARCH)}),
         SETTLE,
-        Step(None, lambda page: open_expander(page, LAYERS["scenic_spots"].label(LANG)), {}),
-        Step(f"{n} sessions: filter", choose_option(tr("app_grade", LANG), GRADES.label(CONCURRENT_GRADE, LANG)),
+        Step(f"{n} sessions: filter", scenic_grade(CONCURRENT_GRADE),
              {"count": expected.markers(q=CONCURRENT_SEARCH, grade=CONCURRENT_GRADE)}),
     ]  # fmt: skip
     floor_steps = [
@@ -330,8 +335,10 @@ def run(args) -> tuple[Results, dict]:
                     Server(REPO / "app.py", LOGS / "app.log", REPO) as app,
                     Server(REPO / "bench" / "floor_app.py", LOGS / "floor.log", REPO) as floor,
                 ):
-                    app.start(), floor.start()
-                    app.wait_ready(), floor.wait_ready()
+                    for server in (app, floor):
+                        server.start()
+                    for server in (app, floor):
+                        server.wait_ready()
                     info["memory"].setdefault("app_started", []).append(app.rss_mb())
                     rig = Rig(browser, app, floor, expected, results, args.repeat, args.step_timeout)
                     visits(rig)
@@ -520,7 +527,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per step (page loads, interactions)")
     parser.add_argument("--first-visits", type=int, default=5, help="server starts, one first visit each")
     parser.add_argument("--sessions", type=int, default=10, help="browser contexts at once")
-    parser.add_argument("--step-timeout", type=float, default=90, help="seconds a step may take (x3 at once)")
+    parser.add_argument(
+        "--step-timeout",
+        type=float,
+        default=90,
+        help=f"seconds a step may take (x{AT_ONCE_SLOWER} for the sessions at once)",
+    )
     parser.add_argument("--quick", action="store_true", help="2 runs per step, 1 server start, 3 sessions")
     parser.add_argument("--profile", action="store_true", help="only profile one map-page rerun (AppTest)")
     parser.add_argument("--top", type=int, default=25, help="functions listed by --profile")

@@ -69,6 +69,21 @@ def data_root(tmp_path_factory) -> Path:
     return root
 
 
+def wait_for_health(url: str, server: subprocess.Popen, timeout_s: float = 60) -> bool:
+    """Poll the health endpoint of the Streamlit ``server`` at ``url``: True once it answers, False when
+    the server exits or ``timeout_s`` passes first (bench/ui.py starts its servers with this too)."""
+    deadline = time.monotonic() + timeout_s
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
 @pytest.fixture(scope="session")
 def app_url(data_root) -> str:
     port = _free_port()
@@ -81,17 +96,8 @@ def app_url(data_root) -> str:
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start on port {port}:\n{log.read_text()[-3000:]}")
-                time.sleep(0.3)
+            if not wait_for_health(url, server):
+                pytest.fail(f"streamlit did not start on port {port}:\n{log.read_text()[-3000:]}")
             yield url
         finally:
             server.terminate()
