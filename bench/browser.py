@@ -64,10 +64,16 @@ class Server:
     def start(self) -> Server:
         env = {k: v for k, v in os.environ.items() if k != "CULTUREMAP_DATA"}  # the bundled packs
         with self.log.open("w") as out:
+            # the app as `make run` starts it (packs and opening maps warmed while the server starts)
+            command = (
+                [sys.executable, "-m", "culturemap.cli", "serve", "--port", str(self.port)]
+                if self.script.name == "app.py"
+                else [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port),
+                      "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats",
+                      "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+            )  # fmt: skip
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.port", str(self.port),
-                 "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                 "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+                command,
                 cwd=self.cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                 preexec_fn=_end_with_parent,
             )  # fmt: skip

@@ -3,7 +3,7 @@
     python bench/ui.py [--out BENCHMARKS.md] [--quick] [--repeat 5] [--first-visits 5] [--sessions 10]
     python bench/ui.py --profile [--top 25]   # cProfile of one map-page rerun (a search), through AppTest
 
-Starts the app (``streamlit run app.py``, the bundled Lanzhou pack) and the floor (bench/floor_app.py:
+Starts the app (``culturemap serve``, as ``make run`` does; the bundled Lanzhou pack) and the floor (bench/floor_app.py:
 the same features, the same vendored Leaflet, ``st_folium`` and nothing else) side by side, drives
 headless Chromium (/usr/bin/chromium) through the steps of issue 11 and writes p50/p95 per step, with
 the ratio to the floor's matching step, to its own section of BENCHMARKS.md (see bench/benchmarks_md.py).
@@ -423,7 +423,7 @@ def report(results: Results, info: dict, args) -> list[str]:
         f"{version('streamlit-folium')}, headless Chromium {info.get('chromium', '?')}. The bundled Lanzhou pack "
         f"({info['n_assets']} assets), pages in Chinese. The whole run took {info['minutes']:.0f} min.",
         "",
-        "Method: the app (`streamlit run app.py`) and the floor (bench/floor_app.py: the same points, district "
+        "Method: the app (`culturemap serve`, as `make run` starts it) and the floor (bench/floor_app.py: the same points, district "
         "outlines and river, simplified as the app simplifies them, through `st_folium` with the same vendored "
         "Leaflet, a search box and nothing else; a new map per search) run side by side. A step counts from the "
         "navigation start (page loads) or from the page's first websocket message after the action (the widget "
