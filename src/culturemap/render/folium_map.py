@@ -37,7 +37,7 @@ DETAIL_ZOOM = 14  # from this zoom on, individual markers replace hexagons when 
 BASEMAP_PANE = "cm-basemap"  # between the tiles (200) and the overlays (400)
 DISPLAY_TOLERANCE_M = 20.0  # district and river outlines are simplified this much for display
 DENSITY_IMAGE_MAX_PX = 1_000_000  # the density map's heat image: about a screen's worth of pixels
-DISPLAY_GRID_DEG = 1e-5  # drawn analysis results (cells, contours, areas) rounded to ~1 m: a quarter fewer bytes
+DISPLAY_GRID_DEG = 1e-5  # drawn coordinates (outlines, cells, contours, areas) rounded to ~1 m: fewer bytes
 
 _SHAPES = {
     "circle": '<circle cx="10" cy="10" r="7"/>',
@@ -534,9 +534,6 @@ class _Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html_json = json.dumps(html + _LEGEND_CSS)
-
-
-DISPLAY_GRID_DEG = 1e-5  # display coordinates rounded to ~1 m: half the map payload is district outlines
 
 
 def _simplified(frame: gpd.GeoDataFrame, metric_crs: str, tolerance_m: float) -> gpd.GeoDataFrame:

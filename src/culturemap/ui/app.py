@@ -138,7 +138,11 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
     if wait_for_server:
         while not runtime.exists():
             time.sleep(0.1)
-    from culturemap.ui import explorer  # the page modules import this one (and streamlit_folium)
+    import streamlit_folium
+
+    from culturemap.ui import explorer  # the page modules import this one
+
+    served(streamlit_folium._component_func)  # declared at import: outside a script run when imported here
 
     warmed = []
     for entry in scan_packs(root or data_root()):

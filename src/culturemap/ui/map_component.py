@@ -34,8 +34,9 @@ def served(component):
     """``component``, registered with the running server so that its files are served.
 
     Streamlit registers a component only when it is declared inside a script run; the warm-up
-    thread of ``culturemap serve`` imports streamlit-folium and declares the vendored files before
-    any visitor, so they are registered here (registering again is harmless)."""
+    thread of ``culturemap serve`` imports streamlit-folium (whose map component is declared at
+    import) and declares the vendored files before any visitor, so it registers them with this
+    (registering again is harmless)."""
     if runtime.exists():
         runtime.get_instance().component_registry.register_component(component)
     return component
@@ -58,11 +59,6 @@ class PreparedMap:
     css_links: tuple[str, ...]
     bounds: tuple[tuple[float | None, float | None], tuple[float | None, float | None]]
     zoom: float | None
-
-    @property
-    def nbytes(self) -> int:
-        """The payload sent to the browser for this map (script + HTML + header, UTF-8)."""
-        return sum(len(text.encode("utf-8")) for text in (self.script, self.html, self.header))
 
 
 def _links(fmap: folium.Map) -> tuple[list[str], list[str]]:
@@ -122,7 +118,6 @@ def show(
         **_UNCLICKED,
     }
     hash_key = sf.generate_js_hash(prepared.script, key, False)
-    served(sf._component_func)
 
     def _on_change() -> None:
         st.session_state[key] = st.session_state.get(hash_key, {})
