@@ -325,9 +325,15 @@ def layer_chips(page) -> list[str]:
     return list(box.locator("[data-tag]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))"))
 
 
-def settle(page) -> None:
-    """Wait until Streamlit has finished its rerun (its status widget is gone) and the map has drawn."""
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished its rerun (its status widget is gone): until then the
+    elements of the previous run may still stand beside the new ones."""
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT_S * 1000)
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished its rerun and the map has drawn."""
+    wait_idle(page)
     page.wait_for_timeout(700)
     map_frame(page)
 

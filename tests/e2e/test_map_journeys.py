@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
     wait_for_count,
     wait_for_url,
     wait_for_view,
+    wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
@@ -40,6 +41,7 @@ ALL_LAYERS_ZH = [
 def check(page, n: int, markers: int | None = None, lang: str = "zh") -> None:
     """The state every step must leave: n results, the map showing them, no exception, no JS error."""
     expect_results(page, n, lang)
+    wait_idle(page)
     expect_no_exception(page)
     if markers is not None:
         assert wait_for_count(page, ".cm-marker", markers) == markers

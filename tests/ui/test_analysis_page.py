@@ -258,3 +258,29 @@ def test_a_new_layer_choice_reruns_the_layer_sections_and_a_language_switch_keep
     }
     assert f"integral = {total:.1f} assets" in at.caption[0].value
     assert at.query_params["lang"] == "en"
+
+
+def test_the_server_start_computes_the_first_view_of_the_page(monkeypatch):
+    """Issue 11: ``warm_up`` (run by ``culturemap serve`` at start) leaves a first visitor in the
+    pack's language nothing to compute: no density grid, no hot spots, no base map to draw."""
+    import streamlit as st
+
+    from culturemap.ui import analysis_page
+    from culturemap.ui.app import warm_up
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    monkeypatch.delenv("CULTUREMAP_DATA", raising=False)
+    calls = []
+    for name in ("kde_xy", "hotspots", "analysis_base_map", "district_summary", "linear_reference"):
+        real = getattr(analysis_page, name)
+        monkeypatch.setattr(
+            analysis_page, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k)
+        )
+    assert "lanzhou" in warm_up()
+    assert sorted(set(calls)) == ["analysis_base_map", "district_summary", "hotspots", "kde_xy", "linear_reference"]
+    calls.clear()
+    at = open_page("zh")
+    assert calls == [] and len(at.get("component_instance")) == 3  # three maps, all from the caches
+    at.sidebar.slider[0].set_value(at.sidebar.slider[0].value + 500).run()  # a new bandwidth: one new grid
+    assert calls == ["kde_xy"]

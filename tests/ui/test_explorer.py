@@ -1,5 +1,6 @@
 """The explorer page and the app shell in AppTest: packs that cannot load, links by city id, both languages."""
 
+import json
 import re
 
 import pytest
@@ -127,15 +128,48 @@ def test_the_server_start_draws_each_working_packs_opening_map(three_packs, monk
     from culturemap.ui.app import warm_up
 
     st.cache_resource.clear()
-    built = []
-    real_build_map = explorer.build_map
-    monkeypatch.setattr(explorer, "build_map", lambda *a, **k: built.append(a[1]) or real_build_map(*a, **k))
+    drawn, bases = [], []
+    real_layer, real_base = explorer.assets_layer, explorer.explorer_base_map
+    monkeypatch.setattr(explorer, "assets_layer", lambda *a, **k: drawn.append(a[1]) or real_layer(*a, **k))
+    monkeypatch.setattr(explorer, "explorer_base_map", lambda *a, **k: bases.append(a[0]) or real_base(*a, **k))
     assert sorted(warm_up(three_packs)) == ["otherville", "testville"]
-    assert [len(shown) for shown in built] == [6, 6, 6, 6]  # two packs, each in both languages
-    built.clear()
+    assert [len(shown) for shown in drawn] == [6, 6, 6, 6] and len(bases) == 4  # two packs, both languages
+    drawn.clear(), bases.clear()
     for lang in ("zh", "en"):  # a visitor in either language: nothing left to draw
         at = run({"city": "testville", "lang": lang})
         assert not at.exception and len(results(at)) == 6
-    assert built == []
-    at.sidebar.text_input[0].set_value("xita").run()  # a new search draws its own map, once
-    assert [len(shown) for shown in built] == [1]
+    assert drawn == [] and bases == []
+    at.sidebar.text_input[0].set_value("xita").run()  # a new search draws its own layer, once
+    assert [len(shown) for shown in drawn] == [1] and bases == []
+
+
+def map_sent(at) -> dict:
+    """What the page sends the map component: ``key`` names the mounted map, ``feature_group`` is
+    the script of the assets' layer over it."""
+    (map_component,) = [c for c in at.get("component_instance") if "feature_group" in c.proto.json_args]
+    return json.loads(map_component.proto.json_args)
+
+
+def marker_ids(script: str) -> list[str]:
+    return sorted(re.findall(r'"id": "([a-z]{2}-[a-z-]+)"', script))
+
+
+def test_search_and_filters_keep_the_map_mounted_and_swap_its_layer(three_packs):
+    """Issue 11: filters and searches swap the assets' layer in the mounted map (no reload, no blank
+    map); only a language or basemap switch mounts another map. (A row selection is driven in
+    Chromium: AppTest cannot select rows.)"""
+    at = run({"city": "testville"})
+    first = map_sent(at)
+    everything = marker_ids(first["feature_group"])
+    assert len(everything) == 6
+    at.sidebar.text_input[0].set_value("xita").run()
+    searched = map_sent(at)
+    assert searched["key"] == first["key"] and marker_ids(searched["feature_group"]) == ["sc-west-pagoda"]
+    widget(at, "multiselect", "layers").set_value(["heritage_units"]).run()
+    assert map_sent(at)["key"] == first["key"]
+    at.sidebar.text_input[0].set_value("").run()
+    only_heritage = marker_ids(map_sent(at)["feature_group"])
+    assert 0 < len(only_heritage) < 6 and all(i.startswith("hu-") for i in only_heritage)
+    widget(at, "radio", "lang").set_value("en").run()
+    english = map_sent(at)
+    assert english["key"] != first["key"] and marker_ids(english["feature_group"]) == only_heritage

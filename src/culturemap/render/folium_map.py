@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import MacroElement, Template
+from folium.elements import JSCSSMixin
 from folium.plugins import Fullscreen, MarkerCluster, MeasureControl
 
 from culturemap.analysis.aggregate import h3_counts, h3_resolution_for_zoom
@@ -209,8 +210,11 @@ def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, distric
     return {"type": "FeatureCollection", "features": features}
 
 
-def _add_markers(fmap: folium.Map, assets: gpd.GeoDataFrame, options: MapOptions, districts: dict[str, str]) -> bool:
-    """One GeoJSON layer per (layer, accuracy): markers share one icon style, names are pre-escaped."""
+def _add_markers(
+    overlay: folium.FeatureGroup, assets: gpd.GeoDataFrame, options: MapOptions, districts: dict[str, str]
+) -> bool:
+    """One part of ``overlay`` per layer (listed in the layer control), one GeoJSON layer per
+    (layer, accuracy) in it: markers share one icon style, names are pre-escaped."""
     clustered = options.cluster and len(assets) > options.cluster_threshold
     approx = (assets["coord_accuracy"] == "approx").to_numpy()
     for lid in ASSET_LAYERS:
@@ -218,7 +222,7 @@ def _add_markers(fmap: folium.Map, assets: gpd.GeoDataFrame, options: MapOptions
         if not in_layer.any():
             continue
         spec = LAYERS[lid]
-        group = folium.FeatureGroup(name=f"{spec.label(options.lang)} ({int(in_layer.sum())})")
+        group = _OverlayPart(f"{spec.label(options.lang)} ({int(in_layer.sum())})")
         target = MarkerCluster(options={"showCoverageOnHover": False, "maxClusterRadius": 40}) if clustered else group
         if clustered:
             target.add_to(group)
@@ -240,7 +244,7 @@ def _add_markers(fmap: folium.Map, assets: gpd.GeoDataFrame, options: MapOptions
         if len(outlines):
             outline = {"color": spec.color, "weight": 2, "fillOpacity": 0.15}
             folium.GeoJson(outlines[["geometry"]], style_function=lambda _f, s=outline: s, control=False).add_to(group)
-        group.add_to(fmap)
+        group.add_to(overlay)
     return clustered
 
 
@@ -431,8 +435,7 @@ def analysis_base_map(city: City, lang: str, basemap: str, view: str) -> folium.
                 style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 3}, control=False,
             ).add_to(fmap)  # fmt: skip
         return fmap
-    control = folium.LayerControl(collapsed=True).add_to(fmap)
-    _SharedLayerControl(control).add_to(fmap)
+    _shared_layer_control(fmap)
     return fmap
 
 
@@ -611,39 +614,95 @@ def _in_bounds(assets: gpd.GeoDataFrame, bounds: tuple[float, float, float, floa
     return assets.cx[west:east, south:north]
 
 
-def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None = None) -> MapResult:
-    """A folium map of ``city`` showing ``assets`` (rows of :meth:`City.assets`, WGS-84)."""
+class _ClusterScripts(JSCSSMixin, MacroElement):
+    """Loads Leaflet.markercluster with a map, so that a layer swapped in later can cluster."""
+
+    _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
+    default_js = MarkerCluster.default_js
+    default_css = MarkerCluster.default_css
+
+
+def _shared_layer_control(fmap: folium.Map) -> None:
+    """A layer control that the parts of overlays added later join (see :class:`_Overlay`)."""
+    control = folium.LayerControl(collapsed=True).add_to(fmap)
+    _SharedLayerControl(control).add_to(fmap)
+
+
+def explorer_base_map(city: City, options: MapOptions | None = None) -> folium.Map:
+    """The map the explorer draws assets on, without them: the city (``options.center``/``zoom``,
+    else the city's view), districts and river, the controls (full screen, measure, minimap) when
+    ``options.controls``, and a layer control that :func:`assets_layer` joins, so that a page can
+    keep this map and swap only the assets when the filters change."""
     options = options or MapOptions()
     basemap = BASEMAPS.get(options.basemap, BASEMAPS[DEFAULT_BASEMAP])
+    lat, lon, zoom = _view(city, options)
+    fmap = _base_map(city, options.lang, basemap, (lat, lon), zoom, minimap=options.controls, height=options.height_px)
+    _ClusterScripts().add_to(fmap)
+    if options.controls:
+        Fullscreen(position="topleft").add_to(fmap)
+        MeasureControl(position="topleft", primary_length_unit="meters", primary_area_unit="sqmeters").add_to(fmap)
+    _shared_layer_control(fmap)
+    return fmap
+
+
+def _view(city: City, options: MapOptions) -> tuple[float, float, int]:
+    """(lat, lon, zoom) of ``options``, the city's where not given."""
     cfg = city.config
-    center = options.center or (cfg.center_lat, cfg.center_lon)
-    zoom = options.zoom if options.zoom is not None else cfg.zoom
-    fmap = _base_map(city, options.lang, basemap, center, zoom, minimap=options.controls, height=options.height_px)
+    lat, lon = options.center or (cfg.center_lat, cfg.center_lon)
+    return float(lat), float(lon), int(options.zoom if options.zoom is not None else cfg.zoom)
+
+
+@dataclass
+class AssetsLayer:
+    """The assets as one layer for :func:`explorer_base_map`, and what was drawn: ``mode`` is
+    markers, clusters or hexagons."""
+
+    group: folium.FeatureGroup
+    mode: str
+    markers: int
+    cells: int
+    resolution: int | None
+
+
+def assets_layer(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None = None) -> AssetsLayer:
+    """``assets`` (rows of :meth:`City.assets`, WGS-84) as markers, clusters or H3 hexagons (by
+    ``options.zoom`` and ``options.bounds``, see the module), each asset layer listed in the map's
+    layer control, with the legend: one layer for :func:`explorer_base_map`."""
+    options = options or MapOptions()
+    datum = BASEMAPS.get(options.basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
+    zoom = _view(city, options)[2]
+    overlay = _Overlay()
     district_names = (
         dict(zip(city.layers["districts"]["name_zh"], city.layers["districts"]["name_en"]))
         if options.lang == "en"
         else {}
     )
-
-    mode, markers, cells_drawn, resolution, max_count = "markers", 0, 0, None, 0
     shown = assets
     if len(assets) > options.marker_limit and zoom >= DETAIL_ZOOM and options.bounds is not None:
         in_view = _in_bounds(assets, options.bounds)
         if len(in_view) <= options.marker_limit:
             shown = in_view
     if len(shown) <= options.marker_limit:
-        clustered = _add_markers(fmap, _to_display(shown, basemap.datum), options, district_names)
-        mode, markers = ("clusters" if clustered else "markers"), len(shown)
+        clustered = _add_markers(overlay, _to_display(shown, datum), options, district_names)
+        layer = AssetsLayer(overlay, "clusters" if clustered else "markers", len(shown), 0, None)
+        max_count = 0
     else:
         cells, resolution = _hexagons(assets, zoom, options.max_cells)
-        _add_hexagons(fmap, cells, options.lang, basemap.datum)
-        mode, cells_drawn, max_count = "hexagons", len(cells), int(cells["count"].max())
-    _Legend(_legend_html(assets, options.lang, mode, max_count)).add_to(fmap)
-    if options.controls:
-        Fullscreen(position="topleft").add_to(fmap)
-        MeasureControl(position="topleft", primary_length_unit="meters", primary_area_unit="sqmeters").add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return MapResult(fmap, mode, markers, cells_drawn, resolution, (float(center[0]), float(center[1]), int(zoom)))
+        _add_hexagons(_OverlayPart(tr("map_hexagons", options.lang)).add_to(overlay), cells, options.lang, datum)
+        layer = AssetsLayer(overlay, "hexagons", 0, len(cells), resolution)
+        max_count = int(cells["count"].max())
+    _Legend(_legend_html(assets, options.lang, layer.mode, max_count)).add_to(overlay)
+    return layer
+
+
+def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None = None) -> MapResult:
+    """A folium map of ``city`` showing ``assets`` (rows of :meth:`City.assets`, WGS-84): the
+    explorer's base map with the assets' layer on it, as one map (for exports and tests)."""
+    options = options or MapOptions()
+    fmap = explorer_base_map(city, options)
+    layer = assets_layer(city, assets, options)
+    layer.group.add_to(fmap)
+    return MapResult(fmap, layer.mode, layer.markers, layer.cells, layer.resolution, _view(city, options))
 
 
 def density_layer(grid, contours: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.FeatureGroup:

@@ -35,10 +35,13 @@ from culturemap.analysis.proximity import (
     weighted_index,
 )
 from culturemap.analysis.stats import clark_evans, coverage_gaps, fill_hex_grid, hotspots, interpret, ripley_l
+from culturemap.catalog import City
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS
 from culturemap.render.assets import localise_assets
+from culturemap.render.basemaps import DEFAULT_BASEMAP
 from culturemap.render.folium_map import (
+    ANALYSIS_VIEWS,
     analysis_base_map,
     choropleth_layer,
     density_layer,
@@ -46,7 +49,7 @@ from culturemap.render.folium_map import (
     hexagon_layer,
 )
 from culturemap.render.static import density_figure
-from culturemap.ui.app import page_context, vendor_base_url
+from culturemap.ui.app import load_pack, page_context, vendor_base_url
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
 from culturemap.ui.widgets import choice
 
@@ -57,6 +60,10 @@ BANDWIDTH_MAX_M = 10_000  # the slider reaches further when Scott's rule suggest
 BANDWIDTH_START_MAX_M = 3_000  # Scott's rule over a whole municipality gives tens of km: start at a town centre's scale
 BANDWIDTH_STEP_M = 100
 CAMPUS_TARGETS = ("heritage_units", "scenic_spots", "museums")
+DEFAULT_LAYERS = ("heritage_units", "scenic_spots", "museums")  # what the page analyses on a first visit
+DEFAULT_H3_RESOLUTION = 7
+DEFAULT_MEASURE = "total"  # the choropleth's
+DEFAULT_RADIUS_KM = 2.0  # around each campus
 Layers = tuple[str, ...]  # asset layer ids, in the registry's order
 
 
@@ -206,15 +213,15 @@ def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- computed once per pack
 
 
-def _city():
-    return page_context().load()[0]
+def _city(path: str, mtime: float) -> City:
+    return load_pack(path, mtime)[0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _metric_points(path: str, mtime: float) -> pd.DataFrame:
     """Every asset of the pack as its layer, representative point (``x_m``, ``y_m`` in the city's
     metric CRS) and KDE weight by grade (``grade_weight``)."""
-    city = _city()
+    city = _city(path, mtime)
     assets = city.assets()
     points = assets.to_crs(city.config.metric_crs).geometry.representative_point()
     return pd.DataFrame(
@@ -225,7 +232,7 @@ def _metric_points(path: str, mtime: float) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _metric_districts(path: str, mtime: float) -> gpd.GeoDataFrame:
     """The pack's districts in the city's metric CRS."""
-    city = _city()
+    city = _city(path, mtime)
     return city.layers["districts"].to_crs(city.config.metric_crs)
 
 
@@ -242,7 +249,7 @@ def _xy(points: pd.DataFrame) -> np.ndarray:
 def _river_reference(path: str, mtime: float) -> tuple[pd.DataFrame, float]:
     """Every asset's place along the river (chainage, distance, bank, side; see
     :func:`~culturemap.analysis.corridor.linear_reference`) and the river's length (km)."""
-    city = _city()
+    city = _city(path, mtime)
     assets, river, metric = city.assets(), city.layers["river"], city.config.metric_crs
     reference = assets[["id", "layer", "name_zh", "name_en", "district"]].join(linear_reference(assets, river, metric))
     return reference, river_length_km(river, metric)
@@ -250,14 +257,14 @@ def _river_reference(path: str, mtime: float) -> tuple[pd.DataFrame, float]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _index_components(path: str, mtime: float) -> pd.DataFrame:
-    city = _city()
+    city = _city(path, mtime)
     return component_densities(city.layers["districts"], city.layers, city.config.metric_crs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _base_map(path: str, mtime: float, lang: str, basemap: str, view: str) -> PreparedMap:
     """The map of an analysis view without its results, rendered for :func:`show`."""
-    return prepare(localise_assets(analysis_base_map(_city(), lang, basemap, view), vendor_base_url()))
+    return prepare(localise_assets(analysis_base_map(_city(path, mtime), lang, basemap, view), vendor_base_url()))
 
 
 def _map(view: str, layer: str, key: str, height: int) -> None:
@@ -268,7 +275,7 @@ def _map(view: str, layer: str, key: str, height: int) -> None:
 
 
 def _basemap() -> str:
-    return st.session_state.get("basemap", "osm")
+    return st.session_state.get("basemap", DEFAULT_BASEMAP)
 
 
 # ---------------------------------------------------------------- computed per section's inputs
@@ -279,7 +286,7 @@ def _density(path: str, mtime: float, layers: Layers, bandwidth_m: float, weight
     """The density grid of the chosen assets and its mass contours."""
     points = _chosen(path, mtime, layers)
     weights = points["grade_weight"].to_numpy() if weighted else None
-    grid = kde_xy(_xy(points), bandwidth_m, weights=weights, crs=_city().config.metric_crs)
+    grid = kde_xy(_xy(points), bandwidth_m, weights=weights, crs=_city(path, mtime).config.metric_crs)
     return grid, contour_polygons(grid)
 
 
@@ -294,7 +301,7 @@ def _density_layer(path: str, mtime: float, layers: Layers, bandwidth_m: float, 
 def _density_png(path: str, mtime: float, layers: Layers, bandwidth_m: float, weighted: bool, lang: str) -> bytes:
     """The density as a static figure (PNG), titled in ``lang``."""
     grid, contours = _density(path, mtime, layers, bandwidth_m, weighted)
-    city = _city()
+    city = _city(path, mtime)
     title = tr("density_title", lang, city=city.config.name(lang), n=len(_chosen(path, mtime, layers)),
                bw=grid.bandwidth_m)  # fmt: skip
     figure = density_figure(
@@ -309,7 +316,7 @@ def _density_png(path: str, mtime: float, layers: Layers, bandwidth_m: float, we
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _hotspots(path: str, mtime: float, layers: Layers, resolution: int):
-    cells = h3_counts(_city().assets(layers), resolution)
+    cells = h3_counts(_city(path, mtime).assets(layers), resolution)
     return hotspots(fill_hex_grid(cells, resolution), permutations=499, seed=0) if len(cells) else cells
 
 
@@ -321,7 +328,7 @@ def _hexagon_layer(path: str, mtime: float, layers: Layers, resolution: int, lan
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _pattern_stats(path: str, mtime: float, layers: Layers):
     """Clark-Evans, Ripley's L and the districts far from every chosen asset."""
-    city, districts = _city(), _metric_districts(path, mtime)
+    city, districts = _city(path, mtime), _metric_districts(path, mtime)
     xy = _xy(_chosen(path, mtime, layers))
     gaps = coverage_gaps(districts, city.assets(layers), city.config.metric_crs, min_distance_km=5.0)
     return clark_evans(xy, float(districts.area.sum())), ripley_l(xy, support_m=15, n_simulations=99, seed=0), gaps
@@ -330,7 +337,7 @@ def _pattern_stats(path: str, mtime: float, layers: Layers):
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _district_summary(path: str, mtime: float, layers: Layers) -> gpd.GeoDataFrame:
     """Counts, densities and scores of the chosen assets per district (geometry in the metric CRS)."""
-    city = _city()
+    city = _city(path, mtime)
     return district_summary(_metric_districts(path, mtime), city.assets(layers), city.config.metric_crs)
 
 
@@ -338,15 +345,33 @@ def _district_summary(path: str, mtime: float, layers: Layers) -> gpd.GeoDataFra
 def _choropleth_layer(path: str, mtime: float, layers: Layers, measure: str, label: str, lang: str,
                       basemap: str) -> str:  # fmt: skip
     return layer_script(
-        choropleth_layer(_city(), _district_summary(path, mtime, layers), measure, label, lang, basemap)
+        choropleth_layer(_city(path, mtime), _district_summary(path, mtime, layers), measure, label, lang, basemap)
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _campus(path: str, mtime: float, radius_km: float) -> pd.DataFrame:
-    city = _city()
+    city = _city(path, mtime)
     targets = {lid: city.layers[lid] for lid in CAMPUS_TARGETS}
     return campus_proximity(city.layers["universities"], targets, city.config.metric_crs, radius_km)
+
+
+def warm(path: str, mtime: float, lang: str) -> None:
+    """Compute what a first visit to the page shows (the default layers and widgets, in ``lang``,
+    on the default basemap) into the caches: ``culturemap serve`` calls this at start."""
+    layers = tuple(lid for lid in ASSET_LAYERS if lid in DEFAULT_LAYERS)  # as chosen_layers orders them
+    if len(_chosen(path, mtime, layers)) < 2:
+        return
+    start_m = bandwidth_slider_m(scott_bandwidth_m(_xy(_chosen(path, mtime, layers))))[2]
+    for view in ANALYSIS_VIEWS:
+        _base_map(path, mtime, lang, DEFAULT_BASEMAP, view)
+    _density_layer(path, mtime, layers, float(start_m), False, lang, DEFAULT_BASEMAP)
+    _hexagon_layer(path, mtime, layers, DEFAULT_H3_RESOLUTION, lang, DEFAULT_BASEMAP)
+    _pattern_stats(path, mtime, layers)
+    _choropleth_layer(path, mtime, layers, DEFAULT_MEASURE, tr(f"col_{DEFAULT_MEASURE}", lang), lang, DEFAULT_BASEMAP)
+    _river_reference(path, mtime)
+    _campus(path, mtime, DEFAULT_RADIUS_KM)
+    _index_components(path, mtime)
 
 
 # ---------------------------------------------------------------- the page
@@ -373,7 +398,7 @@ def analysis_page() -> None:
 def chosen_layers(lang: str) -> Layers:
     """The asset layers every section analyses (sidebar), in the registry's order."""
     chosen = choice("multiselect", tr("app_layers", lang), ASSET_LAYERS, key="analysis_layers", container=st.sidebar,
-                    default=["heritage_units", "scenic_spots", "museums"],
+                    default=list(DEFAULT_LAYERS),
                     format_func=lambda lid: LAYERS[lid].short_label(lang))  # fmt: skip
     return tuple(lid for lid in ASSET_LAYERS if lid in chosen)
 
@@ -411,7 +436,7 @@ def hexagon_section(layers: Layers) -> None:
     ctx = page_context()
     lang = ctx.lang
     st.header(tr("analysis_hexbins", lang))
-    resolution = st.slider(tr("analysis_h3_res", lang), 5, 9, 7, key="analysis_h3")
+    resolution = st.slider(tr("analysis_h3_res", lang), 5, 9, DEFAULT_H3_RESOLUTION, key="analysis_h3")
     cells = _hotspots(ctx.path, ctx.mtime, layers, resolution)
     layer = _hexagon_layer(ctx.path, ctx.mtime, layers, resolution, lang, _basemap())
     _map("hexagons", layer, key="analysis_hex_map", height=520)
@@ -454,7 +479,7 @@ def district_section(layers: Layers) -> None:
     )
     st.dataframe(table.round(2).rename(columns=labels).rename_axis(tr("col_district", lang)))
     st.caption(tr("analysis_score_note", lang))
-    measure = choice("radio", tr("analysis_choropleth_of", lang), ["total", "per_100km2", "score_per_100km2"],
+    measure = choice("radio", tr("analysis_choropleth_of", lang), [DEFAULT_MEASURE, "per_100km2", "score_per_100km2"],
                      format_func=lambda key: labels[key], horizontal=True, key="analysis_choropleth")  # fmt: skip
     layer = _choropleth_layer(ctx.path, ctx.mtime, layers, measure, labels[measure], lang, _basemap())
     _map("districts", layer, key="analysis_district_map", height=480)
@@ -502,7 +527,7 @@ def campus_section() -> None:
     ctx = page_context()
     lang = ctx.lang
     st.header(tr("analysis_campus", lang))
-    radius_km = st.slider(tr("analysis_radius", lang), 0.5, 10.0, 2.0, 0.5, key="analysis_radius")
+    radius_km = st.slider(tr("analysis_radius", lang), 0.5, 10.0, DEFAULT_RADIUS_KM, 0.5, key="analysis_radius")
     campus = _campus(ctx.path, ctx.mtime, radius_km)
     _, all_assets = ctx.load()
     name_of = {

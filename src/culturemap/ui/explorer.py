@@ -9,7 +9,8 @@ and a language switch never drop a choice.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import partial
 
 import altair as alt
 import geopandas as gpd
@@ -32,9 +33,9 @@ from culturemap.layers import (
 )
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import BASEMAPS
-from culturemap.render.folium_map import DETAIL_ZOOM, MapOptions, MapResult, build_map, feature_name
+from culturemap.render.folium_map import DETAIL_ZOOM, MapOptions, assets_layer, explorer_base_map, feature_name
 from culturemap.ui.app import LANGS, load_pack, page_context, vendor_base_url
-from culturemap.ui.map_component import PreparedMap, prepare
+from culturemap.ui.map_component import PreparedMap, layer_script, prepare
 from culturemap.ui.map_component import show as show_map
 from culturemap.ui.state import ViewState, parse_params
 from culturemap.ui.widgets import choice
@@ -53,15 +54,32 @@ LAYER_FILTERS = (
 )
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _base_map(path: str, mtime: float, lang: str, basemap: str) -> PreparedMap:
+    """The map the assets are drawn on (city view, districts, river, controls), rendered once per
+    language and basemap: filters only swap the layer over it, so the map never reloads for them."""
+    city, _assets = load_pack(path, mtime)
+    return prepare(localise_assets(explorer_base_map(city, MapOptions(lang=lang, basemap=basemap)), vendor_base_url()))
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """The assets' layer for a filter state, as the script :func:`show_map` adds over the base map."""
+
+    script: str
+    mode: str
+    cells: int
+    resolution: int | None
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _map(path: str, mtime: float, state: ViewState, bounds, zoom: int | None) -> tuple[MapResult, PreparedMap]:
-    """The map for these filters, rendered once (a rerun with the same inputs sends the same strings)."""
+def _assets_layer(path: str, mtime: float, state: ViewState, bounds, zoom: int | None) -> _Layer:
+    """The assets these filters keep, drawn once (a rerun with the same inputs sends the same script)."""
     city, assets = load_pack(path, mtime)
     shown = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
     options = MapOptions(lang=state.lang or city.config.default_lang, basemap=state.basemap, zoom=zoom, bounds=bounds)
-    result = build_map(city, shown, options)
-    localise_assets(result.map, vendor_base_url())
-    return result, prepare(result.map)
+    layer = assets_layer(city, shown, options)
+    return _Layer(layer_script(layer.group), layer.mode, layer.cells, layer.resolution)
 
 
 def _aggregated(total: int) -> bool:
@@ -75,7 +93,9 @@ def warm(path: str, mtime: float, city: City, assets: gpd.GeoDataFrame) -> None:
     zoom = city.config.zoom if _aggregated(len(assets)) else None
     langs = sorted(LANGS, key=lambda lang: lang != city.config.default_lang)
     for lang in langs:
-        _map(path, mtime, ViewState(city=city.config.id, lang=lang), None, zoom)
+        state = ViewState(city=city.config.id, lang=lang)
+        _base_map(path, mtime, lang, state.basemap)
+        _assets_layer(path, mtime, state, None, zoom)
 
 
 def init_from_url(city: City) -> None:
@@ -274,28 +294,33 @@ def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
     aggregated = _aggregated(total)
     bounds = ss.get("bounds") if aggregated and live_zoom >= DETAIL_ZOOM else None
     filters = replace(state, lat=None, lon=None, zoom=None)  # the view is passed to st_folium, not baked in
-    # markers do not depend on the zoom: one map for every view, so zooming never reloads it
-    result, prepared = _map(path, mtime, filters, bounds, int(live_zoom) if aggregated else None)
+    base = _base_map(path, mtime, state.lang, state.basemap)
+    # markers do not depend on the zoom: one layer for every view, so zooming never redraws it
+    layer = _assets_layer(path, mtime, filters, bounds, int(live_zoom) if aggregated else None)
     lang = state.lang
-    if result.mode == "hexagons":
-        st.caption(tr("app_mode_hexagons", lang, n=total, cells=result.cells, res=result.resolution, zoom=DETAIL_ZOOM,
+    if layer.mode == "hexagons":
+        st.caption(tr("app_mode_hexagons", lang, n=total, cells=layer.cells, res=layer.resolution, zoom=DETAIL_ZOOM,
                       limit=MapOptions().marker_limit))  # fmt: skip
-    elif result.mode == "clusters":
+    elif layer.mode == "clusters":
         st.caption(tr("app_mode_clusters", lang))
     if BASEMAPS[state.basemap].datum != "wgs84":
         st.caption(tr("app_amap_shift", lang))
     out = show_map(
-        prepared,
+        base,
         center=(lat, lon),
         zoom=zoom,
         height=640,
         returned_objects=("center", "zoom", "bounds") if aggregated else ("center", "zoom"),
         key="map",
+        layer=layer.script,
     )
     if not (out and out.get("center") and out.get("zoom")):
         return
     reported = (out["center"]["lat"], out["center"]["lng"], out["zoom"])
-    if not _moved(result.view, reported, min_px=1) and _moved(ss["view"], reported, min_px=1):
+    cfg = load_pack(path, mtime)[0].config
+    if not _moved((cfg.center_lat, cfg.center_lon, cfg.zoom), reported, min_px=1) and _moved(
+        ss["view"], reported, min_px=1
+    ):
         return  # a new map first reports the view it was built with, before it moves to the one asked for
     moved = _moved(ss["live_view"], reported)
     if moved:
@@ -310,16 +335,15 @@ def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
             st.rerun(scope="fragment")  # the markers (or cells) of the new view
 
 
-def _centre_on_selection(shown: gpd.GeoDataFrame, rows: list[int], basemap: str) -> None:
-    """Centre the map on the selected row; a selection that no longer fits the rows is dropped."""
+def _centre_on_selection(shown: gpd.GeoDataFrame, table_key: str, basemap: str) -> None:
+    """Centre the map on the row just selected in the results table (a callback: the map of this
+    run already shows it); a selection that no longer fits the rows is ignored."""
+    rows = st.session_state[table_key]["selection"]["rows"]
     if not rows or not 0 <= rows[0] < len(shown):
         return
     point = shown.geometry.iloc[rows[0]].representative_point()
     lon, lat = from_wgs84([point.x], [point.y], BASEMAPS[basemap].datum)
-    view = (float(lat[0]), float(lon[0]), SELECTED_ZOOM)
-    if st.session_state["view"] != view:
-        st.session_state["view"] = st.session_state["live_view"] = view
-        st.rerun()
+    st.session_state["view"] = st.session_state["live_view"] = (float(lat[0]), float(lon[0]), SELECTED_ZOOM)
 
 
 MAX_PROBLEMS_SHOWN = 100
@@ -355,9 +379,9 @@ def explorer_page() -> None:
     table = results_table(shown, lang, district_label)
     # a new table (and no stale row selection) whenever the rows or their language change
     rows_key = hashlib.sha1("|".join([lang, *table["id"]]).encode("utf-8")).hexdigest()[:10]
-    event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
-                         key=f"results~{rows_key}", width="stretch")  # fmt: skip
-    _centre_on_selection(shown, list(event.selection.rows) if event is not None else [], state.basemap)
+    table_key = f"results~{rows_key}"
+    st.dataframe(table, hide_index=True, selection_mode="single-row", key=table_key, width="stretch",
+                 on_select=partial(_centre_on_selection, shown, table_key, state.basemap))  # fmt: skip
 
     if len(shown):
         st.subheader(tr("app_chart", lang))
