@@ -59,7 +59,7 @@ def test_riverside_landmarks_are_on_their_bank(city):
     river = city.layers["river"]
     crs = city.config.metric_crs
     # White Pagoda Mountain is on the north bank, the Yellow River Mother statue and the waterwheels on the south
-    checks = {"at-baitashan": "left", "at-yellow-river-mother": "right", "at-waterwheel-garden": "right"}
+    checks = {"sc-baitashan": "left", "sc-jinchengguan": "left", "sc-hekou-ancient-town": "left", "at-yellow-river-mother": "right", "at-waterwheel-garden": "right"}
     for fid, side in checks.items():
         row = feature(city, fid)
         assert river_side(row, river, crs)[0] == side, fid
