@@ -710,7 +710,9 @@ def _read_layer(path: Path, spec: LayerSpec, problems: list[Problem]) -> gpd.Geo
         )
         return None
     try:
-        frame = pyogrio.read_dataframe(path, use_arrow=True)
+        # DATE_AS_STRING: GDAL would turn "2023-12-20" into a date and roll "2023-02-30" over to
+        # 2023-03-02 unnoticed; dates stay text and are checked as such (FieldSpec kind "date")
+        frame = pyogrio.read_dataframe(path, use_arrow=True, DATE_AS_STRING="YES")
     except Exception as exc:  # GDAL reports malformed JSON, bad encodings, ... with a clear text
         problems.append(Problem("error", "unreadable", spec.file, values={"reason": str(exc).strip()}))
         return None
