@@ -419,7 +419,7 @@ def test_routes_toml_that_is_not_an_array_of_tables_is_a_problem(pack):
 
 
 ABSOLUTE_SOURCES = [
-    ("/work/geodata/ref.csv", "/work/geodata/ref.csv"),
+    ("/srv/geodata/ref.csv", "/srv/geodata/ref.csv"),
     ("Qunar scrape via /home/me/ref.csv (checked)", "/home/me/ref.csv"),
     ("~/data/ref.csv", "~/data/ref.csv"),
     ("~curator/ref.csv", "~curator/ref.csv"),
