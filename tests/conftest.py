@@ -53,6 +53,12 @@ filter = {{ grade = ["1A", "2A", "3A", "4A", "5A"] }}
 count = 3
 source = "test"
 
+[[published.missing]]
+name_zh = "南湖"
+name_en = "South Lake"
+reason = "no_position"
+source = "https://example.org/list"
+
 [[published]]
 id = "institutions"
 label_zh = "高校"

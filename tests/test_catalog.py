@@ -269,6 +269,15 @@ CITY_TOML_MISTAKES = [
      "[[published]] #2 filter.type is 5; expected a text or a list of texts"),
     (r'filter = \{ grade = ', "filter = { stars = ", "[[published]] #1 filter",
      "[[published]] #1 filter is 'stars'; expected one of " + ", ".join(f.name for f in LAYERS["scenic_spots"].fields)),
+    ('reason = "no_position"', 'reason = "lost"', "[[published]] #1 [[missing]] #1 reason",
+     "[[published]] #1 [[missing]] #1 reason is 'lost'; expected one of no_position, grade_unconfirmed, incomplete"),
+    ('name_zh = "南湖"\n', "", "[[published]] #1 [[missing]] #1 name_zh", "missing key [[published]] #1 [[missing]] #1 name_zh"),
+    ('source = "https://example.org/list"', 'source = "/home/me/list.csv"', "[[published]] #1 [[missing]] #1 source",
+     "[[published]] #1 [[missing]] #1 source is '/home/me/list.csv'; it holds the absolute path '/home/me/list.csv'; "
+     "expected a URL or a path relative to the pack"),
+    ('source = "test"', 'source = "study at file:///srv/study.pdf"', "[[published]] #1 source",
+     "[[published]] #1 source is 'study at file:///srv/study.pdf'; it holds the absolute path 'file:///srv/study.pdf'; "
+     "expected a URL or a path relative to the pack"),
     (r'name_en = "Nowhere"', 'name_en = "Nowhere"\nmatch = [1]', "[[required_assets]] #2 match",
      "[[required_assets]] #2 match is 1; " + EXPECTED_TEXT.format(2000)),
     (r"\[\[required_assets\]\][\s\S]*", '[required_assets]\nname_zh = "西塔"\n', "required_assets",
@@ -407,3 +416,98 @@ def test_routes_toml_that_is_not_an_array_of_tables_is_a_problem(pack):
     city = load_city(pack)
     assert city.routes == ()
     assert city.errors[0].message("zh") == "routes.toml：route 为 'x'，应为表数组（[[route]]）"
+
+
+ABSOLUTE_SOURCES = [
+    ("/srv/geodata/ref.csv", "/srv/geodata/ref.csv"),
+    ("Qunar scrape via /home/me/ref.csv (checked)", "/home/me/ref.csv"),
+    ("~/data/ref.csv", "~/data/ref.csv"),
+    ("~curator/ref.csv", "~curator/ref.csv"),
+    ("C:\\Users\\me\\ref.csv", "C:\\Users\\me\\ref.csv"),
+    ("see D:/data/ref.csv", "D:/data/ref.csv"),
+    ("\\\\server\\share\\ref.csv", "\\\\server\\share\\ref.csv"),
+    ("file:///srv/ref.csv", "file:///srv/ref.csv"),
+    ("名单（/srv/ref.csv）", "/srv/ref.csv）"),
+]
+
+
+@pytest.mark.parametrize(("source", "path"), ABSOLUTE_SOURCES, ids=[s for s, _ in ABSOLUTE_SOURCES])
+def test_an_absolute_path_in_source_is_an_error_naming_file_row_and_field(make_pack, source, path):
+    def absolute(layers):
+        layers["museums"][0]["properties"]["source"] = source
+
+    city = load_city(make_pack(absolute))
+    assert codes(city) == [("absolute_path", "museums.geojson", "mu-city", "source")]
+    assert city.errors[0].message("en") == (
+        f"museums.geojson feature 1 (id=mu-city) field source holds the absolute path {path!r}; "
+        "expected a URL or a path relative to the pack (e.g. ../shared/reference/<file>)"
+    )
+    assert (
+        city.errors[0]
+        .message("zh")
+        .startswith(f"museums.geojson 第 1 个要素（id=mu-city）字段 source 含本机绝对路径 {path!r}")
+    )
+
+
+def test_urls_and_pack_relative_paths_in_source_are_fine(make_pack):
+    def cited(layers):
+        layers["museums"][0]["properties"]["source"] = (
+            "list: https://example.org/a/b.html?id=1; file ../shared/reference/ref.csv; github:owner/repo@abc data/x.csv; "
+            "甘肃省 / 兰州市 名录; 1/2 of the list; s3://bucket/key"
+        )
+
+    assert load_city(make_pack(cited)).errors == []
+
+
+@pytest.mark.parametrize("source", ["", "   "])
+def test_an_empty_source_is_an_error_naming_file_row_and_field(make_pack, source):
+    def empty(layers):
+        layers["scenic_spots"][1]["properties"]["source"] = source
+
+    city = load_city(make_pack(empty))
+    assert codes(city) == [("missing_field", "scenic_spots.geojson", "sc-east-park", "source")]
+    assert city.errors[0].message("en") == "scenic_spots.geojson feature 2 (id=sc-east-park) lacks the field source"
+    assert city.errors[0].message("zh") == "scenic_spots.geojson 第 2 个要素（id=sc-east-park）缺少字段 source"
+
+
+@pytest.mark.parametrize(("value", "ok"), [("2023-12-20", True), ("2021-02", True), ("2017", True), ("2023-02-30", False),
+                                           ("2021-13", False), ("2021/02", False), ("Dec 2023", False), ("20231220", False)])  # fmt: skip
+def test_grade_since_is_an_iso_date_year_month_or_year(make_pack, value, ok):
+    def dated(layers):
+        layers["scenic_spots"][0]["properties"]["grade_since"] = value
+
+    city = load_city(make_pack(dated))
+    if ok:
+        assert city.errors == [] and city.layers["scenic_spots"]["grade_since"].iloc[0] == value
+    else:
+        assert codes(city) == [("bad_date", "scenic_spots.geojson", "sc-west-pagoda", "grade_since")]
+        assert city.errors[0].message("en") == (
+            f"scenic_spots.geojson feature 1 (id=sc-west-pagoda) field grade_since has the value {value!r}; "
+            "expected a date YYYY-MM-DD, YYYY-MM or YYYY"
+        )
+
+
+def test_a_missing_asset_the_layer_holds_is_a_warning(pack):
+    path = pack / "city.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('name_zh = "南湖"', 'name_zh = "东园"'), encoding="utf-8")
+    city = load_city(pack)
+    stale = [p for p in city.problems if p.file == "city.toml"]
+    assert [(p.severity, p.code, p.field) for p in stale] == [
+        ("warning", "missing_asset_present", "[[published]] #1 [[missing]] #1 name_zh")
+    ]
+    assert city.errors == []
+    assert stale[0].message("en") == (
+        "city.toml: [[published]] #1 [[missing]] #1 name_zh lists 东园 as missing, but scenic_spots.geojson holds it; "
+        "remove it from the missing list"
+    )
+
+
+def test_an_absolute_path_in_a_route_source_is_a_problem(pack):
+    (pack / "routes.toml").write_text(
+        '[[route]]\nid = "r"\ntitle_zh = "线"\ntitle_en = "Line"\nstops = ["sc-west-pagoda"]\nsource = "/tmp/routes.txt"\n',
+        encoding="utf-8",
+    )
+    city = load_city(pack)
+    assert [(p.code, p.file, p.feature_id, p.field) for p in city.errors] == [
+        ("pack_absolute_path", "routes.toml", "r", "[[route]] #1 source")
+    ]

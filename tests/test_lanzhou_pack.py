@@ -1,10 +1,14 @@
 """The bundled Lanzhou pack: validates clean, and its geography checks out against known facts."""
 
+import csv
+import json
+
 import geopandas as gpd
 import pytest
 
 from culturemap.analysis.corridor import distance_to_river_m, river_side
-from culturemap.catalog import load_city
+from culturemap.catalog import absolute_path_in, load_city
+from culturemap.cli import main
 from culturemap.io.tables import read_point_table
 from culturemap.layers import LAYERS
 from culturemap.validate import build_report
@@ -59,7 +63,13 @@ def test_riverside_landmarks_are_on_their_bank(city):
     river = city.layers["river"]
     crs = city.config.metric_crs
     # White Pagoda Mountain is on the north bank, the Yellow River Mother statue and the waterwheels on the south
-    checks = {"at-baitashan": "left", "at-yellow-river-mother": "right", "at-waterwheel-garden": "right"}
+    checks = {
+        "sc-baitashan": "left",
+        "sc-jinchengguan": "left",
+        "sc-hekou-ancient-town": "left",
+        "at-yellow-river-mother": "right",
+        "at-waterwheel-garden": "right",
+    }
     for fid, side in checks.items():
         row = feature(city, fid)
         assert river_side(row, river, crs)[0] == side, fid
@@ -108,6 +118,72 @@ def test_published_national_figures_are_met(city):
     coverage = {c["id"]: c for c in build_report(city)["coverage"]}
     assert coverage["national_heritage_units"]["actual"] == 10
     assert coverage["national_night_tour_zones"]["actual"] == 2
+
+
+def curated_rows(layer: str) -> list[dict]:
+    with (LANZHOU / "curated" / f"{layer}.csv").open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_validate_reports_each_figure_and_gap_as_counted_from_the_curated_tables(city, capsys):
+    """`culturemap validate --json` counts what curated/*.csv holds: rows passing each figure's filter."""
+    assert main(["validate", str(LANZHOU), "--json"]) == 0
+    reported = {c["id"]: c for c in json.loads(capsys.readouterr().out)["coverage"]}
+    assert list(reported) == [figure.id for figure in city.config.published]
+    for figure in city.config.published:
+        rows = [r for r in curated_rows(figure.layer) if all(r[k] in v for k, v in figure.filter.items())]
+        actual = len({r[figure.distinct] for r in rows}) if figure.distinct else len(rows)
+        approx = sum(r["coord_accuracy"] not in ("surveyed", "address") for r in rows)
+        item = reported[figure.id]
+        assert (item["published"], item["actual"], item["gap"]) == (figure.count, actual, figure.count - actual), (
+            figure.id
+        )
+        assert (item["rows"], item["approx_rows"]) == (len(rows), approx), figure.id
+        assert [m["name_zh"] for m in item["missing"]] == [m.name_zh for m in figure.missing], figure.id
+        # a name listed as missing is not in the figure's layer
+        assert not {m.name_zh for m in figure.missing} & {r["name_zh"] for r in curated_rows(figure.layer)}, figure.id
+
+
+def test_a_proposed_grade_is_not_counted_and_dated_grades_keep_their_date(city):
+    scenic = city.layers["scenic_spots"].set_index("id")
+    # 石佛沟 was only proposed for 4A (2020-12): not an A-class spot until a page confirms it
+    assert "石佛沟" not in "".join(scenic["name_zh"]) and feature(city, "at-shifogou")["name_zh"].iloc[0]
+    missing_4a = next(f for f in city.config.published if f.id == "scenic_spots_4a").missing
+    assert [(m.name_zh, m.reason) for m in missing_4a] == [("石佛沟景区", "grade_unconfirmed")]
+    assert scenic.loc["sc-jinchengguan", "grade_since"] == "2023-12-20"
+    assert scenic.loc["sc-baitashan", ["grade", "grade_since"]].tolist() == ["3A", "2021-02"]
+    night = city.layers["night_tour_zones"].set_index("id")
+    assert night[["name_zh", "batch", "grade_since"]].to_dict("index") == {
+        "nt-lanzhou-old-street": {"name_zh": "兰州老街", "batch": "第一批", "grade_since": "2021-11-05"},
+        "nt-lanzhou-creative-culture-park": {
+            "name_zh": "兰州创意文化产业园商业区",
+            "batch": "第二批",
+            "grade_since": "2022-08",
+        },
+    }
+
+
+def all_sources(city) -> list[tuple[str, str]]:
+    """(where, source) for every source text of the pack: curated rows, layer files, city.toml, routes.toml."""
+    out = []
+    for table in sorted((LANZHOU / "curated").glob("*.csv")):
+        out += [(f"{table.name} {r['id']}", r["source"]) for r in curated_rows(table.stem)]
+    for lid, frame in city.layers.items():
+        out += [(f"{lid} row {i}", s) for i, s in enumerate(frame["source"], start=1)]
+    for figure in city.config.published:
+        out += [(f"city.toml {figure.id}", figure.source)]
+        out += [(f"city.toml {figure.id} missing {m.name_zh}", m.source) for m in figure.missing]
+    out += [(f"routes.toml {r.id}", r.source) for r in city.routes]
+    return out
+
+
+def test_every_source_is_non_empty_and_holds_no_absolute_path(city):
+    sources = all_sources(city)
+    assert len(sources) > sum(len(f) for f in city.layers.values())  # the curated tables and the layer files
+    assert [where for where, source in sources if not isinstance(source, str) or not source.strip()] == []
+    assert [(where, absolute_path_in(source)) for where, source in sources if absolute_path_in(source)] == []
+    # reference files are cited relative to the pack
+    assert all("../shared/reference/" in s for _, s in sources if "reference/" in s)
 
 
 def test_routes_reference_real_stops(city):

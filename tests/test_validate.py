@@ -4,7 +4,7 @@ import pytest
 
 from culturemap.catalog import load_city
 from culturemap.cli import main
-from culturemap.validate import build_report, format_report
+from culturemap.validate import build_report, coverage, format_report
 
 
 def test_coverage_counts_rows_and_distinct_institutions(pack):
@@ -177,3 +177,52 @@ def test_cli_on_a_file_is_not_a_pack(tmp_path, capsys):
     for path in (passwd, "/etc/passwd"):
         assert main(["validate", str(path)]) == 2
         assert capsys.readouterr().err == f"error: {path} is not a folder; expected a city pack folder with city.toml\n"
+
+
+def test_coverage_reports_the_approximate_share_and_the_named_missing_assets(make_pack):
+    def approx(layers):
+        layers["scenic_spots"][1]["properties"]["coord_accuracy"] = "approx"
+        layers["universities"][0]["properties"]["coord_accuracy"] = "address"  # placed on the asset: not approximate
+
+    by_id = {c["id"]: c for c in coverage(load_city(make_pack(approx)))}
+    a_class = by_id["a_class"]
+    assert (a_class["rows"], a_class["approx_rows"], a_class["approx_share"]) == (2, 1, 0.5)
+    assert a_class["missing"] == [
+        {
+            "name_zh": "南湖",
+            "name_en": "South Lake",
+            "reason": "no_position",
+            "source": "https://example.org/list",
+            "note": None,
+        }
+    ]
+    institutions = by_id["institutions"]
+    assert (institutions["rows"], institutions["approx_rows"], institutions["approx_share"]) == (2, 0, 0.0)
+    assert institutions["missing"] == []
+
+
+def test_coverage_of_a_figure_without_rows_has_no_share(make_pack):
+    def no_scenic(layers):
+        layers["scenic_spots"] = []
+
+    a_class = coverage(load_city(make_pack(no_scenic)))[0]
+    assert (a_class["actual"], a_class["rows"], a_class["approx_rows"], a_class["approx_share"]) == (0, 0, 0, None)
+
+
+def test_text_report_shows_the_share_and_the_missing_names_in_both_languages(make_pack):
+    def approx(layers):
+        layers["scenic_spots"][1]["properties"]["coord_accuracy"] = "approx"
+
+    city = load_city(make_pack(approx))
+    zh = format_report(build_report(city, "zh"), "zh").splitlines()
+    i = zh.index("  A级旅游景区: 2 / 3  (缺 1)  概略位置占 50%")
+    assert zh[i + 1 : i + 3] == [
+        "      来源点名但数据中缺少的 1 处：",
+        "        南湖: 无法定位（来源未给出地址或位置）",
+    ]
+    en = format_report(build_report(city, "en"), "en").splitlines()
+    i = en.index("  A-class scenic spots: 2 / 3  (1 missing)  50% approximate positions")
+    assert en[i + 1 : i + 3] == [
+        "      1 named in a source but missing from the data:",
+        "        South Lake: cannot be placed (no address or position in the sources)",
+    ]

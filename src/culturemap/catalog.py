@@ -16,6 +16,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import NoReturn
@@ -30,7 +31,7 @@ from pyproj import CRS
 
 from culturemap.crs import WGS84
 from culturemap.i18n import tr
-from culturemap.layers import ASSET_LAYERS, LAYERS, REQUIRED_LAYERS, LayerSpec
+from culturemap.layers import ASSET_LAYERS, LAYERS, MISSING_REASONS, REQUIRED_LAYERS, LayerSpec
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,40 @@ MAX_NAME_CHARS = 200
 MAX_TEXT_CHARS = 2000
 NAME_FIELDS = frozenset({"id", "name_zh", "name_en", "former_name_zh", "campus", "label_zh", "label_en"})
 PACK_ID = re.compile(r"[A-Za-z0-9_-]+")  # a city id goes into links (?city=<id>); no "@" (see scan_packs)
+# An absolute path of some machine inside a text: a POSIX path (/home/...) or one under a home folder
+# (~/..., ~user/...) starting a word, a Windows drive (C:\..., C:/...), a UNC share (\\server\...) or a
+# file:// URL. A URL's "//" after its scheme and a relative path (../shared/...) do not match.
+ABSOLUTE_PATH = re.compile(r"file://|(?<![\w.~/\\-])(?:/(?![\s/])|~[\w.-]*/|[A-Za-z]:[\\/]|\\\\[\w.-])", re.IGNORECASE)
+# An ISO 8601 calendar date, or a reduced-precision year-month or year (the date kind of FieldSpec)
+ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def absolute_path_in(text) -> str | None:
+    """The first absolute machine path in ``text`` (from where it starts, up to the next blank), or None.
+
+    Sources cite URLs and paths relative to the pack (``../shared/reference/<file>``); an absolute
+    path names one machine's folders and breaks on every other one.
+    """
+    if not isinstance(text, str):
+        return None
+    found = ABSOLUTE_PATH.search(text)
+    return text[found.start() :].split()[0] if found else None
+
+
+def is_iso_date(text) -> bool:
+    """True for ``YYYY-MM-DD`` (a real calendar day), ``YYYY-MM`` or ``YYYY``."""
+    found = ISO_DATE.fullmatch(text) if isinstance(text, str) else None
+    if found is None:
+        return False
+    year, month, day = (int(g) if g else None for g in found.groups())
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None:
+        try:
+            date(year, month, day)
+        except ValueError:
+            return False
+    return True
 
 
 def max_chars(field: str) -> int:
@@ -126,8 +161,24 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class MissingAsset:
+    """A named asset that a cited source counts in a published figure but the pack does not hold
+    (or not in that figure): ``reason`` is a value of :data:`culturemap.layers.MISSING_REASONS`."""
+
+    name_zh: str
+    name_en: str | None
+    source: str
+    reason: str
+    note: str | None = None
+
+    def reason_label(self, lang: str) -> str:
+        return MISSING_REASONS.label(self.reason, lang)
+
+
+@dataclass(frozen=True)
 class PublishedFigure:
-    """A published count the pack must account for, e.g. 47 A-class scenic spots."""
+    """A published count the pack must account for, e.g. 47 A-class scenic spots, and the named
+    assets of it known to be missing from the pack."""
 
     id: str
     label_zh: str
@@ -137,6 +188,7 @@ class PublishedFigure:
     filter: dict[str, tuple[str, ...]]
     distinct: str | None
     source: str
+    missing: tuple[MissingAsset, ...] = ()
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -287,6 +339,14 @@ class _Table:
             self.fail("pack_expected_text", key, value, cap=cap)
         return value
 
+    def source(self, key: str, default=_REQUIRED) -> str:
+        """As :meth:`text`, and holding no absolute machine path (see :func:`absolute_path_in`)."""
+        value = self.text(key, default)
+        path = absolute_path_in(value)
+        if path is not None:
+            self.fail("pack_absolute_path", key, value, path=path)
+        return value
+
     def choice(self, key: str, choices, default=_REQUIRED) -> str:
         value = self.get(key, default)
         if not isinstance(value, str) or value not in choices:
@@ -336,7 +396,7 @@ class _Table:
         value = self.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             self.fail("pack_expected_tables", key, value)
-        return [_Table(self.file, item, f"[[{key}]] #{n} ") for n, item in enumerate(value, start=1)]
+        return [_Table(self.file, item, f"{self.prefix}[[{key}]] #{n} ") for n, item in enumerate(value, start=1)]
 
 
 def _read_bbox(toml: _Table) -> tuple[float, float, float, float]:
@@ -382,7 +442,20 @@ def _read_published(item: _Table) -> PublishedFigure:
         count=item.integer("count", 0),
         filter={column: conditions.texts(column) for column in conditions.data},
         distinct=distinct,
-        source=item.text("source"),
+        source=item.source("source"),
+        missing=tuple(_read_missing(entry) for entry in item.tables("missing")),
+    )
+
+
+def _read_missing(entry: _Table) -> MissingAsset:
+    name_en = entry.get("name_en", None)
+    note = entry.get("note", None)
+    return MissingAsset(
+        name_zh=entry.text("name_zh"),
+        name_en=None if name_en is None else entry.text("name_en"),
+        source=entry.source("source"),
+        reason=entry.choice("reason", MISSING_REASONS.values),
+        note=None if note is None else entry.text("note"),
     )
 
 
@@ -604,6 +677,15 @@ class _LayerChecker:
             if spec_field.required:
                 for i in np.flatnonzero(blank):
                     self.add("missing_field", rows[i], ids[i], name)
+            if name == "source":
+                for i in np.flatnonzero(~blank):
+                    path = absolute_path_in(values.iloc[i])
+                    if path is not None:
+                        self.add("absolute_path", rows[i], ids[i], name, path=path)
+            if spec_field.kind == "date":
+                for i in np.flatnonzero(~blank):
+                    if not is_iso_date(values.iloc[i]):
+                        self.add("bad_date", rows[i], ids[i], name, value=values.iloc[i])
             vocab = spec_field.vocabulary
             if vocab is None:
                 continue
@@ -628,7 +710,9 @@ def _read_layer(path: Path, spec: LayerSpec, problems: list[Problem]) -> gpd.Geo
         )
         return None
     try:
-        frame = pyogrio.read_dataframe(path, use_arrow=True)
+        # DATE_AS_STRING: GDAL would turn "2023-12-20" into a date and roll "2023-02-30" over to
+        # 2023-03-02 unnoticed; dates stay text and are checked as such (FieldSpec kind "date")
+        frame = pyogrio.read_dataframe(path, use_arrow=True, DATE_AS_STRING="YES")
     except Exception as exc:  # GDAL reports malformed JSON, bad encodings, ... with a clear text
         problems.append(Problem("error", "unreadable", spec.file, values={"reason": str(exc).strip()}))
         return None
@@ -716,6 +800,23 @@ def _check_places(config: CityConfig, layers: dict[str, gpd.GeoDataFrame], probl
                 )
 
 
+def _check_missing(config: CityConfig, layers: dict[str, gpd.GeoDataFrame], problems: list[Problem]) -> None:
+    """A name listed as missing from a published figure that the figure's layer holds is a stale entry."""
+    for n, figure in enumerate(config.published, start=1):
+        names = set(layers[figure.layer]["name_zh"].dropna()) if "name_zh" in layers[figure.layer] else set()
+        for m, item in enumerate(figure.missing, start=1):
+            if item.name_zh in names:
+                problems.append(
+                    Problem(
+                        "warning",
+                        "missing_asset_present",
+                        "city.toml",
+                        field=f"[[published]] #{n} [[missing]] #{m} name_zh",
+                        values={"name": item.name_zh, "layer": LAYERS[figure.layer].file},
+                    )
+                )
+
+
 def _read_routes(pack_dir: Path, layers: dict[str, gpd.GeoDataFrame], problems: list[Problem]) -> tuple[Route, ...]:
     """The routes of ``routes.toml``; a mistake in one route is a problem, the other routes stay."""
     path = pack_dir / "routes.toml"
@@ -738,7 +839,7 @@ def _read_routes(pack_dir: Path, layers: dict[str, gpd.GeoDataFrame], problems: 
                 bool(item.get("official", False)),
                 item.texts("stops"),
                 item.texts("themes", []),
-                item.text("source"),
+                item.source("source"),
             )
         except PackError as exc:
             problems.append(Problem("error", exc.code, "routes.toml", rid, row, exc.key, exc.values))
@@ -781,6 +882,7 @@ def load_city(pack_dir: str | Path) -> City:
         layers[lid] = _LayerChecker(spec, config, problems).check(frame)
     _check_ids(layers, problems)
     _check_places(config, layers, problems)
+    _check_missing(config, layers, problems)
     routes = _read_routes(pack_dir, layers, problems)
     for lid, frame in layers.items():
         layers[lid] = frame.drop(columns="_row").reset_index(drop=True)

@@ -44,6 +44,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} 第 {row} 个要素（id={id}）缺少字段 {field}",
         "{file} feature {row} (id={id}) lacks the field {field}",
     ),
+    "absolute_path": (
+        "{file} 第 {row} 个要素（id={id}）字段 {field} 含本机绝对路径 {path!r}；应写网址或相对于城市包的路径（如 ../shared/reference/<文件>）",
+        "{file} feature {row} (id={id}) field {field} holds the absolute path {path!r}; expected a URL or a path relative to the pack (e.g. ../shared/reference/<file>)",
+    ),
+    "bad_date": (
+        "{file} 第 {row} 个要素（id={id}）字段 {field} 的值 {value!r} 不是日期，应为 YYYY-MM-DD、YYYY-MM 或 YYYY",
+        "{file} feature {row} (id={id}) field {field} has the value {value!r}; expected a date YYYY-MM-DD, YYYY-MM or YYYY",
+    ),
+    "missing_asset_present": (
+        "{file}：{field} 列为缺失的 {name} 已在 {layer} 中，请从缺失名单中删去",
+        "{file}: {field} lists {name} as missing, but {layer} holds it; remove it from the missing list",
+    ),
     "bad_value": (
         "{file} 第 {row} 个要素（id={id}）字段 {field} 的值 {value!r} 无效，应为 {expected} 之一",
         "{file} feature {row} (id={id}) field {field} has the value {value!r}; expected one of {expected}",
@@ -99,6 +111,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pack_expected_texts": (
         "{file}：{setting} 为 {value}，应为文本或文本列表",
         "{file}: {setting} is {value}; expected a text or a list of texts",
+    ),
+    "pack_absolute_path": (
+        "{file}：{setting} 为 {value}，含本机绝对路径 {path!r}；应写网址或相对于城市包的路径",
+        "{file}: {setting} is {value}; it holds the absolute path {path!r}; expected a URL or a path relative to the pack",
     ),
     "pack_expected_choice": (
         "{file}：{setting} 为 {value}，应为 {choices} 之一",
@@ -163,6 +179,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_warnings": ("警告 {n} 条", "{n} warnings"),
     "report_ok": ("校验通过", "Validation passed"),
     "report_failed": ("校验未通过", "Validation failed"),
+    "report_approx_share": ("概略位置占 {pct}%", "{pct}% approximate positions"),
+    "report_missing_named": (
+        "来源点名但数据中缺少的 {n} 处：",
+        "{n} named in a source but missing from the data:",
+    ),
     "status_complete": ("齐全", "complete"),
     "status_short": ("缺 {gap}", "{gap} missing"),
     "status_over": ("多 {gap}", "{gap} more than published"),

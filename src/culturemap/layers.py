@@ -117,14 +117,29 @@ COORD_ACCURACY = Vocabulary(
         "approx": ("概略位置（未测量）", "approximate (not surveyed)"),
     }
 )
+# coord_accuracy values that place a point on the asset itself; any other value is an approximate position
+PLACED_ACCURACY: tuple[str, ...] = ("surveyed", "address")
+# Why a named asset of a published figure is not (or not fully) in the pack (``city.toml``
+# ``[[published.missing]]``).
+MISSING_REASONS = Vocabulary(
+    {
+        "no_position": ("无法定位（来源未给出地址或位置）", "cannot be placed (no address or position in the sources)"),
+        "grade_unconfirmed": (
+            "等级未确认（仅为拟定或未说明）",
+            "grade or level not confirmed (only proposed, or not stated)",
+        ),
+        "incomplete": ("资料不全（类别等必填项未知）", "facts incomplete (category or another required field unknown)"),
+    }
+)
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     """One attribute of a layer.
 
-    ``kind`` is ``str`` (free text), ``enum`` (value from ``vocabulary``) or ``list`` (list of
-    values from ``vocabulary``).
+    ``kind`` is ``str`` (free text), ``enum`` (value from ``vocabulary``), ``list`` (list of
+    values from ``vocabulary``) or ``date`` (an ISO 8601 calendar date ``YYYY-MM-DD``, or a
+    reduced-precision ``YYYY-MM`` / ``YYYY`` when the source gives no day or month).
     """
 
     name: str
@@ -193,7 +208,10 @@ LAYERS: dict[str, LayerSpec] = {
             "A级旅游景区",
             "A-class scenic spots",
             POINT,
-            _point_fields(FieldSpec("grade", kind="enum", vocabulary=GRADES)),
+            _point_fields(
+                FieldSpec("grade", kind="enum", vocabulary=GRADES),
+                FieldSpec("grade_since", required=False, kind="date"),
+            ),
             color="#d62728",
             shape="star",
             class_field="grade",
@@ -210,6 +228,7 @@ LAYERS: dict[str, LayerSpec] = {
                 FieldSpec("era", required=False),
                 FieldSpec("category", kind="enum", vocabulary=HERITAGE_CATEGORIES),
                 FieldSpec("batch", required=False),
+                FieldSpec("grade_since", required=False, kind="date"),
             ),
             color="#8c564b",
             shape="square",
@@ -233,7 +252,11 @@ LAYERS: dict[str, LayerSpec] = {
             "夜间文旅消费集聚区",
             "Night-time culture and tourism zones",
             POINT + POLYGONAL,
-            _point_fields(FieldSpec("level", kind="enum", vocabulary=NIGHT_TOUR_LEVELS)),
+            _point_fields(
+                FieldSpec("level", kind="enum", vocabulary=NIGHT_TOUR_LEVELS),
+                FieldSpec("batch", required=False),
+                FieldSpec("grade_since", required=False, kind="date"),
+            ),
             color="#9467bd",
             shape="hexagon",
             class_field="level",

@@ -12,7 +12,7 @@ import pandas as pd
 
 from culturemap.catalog import City, PublishedFigure
 from culturemap.i18n import tr
-from culturemap.layers import COORD_ACCURACY, LAYERS
+from culturemap.layers import COORD_ACCURACY, LAYERS, MISSING_REASONS, PLACED_ACCURACY
 
 FLAGGED_ACCURACY = ("approx",)
 
@@ -29,13 +29,25 @@ def _select(frame: pd.DataFrame, figure: PublishedFigure) -> pd.DataFrame:
 
 
 def coverage(city: City) -> list[dict]:
-    """Compare the pack with each published figure of ``city.toml``: counts, gap and status."""
+    """Compare the pack with each published figure of ``city.toml``.
+
+    One dict per ``[[published]]`` entry, in file order: ``published`` (the figure), ``actual``
+    (rows of ``layer`` passing the figure's filter, or their distinct values of ``distinct``),
+    ``gap`` (published - actual) and ``status`` (``complete``, ``short`` or ``over``); ``rows``
+    (rows passing the filter), ``approx_rows`` (those whose ``coord_accuracy`` is not one of
+    :data:`~culturemap.layers.PLACED_ACCURACY`, i.e. an approximate position) and
+    ``approx_share`` (``approx_rows / rows``, 0-1, None without rows); ``missing``: the named
+    assets a cited source counts in the figure that the pack does not hold, each
+    ``{name_zh, name_en, reason, source, note}`` (``reason`` a value of
+    :data:`~culturemap.layers.MISSING_REASONS`). Pure: no I/O, no UI.
+    """
     result = []
     for figure in city.config.published:
         rows = _select(city.layers[figure.layer], figure)
         actual = int(rows[figure.distinct].nunique()) if figure.distinct else len(rows)
         gap = figure.count - actual
         status = "complete" if gap == 0 else "short" if gap > 0 else "over"
+        approx_rows = int((~rows["coord_accuracy"].isin(PLACED_ACCURACY)).sum()) if len(rows) else 0
         result.append(
             {
                 "id": figure.id,
@@ -47,6 +59,19 @@ def coverage(city: City) -> list[dict]:
                 "gap": gap,
                 "status": status,
                 "source": figure.source,
+                "rows": len(rows),
+                "approx_rows": approx_rows,
+                "approx_share": round(approx_rows / len(rows), 3) if len(rows) else None,
+                "missing": [
+                    {
+                        "name_zh": item.name_zh,
+                        "name_en": item.name_en,
+                        "reason": item.reason,
+                        "source": item.source,
+                        "note": item.note,
+                    }
+                    for item in figure.missing
+                ],
             }
         )
     return result
@@ -120,7 +145,15 @@ def format_report(report: dict, lang: str = "zh") -> str:
     for item in report["coverage"]:
         status = tr(f"status_{item['status']}", lang, gap=abs(item["gap"]))
         label = item["label_zh"] if lang == "zh" else item["label_en"]
-        lines.append(f"  {label}: {item['actual']} / {item['published']}  ({status})")
+        line = f"  {label}: {item['actual']} / {item['published']}  ({status})"
+        if item["approx_share"] is not None:
+            line += "  " + tr("report_approx_share", lang, pct=round(100 * item["approx_share"]))
+        lines.append(line)
+        if item["missing"]:
+            lines.append("      " + tr("report_missing_named", lang, n=len(item["missing"])))
+        for missing in item["missing"]:
+            name = missing["name_zh"] if lang == "zh" or not missing["name_en"] else missing["name_en"]
+            lines.append(f"        {name}: {MISSING_REASONS.label(missing['reason'], lang)}")
     if report["required_assets"]:
         lines += ["", tr("report_required", lang)]
         for item in report["required_assets"]:
