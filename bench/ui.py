@@ -124,7 +124,7 @@ def click_row(index: int):
     """Select row ``index`` of the results table (its row-marker column)."""
 
     def act(page) -> None:
-        grid = page.get_by_test_id("stDataFrame").first
+        grid = page.locator('[class*="st-key-results"] [data-testid="stDataFrame"]')  # not the coverage table
         grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 20, box["y"] + 52 + 35 * index)

@@ -198,6 +198,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据校验：{errors} 个错误，{warnings} 条提示（culturemap validate 可查看完整报告）",
         "Data validation: {errors} errors, {warnings} warnings (culturemap validate prints the full report)",
     ),
+    "app_coverage": ("覆盖情况", "Coverage"),
+    "app_coverage_complete": ("覆盖情况：{n} 项公开数字均已收齐", "Coverage: all {n} published figures accounted for"),
+    "app_coverage_intro": (
+        "城市包只收录有来源可查的点位。下表将各图层与公开发布的数字对照：缺口不是没有这些资源，而是还未收录。",
+        "The pack holds only assets a source names. The table compares each layer with the published figure: "
+        "a gap means assets not yet recorded, not assets that do not exist.",
+    ),
+    "col_figure": ("公开数字", "Published figure"),
+    "col_in_pack": ("已收录", "In the pack"),
+    "col_published": ("公开发布", "Published"),
+    "col_gap": ("缺口", "Missing"),
+    "col_approx_share": ("概略位置占比", "Approximate positions"),
+    "col_figure_source": ("数字来源", "Source of the figure"),
+    "app_coverage_named": ("有来源提及但未收录的点位", "Named by a source but not in the pack"),
+    "app_coverage_named_item": ("{name}（{reason}）", "{name} ({reason})"),
+    "app_coverage_import": (
+        "补齐缺口：将官方名录整理进城市包的 curated 表格（每行注明来源），再运行 culturemap build；“数据”页面上线后可直接上传导入。",
+        "To close a gap: add the official list to the pack's curated tables (each row with its source) and run "
+        "culturemap build; once the Data page is available, upload the list there.",
+    ),
     "app_pack_broken_short": ("无法加载", "cannot be loaded"),
     "app_pack_broken": ("城市包 {folder} 无法加载：{reason}", "The city pack {folder} cannot be loaded: {reason}"),
     "app_pack_unreadable": ("无法读取：{reason}", "cannot be read: {reason}"),
@@ -225,6 +245,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "popup_accuracy": ("坐标精度", "Coordinates"),
     "popup_campus": ("校区", "Campus"),
     "popup_era": ("年代", "Era"),
+    "popup_grade_since": ("评定时间", "Rated on"),
+    "popup_batch": ("公布批次", "Listed in batch"),
     "popup_themes": ("主题", "Themes"),
     # map
     "map_hexagons": ("六边形汇总", "Hexagon counts"),

@@ -319,6 +319,11 @@ def open_expander(page, label: str) -> None:
         expander.locator("summary").click()
 
 
+def results_grid(page):
+    """The explorer's results table (keyed ``results~<digest>``; the coverage panel has a table too)."""
+    return page.locator('[class*="st-key-results"] [data-testid="stDataFrame"]')
+
+
 def layer_chips(page) -> list[str]:
     """The labels of the chosen layers in the layer box (the first multiselect of the sidebar)."""
     box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first

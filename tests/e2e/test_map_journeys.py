@@ -18,6 +18,7 @@ from tests.e2e.conftest import (
     new_page,
     open_app,
     open_expander,
+    results_grid,
     search,
     url_params,
     wait_for_count,
@@ -78,7 +79,7 @@ def test_search_then_search_again_filter_language_row_popup_and_link(page, app_u
     search(page, "pagoda")
     check(page, 1, markers=1, lang="en")
     # select the (only) result row: the map centres on it at zoom 16
-    grid = page.get_by_test_id("stDataFrame")
+    grid = results_grid(page)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 20, box["y"] + 54)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import EVIL_NAME, map_frame, wait_for_count
+from tests.e2e.conftest import EVIL_NAME, map_frame, results_grid, wait_for_count
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +84,7 @@ def test_selecting_a_result_row_centres_the_map_on_it(page, app_url):
     from tests.conftest import utm_to_lonlat
 
     open_page(page, f"{app_url}/?q=xita")
-    grid = page.get_by_test_id("stDataFrame")
+    grid = results_grid(page)
     grid.wait_for()
     grid.scroll_into_view_if_needed()
     page.wait_for_timeout(500)

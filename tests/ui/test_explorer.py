@@ -2,11 +2,12 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import CITY_TOML, format_city_toml, write_pack
-from tests.ui.test_app import results, run, widget
+from tests.ui.test_app import results, results_table, run, widget
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -76,7 +77,7 @@ def test_the_english_page_shows_no_chinese_beyond_chinese_names(three_packs):
     """Defect 12: layer chips, "全部", district names in the table and the chart stayed Chinese."""
     at = run({"lang": "en"})
     assert not at.exception
-    table = at.dataframe[0].value
+    table = results_table(at)
     assert table["District"].tolist() == ["West", "East", "East", "West", "West", "East"]
     assert not any(
         CJK.search(v) for column in ("Layer", "Grade / kind", "District", "Coordinates") for v in table[column]
@@ -173,3 +174,49 @@ def test_search_and_filters_keep_the_map_mounted_and_swap_its_layer(three_packs)
     widget(at, "radio", "lang").set_value("en").run()
     english = map_sent(at)
     assert english["key"] != first["key"] and marker_ids(english["feature_group"]) == only_heritage
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_coverage_panel_shows_what_validate_reports(monkeypatch, lang):
+    """Issue 12: the Map page says, for each published figure, how many assets the pack holds, the
+    share placed approximately and the named assets missing: the figures of ``culturemap validate``."""
+    import subprocess
+    import sys
+
+    from tests.ui.test_app import APP
+
+    monkeypatch.delenv("CULTUREMAP_DATA", raising=False)
+    pack = Path(APP).parent / "geodata" / "lanzhou"
+    report = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "culturemap.cli", "validate", str(pack), "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout  # fmt: skip
+    )
+    figures = report["coverage"]
+    short = [f for f in figures if f["gap"] > 0]
+    assert short, "the bundled pack is short of some published figures"
+    at = run({"lang": lang})
+    assert not at.exception
+    (panel,) = [e for e in at.expander if e.label.startswith("⚠ ")]
+    label = "label_zh" if lang == "zh" else "label_en"
+    assert panel.label.startswith("⚠ 覆盖情况：" if lang == "zh" else "⚠ Coverage: ")
+    for f in short:  # every gap is in the label, readable without opening the panel
+        assert f"{f[label]} {f['actual']}/{f['published']}" in panel.label
+    table = panel.dataframe[0].value
+    columns = ["公开数字", "已收录", "公开发布", "缺口", "概略位置占比"] if lang == "zh" else [
+        "Published figure", "In the pack", "Published", "Missing", "Approximate positions"]  # fmt: skip
+    assert table[columns[0]].tolist() == [f[label] for f in figures]
+    assert table[columns[1]].tolist() == [f["actual"] for f in figures]
+    assert table[columns[2]].tolist() == [f["published"] for f in figures]
+    assert table[columns[3]].tolist() == [max(f["gap"], 0) for f in figures]
+    shares = [None if f["approx_share"] is None else f"{f['approx_share']:.0%}" for f in figures]
+    assert [v or None for v in table[columns[4]]] == shares
+    text = "\n".join(m.value for m in panel.markdown)
+    for f in figures:
+        for missing in f["missing"]:
+            name = missing["name_zh"] if lang == "zh" else missing["name_en"] or missing["name_zh"]
+            assert name in text
+    assert "culturemap build" in panel.caption[-1].value

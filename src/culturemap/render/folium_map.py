@@ -30,7 +30,7 @@ from culturemap.catalog import City
 from culturemap.crs import from_wgs84 as from_wgs84_array
 from culturemap.crs import geometry_from_wgs84
 from culturemap.i18n import tr
-from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, THEMES, LayerSpec
+from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, PLACED_ACCURACY, THEMES, LayerSpec
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
 from culturemap.render.controls import CARD_CSS, OFFLINE_FILL, OnlineTiles, StillPopups, TouchTaps
 
@@ -58,6 +58,8 @@ _POPUP_FIELDS = (
     ("type", "popup_type"),
     ("campus", "popup_campus"),
     ("era", "popup_era"),
+    ("grade_since", "popup_grade_since"),
+    ("batch", "popup_batch"),
     ("district", "popup_district"),
     ("address", "popup_address"),
 )
@@ -147,8 +149,10 @@ def fact_card_html(row, spec: LayerSpec, lang: str, districts: dict[str, str] | 
     accuracy = row.get("coord_accuracy")
     if not _blank(accuracy):
         label = escape(COORD_ACCURACY.label(str(accuracy), lang))
-        if accuracy == "approx":
+        if accuracy not in PLACED_ACCURACY:
             label = f'<span class="cm-approx-note">⚠ {label}</span>'
+            if not _blank(row.get("note")):  # what the position was placed by
+                label = f"<details><summary>{label}</summary>{escape(str(row['note']))}</details>"
         parts.append(f"<tr><th>{escape(tr('popup_accuracy', lang))}</th><td>{label}</td></tr>")
     if not _blank(row.get("source")):
         short, full = display_source(row["source"])
@@ -216,7 +220,7 @@ def _add_markers(
     """One part of ``overlay`` per layer (listed in the layer control), one GeoJSON layer per
     (layer, accuracy) in it: markers share one icon style, names are pre-escaped."""
     clustered = options.cluster and len(assets) > options.cluster_threshold
-    approx = (assets["coord_accuracy"] == "approx").to_numpy()
+    approx = (~assets["coord_accuracy"].isin(PLACED_ACCURACY)).to_numpy()
     for lid in ASSET_LAYERS:
         in_layer = (assets["layer"] == lid).to_numpy()
         if not in_layer.any():

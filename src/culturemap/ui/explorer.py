@@ -27,18 +27,28 @@ from culturemap.layers import (
     GRADES,
     HERITAGE_LEVELS,
     LAYERS,
+    MISSING_REASONS,
     MUSEUM_KINDS,
+    PLACED_ACCURACY,
     THEMES,
     UNIVERSITY_TYPES,
 )
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import BASEMAPS
-from culturemap.render.folium_map import DETAIL_ZOOM, MapOptions, assets_layer, explorer_base_map, feature_name
+from culturemap.render.folium_map import (
+    DETAIL_ZOOM,
+    MapOptions,
+    assets_layer,
+    display_source,
+    explorer_base_map,
+    feature_name,
+)
 from culturemap.ui.app import LANGS, load_pack, page_context, vendor_base_url
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare
 from culturemap.ui.map_component import show as show_map
 from culturemap.ui.state import ViewState, parse_params
 from culturemap.ui.widgets import choice
+from culturemap.validate import coverage
 
 ALL = "all"
 RIVER_KM_CHOICES = (ALL, 0.5, 1.0, 1.5, 2.0, 5.0, 10.0)
@@ -220,6 +230,11 @@ def _write_url(state: ViewState, city: City) -> None:
         st.query_params.from_dict(params)
 
 
+def accuracy_label(accuracy: str, lang: str) -> str:
+    """The position's accuracy in words, with a warning sign where it is approximate."""
+    return ("" if accuracy in PLACED_ACCURACY else "⚠ ") + COORD_ACCURACY.label(accuracy, lang)
+
+
 def results_table(shown: gpd.GeoDataFrame, lang: str, district_label) -> pd.DataFrame:
     """The results as the table shows them: names, layer, class and district in ``lang``."""
 
@@ -236,7 +251,7 @@ def results_table(shown: gpd.GeoDataFrame, lang: str, district_label) -> pd.Data
             tr("col_layer", lang): [LAYERS[r["layer"]].label(lang) for r in records],
             tr("col_class", lang): [class_label(r) for r in records],
             tr("col_district", lang): [district_label(r.get("district") or "") for r in records],
-            tr("col_accuracy", lang): [COORD_ACCURACY.label(r.get("coord_accuracy") or "", lang) for r in records],
+            tr("col_accuracy", lang): [accuracy_label(r.get("coord_accuracy") or "", lang) for r in records],
             "id": [r["id"] for r in records],
         }
     )
@@ -358,6 +373,54 @@ def _problems(city: City, lang: str) -> None:
         st.text("\n".join(p.message(lang) for p in city.problems[:MAX_PROBLEMS_SHOWN]))
 
 
+def coverage_table(figures: list[dict], lang: str) -> pd.DataFrame:
+    """The published figures against the pack (rows of :func:`~culturemap.validate.coverage`), as
+    the coverage panel shows them."""
+    return pd.DataFrame(
+        {
+            tr("col_figure", lang): [f["label_zh"] if lang == "zh" else f["label_en"] for f in figures],
+            tr("col_in_pack", lang): [f["actual"] for f in figures],
+            tr("col_published", lang): [f["published"] for f in figures],
+            tr("col_gap", lang): [max(f["gap"], 0) for f in figures],
+            tr("col_approx_share", lang): [
+                "" if f["approx_share"] is None else f"{f['approx_share']:.0%}" for f in figures
+            ],  # fmt: skip
+            tr("col_figure_source", lang): [display_source(f["source"])[0] for f in figures],
+        }
+    )
+
+
+def _coverage(city: City, lang: str) -> None:
+    """How much of each published figure the pack holds, which named assets are missing, and how to
+    add them: the label lists the gaps, so that nobody takes 12 spots for all 47."""
+    figures = city.memo.setdefault("coverage", coverage(city))
+    if not figures:
+        return
+    short = [f for f in figures if f["gap"] > 0]
+    if short:
+        gaps = " · ".join(
+            f"{f['label_zh'] if lang == 'zh' else f['label_en']} {f['actual']}/{f['published']}" for f in short
+        )
+        label = f"⚠ {tr('app_coverage', lang)}：{gaps}" if lang == "zh" else f"⚠ {tr('app_coverage', lang)}: {gaps}"
+    else:
+        label = tr("app_coverage_complete", lang, n=len(figures))
+    with st.expander(label):
+        st.caption(tr("app_coverage_intro", lang))
+        st.dataframe(coverage_table(figures, lang), hide_index=True, width="stretch")
+        named = [f for f in figures if f["missing"]]
+        if named:
+            st.markdown(f"**{tr('app_coverage_named', lang)}**")
+            sep = "、" if lang == "zh" else "; "
+            for f in named:
+                items = sep.join(
+                    tr("app_coverage_named_item", lang, name=(m["name_zh"] if lang == "zh" else m["name_en"] or m["name_zh"]),
+                       reason=MISSING_REASONS.label(m["reason"], lang))
+                    for m in f["missing"]
+                )  # fmt: skip
+                st.markdown(f"- {f['label_zh'] if lang == 'zh' else f['label_en']}: {items}")
+        st.caption(tr("app_coverage_import", lang))
+
+
 def explorer_page() -> None:
     """The map explorer: filters, map, results table, counts chart."""
     ctx = page_context()
@@ -368,6 +431,7 @@ def explorer_page() -> None:
     state, kept = _sidebar(city, assets, lang)
     shown = kept[kept["layer"].isin(state.layers)]
     _write_url(state, city)
+    _coverage(city, lang)
     _problems(city, lang)
     if shown.empty:
         st.info(tr("app_no_results", lang))
