@@ -125,6 +125,9 @@ def click_row(index: int):
 
     def act(page) -> None:
         grid = page.locator('[class*="st-key-results"] [data-testid="stDataFrame"]')  # not the coverage table
+        page.wait_for_function(  # the previous run's table (another key) gone
+            '() => document.querySelectorAll(\'[class*="st-key-results"] [data-testid="stDataFrame"]\').length == 1'
+        )
         grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 20, box["y"] + 52 + 35 * index)

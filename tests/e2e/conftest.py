@@ -320,8 +320,11 @@ def open_expander(page, label: str) -> None:
 
 
 def results_grid(page):
-    """The explorer's results table (keyed ``results~<digest>``; the coverage panel has a table too)."""
-    return page.locator('[class*="st-key-results"] [data-testid="stDataFrame"]')
+    """The explorer's results table (keyed ``results~<digest>``; the coverage panel has a table too),
+    once the previous run's table (another key) has left the page."""
+    grid = page.locator('[class*="st-key-results"] [data-testid="stDataFrame"]')
+    expect(grid).to_have_count(1)
+    return grid
 
 
 def layer_chips(page) -> list[str]:
@@ -331,9 +334,13 @@ def layer_chips(page) -> list[str]:
 
 
 def wait_idle(page) -> None:
-    """Wait until Streamlit has finished its rerun (its status widget is gone): until then the
+    """Wait until Streamlit has finished its rerun (script state notRunning): until then the
     elements of the previous run may still stand beside the new ones."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT_S * 1000)
+    page.wait_for_function(
+        """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning'
+                 && !document.querySelector('[data-testid="stStatusWidget"]')""",
+        timeout=WAIT_S * 1000,
+    )
 
 
 def settle(page) -> None:
