@@ -9,7 +9,7 @@ return) is written with a leading apostrophe. XLSX cells are always stored as te
 
 from __future__ import annotations
 
-import warnings
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -112,9 +112,13 @@ def write_data(assets: gpd.GeoDataFrame, fmt: str, path: str | Path, layer_name:
             write_xlsx(selection_table(assets), tmp)
         else:
             table = selection_table(assets)
-            driver, options = ("GPKG", {}) if fmt == "gpkg" else ("KML", {"NameField": "name_zh"})
-            tmp.unlink()  # GDAL creates the file itself
-            with warnings.catch_warnings():  # the temporary file's name does not end in .gpkg: the target's does
-                warnings.filterwarnings("ignore", "The filename extension should be", RuntimeWarning)
-                pyogrio.write_dataframe(table, tmp, layer=layer_name, driver=driver, dataset_options=options)
+            if fmt == "kml":  # LIBKML: the ``id`` column is the placemark's id, ``name`` its label
+                table.insert(0, "name", table["name_zh"])
+            # GDAL picks the kind of file by its name (LIBKML writes a folder for a name without .kml)
+            named = tmp.with_name(f"{tmp.name}.{fmt}")
+            try:
+                pyogrio.write_dataframe(table, named, layer=layer_name, driver="GPKG" if fmt == "gpkg" else "LIBKML")
+                os.replace(named, tmp)
+            finally:
+                named.unlink(missing_ok=True)
     return Path(path)

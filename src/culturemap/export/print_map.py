@@ -47,7 +47,6 @@ PRINT_DPIS = (150, 300)
 MM = 1 / 25.4  # inches per millimetre
 MIN_EXTENT_M = 2_000.0  # a selection of one asset still shows its surroundings
 APPROX_DASH = (0, (1.6, 1.2))  # in points: the web map's 2,1.5 of an 18 px marker
-_HALO = [path_effects.withStroke(linewidth=2.5, foreground="white")]
 
 
 @dataclass(frozen=True)
@@ -155,24 +154,35 @@ def _north_angle(crs: str, x: float, y: float) -> float:
     return float(np.arctan2(nx - x, ny - y))
 
 
+def _halo_text(ax, x: float, y: float, text: str, **style) -> None:
+    """``text`` over a white halo; the halo is drawn as a separate outline, so that the text itself stays
+    text in a PDF (a path effect on it would turn it into curves that cannot be searched)."""
+    halo = [path_effects.Stroke(linewidth=2.5, foreground="white")]
+    ax.text(x, y, text, path_effects=halo, **{**style, "color": "white", "zorder": style.get("zorder", 4) - 0.1})
+    ax.text(x, y, text, **style)
+
+
 def _draw_basemap(ax, city: City, crs: str, extent, font_pt: float, lang: str) -> None:
+    """The districts (filled, dashed outlines, a label in the visible part of each, off the river) and the river."""
     districts = city.layers["districts"].to_crs(crs)
+    river = city.layers["river"].to_crs(crs)
     spec = LAYERS["districts"]
     if len(districts):
         districts.plot(ax=ax, color=OFFLINE_FILL, edgecolor="none", zorder=1)
         districts.boundary.plot(ax=ax, color=spec.color, linewidth=0.7, linestyle=(0, (4, 3)), zorder=2)
         view = shapely.box(*extent)
+        near_river = river.union_all().buffer(0.03 * (extent[3] - extent[1])) if len(river) else shapely.Point()
         name_field = "name_zh" if lang == "zh" else "name_en"
         for name, geom in zip(districts[name_field], districts.geometry):
             part = geom.intersection(view)
             if part.is_empty or part.area < 0.005 * view.area:  # a sliver at the edge: no room for a label
                 continue
-            label = shapely.point_on_surface(part)
-            ax.text(label.x, label.y, str(name), ha="center", va="center", fontsize=font_pt * 1.15, color="#666",
-                    zorder=4, path_effects=_HALO, clip_on=True)  # fmt: skip
-    river = city.layers["river"]
+            dry = part.difference(near_river)
+            label = shapely.point_on_surface(dry if dry.area > 0.2 * part.area else part)
+            _halo_text(ax, label.x, label.y, str(name), ha="center", va="center", fontsize=font_pt * 1.15,
+                       color="#666", zorder=4, clip_on=True)  # fmt: skip
     if len(river):
-        river.to_crs(crs).plot(ax=ax, color=LAYERS["river"].color, linewidth=2.2, alpha=0.85, zorder=3)
+        river.plot(ax=ax, color=LAYERS["river"].color, linewidth=2.2, alpha=0.85, zorder=3)
 
 
 def _marker_style(lid: str, approx: bool, size_pt: float) -> dict:
@@ -272,8 +282,8 @@ def print_map(
     tip = base + arrow_len * np.array([np.sin(angle), np.cos(angle)])
     ax.annotate("", xy=tip, xytext=base, zorder=9,
                 arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": "black", "lw": 1.4})  # fmt: skip
-    ax.text(*tip, tr("export_north", lang), ha="center", va="bottom", fontsize=font_pt * 1.3, fontweight="bold",
-            zorder=9, path_effects=_HALO)  # fmt: skip
+    _halo_text(ax, *tip, tr("export_north", lang), ha="center", va="bottom", fontsize=font_pt * 1.3,
+               fontweight="bold", zorder=9)  # fmt: skip
 
     top = 1 - margin / page_h
     fig.text(0.5, top, options.title or default_title(city, lang), ha="center", va="top", fontsize=font_pt * 2.4,
