@@ -15,7 +15,7 @@ import numpy as np
 
 from culturemap.analysis.corridor import band_counts, linear_reference
 from culturemap.analysis.density import contour_polygons, grade_weights, kde
-from culturemap.analysis.select import FILTER_CHOICES, RIVER_KM_MAX, read_filter_params
+from culturemap.analysis.select import FILTER_CHOICES, FILTER_PARAMS, RIVER_KM_MAX, read_filter_params
 from culturemap.catalog import NotAPackError, PackError, load_city, read_city_config
 from culturemap.export.raster import write_geotiff
 from culturemap.i18n import tr
@@ -235,9 +235,6 @@ def _dpi(text: str) -> int:
     return int(_number(text, 49, 1201, "a resolution in dots per inch from 50 to 1200"))
 
 
-EXPORT_FILTERS = ("layers", "grade", "level", "kind", "type", "district", "theme", "river_km", "q")
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     """The selection the filters name (as in the explorer's URL) as a print map, HTML page or data file."""
     from dataclasses import replace
@@ -254,7 +251,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         progress.update()
         lang = args.lang or city.config.default_lang
         districts = city.layers["districts"]
-        params = {name: getattr(args, name) for name in EXPORT_FILTERS if getattr(args, name) is not None}
+        params = {name: getattr(args, name) for name in FILTER_PARAMS if getattr(args, name) is not None}
         if "district" in params:  # English names are welcome too; links use the Chinese ones
             by_en = {str(en).casefold(): zh for zh, en in zip(districts["name_zh"], districts["name_en"])}
             params["district"] = ",".join(
