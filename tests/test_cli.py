@@ -29,6 +29,8 @@ def command(name: str, pack: Path, out: Path, extra: list[str]) -> list:
     if name == "route":
         stops = [] if "--stops" in extra else ["--stops", "sc-west-pagoda,mu-city"]
         return ["route", "--city", pack, *stops, "--format", "gpx", "--out", out, "--date", "2026-11-24", *extra]
+    if name == "export":
+        return ["export", "--city", pack, "--format", "geojson", "--out", out, *extra]
     return [name, "--city", pack, "--json", *extra]  # corridor, stats: stdout only
 
 
@@ -56,6 +58,15 @@ BAD_INPUTS = [
     ("corridor", ["--buffers-km", "inf"], "--buffers-km", "expected comma-separated positive distances"),
     ("stats", ["--gap-km", "-1"], "--gap-km", "expected a finite number > 0, got '-1'"),
     ("stats", ["--gap-km", "nan"], "--gap-km", "expected a finite number > 0, got 'nan'"),
+    ("export", ["--grade", "9A"], "--grade", "unknown value(s) 9A; choose from 5A, 4A, 3A, 2A, 1A"),
+    ("export", ["--layers", "pubs,museums"], "--layers", "unknown value(s) pubs; choose from scenic_spots, "),
+    ("export", ["--level", "imperial"], "--level", "unknown value(s) imperial; choose from national, provincial"),
+    ("export", ["--theme", ","], "--theme", "unknown value(s) ','; choose from yellow_river, heritage"),
+    ("export", ["--river-km", "-1"], "--river-km", "expected a distance in km from 0 to 100, got '-1'"),
+    ("export", ["--river-km", "nan"], "--river-km", "expected a distance in km from 0 to 100, got 'nan'"),
+    ("export", ["--bbox", "104,36,103,37"], "--bbox", "expected W,S,E,N in degrees (WGS-84) with W < E and S < N"),
+    ("export", ["--bbox", "1,2,3"], "--bbox", "expected W,S,E,N in degrees (WGS-84) with W < E and S < N"),
+    ("export", ["--dpi", "10"], "--dpi", "expected a resolution in dots per inch from 50 to 1200, got '10'"),
 ]
 
 
@@ -110,12 +121,12 @@ def test_file_errors_are_error_lines(pack, capsys):
 
 # --------------------------------------------------------------------------- --out
 
-OUTPUTS = [("density", "d.geojson"), ("route", "r.gpx")]
+OUTPUTS = [("density", "d.geojson"), ("route", "r.gpx"), ("export", "e.geojson")]
 
 
 def written_ok(name: str, path: Path) -> bool:
     text = path.read_text(encoding="utf-8")
-    return json.loads(text)["type"] == "FeatureCollection" if name == "density" else text.startswith("<?xml")
+    return json.loads(text)["type"] == "FeatureCollection" if name != "route" else text.startswith("<?xml")
 
 
 @pytest.mark.parametrize(("name", "file"), OUTPUTS)

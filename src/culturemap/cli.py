@@ -15,6 +15,7 @@ import numpy as np
 
 from culturemap.analysis.corridor import band_counts, linear_reference
 from culturemap.analysis.density import contour_polygons, grade_weights, kde
+from culturemap.analysis.select import FILTER_CHOICES, FILTER_PARAMS, RIVER_KM_MAX, read_filter_params
 from culturemap.catalog import NotAPackError, PackError, load_city, read_city_config
 from culturemap.export.raster import write_geotiff
 from culturemap.i18n import tr
@@ -195,6 +196,93 @@ def _layer_list(text: str) -> tuple[str, ...]:
         names = ", ".join(unknown) if unknown else "(none given)"
         raise argparse.ArgumentTypeError(f"unknown layer(s) {names}; choose from {', '.join(ASSET_LAYERS)}")
     return layers
+
+
+def _filter_param(name: str):
+    """An argparse type for the explorer's URL filter ``name`` (see
+    :func:`culturemap.analysis.select.read_filter_params`): the text, once every value is known."""
+
+    def parse(text: str) -> str:
+        values, ignored = read_filter_params({name: text})
+        if ignored or name not in values or values[name] == ():
+            bad = ", ".join(item.partition("=")[2] for item in ignored) or repr(text)
+            raise argparse.ArgumentTypeError(f"unknown value(s) {bad}; choose from {', '.join(FILTER_CHOICES[name])}")
+        return text
+
+    return parse
+
+
+def _river_km(text: str) -> str:
+    if read_filter_params({"river_km": text})[0].get("river_km") is None:
+        raise argparse.ArgumentTypeError(f"expected a distance in km from 0 to {RIVER_KM_MAX:g}, got {text!r}")
+    return text
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    """``W,S,E,N`` in WGS-84 degrees, west < east and south < north."""
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        west = south = east = north = math.nan
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise argparse.ArgumentTypeError(
+            f"expected W,S,E,N in degrees (WGS-84) with W < E and S < N, e.g. 103.6,36.0,103.9,36.2; got {text!r}"
+        )
+    return west, south, east, north
+
+
+def _dpi(text: str) -> int:
+    return int(_number(text, 49, 1201, "a resolution in dots per inch from 50 to 1200"))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The selection the filters name (as in the explorer's URL) as a print map, HTML page or data file."""
+    from dataclasses import replace
+
+    from tqdm import tqdm
+
+    from culturemap.analysis.select import AssetQuery, select_assets
+    from culturemap.export.data import DATA_FORMATS, write_data
+    from culturemap.export.html import write_html
+    from culturemap.export.print_map import PrintOptions, default_title, describe_selection, print_map, write_print_map
+
+    with tqdm(total=4, desc="export", unit="step", disable=None, leave=False) as progress:
+        city = load_city(_pack_path(args.city))
+        progress.update()
+        lang = args.lang or city.config.default_lang
+        districts = city.layers["districts"]
+        params = {name: getattr(args, name) for name in FILTER_PARAMS if getattr(args, name) is not None}
+        if "district" in params:  # English names are welcome too; links use the Chinese ones
+            by_en = {str(en).casefold(): zh for zh, en in zip(districts["name_zh"], districts["name_en"])}
+            params["district"] = ",".join(
+                by_en.get(d.strip().casefold(), d.strip()) for d in params["district"].split(",")
+            )
+        values, ignored = read_filter_params(params, tuple(districts["name_zh"]))
+        if ignored:
+            known = ", ".join(f"{zh} ({en})" for zh, en in zip(districts["name_zh"], districts["name_en"]))
+            bad = ", ".join(item.partition("=")[2] for item in ignored)
+            print(f"error: argument --district: unknown district(s) {bad}; choose from {known}", file=sys.stderr)
+            return 2
+        query = replace(AssetQuery.from_filters(**values), bbox=args.bbox)
+        assets = select_assets(city.assets(), query, city.layers["river"], city.config.metric_crs)
+        progress.update()
+        described = describe_selection(city, query, lang)
+        if args.format in DATA_FORMATS:
+            progress.update()
+            out = write_data(assets, args.format, args.out)
+        elif args.format == "html":
+            title = args.title or f"{default_title(city, lang)} · {described}"
+            progress.update()
+            out = write_html(city, assets, lang, title, args.out)
+        else:
+            options = PrintOptions(paper=args.paper, landscape=args.landscape, dpi=args.dpi, lang=lang,
+                                   title=args.title)  # fmt: skip
+            drawn = print_map(city, assets, query, options)
+            progress.update()
+            out = write_print_map(drawn, args.format, args.out)
+        progress.update()
+    print(f"{args.format}: {out} ({len(assets)} assets: {described})")
+    return 0
 
 
 def cmd_density(args: argparse.Namespace) -> int:
@@ -416,6 +504,32 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the pack's network.osm.pbf, network.osm or network.graphml if present)",
     )
     route.set_defaults(func=cmd_route)
+
+    export = sub.add_parser(
+        "export",
+        help="the assets the filters select (the explorer's URL parameters) as a print map (PNG/PDF/SVG), "
+        "a standalone HTML map or data (GeoJSON, GeoPackage, KML, CSV, XLSX)",
+    )
+    export.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
+    export.add_argument("--layers", type=_filter_param("layers"), help="comma-separated layer ids (default: all)")
+    export.add_argument("--grade", type=_filter_param("grade"), help="scenic spots of this grade and above, e.g. 4A")
+    export.add_argument("--level", type=_filter_param("level"), help="heritage levels, comma-separated")
+    export.add_argument("--kind", type=_filter_param("kind"), help="museum kinds, comma-separated")
+    export.add_argument("--type", type=_filter_param("type"), help="university types, comma-separated")
+    export.add_argument("--district", help="district names (Chinese or English), comma-separated")
+    export.add_argument("--theme", type=_filter_param("theme"), help="themes, comma-separated")
+    export.add_argument("--river-km", type=_river_km, help="only assets within this distance (km) of the river")
+    export.add_argument("--q", help="name search: Chinese, pinyin (with or without tones), initials or English")
+    export.add_argument("--bbox", type=_bbox, help="only assets in W,S,E,N (WGS-84 degrees); the print map shows it")
+    export.add_argument("--lang", choices=("zh", "en"), help="language of the map's text (default: the city's)")
+    export.add_argument("--format", required=True,
+                        choices=("png", "pdf", "svg", "html", "geojson", "gpkg", "kml", "csv", "xlsx"))  # fmt: skip
+    export.add_argument("--paper", choices=("A4", "A3"), default="A4", help="print map paper (default A4)")
+    export.add_argument("--landscape", action="store_true", help="print map in landscape")
+    export.add_argument("--dpi", type=_dpi, default=300, help="PNG resolution in dots per inch (default 300)")
+    export.add_argument("--title", help="the map's title (default: from the city and the filters)")
+    export.add_argument("--out", type=_output_path, required=True, help="output file (a symlink writes its target)")
+    export.set_defaults(func=cmd_export)
 
     serve = sub.add_parser(
         "serve", help="start the web app; the packs load and their opening maps draw while it starts"

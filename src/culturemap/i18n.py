@@ -579,6 +579,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col_class": ("等级/类别", "Grade / kind"),
     "col_district": ("区县", "District"),
     "col_accuracy": ("坐标精度", "Coordinates"),
+    # exports: print map, standalone HTML (culturemap.export)
+    "export_title": ("{city}文化资源分布图", "{city}: cultural assets"),
+    "export_all_layers": ("全部图层", "all layers"),
+    "export_grade": ("A级旅游景区 {grade}级及以上", "scenic spots {grade} and above"),
+    "export_river_km": ("距{river} {km:g} 公里以内", "within {km:g} km of the {river}"),
+    "export_search": ("搜索“{q}”", 'search "{q}"'),
+    "export_bbox": ("范围 {w:.3f}, {s:.3f} – {e:.3f}, {n:.3f}", "area {w:.3f}, {s:.3f} – {e:.3f}, {n:.3f}"),
+    "export_count": ("共 {n} 处", "{n} assets"),
+    "export_approx": ("虚线轮廓 = 概略位置（未测量）", "dashed outline = approximate position (not surveyed)"),
+    "export_north": ("北", "N"),
+    "export_date": ("制图日期 {date}", "Made {date}"),
+    "export_source": (
+        "数据：culturemap 城市包“{city}”（各点位来源见数据导出的 source 列与 SOURCES.md）",
+        "Data: culturemap city pack {city} (each asset's source in the data export's source column and SOURCES.md)",
+    ),
+    "export_basemap": (
+        "底图：城市包行政区界线与河流（离线）；坐标 WGS-84，投影 {crs}",
+        "Basemap: the pack's district boundaries and river (offline); WGS-84 positions drawn in {crs}",
+    ),
+    "export_empty": ("所选条件下没有点位", "No asset matches this selection"),
 }
 
 

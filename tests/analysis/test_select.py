@@ -119,3 +119,20 @@ def test_within_distance_of_the_river(assets, river):
     assert len(select_assets(assets, AssetQuery(river_km=5.0), river, CRS)) == 6
     with pytest.raises(ValueError, match="needs the river layer"):
         select_assets(assets, AssetQuery(river_km=1.0))
+
+
+def test_filter_params_read_as_the_explorer_link_and_the_cli_give_them():
+    from culturemap.analysis.select import read_filter_params
+
+    params = {"layers": "museums,pubs", "grade": "4a", "level": "national", "district": "西区,北区", "theme": "",
+              "river_km": "2.5", "q": "  bts  ", "zoom": "12"}  # fmt: skip
+    values, ignored = read_filter_params(params, ("西区", "东区"))
+    assert values == {"layers": ("museums",), "grade": "4A", "level": ("national",), "district": ("西区",),
+                      "theme": (), "river_km": 2.5, "q": "bts"}  # fmt: skip
+    assert ignored == ("layers=pubs", "district=北区")
+    query = AssetQuery.from_filters(**values)
+    assert (query.layers, query.min_grade, query.heritage_levels, query.districts, query.river_km, query.text) == (
+        ("museums",), "4A", ("national",), ("西区",), 2.5, "bts")  # fmt: skip
+    # a link whose layers are all unknown shows every layer; bad numbers and grades are dropped
+    values, ignored = read_filter_params({"layers": "pubs", "grade": "9A", "river_km": "200"})
+    assert values == {} and ignored == ("layers=pubs", "grade=9A", "river_km=200")

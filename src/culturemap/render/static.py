@@ -16,6 +16,8 @@ from matplotlib import font_manager  # noqa: E402
 
 from culturemap.analysis.density import DensityGrid  # noqa: E402
 
+# the web map's marker shapes (layers.LayerSpec.shape, render.folium_map._SHAPES) as matplotlib markers
+MARKERS = {"star": "*", "square": "s", "diamond": "D", "triangle": "^", "hexagon": "H", "circle": "o"}
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei")
 
 

@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from culturemap.analysis.select import select_assets
+from culturemap.analysis.select import MAX_QUERY_CHARS, select_assets
 from culturemap.catalog import City
 from culturemap.crs import from_wgs84
 from culturemap.i18n import tr
@@ -53,7 +53,6 @@ from culturemap.validate import coverage
 ALL = "all"
 RIVER_KM_CHOICES = (ALL, 0.5, 1.0, 1.5, 2.0, 5.0, 10.0)
 SELECTED_ZOOM = 16
-MAX_QUERY_CHARS = 200
 
 # the filters that narrow one layer only: (state field, layer, label key, vocabulary)
 LAYER_FILTERS = (

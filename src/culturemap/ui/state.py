@@ -8,11 +8,10 @@ values are dropped (and listed in ``ViewState.ignored``), never fatal.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, fields, replace
 
-from culturemap.analysis.select import AssetQuery
-from culturemap.layers import ASSET_LAYERS, GRADES, HERITAGE_LEVELS, MUSEUM_KINDS, THEMES, UNIVERSITY_TYPES
+from culturemap.analysis.select import FILTER_PARAMS, MAX_QUERY_CHARS, AssetQuery, number_param, read_filter_params
+from culturemap.layers import ASSET_LAYERS
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
 
 
@@ -36,17 +35,7 @@ class ViewState:
     ignored: tuple[str, ...] = field(default=(), compare=False)
 
     def query(self) -> AssetQuery:
-        return AssetQuery(
-            layers=self.layers,
-            min_grade=self.grade,
-            heritage_levels=self.level,
-            museum_kinds=self.kind,
-            university_types=self.type,
-            districts=self.district,
-            themes=self.theme,
-            river_km=self.river_km,
-            text=self.q,
-        )
+        return AssetQuery.from_filters(**{name: getattr(self, name) for name in FILTER_PARAMS})
 
     def to_params(self) -> dict[str, str]:
         """The non-default fields as query parameters."""
@@ -65,27 +54,12 @@ class ViewState:
         return out
 
 
-_CHOICES = {
-    "layers": ASSET_LAYERS,
-    "level": HERITAGE_LEVELS.values,
-    "kind": MUSEUM_KINDS.values,
-    "type": UNIVERSITY_TYPES.values,
-    "theme": THEMES.values,
-}
-
-
-def _number(text: str, low: float, high: float) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and low <= value <= high else None
-
-
 def parse_params(params: dict[str, str], districts: tuple[str, ...] = ()) -> ViewState:
-    """Read query parameters into a :class:`ViewState`; ``districts`` are the city's valid names."""
-    state: dict = {}
-    ignored: list[str] = []
+    """Read query parameters into a :class:`ViewState`; ``districts`` are the city's valid names.
+
+    The filters are read by :func:`culturemap.analysis.select.read_filter_params` (as ``culturemap
+    export`` reads them); the view (city, language, basemap, centre, zoom) here.
+    """
 
     def get(name: str) -> str | None:
         value = params.get(name)
@@ -93,37 +67,25 @@ def parse_params(params: dict[str, str], districts: tuple[str, ...] = ()) -> Vie
             value = value[-1] if value else None
         return value.strip() if isinstance(value, str) else None
 
-    for name in ("city", "q"):
-        if (value := get(name)) is not None:
-            state[name] = value[:200]
-    if (lang := get("lang")) is not None:
+    given = {name: value for name in params if (value := get(name)) is not None}
+    state, ignored = read_filter_params(given, districts)
+    ignored = list(ignored)
+    if (city := given.get("city")) is not None:
+        state["city"] = city[:MAX_QUERY_CHARS]
+    if (lang := given.get("lang")) is not None:
         state["lang"] = lang if lang in ("zh", "en") else None
         if lang not in ("zh", "en"):
             ignored.append(f"lang={lang}")
-    for name, choices in {**_CHOICES, "district": districts}.items():
-        raw = get(name)
-        if raw is None:
-            continue
-        items = [v.strip() for v in raw.split(",") if v.strip()]
-        good = tuple(v for v in items if v in choices)
-        ignored += [f"{name}={v}" for v in items if v not in choices]
-        if name != "layers" or good or not items:
-            state[name] = good
-    if (grade := get("grade")) is not None:
-        if grade.upper() in GRADES.values:
-            state["grade"] = grade.upper()
-        else:
-            ignored.append(f"grade={grade}")
-    if (basemap := get("basemap")) is not None:
+    if (basemap := given.get("basemap")) is not None:
         if basemap in BASEMAPS:
             state["basemap"] = basemap
         else:
             ignored.append(f"basemap={basemap}")
-    for name, low, high in (("lat", -90, 90), ("lon", -180, 180), ("zoom", 1, 20), ("river_km", 0, 100)):
-        raw = get(name)
+    for name, low, high in (("lat", -90, 90), ("lon", -180, 180), ("zoom", 1, 20)):
+        raw = given.get(name)
         if raw is None:
             continue
-        value = _number(raw, low, high)
+        value = number_param(raw, low, high)
         if value is None:
             ignored.append(f"{name}={raw}")
         else:

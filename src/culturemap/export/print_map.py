@@ -1,0 +1,329 @@
+"""A print map of a selection: A4 or A3, portrait or landscape, as PDF or SVG (vector) or PNG.
+
+Drawn with matplotlib in the city's metric CRS (so the scale bar is true) on the pack's own offline
+basemap (districts with labels, the river): a title (default from the city and the filters), the
+legend in the web map's colours and marker shapes, approximate positions with a dashed outline (as
+on the web map) and a legend entry for them, a scale bar in m/km, a north arrow (true north, which
+leans a little off the grid away from the CRS's central meridian), the date and a source line.
+Chinese text is drawn in a CJK font (see :func:`culturemap.render.static.use_cjk_font`); PDFs embed
+it (TrueType, ``pdf.fonttype`` 42) so the text can be searched and copied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib as mpl
+import matplotlib.patheffects as path_effects
+import numpy as np
+import shapely
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib_scalebar.scalebar import ScaleBar
+from pyproj import Transformer
+
+from culturemap.analysis.select import AssetQuery
+from culturemap.catalog import City
+from culturemap.i18n import tr
+from culturemap.io.files import atomic_outputs
+from culturemap.layers import (
+    ASSET_LAYERS,
+    HERITAGE_LEVELS,
+    LAYERS,
+    MUSEUM_KINDS,
+    PLACED_ACCURACY,
+    THEMES,
+    UNIVERSITY_TYPES,
+)
+from culturemap.render.controls import OFFLINE_FILL
+from culturemap.render.static import MARKERS, use_cjk_font
+
+PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # portrait width, height
+PRINT_FORMATS = ("png", "pdf", "svg")
+PRINT_DPIS = (150, 300)
+MM = 1 / 25.4  # inches per millimetre
+MIN_EXTENT_M = 2_000.0  # a selection of one asset still shows its surroundings
+APPROX_DASH = (0, (1.6, 1.2))  # in points: the web map's 2,1.5 of an 18 px marker
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """Paper (``A4``/``A3``), orientation, resolution of a PNG (dots per inch), language and title
+    (None: from the city and the filters)."""
+
+    paper: str = "A4"
+    landscape: bool = False
+    dpi: int = 300
+    lang: str = "zh"
+    title: str | None = None
+
+    def __post_init__(self):
+        if self.paper not in PAPER_MM:
+            raise ValueError(f"unknown paper {self.paper!r}: expected one of {', '.join(PAPER_MM)}")
+        if self.lang not in ("zh", "en"):
+            raise ValueError(f"unknown language {self.lang!r}: expected zh or en")
+
+    @property
+    def size_mm(self) -> tuple[float, float]:
+        width, height = PAPER_MM[self.paper]
+        return (height, width) if self.landscape else (width, height)
+
+
+@dataclass
+class PrintMap:
+    """The drawn map: its figure, the map axes (data in ``crs`` metres), the extent shown
+    (minx, miny, maxx, maxy in ``crs``) and the scale bar's length in metres."""
+
+    figure: Figure
+    ax: object
+    crs: str
+    extent: tuple[float, float, float, float]
+    scale_m: float
+    options: PrintOptions = field(default_factory=PrintOptions)
+
+
+def _labels(values: tuple[str, ...], vocabulary, lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(vocabulary.label(v, lang) for v in values)
+
+
+def describe_selection(city: City, query: AssetQuery, lang: str) -> str:
+    """The filters of ``query`` in words (layers, classes, districts, themes, river, search, area)."""
+    sep = "、" if lang == "zh" else ", "
+    parts = []
+    if set(query.layers) == set(ASSET_LAYERS):
+        parts.append(tr("export_all_layers", lang))
+    else:
+        parts.append(sep.join(LAYERS[lid].label(lang) for lid in ASSET_LAYERS if lid in query.layers))
+    if query.min_grade:
+        parts.append(tr("export_grade", lang, grade=query.min_grade))
+    for values, vocabulary in ((query.heritage_levels, HERITAGE_LEVELS), (query.museum_kinds, MUSEUM_KINDS),
+                               (query.university_types, UNIVERSITY_TYPES), (query.themes, THEMES)):  # fmt: skip
+        if values:
+            parts.append(_labels(values, vocabulary, lang))
+    if query.districts:
+        names = dict(zip(city.layers["districts"]["name_zh"], city.layers["districts"]["name_en"]))
+        parts.append(sep.join(d if lang == "zh" else names.get(d, d) for d in query.districts))
+    if query.river_km is not None:
+        river = city.config.river_name_zh if lang == "zh" else city.config.river_name_en
+        parts.append(tr("export_river_km", lang, river=river, km=query.river_km))
+    if query.text:
+        parts.append(tr("export_search", lang, q=query.text))
+    if query.bbox:
+        w, s, e, n = query.bbox
+        parts.append(tr("export_bbox", lang, w=w, s=s, e=e, n=n))
+    return " · ".join(parts)
+
+
+def default_title(city: City, lang: str) -> str:
+    return tr("export_title", lang, city=city.config.name(lang))
+
+
+def _extent(city: City, assets: gpd.GeoDataFrame, query: AssetQuery, crs: str, aspect: float):
+    """(minx, miny, maxx, maxy) in ``crs``: the area asked for, else the assets (the districts when
+    there are none), padded, at least :data:`MIN_EXTENT_M` wide, widened to ``aspect`` (width/height)."""
+    if query.bbox is not None:
+        box = gpd.GeoSeries([shapely.box(*query.bbox)], crs="EPSG:4326").to_crs(crs)
+        minx, miny, maxx, maxy = box.total_bounds
+        pad = 0.0
+    else:
+        shown = assets if len(assets) else city.layers["districts"]
+        minx, miny, maxx, maxy = shown.to_crs(crs).total_bounds
+        pad = 0.08
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    width = max((maxx - minx) * (1 + 2 * pad), MIN_EXTENT_M)
+    height = max((maxy - miny) * (1 + 2 * pad), MIN_EXTENT_M)
+    width, height = max(width, height * aspect), max(height, width / aspect)
+    return cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2
+
+
+def nice_length(target_m: float) -> float:
+    """The largest 1, 2 or 5 x 10^k metres not above ``target_m``."""
+    power = 10 ** np.floor(np.log10(target_m))
+    return float(max(step * power for step in (1, 2, 5) if step * power <= target_m))
+
+
+def _north_angle(crs: str, x: float, y: float) -> float:
+    """Direction of true north at (x, y) of ``crs``, in radians clockwise from the grid's up."""
+    to_lonlat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    to_metric = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    lon, lat = to_lonlat.transform(x, y)
+    nx, ny = to_metric.transform(lon, lat + 0.01)
+    return float(np.arctan2(nx - x, ny - y))
+
+
+def _halo_text(ax, x: float, y: float, text: str, **style) -> None:
+    """``text`` over a white halo; the halo is drawn as a separate outline, so that the text itself stays
+    text in a PDF (a path effect on it would turn it into curves that cannot be searched)."""
+    halo = [path_effects.Stroke(linewidth=2.5, foreground="white")]
+    ax.text(x, y, text, path_effects=halo, **{**style, "color": "white", "zorder": style.get("zorder", 4) - 0.1})
+    ax.text(x, y, text, **style)
+
+
+def _draw_basemap(ax, city: City, crs: str, extent, font_pt: float, lang: str) -> None:
+    """The districts (filled, dashed outlines, a label in the visible part of each, off the river) and the river."""
+    districts = city.layers["districts"].to_crs(crs)
+    river = city.layers["river"].to_crs(crs)
+    spec = LAYERS["districts"]
+    if len(districts):
+        districts.plot(ax=ax, color=OFFLINE_FILL, edgecolor="none", zorder=1)
+        districts.boundary.plot(ax=ax, color=spec.color, linewidth=0.7, linestyle=(0, (4, 3)), zorder=2)
+        view = shapely.box(*extent)
+        near_river = river.union_all().buffer(0.03 * (extent[3] - extent[1])) if len(river) else shapely.Point()
+        name_field = "name_zh" if lang == "zh" else "name_en"
+        for name, geom in zip(districts[name_field], districts.geometry):
+            part = geom.intersection(view)
+            if part.is_empty or part.area < 0.005 * view.area:  # a sliver at the edge: no room for a label
+                continue
+            dry = part.difference(near_river)
+            label = shapely.point_on_surface(dry if dry.area > 0.2 * part.area else part)
+            _halo_text(ax, label.x, label.y, str(name), ha="center", va="center", fontsize=font_pt * 1.15,
+                       color="#666", zorder=4, clip_on=True)  # fmt: skip
+    if len(river):
+        river.plot(ax=ax, color=LAYERS["river"].color, linewidth=2.2, alpha=0.85, zorder=3)
+
+
+def _marker_style(lid: str, approx: bool, size_pt: float) -> dict:
+    spec = LAYERS[lid]
+    face = mpl.colors.to_rgba(spec.color, 0.55 if approx else 0.9)
+    return {
+        "marker": MARKERS.get(spec.shape, "o"),
+        "s": size_pt**2,
+        "facecolors": [face],
+        "edgecolors": "#222",
+        "linewidths": 0.8,
+        "linestyles": APPROX_DASH if approx else "solid",
+    }
+
+
+def print_map(
+    city: City,
+    assets: gpd.GeoDataFrame,
+    query: AssetQuery | None = None,
+    options: PrintOptions | None = None,
+    today: date | None = None,
+) -> PrintMap:
+    """Draw ``assets`` (the rows ``query`` selected from :meth:`City.assets`, WGS-84) on a page.
+
+    Parameters
+    ----------
+    city : the pack (its districts, river, metric CRS and name).
+    assets : the selection to draw.
+    query : the filters that made the selection, described under the title (and ``query.bbox``,
+        WGS-84 degrees, sets the area shown); None for no filter.
+    options : paper, orientation, dpi of a PNG, language, title.
+    today : the date printed on the map (default: today).
+    """
+    query = query or AssetQuery()
+    options = options or PrintOptions()
+    lang = options.lang
+    use_cjk_font()
+    crs = city.config.metric_crs
+    page_w, page_h = options.size_mm
+    scale = page_w / PAPER_MM["A4"][0] if not options.landscape else page_h / PAPER_MM["A4"][0]
+    font_pt = 7.5 * scale
+    margin, title_h = 10.0 * scale, 22.0 * scale
+    ncol = 4 if options.landscape else 3
+    shown_layers = [lid for lid in ASSET_LAYERS if (assets["layer"] == lid).any()]
+    legend_rows = int(np.ceil((len(shown_layers) + 3) / ncol)) + 1  # the entries and the legend's title
+    legend_h, footer_h = (3.0 + 4.4 * legend_rows) * scale, 12.0 * scale
+    fig = Figure(figsize=(page_w * MM, page_h * MM), dpi=options.dpi)
+    map_box = (
+        margin,
+        margin + footer_h + legend_h,
+        page_w - 2 * margin,
+        page_h - 2 * margin - title_h - footer_h - legend_h,
+    )
+    ax = fig.add_axes([map_box[0] / page_w, map_box[1] / page_h, map_box[2] / page_w, map_box[3] / page_h])
+    extent = _extent(city, assets, query, crs, map_box[2] / map_box[3])
+
+    _draw_basemap(ax, city, crs, extent, font_pt, lang)
+    metric = assets.to_crs(crs)
+    points = metric.geometry.representative_point()
+    approx = (~assets["coord_accuracy"].isin(PLACED_ACCURACY)).to_numpy()
+    size_pt = 7.0 * scale
+    outlines = metric[(metric.geom_type != "Point").to_numpy()]
+    for lid in shown_layers:
+        in_layer = (assets["layer"] == lid).to_numpy()
+        part = outlines[outlines["layer"] == lid]
+        if len(part):
+            part.plot(ax=ax, color=LAYERS[lid].color, alpha=0.15, edgecolor=LAYERS[lid].color, zorder=5)
+        for flagged in (False, True):
+            keep = in_layer & (approx == flagged)
+            if keep.any():
+                ax.scatter(points.x[keep], points.y[keep], zorder=6 if flagged else 7,
+                           **_marker_style(lid, flagged, size_pt))  # fmt: skip
+    if not len(assets):
+        ax.text(0.5, 0.5, tr("export_empty", lang), transform=ax.transAxes, ha="center", va="center",
+                fontsize=font_pt * 1.6, color="#444", zorder=8)  # fmt: skip
+    minx, miny, maxx, maxy = extent
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.8)
+
+    scale_m = nice_length((maxx - minx) / 5)
+    unit, value = ("km", scale_m / 1000) if scale_m >= 1000 else ("m", scale_m)
+    ax.add_artist(
+        ScaleBar(1, units="m", fixed_value=value, fixed_units=unit, location="lower left", box_alpha=0.8,
+                 scale_loc="top", scale_formatter=lambda v, u: f"{v:g} {u}", font_properties={"size": font_pt}, width_fraction=0.008, color="black",
+                 border_pad=0.6)
+    )  # fmt: skip
+    angle = _north_angle(crs, (minx + maxx) / 2, (miny + maxy) / 2)
+    arrow_len = (maxy - miny) * 0.07
+    base = np.array([maxx - (maxx - minx) * 0.05, maxy - (maxy - miny) * 0.14])
+    tip = base + arrow_len * np.array([np.sin(angle), np.cos(angle)])
+    ax.annotate("", xy=tip, xytext=base, zorder=9,
+                arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": "black", "lw": 1.4})  # fmt: skip
+    _halo_text(ax, *tip, tr("export_north", lang), ha="center", va="bottom", fontsize=font_pt * 1.3,
+               fontweight="bold", zorder=9)  # fmt: skip
+
+    top = 1 - margin / page_h
+    fig.text(0.5, top, options.title or default_title(city, lang), ha="center", va="top", fontsize=font_pt * 2.4,
+             fontweight="bold")  # fmt: skip
+    subtitle = f"{describe_selection(city, query, lang)} · {tr('export_count', lang, n=len(assets))}"
+    fig.text(0.5, top - 12.5 * scale / page_h, subtitle, ha="center", va="top", fontsize=font_pt * 1.25, color="#333",
+             wrap=True)  # fmt: skip
+
+    handles = []
+    for lid in shown_layers:
+        spec = LAYERS[lid]
+        n = int((assets["layer"] == lid).sum())
+        handles.append(ax.scatter([], [], label=f"{spec.label(lang)} ({n})", **_marker_style(lid, False, size_pt)))
+    handles.append(ax.scatter([], [], label=tr("export_approx", lang),
+                              **{**_marker_style("attractions", True, size_pt), "facecolors": ["white"]}))  # fmt: skip
+    river_name = city.config.river_name_zh if lang == "zh" else city.config.river_name_en
+    handles.append(Line2D([], [], color=LAYERS["river"].color, linewidth=2.2, label=river_name))
+    handles.append(Line2D([], [], color=LAYERS["districts"].color, linewidth=0.8, linestyle=(0, (4, 3)),
+                          label=LAYERS["districts"].label(lang)))  # fmt: skip
+    fig.legend(handles=handles, loc="upper left", ncol=ncol, frameon=False, fontsize=font_pt,
+               bbox_to_anchor=(margin / page_w, (margin + footer_h + legend_h - 1.5 * scale) / page_h),
+               title=tr("map_legend", lang), title_fontsize=font_pt * 1.1, alignment="left",
+               handletextpad=0.4, columnspacing=1.4, borderaxespad=0)  # fmt: skip
+
+    stamp = tr("export_date", lang, date=(today or date.today()).isoformat())
+    lines = [f"{stamp} · culturemap", tr("export_source", lang, city=city.config.name(lang)),
+             tr("export_basemap", lang, crs=crs)]  # fmt: skip
+    fig.text(margin / page_w, margin / page_h, "\n".join(lines), ha="left", va="bottom", fontsize=font_pt * 0.85,
+             color="#444", linespacing=1.5)  # fmt: skip
+    ax.set_xlim(minx, maxx)  # the empty legend scatters must not move the view
+    ax.set_ylim(miny, maxy)
+    return PrintMap(fig, ax, crs, extent, scale_m, options)
+
+
+def write_print_map(drawn: PrintMap, fmt: str, path: str | Path) -> Path:
+    """Save ``drawn`` as ``fmt`` (png at its options' dpi, pdf or svg) to ``path``, atomically; the page
+    keeps its paper size (no cropping), so positions on it follow the figure's transforms."""
+    if fmt not in PRINT_FORMATS:
+        raise ValueError(f"unknown print format {fmt!r}: expected one of {', '.join(PRINT_FORMATS)}")
+    metadata = {"pdf": {"Creator": "culturemap"}, "svg": {"Creator": "culturemap"}, "png": {"Software": "culturemap"}}
+    with atomic_outputs([path]) as (tmp,), mpl.rc_context({"pdf.fonttype": 42, "svg.fonttype": "path"}):
+        drawn.figure.savefig(tmp, format=fmt, dpi=drawn.options.dpi, metadata=metadata[fmt])
+    return Path(path)
