@@ -372,6 +372,9 @@ def _problems(city: City, lang: str) -> None:
         st.text("\n".join(p.message(lang) for p in city.problems[:MAX_PROBLEMS_SHOWN]))
 
 
+_COVERAGE_ALIGN = ("left", "right", "right", "right", "right", "left")
+
+
 def coverage_table(figures: list[dict], lang: str) -> pd.DataFrame:
     """The published figures against the pack (rows of :func:`~culturemap.validate.coverage`), as
     the coverage panel shows them."""
@@ -405,7 +408,8 @@ def _coverage(city: City, lang: str) -> None:
         label = tr("app_coverage_complete", lang, n=len(figures))
     with st.expander(label):
         st.caption(tr("app_coverage_intro", lang))
-        st.dataframe(coverage_table(figures, lang), hide_index=True, width="stretch")
+        # a Markdown table: a data grid here would load the grid's scripts before the map's
+        st.markdown(coverage_table(figures, lang).to_markdown(index=False, colalign=_COVERAGE_ALIGN))
         named = [f for f in figures if f["missing"]]
         if named:
             st.markdown(f"**{tr('app_coverage_named', lang)}**")
