@@ -1,0 +1,135 @@
+"""The "Export" panel of the map page: the current selection as a print map, an HTML page or data.
+
+Nothing is drawn until the user presses "Prepare": the file is then built once into the session
+(the panel is a fragment, so its widgets rerun only the panel) and offered for download. The files
+come from the same functions as ``culturemap export`` (:mod:`culturemap.export`).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+
+from culturemap.catalog import City
+from culturemap.export.data import DATA_FORMATS, write_data
+from culturemap.export.html import write_html
+from culturemap.export.print_map import (
+    PAPER_MM,
+    PRINT_DPIS,
+    PRINT_FORMATS,
+    PrintOptions,
+    default_title,
+    describe_selection,
+    print_map,
+    write_print_map,
+)
+from culturemap.i18n import tr
+from culturemap.ui.state import ViewState
+
+log = logging.getLogger(__name__)
+
+EXPORT_FORMATS = ("pdf", "png", "svg", "html", *DATA_FORMATS)  # the print map first, as a PDF
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "html": "text/html",
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_PREPARED = "export_prepared"  # session key: (what was asked, file name, mime type, bytes)
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    """What to export: ``fmt`` (one of :data:`EXPORT_FORMATS`); for a print map the paper, orientation
+    and PNG resolution (dots per inch); the title (None: the city's default title)."""
+
+    fmt: str = "pdf"
+    paper: str = "A4"
+    landscape: bool = False
+    dpi: int = 300
+    title: str | None = None
+
+
+class EmptySelection(ValueError):
+    """The selection holds no asset: there is nothing to export."""
+
+
+def export_file(
+    city: City, shown: gpd.GeoDataFrame, state: ViewState, choice: ExportChoice, today: date | None = None
+) -> tuple[str, str, bytes]:
+    """The file of ``shown`` (the rows the filters of ``state`` keep, WGS-84) in ``choice.fmt``.
+
+    Returns (file name ``<city id>-<yyyy-mm-dd>.<ext>``, mime type, bytes). Raises
+    :class:`EmptySelection` when ``shown`` is empty and ValueError for an unknown format.
+    """
+    if choice.fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {choice.fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+    if shown.empty:
+        raise EmptySelection("the selection holds no asset")
+    lang = state.lang or city.config.default_lang
+    query = state.query()
+    name = f"{city.config.id}-{(today or date.today()).isoformat()}.{choice.fmt}"
+    with tempfile.TemporaryDirectory(prefix="culturemap-export-") as folder:
+        path = Path(folder) / name
+        if choice.fmt in DATA_FORMATS:
+            write_data(shown, choice.fmt, path)
+        elif choice.fmt == "html":
+            title = choice.title or f"{default_title(city, lang)} · {describe_selection(city, query, lang)}"
+            write_html(city, shown, lang, title, path, state.basemap)
+        else:
+            options = PrintOptions(paper=choice.paper, landscape=choice.landscape, dpi=choice.dpi, lang=lang,
+                                   title=choice.title)  # fmt: skip
+            write_print_map(print_map(city, shown, query, options, today), choice.fmt, path)
+        return name, MIME_TYPES[choice.fmt], path.read_bytes()
+
+
+@st.fragment
+def export_panel(city: City, shown: gpd.GeoDataFrame, state: ViewState) -> None:
+    """Choose a format and its options, "Prepare" builds the file, then a button downloads it.
+
+    A prepared file is offered only while the selection and the options are those it was built from.
+    """
+    lang = state.lang or city.config.default_lang
+    fmt = st.selectbox(tr("export_format", lang), EXPORT_FORMATS, key="export_format",
+                       format_func=lambda f: tr(f"export_fmt_{f}", lang))  # fmt: skip
+    choice = ExportChoice(fmt=fmt)
+    if fmt in PRINT_FORMATS:
+        left, middle, right = st.columns(3)
+        paper = left.selectbox(tr("export_paper", lang), tuple(PAPER_MM), key="export_paper")
+        landscape = middle.checkbox(tr("export_landscape", lang), key="export_landscape")
+        dpi = right.selectbox(tr("export_dpi", lang), PRINT_DPIS, index=len(PRINT_DPIS) - 1, key="export_dpi",
+                              disabled=fmt != "png")  # fmt: skip
+        choice = replace(choice, paper=paper, landscape=landscape, dpi=dpi)
+    if fmt in (*PRINT_FORMATS, "html"):
+        title = st.text_input(tr("export_map_title", lang), value=default_title(city, lang), key=f"export_title~{lang}")
+        if title.strip() and title.strip() != default_title(city, lang):
+            choice = replace(choice, title=title.strip())
+    st.caption(tr("export_what", lang, what=describe_selection(city, state.query(), lang), n=len(shown)))
+    if shown.empty:
+        st.warning(tr("export_nothing", lang))
+        return
+    asked = (replace(state, lat=None, lon=None, zoom=None), tuple(shown["id"]), choice)
+    if st.button(tr("export_prepare", lang), key="export_prepare", type="primary"):
+        with st.spinner(tr("export_building", lang, fmt=tr(f"export_fmt_{fmt}", lang))):
+            try:
+                st.session_state[_PREPARED] = (asked, *export_file(city, shown, state, choice))
+            except Exception as error:  # shown to the user, never as a traceback
+                log.exception("export of %s failed", fmt)
+                st.session_state.pop(_PREPARED, None)
+                st.error(tr("export_failed", lang, error=error))
+    prepared = st.session_state.get(_PREPARED)
+    if prepared and prepared[0] == asked:
+        _asked, name, mime, data = prepared
+        st.download_button(tr("export_download", lang, name=name, kb=len(data) / 1024), data, file_name=name,
+                           mime=mime, on_click="ignore", key="export_download", icon=":material/download:")  # fmt: skip
