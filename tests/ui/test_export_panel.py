@@ -140,3 +140,9 @@ def test_export_file_refuses_an_empty_selection(pack):
     city = load_city(pack)
     with pytest.raises(EmptySelection):
         export_file(city, city.assets().iloc[:0], ViewState(city="testville"), ExportChoice(fmt="csv"))
+
+
+def test_export_file_refuses_an_unknown_format(pack):
+    city = load_city(pack)
+    with pytest.raises(ValueError, match="unknown export format 'docx'"):
+        export_file(city, city.assets(), ViewState(city="testville"), ExportChoice(fmt="docx"))

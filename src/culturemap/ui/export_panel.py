@@ -17,8 +17,6 @@ import geopandas as gpd
 import streamlit as st
 
 from culturemap.catalog import City
-from culturemap.export.data import DATA_FORMATS, write_data
-from culturemap.export.html import write_html
 from culturemap.export.print_map import (
     PAPER_MM,
     PRINT_DPIS,
@@ -26,15 +24,13 @@ from culturemap.export.print_map import (
     PrintOptions,
     default_title,
     describe_selection,
-    print_map,
-    write_print_map,
 )
+from culturemap.export.selection import EXPORT_FORMATS, write_selection
 from culturemap.i18n import tr
 from culturemap.ui.state import ViewState
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMATS = ("pdf", "png", "svg", "html", *DATA_FORMATS)  # the print map first, as a PDF
 MIME_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
@@ -73,24 +69,16 @@ def export_file(
     Returns (file name ``<city id>-<yyyy-mm-dd>.<ext>``, mime type, bytes). Raises
     :class:`EmptySelection` when ``shown`` is empty and ValueError for an unknown format.
     """
-    if choice.fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {choice.fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
     if shown.empty:
         raise EmptySelection("the selection holds no asset")
-    lang = state.lang or city.config.default_lang
-    query = state.query()
-    name = f"{city.config.id}-{(today or date.today()).isoformat()}.{choice.fmt}"
+    today = today or date.today()
+    name = f"{city.config.id}-{today.isoformat()}.{choice.fmt}"
+    options = PrintOptions(paper=choice.paper, landscape=choice.landscape, dpi=choice.dpi,
+                           lang=state.lang or city.config.default_lang, title=choice.title)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="culturemap-export-") as folder:
-        path = Path(folder) / name
-        if choice.fmt in DATA_FORMATS:
-            write_data(shown, choice.fmt, path)
-        elif choice.fmt == "html":
-            title = choice.title or f"{default_title(city, lang)} · {describe_selection(city, query, lang)}"
-            write_html(city, shown, lang, title, path, state.basemap)
-        else:
-            options = PrintOptions(paper=choice.paper, landscape=choice.landscape, dpi=choice.dpi, lang=lang,
-                                   title=choice.title)  # fmt: skip
-            write_print_map(print_map(city, shown, query, options, today), choice.fmt, path)
+        path = write_selection(
+            city, shown, state.query(), choice.fmt, Path(folder) / name, options, state.basemap, today
+        )
         return name, MIME_TYPES[choice.fmt], path.read_bytes()
 
 
