@@ -13,7 +13,8 @@ from streamlit.testing.v1 import app_test
 from culturemap.catalog import load_city
 from culturemap.ui.export_panel import EmptySelection, ExportChoice, export_file
 from culturemap.ui.state import ViewState
-from tests.ui.test_app import results, run, widget
+from tests.ui.test_app import results, widget
+from tests.ui.test_app import run as run_page
 
 TODAY = date.today().isoformat()
 
@@ -41,6 +42,13 @@ def served(monkeypatch):
     return lambda button: _KeptStorage.last.get_file(button.proto.url.rsplit("/", 1)[1]).content
 
 
+def run(params: dict | None = None):
+    """The map page with the export panel opened."""
+    at = run_page(params)
+    at.session_state["export_open"] = True
+    return at.run()
+
+
 def _panel_widget(at, kind: str, key: str):
     return next(w for w in getattr(at, kind) if (w.key or "").split("~")[0] == key)
 
@@ -57,9 +65,13 @@ def _pdf_pages(data: bytes) -> int:
     return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def test_nothing_is_prepared_until_asked(data_root):
-    at = run()
+def test_nothing_is_drawn_in_the_closed_panel_and_nothing_prepared_until_asked(data_root):
+    at = run_page()
     assert not at.exception
+    assert [e.label for e in at.expander if e.label == "导出"] == ["导出"]
+    assert not [w for w in at.selectbox if (w.key or "").startswith("export_")]
+    at.session_state["export_open"] = True
+    at.run()
     assert [e.label for e in at.expander if e.label == "导出"] == ["导出"]
     assert not at.get("download_button")
     assert _panel_widget(at, "selectbox", "export_format").value == "pdf"
@@ -102,13 +114,12 @@ def test_an_empty_selection_says_so_and_offers_nothing(data_root):
     at = run()
     widget(at, "text_input", "q").input("zzzzqqq").run()
     assert results(at) == []
-    assert "当前选择中没有点位，无法导出；请放宽筛选条件。" in [w.value for w in at.warning]
+    assert [w.value for w in at.warning] == ["当前选择中没有点位，无法导出；请放宽筛选条件。"]
     assert not [b for b in at.button if b.key == "export_prepare"]
     assert not at.get("download_button")
     widget(at, "radio", "lang").set_value("en").run()
-    assert "The current selection holds no asset, so there is nothing to export; relax the filters." in [
-        w.value for w in at.warning
-    ]
+    english = "The current selection holds no asset, so there is nothing to export; relax the filters."
+    assert [w.value for w in at.warning] == [english]  # the panel stays open across the switch
 
 
 def test_the_panel_speaks_english(data_root):

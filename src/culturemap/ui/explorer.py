@@ -440,8 +440,7 @@ def explorer_page() -> None:
     if shown.empty:
         st.info(tr("app_no_results", lang))
     _map_pane(ctx.path, ctx.mtime, state, len(shown))
-    with st.expander(tr("export_panel", lang), icon=":material/download:"):
-        export_panel(city, shown, state)
+    export_panel(city, shown, state)
 
     st.subheader(tr("app_results", lang, n=len(shown)))
     st.caption(tr("app_select_hint", lang))

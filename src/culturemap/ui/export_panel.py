@@ -1,6 +1,6 @@
 """The "Export" panel of the map page: the current selection as a print map, an HTML page or data.
 
-Nothing is drawn until the user presses "Prepare": the file is then built once into the session
+Nothing is drawn until the user opens the panel and presses "Prepare": the file is then built once into the session
 (the panel is a fragment, so its widgets rerun only the panel) and offered for download. The files
 come from the same functions as ``culturemap export`` (:mod:`culturemap.export`).
 """
@@ -17,15 +17,6 @@ import geopandas as gpd
 import streamlit as st
 
 from culturemap.catalog import City
-from culturemap.export.print_map import (
-    PAPER_MM,
-    PRINT_DPIS,
-    PRINT_FORMATS,
-    PrintOptions,
-    default_title,
-    describe_selection,
-)
-from culturemap.export.selection import EXPORT_FORMATS, write_selection
 from culturemap.i18n import tr
 from culturemap.ui.state import ViewState
 
@@ -42,12 +33,13 @@ MIME_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+_WAS_OPEN = "export_was_open"
 _PREPARED = "export_prepared"  # session key: (what was asked, file name, mime type, bytes)
 
 
 @dataclass(frozen=True)
 class ExportChoice:
-    """What to export: ``fmt`` (one of :data:`EXPORT_FORMATS`); for a print map the paper, orientation
+    """What to export: ``fmt`` (one of :data:`culturemap.export.selection.EXPORT_FORMATS`); for a print map the paper, orientation
     and PNG resolution (dots per inch); the title (None: the city's default title)."""
 
     fmt: str = "pdf"
@@ -69,6 +61,9 @@ def export_file(
     Returns (file name ``<city id>-<yyyy-mm-dd>.<ext>``, mime type, bytes). Raises
     :class:`EmptySelection` when ``shown`` is empty and ValueError for an unknown format.
     """
+    from culturemap.export.print_map import PrintOptions
+    from culturemap.export.selection import write_selection
+
     if shown.empty:
         raise EmptySelection("the selection holds no asset")
     today = today or date.today()
@@ -84,11 +79,27 @@ def export_file(
 
 @st.fragment
 def export_panel(city: City, shown: gpd.GeoDataFrame, state: ViewState) -> None:
-    """Choose a format and its options, "Prepare" builds the file, then a button downloads it.
+    """A folded panel: open, it offers a format and its options; "Prepare" builds the file, then a
+    button downloads it. Closed, it draws nothing inside (opening it reruns only this fragment).
 
     A prepared file is offered only while the selection and the options are those it was built from.
     """
     lang = state.lang or city.config.default_lang
+    # the label changes with the language, and so the widget: the last state keeps it open
+    was_open = bool(st.session_state.get(_WAS_OPEN))
+    panel = st.expander(tr("export_panel", lang), expanded=was_open, icon=":material/download:", key="export_open",
+                        on_change="rerun")  # fmt: skip
+    st.session_state[_WAS_OPEN] = panel.open
+    if panel.open:
+        with panel:
+            _panel_body(city, shown, state, lang)
+
+
+def _panel_body(city: City, shown: gpd.GeoDataFrame, state: ViewState, lang: str) -> None:
+    # imported here: matplotlib and the GIS writers load when the panel is first opened, not with the page
+    from culturemap.export.print_map import PAPER_MM, PRINT_DPIS, PRINT_FORMATS, default_title, describe_selection
+    from culturemap.export.selection import EXPORT_FORMATS
+
     fmt = st.selectbox(tr("export_format", lang), EXPORT_FORMATS, key="export_format",
                        format_func=lambda f: tr(f"export_fmt_{f}", lang))  # fmt: skip
     choice = ExportChoice(fmt=fmt)
