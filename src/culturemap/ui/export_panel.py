@@ -1,8 +1,9 @@
 """The "Export" panel of the map page: the current selection as a print map, an HTML page or data.
 
-Nothing is drawn until the user opens the panel and presses "Prepare": the file is then built once into the session
-(the panel is a fragment, so its widgets rerun only the panel) and offered for download. The files
-come from the same functions as ``culturemap export`` (:mod:`culturemap.export`).
+Nothing is drawn until the user opens the panel and presses "Prepare": the file is then built once
+into the session (the panel is a fragment, so its widgets rerun only the panel) and offered for
+download. The files come from the same function as ``culturemap export``
+(:func:`culturemap.export.selection.write_selection`).
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ _PREPARED = "export_prepared"  # session key: (what was asked, file name, mime t
 
 @dataclass(frozen=True)
 class ExportChoice:
-    """What to export: ``fmt`` (one of :data:`culturemap.export.selection.EXPORT_FORMATS`); for a print map the paper, orientation
-    and PNG resolution (dots per inch); the title (None: the city's default title)."""
+    """What to export: ``fmt`` (one of :data:`culturemap.export.selection.EXPORT_FORMATS`); for a
+    print map the paper, orientation and PNG resolution (dots per inch); the title (None: the
+    default, from the city and the filters)."""
 
     fmt: str = "pdf"
     paper: str = "A4"
