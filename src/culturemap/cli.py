@@ -242,9 +242,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from culturemap.analysis.select import AssetQuery, select_assets
-    from culturemap.export.data import DATA_FORMATS, write_data
-    from culturemap.export.html import write_html
-    from culturemap.export.print_map import PrintOptions, default_title, describe_selection, print_map, write_print_map
+    from culturemap.export.print_map import PrintOptions, describe_selection
+    from culturemap.export.selection import write_selection
 
     with tqdm(total=4, desc="export", unit="step", disable=None, leave=False) as progress:
         city = load_city(_pack_path(args.city))
@@ -267,19 +266,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         assets = select_assets(city.assets(), query, city.layers["river"], city.config.metric_crs)
         progress.update()
         described = describe_selection(city, query, lang)
-        if args.format in DATA_FORMATS:
-            progress.update()
-            out = write_data(assets, args.format, args.out)
-        elif args.format == "html":
-            title = args.title or f"{default_title(city, lang)} · {described}"
-            progress.update()
-            out = write_html(city, assets, lang, title, args.out)
-        else:
-            options = PrintOptions(paper=args.paper, landscape=args.landscape, dpi=args.dpi, lang=lang,
-                                   title=args.title)  # fmt: skip
-            drawn = print_map(city, assets, query, options)
-            progress.update()
-            out = write_print_map(drawn, args.format, args.out)
+        progress.update()
+        options = PrintOptions(paper=args.paper, landscape=args.landscape, dpi=args.dpi, lang=lang, title=args.title)
+        out = write_selection(city, assets, query, args.format, args.out, options)
         progress.update()
     print(f"{args.format}: {out} ({len(assets)} assets: {described})")
     return 0

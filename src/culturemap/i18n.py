@@ -599,6 +599,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Basemap: the pack's district boundaries and river (offline); WGS-84 positions drawn in {crs}",
     ),
     "export_empty": ("所选条件下没有点位", "No asset matches this selection"),
+    # the export panel of the map page (culturemap.ui.export_panel)
+    "export_panel": ("导出", "Export"),
+    "export_format": ("格式", "Format"),
+    "export_fmt_pdf": ("打印地图 PDF（矢量）", "Print map, PDF (vector)"),
+    "export_fmt_png": ("打印地图 PNG（图片）", "Print map, PNG (image)"),
+    "export_fmt_svg": ("打印地图 SVG（矢量，可编辑）", "Print map, SVG (vector, editable)"),
+    "export_fmt_html": ("独立网页 HTML（离线可用）", "Standalone web page, HTML (works offline)"),
+    "export_fmt_geojson": ("数据 GeoJSON", "Data, GeoJSON"),
+    "export_fmt_gpkg": ("数据 GeoPackage（GIS）", "Data, GeoPackage (GIS)"),
+    "export_fmt_kml": ("数据 KML（Google 地球）", "Data, KML (Google Earth)"),
+    "export_fmt_csv": ("数据 CSV（Excel 可直接打开）", "Data, CSV (opens in Excel)"),
+    "export_fmt_xlsx": ("数据 Excel（XLSX）", "Data, Excel (XLSX)"),
+    "export_paper": ("纸张", "Paper"),
+    "export_landscape": ("横向", "Landscape"),
+    "export_dpi": ("PNG 分辨率（dpi）", "PNG resolution (dpi)"),
+    "export_map_title": ("标题", "Title"),
+    "export_what": ("当前选择：{what} · 共 {n} 处", "Current selection: {what} · {n} assets"),
+    "export_nothing": (
+        "当前选择中没有点位，无法导出；请放宽筛选条件。",
+        "The current selection holds no asset, so there is nothing to export; relax the filters.",
+    ),
+    "export_prepare": ("生成", "Prepare"),
+    "export_building": ("正在生成：{fmt}…", "Preparing: {fmt}…"),
+    "export_failed": ("导出失败：{error}", "The export failed: {error}"),
+    "export_download": ("下载 {name}（{kb:,.0f} KB）", "Download {name} ({kb:,.0f} KB)"),
 }
 
 

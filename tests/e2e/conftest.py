@@ -282,18 +282,18 @@ def _widget(page, testid: str, label: str):
 
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the sidebar selectbox labelled ``label``."""
-    _pick(page, _widget(page, "stSelectbox", label), option)
+    pick(page, _widget(page, "stSelectbox", label), option)
     _blur(page)
 
 
 def add_choice(page, label: str, option: str) -> None:
     """Add ``option`` to the sidebar multiselect labelled ``label``."""
-    _pick(page, _widget(page, "stMultiSelect", label), option)
+    pick(page, _widget(page, "stMultiSelect", label), option)
     page.keyboard.press("Escape")
     _blur(page)
 
 
-def _pick(page, widget, option: str) -> None:
+def pick(page, widget, option: str) -> None:
     """Open ``widget``'s list and click ``option``; a rerun that redraws the widget may close the
     list under the pointer, so open it again until the option is there."""
     target = page.get_by_role("option", name=option, exact=True)

@@ -44,6 +44,7 @@ from culturemap.render.folium_map import (
     feature_name,
 )
 from culturemap.ui.app import LANGS, load_pack, page_context, vendor_base_url
+from culturemap.ui.export_panel import export_panel
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare
 from culturemap.ui.map_component import show as show_map
 from culturemap.ui.state import ViewState, parse_params
@@ -439,6 +440,7 @@ def explorer_page() -> None:
     if shown.empty:
         st.info(tr("app_no_results", lang))
     _map_pane(ctx.path, ctx.mtime, state, len(shown))
+    export_panel(city, shown, state)
 
     st.subheader(tr("app_results", lang, n=len(shown)))
     st.caption(tr("app_select_hint", lang))

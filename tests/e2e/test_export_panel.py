@@ -1,0 +1,37 @@
+"""The map page's export panel in a real browser: open it, prepare a file, download it."""
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import expect_no_exception, expect_results, open_app, pick, search
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_panel_downloads_the_csv_of_the_search(page, app_url):
+    open_app(page, app_url)
+    search(page, "xita")
+    expect_results(page, 1)
+    main = page.get_by_test_id("stMain")
+    panel = main.get_by_test_id("stExpander").filter(has_text="导出")
+    expect(panel.get_by_role("button", name="生成")).to_have_count(0)  # closed: nothing drawn inside
+    panel.locator("summary").click()
+    formats = panel.get_by_test_id("stSelectbox").filter(has_text="格式")
+    pick(page, formats, "数据 CSV（Excel 可直接打开）")
+    expect(panel.get_by_test_id("stCheckbox")).to_have_count(0)  # no print options for data
+    panel.get_by_role("button", name="生成").click()
+    download_button = panel.get_by_test_id("stDownloadButton").get_by_role("button")
+    expect(download_button).to_contain_text(f"下载 testville-{date.today().isoformat()}.csv")
+    with page.expect_download() as info:
+        download_button.click()
+    assert info.value.suggested_filename == f"testville-{date.today().isoformat()}.csv"
+    data = Path(info.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert [row["id"] for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))] == ["sc-west-pagoda"]
+    expect_results(page, 1)  # the download did not rerun the page into another state
+    expect_no_exception(page)
