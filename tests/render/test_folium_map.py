@@ -228,6 +228,11 @@ def test_popup_source_is_short_with_the_full_text_one_click_away_and_no_machine_
     # URLs and relative reference paths are kept as written
     assert display_source("https://example.org/a/b.html")[1] == "https://example.org/a/b.html"
     assert display_source("via ../shared/reference/x.csv")[1] == "via ../shared/reference/x.csv"
+    # the short form names who published it: parentheses dropped, not cut at; a web address as its host
+    lead = "grade: LEAD ONLY (weak source): http://wenrenren.com/c/0R01G6312021.html (via x.csv); hours recalled"
+    assert display_source(lead)[0] == "grade: LEAD ONLY: wenrenren.com"
+    news = "兰州晚报 via 中国甘肃网 2020-12-23: http://gansu.gscn.com.cn/system/2020/12/23/012517633.shtml"
+    assert display_source(news) == ("兰州晚报 via 中国甘肃网 2020-12-23: gansu.gscn.com.cn", news)
 
     def inject(layers):
         layers["scenic_spots"][0]["properties"]["source"] = source

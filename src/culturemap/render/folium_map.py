@@ -108,16 +108,20 @@ def _blank(value) -> bool:
 # an absolute path (POSIX or Windows drive), not part of a URL or of a relative ../path
 _ABS_PATH = re.compile(r"(?<![\w.:/\\])(?:[A-Za-z]:[\\/]|/)(?:[^\s\\/;,()<>\"']+[\\/])+([^\s\\/;,()<>\"']+)")
 SOURCE_SHORT_CHARS = 60
+_PARENTHESES = re.compile(r"\s*[(（][^()（）]*[)）]")
+_URL = re.compile(r"https?://([^/\s;]+)\S*")
 
 
 def display_source(text: str) -> tuple[str, str]:
     """(short, full) forms of a ``source`` value for people: no machine paths in either.
 
     An absolute path becomes ``…/<file name>``; the short form is the first clause (up to the
-    first ``;`` or parenthesis), at most :data:`SOURCE_SHORT_CHARS` characters.
+    first ``;``) without its parentheses, a web address shortened to its host (who published it),
+    at most :data:`SOURCE_SHORT_CHARS` characters.
     """
     full = _ABS_PATH.sub(lambda m: "…/" + m.group(1), str(text)).strip()
-    short = re.split(r";|\s\(|（", full, maxsplit=1)[0].strip() or full
+    first = full.split(";", 1)[0]
+    short = _URL.sub(r"\1", _PARENTHESES.sub("", first)).strip(" :") or full
     if len(short) > SOURCE_SHORT_CHARS:
         short = short[: SOURCE_SHORT_CHARS - 1].rstrip() + "…"
     return short, full
