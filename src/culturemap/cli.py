@@ -17,6 +17,7 @@ from culturemap.analysis.corridor import band_counts, linear_reference
 from culturemap.analysis.density import contour_polygons, grade_weights, kde
 from culturemap.analysis.select import FILTER_CHOICES, FILTER_PARAMS, RIVER_KM_MAX, read_filter_params
 from culturemap.catalog import NotAPackError, PackError, load_city, read_city_config
+from culturemap.export import EXPORT_FORMATS
 from culturemap.export.raster import write_geotiff
 from culturemap.i18n import tr
 from culturemap.io.files import OutputError, atomic_outputs, safe_output_path
@@ -511,8 +512,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--q", help="name search: Chinese, pinyin (with or without tones), initials or English")
     export.add_argument("--bbox", type=_bbox, help="only assets in W,S,E,N (WGS-84 degrees); the print map shows it")
     export.add_argument("--lang", choices=("zh", "en"), help="language of the map's text (default: the city's)")
-    export.add_argument("--format", required=True,
-                        choices=("png", "pdf", "svg", "html", "geojson", "gpkg", "kml", "csv", "xlsx"))  # fmt: skip
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     export.add_argument("--paper", choices=("A4", "A3"), default="A4", help="print map paper (default A4)")
     export.add_argument("--landscape", action="store_true", help="print map in landscape")
     export.add_argument("--dpi", type=_dpi, default=300, help="PNG resolution in dots per inch (default 300)")

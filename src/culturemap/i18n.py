@@ -198,7 +198,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据校验：{errors} 个错误，{warnings} 条提示（culturemap validate 可查看完整报告）",
         "Data validation: {errors} errors, {warnings} warnings (culturemap validate prints the full report)",
     ),
-    "app_coverage": ("覆盖情况", "Coverage"),
+    "app_coverage_short": ("⚠ 覆盖情况：{gaps}", "⚠ Coverage: {gaps}"),
     "app_coverage_complete": ("覆盖情况：{n} 项公开数字均已收齐", "Coverage: all {n} published figures accounted for"),
     "app_coverage_intro": (
         "城市包只收录有来源可查的点位。下表将各图层与公开发布的数字对照：缺口不是没有这些资源，而是还未收录。",

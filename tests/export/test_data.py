@@ -11,7 +11,8 @@ import pytest
 
 from culturemap.analysis.select import AssetQuery, select_assets
 from culturemap.catalog import load_city
-from culturemap.export.data import DATA_FORMATS, neutralise_formula, write_data
+from culturemap.export import DATA_FORMATS
+from culturemap.export.data import neutralise_formula, write_data
 from tests.conftest import LANZHOU
 
 FORMULAS = ['=HYPERLINK("http://x")', "+1+2", "-3+4", "@SUM(A1)", "=cmd|' /C calc'!A0"]

@@ -1,5 +1,6 @@
 """The explorer page, run headless with Streamlit's AppTest (no browser)."""
 
+import json
 from pathlib import Path
 
 import h3
@@ -24,6 +25,13 @@ def run(params: dict | None = None) -> AppTest:
     for key, value in (params or {}).items():
         at.query_params[key] = value
     return at.run()
+
+
+def map_sent(at: AppTest) -> dict:
+    """What the page sends its map component: ``key`` names the mounted map, ``feature_group`` is the
+    script of the layers drawn over it (the explorer's assets; the Routes page's candidates and route)."""
+    (map_component,) = [c for c in at.get("component_instance") if "feature_group" in c.proto.json_args]
+    return json.loads(map_component.proto.json_args)
 
 
 def results_table(at: AppTest):

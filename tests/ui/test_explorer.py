@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CITY_TOML, format_city_toml, write_pack
-from tests.ui.test_app import results, results_table, run, widget
+from tests.ui.test_app import map_sent, results, results_table, run, widget
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -142,13 +142,6 @@ def test_the_server_start_draws_each_working_packs_opening_map(three_packs, monk
     assert drawn == [] and bases == []
     at.sidebar.text_input[0].set_value("xita").run()  # a new search draws its own layer, once
     assert [len(shown) for shown in drawn] == [1] and bases == []
-
-
-def map_sent(at) -> dict:
-    """What the page sends the map component: ``key`` names the mounted map, ``feature_group`` is
-    the script of the assets' layer over it."""
-    (map_component,) = [c for c in at.get("component_instance") if "feature_group" in c.proto.json_args]
-    return json.loads(map_component.proto.json_args)
 
 
 def marker_ids(script: str) -> list[str]:

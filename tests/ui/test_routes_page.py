@@ -1,6 +1,5 @@
 """The Routes page, run headless with Streamlit's AppTest (no browser)."""
 
-import json
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -9,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import write_pack
-from tests.ui.test_app import APP, widget
+from tests.ui.test_app import APP, map_sent, widget
 
 ROUTES = "src/culturemap/ui/pages/routes.py"
 STOPS = ["sc-west-pagoda", "hu-old-bridge", "sc-east-park"]
@@ -40,12 +39,6 @@ def routes(params: dict | None = None) -> AppTest:
 
 def itinerary(at: AppTest):
     return at.dataframe[-1].value  # the stop editor comes first
-
-
-def route_map(at: AppTest) -> dict:
-    """What the page sends the map component: its ``key`` names the mounted map, its
-    ``feature_group`` is the script of the layers drawn over it (the candidates and the route)."""
-    return json.loads(at.get("component_instance")[0].proto.json_args)
 
 
 def edit_table(at: AppTest, edited_rows: dict) -> AppTest:
@@ -273,7 +266,7 @@ def test_stop_warnings_are_in_the_page_language(routed_root, lang, line, cell):
 
 def test_a_visit_time_edit_replans_in_the_same_map_and_keeps_the_stops_and_the_link(routed_root):
     at = routes({"mode": "car", "date": "2026-11-24"})
-    link, drawn = dict(at.query_params), route_map(at)
+    link, drawn = dict(at.query_params), map_sent(at)
     bridge = itinerary(at).set_index("中文名").loc["古桥"]
     assert bridge["停留（分钟）"] == 45  # a heritage unit's default visit
     edit_table(at, {1: {"dwell_min": 120}})  # row 2: the bridge
@@ -284,7 +277,7 @@ def test_a_visit_time_edit_replans_in_the_same_map_and_keeps_the_stops_and_the_l
     assert table.loc["古桥", "离开"] == f"{hours + (minutes + 75) // 60:02d}:{(minutes + 75) % 60:02d}"
     assert widget(at, "multiselect", "route_stops").value == STOPS
     assert dict(at.query_params) == link
-    redrawn = route_map(at)
+    redrawn = map_sent(at)
     assert redrawn["key"] == drawn["key"]  # the same map stays on screen: only its route layer is new
     times = f"{bridge['到达']}\\u2013{table.loc['古桥', '离开']}"  # the bridge's tooltip, as the layer's JSON has it
     assert times in redrawn["feature_group"] and times not in drawn["feature_group"]
@@ -298,10 +291,10 @@ def test_downloads_are_written_when_clicked_and_do_not_rerun_the_page(routed_roo
     ]  # fmt: skip
     assert all(b.proto.ignore_rerun for b in buttons)  # a click downloads, the page does not rerun
     assert all(b.proto.url == "" and b.proto.deferred_file_id for b in buttons)  # written on click, not per edit
-    link, table, drawn = dict(at.query_params), itinerary(at), route_map(at)
+    link, table, drawn = dict(at.query_params), itinerary(at), map_sent(at)
     buttons[0].click().run()
     assert not at.exception
-    assert dict(at.query_params) == link and itinerary(at).equals(table) and route_map(at) == drawn
+    assert dict(at.query_params) == link and itinerary(at).equals(table) and map_sent(at) == drawn
 
 
 def test_a_click_on_the_stop_just_added_from_the_map_removes_it(routed_root):
@@ -313,12 +306,12 @@ def test_a_click_on_the_stop_just_added_from_the_map_removes_it(routed_root):
     point = assets.loc[assets["id"] == "mu-city"].geometry.representative_point().iloc[0]
     spot = {"lat": point.y, "lng": point.x}
     at = routes()
-    key = route_map(at)["key"]
+    key = map_sent(at)["key"]
     at.session_state[key] = {"last_object_clicked": spot, "last_object_clicked_count": 1, "last_clicked": spot}
     at.run()
     assert widget(at, "multiselect", "route_stops").value == [*STOPS, "mu-city"]
     assert [t.value for t in at.toast] == ["已加入：市博物馆"]
-    assert route_map(at)["key"] == key and len(itinerary(at)) == 4
+    assert map_sent(at)["key"] == key and len(itinerary(at)) == 4
     at.run()  # the map reports the same click again: nothing changes
     assert widget(at, "multiselect", "route_stops").value == [*STOPS, "mu-city"]
     at.session_state[key] = {"last_object_clicked": spot, "last_object_clicked_count": 2, "last_clicked": spot}

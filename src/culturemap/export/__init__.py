@@ -1,1 +1,8 @@
-"""Files for reports: rasters, images, vector exports."""
+"""Files for reports: rasters, images, vector exports.
+
+The format names live here, without imports, so that the CLI can offer them without loading
+matplotlib or the GIS writers."""
+
+PRINT_FORMATS = ("png", "pdf", "svg")  # the print map (culturemap.export.print_map)
+DATA_FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")  # the selection's rows (culturemap.export.data)
+EXPORT_FORMATS = ("pdf", "png", "svg", "html", *DATA_FORMATS)  # all of culturemap.export.selection, PDF first

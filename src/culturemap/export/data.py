@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from culturemap.export import DATA_FORMATS
 from culturemap.io.files import atomic_outputs
 from culturemap.io.tables import COORD_DECIMALS, geojson_text
 from culturemap.layers import LAYERS
 
-DATA_FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FIRST = ("id", "layer", "name_zh", "name_en")
 _INTERNAL = ("search_key",)  # computed by the app, not data

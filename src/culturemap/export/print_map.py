@@ -27,6 +27,7 @@ from pyproj import Transformer
 
 from culturemap.analysis.select import AssetQuery
 from culturemap.catalog import City
+from culturemap.export import PRINT_FORMATS
 from culturemap.i18n import tr
 from culturemap.io.files import atomic_outputs
 from culturemap.layers import (
@@ -42,7 +43,6 @@ from culturemap.render.controls import OFFLINE_FILL
 from culturemap.render.static import MARKERS, use_cjk_font
 
 PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # portrait width, height
-PRINT_FORMATS = ("png", "pdf", "svg")
 PRINT_DPIS = (150, 300)
 MM = 1 / 25.4  # inches per millimetre
 MIN_EXTENT_M = 2_000.0  # a selection of one asset still shows its surroundings

@@ -10,10 +10,10 @@ import geopandas as gpd
 
 from culturemap.analysis.select import AssetQuery
 from culturemap.catalog import City
-from culturemap.export.data import DATA_FORMATS, write_data
+from culturemap.export import DATA_FORMATS, EXPORT_FORMATS, PRINT_FORMATS
+from culturemap.export.data import write_data
 from culturemap.export.html import write_html
 from culturemap.export.print_map import (
-    PRINT_FORMATS,
     PrintOptions,
     default_title,
     describe_selection,
@@ -21,8 +21,6 @@ from culturemap.export.print_map import (
     write_print_map,
 )
 from culturemap.render.basemaps import DEFAULT_BASEMAP
-
-EXPORT_FORMATS = ("pdf", "png", "svg", "html", *DATA_FORMATS)  # the print map first, as a PDF
 
 
 def write_selection(

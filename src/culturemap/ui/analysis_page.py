@@ -236,6 +236,10 @@ def _metric_districts(path: str, mtime: float) -> gpd.GeoDataFrame:
     return city.layers["districts"].to_crs(city.config.metric_crs)
 
 
+def _in_registry_order(layers) -> Layers:
+    return tuple(lid for lid in ASSET_LAYERS if lid in layers)
+
+
 def _chosen(path: str, mtime: float, layers: Layers) -> pd.DataFrame:
     points = _metric_points(path, mtime)
     return points[points["layer"].isin(layers)]
@@ -359,7 +363,7 @@ def _campus(path: str, mtime: float, radius_km: float) -> pd.DataFrame:
 def warm(path: str, mtime: float, lang: str) -> None:
     """Compute what a first visit to the page shows (the default layers and widgets, in ``lang``,
     on the default basemap) into the caches: ``culturemap serve`` calls this at start."""
-    layers = tuple(lid for lid in ASSET_LAYERS if lid in DEFAULT_LAYERS)  # as chosen_layers orders them
+    layers = _in_registry_order(DEFAULT_LAYERS)  # the key chosen_layers gives the caches
     if len(_chosen(path, mtime, layers)) < 2:
         return
     start_m = bandwidth_slider_m(scott_bandwidth_m(_xy(_chosen(path, mtime, layers))))[2]
@@ -400,7 +404,7 @@ def chosen_layers(lang: str) -> Layers:
     chosen = choice("multiselect", tr("app_layers", lang), ASSET_LAYERS, key="analysis_layers", container=st.sidebar,
                     default=list(DEFAULT_LAYERS),
                     format_func=lambda lid: LAYERS[lid].short_label(lang))  # fmt: skip
-    return tuple(lid for lid in ASSET_LAYERS if lid in chosen)
+    return _in_registry_order(chosen)
 
 
 @st.fragment

@@ -376,12 +376,16 @@ def _problems(city: City, lang: str) -> None:
 _COVERAGE_ALIGN = ("left", "right", "right", "right", "right", "left")
 
 
+def _figure_label(figure: dict, lang: str) -> str:
+    return figure["label_zh"] if lang == "zh" else figure["label_en"]
+
+
 def coverage_table(figures: list[dict], lang: str) -> pd.DataFrame:
     """The published figures against the pack (rows of :func:`~culturemap.validate.coverage`), as
     the coverage panel shows them."""
     return pd.DataFrame(
         {
-            tr("col_figure", lang): [f["label_zh"] if lang == "zh" else f["label_en"] for f in figures],
+            tr("col_figure", lang): [_figure_label(f, lang) for f in figures],
             tr("col_in_pack", lang): [f["actual"] for f in figures],
             tr("col_published", lang): [f["published"] for f in figures],
             tr("col_gap", lang): [max(f["gap"], 0) for f in figures],
@@ -396,15 +400,15 @@ def coverage_table(figures: list[dict], lang: str) -> pd.DataFrame:
 def _coverage(city: City, lang: str) -> None:
     """How much of each published figure the pack holds, which named assets are missing, and how to
     add them: the label lists the gaps, so that nobody takes 12 spots for all 47."""
-    figures = city.memo.setdefault("coverage", coverage(city))
+    if "coverage" not in city.memo:  # once per pack
+        city.memo["coverage"] = coverage(city)
+    figures = city.memo["coverage"]
     if not figures:
         return
     short = [f for f in figures if f["gap"] > 0]
     if short:
-        gaps = " · ".join(
-            f"{f['label_zh'] if lang == 'zh' else f['label_en']} {f['actual']}/{f['published']}" for f in short
-        )
-        label = f"⚠ {tr('app_coverage', lang)}：{gaps}" if lang == "zh" else f"⚠ {tr('app_coverage', lang)}: {gaps}"
+        gaps = " · ".join(f"{_figure_label(f, lang)} {f['actual']}/{f['published']}" for f in short)
+        label = tr("app_coverage_short", lang, gaps=gaps)
     else:
         label = tr("app_coverage_complete", lang, n=len(figures))
     with st.expander(label):
@@ -421,7 +425,7 @@ def _coverage(city: City, lang: str) -> None:
                        reason=MISSING_REASONS.label(m["reason"], lang))
                     for m in f["missing"]
                 )  # fmt: skip
-                st.markdown(f"- {f['label_zh'] if lang == 'zh' else f['label_en']}: {items}")
+                st.markdown(f"- {_figure_label(f, lang)}: {items}")
         st.caption(tr("app_coverage_import", lang))
 
 

@@ -18,6 +18,7 @@ import geopandas as gpd
 import streamlit as st
 
 from culturemap.catalog import City
+from culturemap.export import EXPORT_FORMATS, PRINT_FORMATS
 from culturemap.i18n import tr
 from culturemap.ui.state import ViewState
 
@@ -40,7 +41,7 @@ _PREPARED = "export_prepared"  # session key: (what was asked, file name, mime t
 
 @dataclass(frozen=True)
 class ExportChoice:
-    """What to export: ``fmt`` (one of :data:`culturemap.export.selection.EXPORT_FORMATS`); for a
+    """What to export: ``fmt`` (one of :data:`culturemap.export.EXPORT_FORMATS`); for a
     print map the paper, orientation and PNG resolution (dots per inch); the title (None: the
     default, from the city and the filters)."""
 
@@ -99,8 +100,7 @@ def export_panel(city: City, shown: gpd.GeoDataFrame, state: ViewState) -> None:
 
 def _panel_body(city: City, shown: gpd.GeoDataFrame, state: ViewState, lang: str) -> None:
     # imported here: matplotlib and the GIS writers load when the panel is first opened, not with the page
-    from culturemap.export.print_map import PAPER_MM, PRINT_DPIS, PRINT_FORMATS, default_title, describe_selection
-    from culturemap.export.selection import EXPORT_FORMATS
+    from culturemap.export.print_map import PAPER_MM, PRINT_DPIS, default_title, describe_selection
 
     fmt = st.selectbox(tr("export_format", lang), EXPORT_FORMATS, key="export_format",
                        format_func=lambda f: tr(f"export_fmt_{f}", lang))  # fmt: skip
