@@ -624,6 +624,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_building": ("正在生成：{fmt}…", "Preparing: {fmt}…"),
     "export_failed": ("导出失败：{error}", "The export failed: {error}"),
     "export_download": ("下载 {name}（{kb:,.0f} KB）", "Download {name} ({kb:,.0f} KB)"),
+    # reports (PDF): city, district, route
+    #
+    # view snapshot (Chromium) and the export panels of the analysis and routes pages
+    #
+    # store (GeoPackage / PostGIS)
+    #
+    # import and the Data page
+    #
+    # university lens and the compare page
+    #
+    # speed
+    #
 }
 
 
