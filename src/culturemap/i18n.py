@@ -635,6 +635,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # university lens and the compare page
     #
     # speed
+    "app_results_after_map": ("地图绘制完成后显示结果表和统计图…", "The table and chart follow once the map is drawn…"),
     #
 }
 
