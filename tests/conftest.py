@@ -236,7 +236,9 @@ def postgis_url() -> str:
     run = {"check": True, "capture_output": True, "text": True}
     subprocess.run(_as_postgres(PG_BIN / "initdb", "-A", "trust", "-U", "postgres", "-E", "UTF8", "-D", data), **run)
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(_as_postgres(PG_BIN / "pg_ctl", "-D", data, "-o", options, "-l", folder / "log", "-w", "start"), **run)
+    subprocess.run(
+        _as_postgres(PG_BIN / "pg_ctl", "-D", data, "-o", options, "-l", folder / "log", "-w", "start"), **run
+    )
     try:
         import psycopg
 
