@@ -875,8 +875,9 @@ def check_city(
     """Validate layer frames read from a pack or a store (see :func:`read_pack_layers` for ``frames``)
     into a :class:`City`; ``problems`` (those found while reading) is extended in place.
 
-    The frames get a ``_row`` column (changed in place). Routes come from ``path/routes.toml``. Rows whose geometry cannot be drawn are left out of the
-    returned layers; every problem is listed in ``City.problems``.
+    The frames get a ``_row`` column (changed in place). Routes come from ``path/routes.toml``.
+    Rows whose geometry cannot be drawn are left out of the returned layers; every problem is
+    listed in ``City.problems``.
     """
     layers: dict[str, gpd.GeoDataFrame] = {}
     for lid, spec in LAYERS.items():

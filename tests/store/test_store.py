@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,6 +16,7 @@ from sqlalchemy import text
 from culturemap.catalog import load_city, read_pack_layers
 from culturemap.crs import WGS84
 from culturemap.store import StoreError, store_for_pack
+from culturemap.store.postgis import point_table_name
 from tests.conftest import base_props, utm_to_lonlat
 
 HTML_NAME = '<b onmouseover="alert(1)">兰州·白塔</b><script>alert("x")</script>'
@@ -172,3 +175,30 @@ def test_point_datasets_bulk_load_and_read_by_bounding_box(store):
     with pytest.raises(StoreError):
         store.write_points("../etc", points)
     assert store.point_datasets() == ["checkins"]
+
+
+def test_every_layer_and_point_dataset_has_a_spatial_index(store):
+    store.write_points("checkins", gpd.GeoDataFrame(geometry=[shapely.Point(103.8, 36.05)], crs=WGS84))
+    if store.backend == "GeoPackage":
+        with closing(sqlite3.connect(store.location)) as db:
+            indexed = {
+                row[0]
+                for row in db.execute(
+                    "SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'"
+                )
+            }
+        assert indexed == {*store.layers(), "points__checkins"}
+        return
+    with store.engine.connect() as conn:
+        version = conn.execute(text("SELECT version_num FROM culturemap.alembic_version")).scalar_one()
+        gist = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_indexes WHERE schemaname = 'culturemap' AND indexdef LIKE '%USING gist (geom)%'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert version == "0001"  # the tables were made by the Alembic revision
+    assert sorted(gist) == ["features", point_table_name("testville", "checkins")]
