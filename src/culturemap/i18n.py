@@ -648,6 +648,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 {row} 行：{field} 不是有效的 WGS-84 点；点数据集未写入",
         "Row {row}: {field} is not a valid WGS-84 point; the point dataset was not written",
     ),
+    "store_reserved_column": (
+        "列名 {field} 为存储保留（{reserved}），请改名后再导入",
+        "The column name {field} is reserved by the store ({reserved}); rename it and import again",
+    ),
     "store_no_pack": ("在 {root} 下没有城市 {city} 的数据包", "No pack of city {city} under {root}"),
     "store_db_unreachable": ("无法连接数据库 {url}：{reason}", "Cannot reach the database {url}: {reason}"),
     "store_info": ("存储：{backend}（{location}）", "Store: {backend} ({location})"),

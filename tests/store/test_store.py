@@ -105,25 +105,35 @@ def test_a_row_without_geometry_or_id_is_refused(store):
     assert snapshot(store) == before
 
 
-def _write_one(pack: str, fid: str, barrier) -> None:
+def _write_three(pack: str, prefix: str, barrier) -> None:
+    """Three writes in a row, each one new museum: read-merge-write, so a lost update loses a row."""
     store = store_for_pack(Path(pack))
     barrier.wait()
-    store.write("museums", gpd.GeoDataFrame(
-        [{**base_props(fid, f"馆{fid}", "西区"), "kind": "art"}],
-        geometry=[shapely.Point(utm_to_lonlat(503_500, 3_993_500))], crs=WGS84,
-    ))  # fmt: skip
+    for n in range(3):
+        store.write("museums", gpd.GeoDataFrame(
+            [{**base_props(f"{prefix}-{n}", f"馆{prefix}{n}", "西区"), "kind": "art"}],
+            geometry=[shapely.Point(utm_to_lonlat(503_500, 3_993_500))], crs=WGS84,
+        ))  # fmt: skip
 
 
 def test_two_processes_writing_at_once_both_land(store, pack):
     spawn = multiprocessing.get_context("spawn")  # children read the store settings from the environment
     barrier = spawn.Barrier(2)
-    workers = [spawn.Process(target=_write_one, args=(str(pack), fid, barrier)) for fid in ("mu-one", "mu-two")]
+    workers = [spawn.Process(target=_write_three, args=(str(pack), prefix, barrier)) for prefix in ("mu-a", "mu-b")]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(timeout=300)
     assert [w.exitcode for w in workers] == [0, 0]
-    assert sorted(store.read_layer("museums")["id"]) == ["mu-city", "mu-one", "mu-two"]
+    assert sorted(store.read_layer("museums")["id"]) == [
+        "mu-a-0",
+        "mu-a-1",
+        "mu-a-2",
+        "mu-b-0",
+        "mu-b-1",
+        "mu-b-2",
+        "mu-city",
+    ]
 
 
 def test_reset_restores_the_pack_and_every_write_changes_the_stamp(store, pack):
@@ -174,6 +184,9 @@ def test_point_datasets_bulk_load_and_read_by_bounding_box(store):
     assert (caught.value.row, caught.value.field) == (2, "geometry")
     with pytest.raises(StoreError):
         store.write_points("../etc", points)
+    with pytest.raises(StoreError) as caught:
+        store.write_points("other", points.assign(geom="x"))
+    assert caught.value.field == "geom"
     assert store.point_datasets() == ["checkins"]
 
 
