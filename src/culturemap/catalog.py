@@ -204,6 +204,18 @@ class RequiredAsset:
 
 
 @dataclass(frozen=True)
+class Population:
+    """The city's residents as a cited source gives them (``[population]`` in ``city.toml``):
+    ``count`` people, the ``year`` of the figure and what it counts (``note``, e.g. resident
+    population at the end of the year)."""
+
+    count: int
+    year: int
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class CityConfig:
     """The contents of ``city.toml``. Centre and bounding box in WGS-84 degrees."""
 
@@ -221,6 +233,7 @@ class CityConfig:
     district_tolerance_m: float
     published: tuple[PublishedFigure, ...]
     required_assets: tuple[RequiredAsset, ...]
+    population: Population | None = None  # None: no source gives it
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -486,6 +499,7 @@ def read_city_config(pack_dir: str | Path) -> CityConfig:
         toml.fail("pack_expected_id", "id", pack_id)
     center = toml.table("center")
     river = toml.table("river", {})
+    people = toml.table("population") if "population" in toml.data else None
     config = CityConfig(
         id=pack_id,
         name_zh=toml.text("name_zh"),
@@ -507,6 +521,14 @@ def read_city_config(pack_dir: str | Path) -> CityConfig:
                 match=item.texts("match", item.get("name_zh")),
             )
             for item in toml.tables("required_assets")
+        ),
+        population=None
+        if people is None
+        else Population(
+            count=people.integer("count", 1),
+            year=people.integer("year", 1900, 2100),
+            source=people.source("source"),
+            note=people.text("note", None) if "note" in people.data else None,
         ),
     )
     if not config.in_bbox(config.center_lon, config.center_lat):

@@ -192,5 +192,7 @@ def main() -> None:
         st.Page(PAGES / "map.py", title=tr("page_map", lang), url_path="map", default=True),
         st.Page(PAGES / "analysis.py", title=tr("page_analysis", lang), url_path="analysis"),
         st.Page(PAGES / "routes.py", title=tr("page_routes", lang), url_path="routes"),
+        st.Page(PAGES / "lens.py", title=tr("page_lens", lang), url_path="lens"),
+        st.Page(PAGES / "compare.py", title=tr("page_compare", lang), url_path="compare"),
     ]
     st.navigation(pages).run()
