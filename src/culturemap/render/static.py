@@ -114,11 +114,11 @@ def density_figure(
 
 
 def compare_figure(cards: list, lang: str, title: str) -> plt.Figure:
-    """Cities side by side (one column per :class:`~culturemap.analysis.lens.CityCard` of ``cards``)
-    on the same scales: each layer per 100 km2 (equal-area) and per 10,000 residents (a note where
+    """Cities side by side (one column per :class:`~culturemap.analysis.lens.CityCard` of ``cards``),
+    each row of charts on one x scale: each layer per 100 km2 (equal-area) and per 10,000 residents (a note where
     the pack gives no population), and the district soft-power index (0-100). A4 portrait."""
     use_cjk_font()
-    fig, axes = plt.subplots(3, len(cards), figsize=(8.27, 11.69), squeeze=False, sharey="row",
+    fig, axes = plt.subplots(3, len(cards), figsize=(8.27, 11.69), squeeze=False,
                              gridspec_kw={"height_ratios": [1, 1, 1.6]})  # fmt: skip
     layers = list(cards[0].indicators.index)
     labels = [LAYERS[lid].short_label(lang) for lid in layers]
@@ -134,19 +134,20 @@ def compare_figure(cards: list, lang: str, title: str) -> plt.Figure:
                 ax.text(0.5, 0.5, tr("compare_population_not_given", lang), ha="center", va="center",
                         transform=ax.transAxes, fontsize=9, color="#555", wrap=True)  # fmt: skip
                 ax.set_xticks([])
+                ax.set_yticks([])
             else:
                 bars = ax.barh(labels, values.to_numpy(), color=colours)
                 ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
             ax.set_xlim(0, top * 1.25)
             ax.invert_yaxis()
             ax.tick_params(labelsize=8)
+    most = max(len(card.soft_power) for card in cards)  # bars of one thickness in every column
     for ax, card in zip(axes[2], cards):
         index = card.soft_power.sort_values("rank")
         names = index["name_zh" if lang == "zh" else "name_en"].tolist()
         ax.barh(np.arange(len(names)), index["index"].to_numpy(), color="#6a51a3")
         ax.set_yticks(np.arange(len(names)), names, fontsize=7)
-        ax.tick_params(labelleft=True)
-        ax.invert_yaxis()
+        ax.set_ylim(most - 0.5, -0.5)
         ax.set_xlim(0, 100)
         ax.set_title(f"{card.name(lang)} · {tr('compare_index', lang)}", fontsize=9)
         ax.set_xlabel(tr("chart_index", lang), fontsize=8)
