@@ -205,12 +205,12 @@ class RequiredAsset:
 
 @dataclass(frozen=True)
 class Population:
-    """The city's residents as a cited source gives them (``[population]`` in ``city.toml``):
-    ``count`` people, the ``year`` of the figure and what it counts (``note``, e.g. resident
-    population at the end of the year)."""
+    """The city's residents as a cited source counts them (``[population]`` in ``city.toml``):
+    ``residents`` people on ``as_of`` (an ISO date, ``YYYY-MM`` or ``YYYY``), and what the figure
+    counts (``note``, e.g. the resident population of a census)."""
 
-    count: int
-    year: int
+    residents: int
+    as_of: str
     source: str
     note: str | None = None
 
@@ -390,6 +390,13 @@ class _Table:
             self.fail("pack_expected_integer", key, value, low=low, high=high)
         return value
 
+    def date(self, key: str, default=_REQUIRED) -> str:
+        """An ISO 8601 date text: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (see :func:`is_iso_date`)."""
+        value = self.get(key, default)
+        if not is_iso_date(value):
+            self.fail("pack_expected_date", key, value)
+        return value
+
     def texts(self, key: str, default=_REQUIRED) -> tuple[str, ...]:
         """A text or a (possibly empty) list of texts, each as :meth:`text`."""
         value = self.get(key, default)
@@ -525,10 +532,10 @@ def read_city_config(pack_dir: str | Path) -> CityConfig:
         population=None
         if people is None
         else Population(
-            count=people.integer("count", 1),
-            year=people.integer("year", 1900, 2100),
+            residents=people.integer("residents", 1),
+            as_of=people.date("as_of"),
             source=people.source("source"),
-            note=people.text("note", None) if "note" in people.data else None,
+            note=people.text("note") if "note" in people.data else None,
         ),
     )
     if not config.in_bbox(config.center_lon, config.center_lat):

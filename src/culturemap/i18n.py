@@ -694,7 +694,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compare_city_b": ("城市 B", "City B"),
     "compare_same": ("请选择两个不同的城市。", "Choose two different cities."),
     "compare_area": ("面积 {area:,.0f} 平方公里（等积投影）", "Area {area:,.0f} km2 (equal-area projection)"),
-    "compare_population": ("人口 {count:,} 人（{year} 年；{source}）", "Population {count:,} ({year}; {source})"),
+    "compare_population": (
+        "常住人口 {residents:,} 人（{as_of}；{source}）",
+        "Residents {residents:,} ({as_of}; {source})",
+    ),
+    "pack_expected_date": (
+        "{file}：{setting} 为 {value}，应为日期 YYYY-MM-DD、YYYY-MM 或 YYYY",
+        "{file}: {setting} is {value}; expected a date YYYY-MM-DD, YYYY-MM or YYYY",
+    ),
     "compare_population_not_given": ("城市包未给出人口（无来源）", "Population not given by the pack (no source)"),
     "compare_per_100km2": ("每百平方公里", "per 100 km2"),
     "compare_per_10k": ("每万人", "per 10,000 residents"),

@@ -133,21 +133,26 @@ def test_missing_population_gives_no_per_resident_figures(pack):
     assert card.indicators["per_10k_residents"].isna().all()
 
 
-POPULATION = '\n[population]\ncount = 250000\nyear = 2023\nsource = "test census"\nnote = "resident population"\n'
+POPULATION = '\n[population]\nresidents = 250000\nas_of = "2020-11-01"\nsource = "test census"\nnote = "census"\n'
 
 
 def test_population_from_city_toml_gives_per_10k_residents(tmp_path):
     city = load_city(write_pack(tmp_path / "testville", city_toml=format_city_toml() + POPULATION))
     card = city_card(city)
-    assert (card.population.count, card.population.year, card.population.source) == (250_000, 2023, "test census")
+    assert (card.population.residents, card.population.as_of, card.population.source) == (
+        250_000,
+        "2020-11-01",
+        "test census",
+    )
     assert card.indicators.loc["scenic_spots", "per_10k_residents"] == pytest.approx(2 / 25)
     assert card.indicators.loc["universities", "per_10k_residents"] == pytest.approx(1 / 25)
 
 
 @pytest.mark.parametrize(
     "table, message",
-    [("count = 0\nyear = 2023\nsource = \"x\"", "population.count"), ("count = 5\nyear = 2023", "population.source"),
-     ("count = 5\nyear = \"2023\"\nsource = \"x\"", "population.year")],
+    [('residents = 0\nas_of = "2020"\nsource = "x"', "population.residents"),
+     ('residents = 5\nas_of = "2020"', "population.source"),
+     ('residents = 5\nas_of = "2020-13"\nsource = "x"', "population.as_of")],
 )  # fmt: skip
 def test_a_bad_population_names_its_key(tmp_path, table, message):
     with pytest.raises(PackError, match=message):

@@ -249,7 +249,7 @@ def city_card(city: City) -> CityCard:
     indicators = counts.to_frame()
     indicators.index.name = "layer"
     indicators["per_100km2"] = counts / area_km2 * 100 if area_km2 > 0 else np.nan
-    indicators["per_10k_residents"] = counts / population.count * 10_000 if population else np.nan
+    indicators["per_10k_residents"] = counts / population.residents * 10_000 if population else np.nan
     campus_clusters, clusters = campuses_and_clusters(city, heritage_clusters(city))
     soft_power = soft_power_index(districts, city.layers, city.config.metric_crs)
     cfg = city.config

@@ -65,7 +65,9 @@ def _city_column(column, entry_card: CityCard, lang: str) -> None:
         if people is None:
             st.caption(tr("compare_population_not_given", lang))
         else:
-            st.caption(tr("compare_population", lang, count=people.count, year=people.year, source=people.source))
+            st.caption(
+                tr("compare_population", lang, residents=people.residents, as_of=people.as_of, source=people.source)
+            )
         table = entry_card.indicators.dropna(axis=1, how="all").round(3)  # per 10,000: only with a population
         table = table.rename(index=lambda lid: LAYERS[lid].label(lang))
         table.columns = [tr(f"col_{c}", lang) if c != "per_100km2" else tr("compare_per_100km2", lang)
