@@ -156,3 +156,23 @@ def test_the_lens_page_on_the_real_packs_lists_their_campuses():
         first = city.layers["universities"]["id"].iloc[0]
         assert at.query_params["campus"] == first
         assert len(at.dataframe[1].value) == len(campus_reach(city, first))
+
+
+def test_the_server_start_computes_the_city_cards(one_pack, monkeypatch):
+    """``warm_up`` (run by ``culturemap serve`` at start) leaves the city card cached: the Compare page
+    and the lens's clusters then compute nothing for their first visitor."""
+    import streamlit as st
+
+    from culturemap.ui import lens_page
+    from culturemap.ui.app import warm_up
+
+    write_pack(one_pack.parent / "otherville", city_toml=other_city_toml())
+    st.cache_resource.clear()
+    assert sorted(warm_up(one_pack.parent)) == ["otherville", "testville"]
+
+    def no_more(city):
+        raise AssertionError(f"city_card computed again for {city.config.id}")
+
+    monkeypatch.setattr(lens_page, "city_card", no_more)
+    at = open_page(COMPARE, {"compare": "testville,otherville"})
+    assert not at.exception and [s.value for s in at.subheader] == ["测试市", "另一市"]

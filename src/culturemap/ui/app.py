@@ -126,9 +126,9 @@ def _choose_lang(city_key: str, default: str) -> str:
 
 
 def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str]:
-    """Load every working pack, draw its opening maps and compute the analysis page's first view into
-    the caches, so that the first visitor after a start waits for none of them (``culturemap serve``
-    calls this while the server starts). Returns the keys of the packs warmed; a pack that fails is logged and skipped.
+    """Load every working pack, draw its opening maps and compute the analysis page's first view and the
+    city card (lens, Compare) into the caches, so that the first visitor after a start waits for none of
+    them (``culturemap serve`` calls this while the server starts). Returns the keys of the packs warmed; a pack that fails is logged and skipped.
 
     Started beside a server, it first waits for Streamlit's runtime: components (the map's, the
     vendored files') declared before it exists are not served.
@@ -140,7 +140,7 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
             time.sleep(0.1)
     import streamlit_folium
 
-    from culturemap.ui import analysis_page, explorer  # the page modules import this one
+    from culturemap.ui import analysis_page, explorer, lens_page  # the page modules import this one
 
     served(streamlit_folium._component_func)  # declared at import: outside a script run when imported here
 
@@ -153,6 +153,7 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
             city, assets = load_pack(path, mtime)
             explorer.warm(path, mtime, city, assets)
             analysis_page.warm(path, mtime, city.config.default_lang)
+            lens_page.card(path, mtime)  # the lens's clusters and the Compare page's indicators
         except (PackError, OSError, ValueError):
             log.exception("cannot warm the pack in %s", entry.path)
             continue
