@@ -31,7 +31,7 @@ from pyproj import CRS
 
 from culturemap.crs import WGS84
 from culturemap.i18n import tr
-from culturemap.layers import ASSET_LAYERS, LAYERS, MISSING_REASONS, REQUIRED_LAYERS, LayerSpec
+from culturemap.layers import ASSET_LAYERS, LAYERS, MISSING_REASONS, REQUIRED_LAYERS, THEMES, LayerSpec, Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -233,10 +233,19 @@ class CityConfig:
     district_tolerance_m: float
     published: tuple[PublishedFigure, ...]
     required_assets: tuple[RequiredAsset, ...]
+    search_example: str | None = None  # the search box's placeholder: names of one of the pack's assets
     population: Population | None = None  # None: no source gives it
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    def river_name(self, lang: str) -> str:
+        """The pack's river as ``[river]`` in ``city.toml`` names it (generic "河流 / River" if unnamed)."""
+        return self.river_name_zh if lang == "zh" else self.river_name_en
+
+    def theme_label(self, theme: str, lang: str) -> str:
+        """A theme's label (:data:`~culturemap.layers.THEMES`); the river theme is named after the pack's river."""
+        return self.river_name(lang) if THEMES.canonical(theme) == "river" else THEMES.label(theme, lang)
 
     def in_bbox(self, lon, lat):
         """True where (lon, lat) lies in the city's bounding box; scalars or numpy arrays (NaN is outside)."""
@@ -529,6 +538,7 @@ def read_city_config(pack_dir: str | Path) -> CityConfig:
             )
             for item in toml.tables("required_assets")
         ),
+        search_example=toml.text("search_example") if "search_example" in toml.data else None,
         population=None
         if people is None
         else Population(
@@ -589,6 +599,12 @@ def _as_list(value) -> list[str]:
     if isinstance(value, str):
         return [v.strip() for v in value.replace(",", ";").split(";") if v.strip()]
     return [str(v) for v in value]
+
+
+def _canonical_items(vocab: Vocabulary, value):
+    """A list value with each item under its current name (:meth:`Vocabulary.canonical`); blank stays blank."""
+    items = _as_list(value)
+    return [vocab.canonical(item) for item in items] if items else value
 
 
 class _LayerChecker:
@@ -725,6 +741,9 @@ class _LayerChecker:
                 for i in np.flatnonzero(bad):
                     self.add("bad_value", rows[i], ids[i], name, value=values.iloc[i], expected=expected)
             elif spec_field.kind == "list":
+                if vocab.aliases:  # a former value name reads as the current one
+                    values = values.map(partial(_canonical_items, vocab))
+                    frame[name] = values
                 for i, value in enumerate(values):
                     for item in _as_list(value):
                         if item not in allowed:
