@@ -27,7 +27,6 @@ from folium.elements import JSCSSMixin
 from folium.plugins import Fullscreen, MarkerCluster, MeasureControl
 
 from culturemap.analysis.aggregate import h3_counts, h3_resolution_for_zoom
-from culturemap.analysis.lens import RING_MODES, RINGS_M
 from culturemap.catalog import City
 from culturemap.crs import WGS84, geometry_from_wgs84
 from culturemap.crs import from_wgs84 as from_wgs84_array
@@ -967,17 +966,20 @@ RING_COLOURS = ("#1a9850", "#fdae61", "#d73027")  # walking, cycling, short driv
 
 def ring_label(ring_m: float, lang: str) -> str:
     """A reach ring's label: its travel mode and distance for the lens's rings, else the distance."""
+    from culturemap.analysis.lens import RING_MODES, RINGS_M  # here: the lens imports scipy, the map does not need it
+
     km = ring_m / 1000
     if ring_m in RINGS_M:
         return tr(f"lens_ring_{RING_MODES[RINGS_M.index(ring_m)]}", lang, km=km)
     return tr("lens_ring_other", lang, km=km)
 
 
-def campus_map(city: City, campus_id: str, reached: gpd.GeoDataFrame, rings_m=RINGS_M, lang: str = "zh",
+def campus_map(city: City, campus_id: str, reached: gpd.GeoDataFrame, rings_m, lang: str = "zh",
                basemap: str = DEFAULT_BASEMAP, height_px: int = 560) -> folium.Map:  # fmt: skip
     """A campus (``campus_id`` in the universities layer) with its reach rings (metres, drawn as
-    circles around it) and ``reached`` (rows of :meth:`City.assets` within reach, WGS-84) as the
-    explorer's markers with their fact cards and legend; the view fits the largest ring."""
+    circles around it, e.g. the lens's ``RINGS_M``) and ``reached`` (rows of :meth:`City.assets`
+    within reach, WGS-84) as the explorer's markers with their fact cards and legend; the view fits
+    the largest ring."""
     campuses = city.layers["universities"]
     campus = campuses[campuses["id"] == campus_id]
     if campus.empty:
