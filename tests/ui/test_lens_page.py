@@ -176,3 +176,12 @@ def test_the_server_start_computes_the_city_cards(one_pack, monkeypatch):
     monkeypatch.setattr(lens_page, "city_card", no_more)
     at = open_page(COMPARE, {"compare": "testville,otherville"})
     assert not at.exception and [s.value for s in at.subheader] == ["测试市", "另一市"]
+
+
+def test_a_pack_without_universities_says_so(make_pack, monkeypatch):
+    pack = make_pack(lambda layers: layers.update(universities=[]))
+    monkeypatch.setenv("CULTUREMAP_DATA", str(pack.parent))
+    at = open_page(LENS, {"lang": "en"})
+    assert not at.exception
+    assert [i.value for i in at.info] == [tr("lens_no_campus", "en")]
+    assert "campus" not in at.query_params
