@@ -116,3 +116,11 @@ def test_routes_are_labelled_suggested_unless_an_official_source_is_cited(city):
     assert city.routes, "every pack suggests at least one route"
     for route in city.routes:
         assert route.official or "curator" in route.source, route.id
+
+
+def test_residents_are_given_with_a_date_and_a_source(city):
+    """The per-10,000-residents figures need the population: a whole number, dated, sourced."""
+    population = toml(city)["population"]
+    assert isinstance(population["residents"], int) and 100_000 < population["residents"] < 50_000_000
+    assert len(population["as_of"]) == 10 and population["source"].strip()
+    assert not absolute_path_in(population["source"])

@@ -39,3 +39,18 @@ def test_a_link_with_the_former_yellow_river_theme_still_filters_along_the_river
     assert widget(at, "multiselect", "theme").value == ["river"]
     assert sorted(results(at)) == sorted(along)
     assert at.query_params["theme"] == "river"
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=[p.name for p in PACKS])
+def test_the_analysis_and_routes_pages_open_each_city(monkeypatch, pack):
+    """The corridor section is named after the pack's river; the route picker offers the pack's routes."""
+    monkeypatch.delenv("CULTUREMAP_DATA", raising=False)
+    city = load_city(pack)
+    at = run({"city": city.config.id, "lang": "en"})
+    at.switch_page("src/culturemap/ui/pages/analysis.py").run()
+    assert not at.exception
+    assert f"{city.config.river_name_en} corridor" in [h.value for h in at.header]
+    at.switch_page("src/culturemap/ui/pages/routes.py").run()
+    assert not at.exception
+    options = widget(at, "selectbox", "route_theme").options
+    assert [r.title("en") for r in city.routes] == options[: len(city.routes)]
