@@ -40,9 +40,9 @@ def _figure(packs: tuple[tuple[str, float], ...], lang: str, fmt: str) -> bytes:
         plt.close(figure)
 
 
-def _pair(keys: list[str], lang: str) -> tuple[str, str]:
-    """The two cities: from the URL's ``compare`` on a session's first visit, else the current
-    city and the next pack."""
+def _seed_pair(keys: list[str], lang: str) -> None:
+    """Seed the two city selectors on a session's first visit: from the URL's ``compare``, else the
+    current city and the next pack (a value that names no pack is dropped with a notice)."""
     ss = st.session_state
     if "compare_a" not in ss:
         current = next((k for k in keys if k == ss.get("city")), keys[0])
@@ -54,7 +54,6 @@ def _pair(keys: list[str], lang: str) -> tuple[str, str]:
         first = known[0] if known else current
         ss["compare_a"] = first
         ss["compare_b"] = known[1] if len(known) > 1 else next(k for k in keys if k != first)
-    return ss["compare_a"], ss["compare_b"]
 
 
 def _city_column(column, entry_card: CityCard, lang: str) -> None:
@@ -99,7 +98,7 @@ def compare_page() -> None:
         return
     st.caption(tr("compare_intro", lang))
     keys = list(entries)
-    _pair(keys, lang)
+    _seed_pair(keys, lang)
     labels = city_labels(entries)
     left, right = st.columns(2)
     a = choice("selectbox", tr("compare_city_a", lang), keys, key="compare_a", format_func=labels.get, container=left)
