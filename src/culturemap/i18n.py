@@ -664,6 +664,91 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # import and the Data page
     #
     # university lens and the compare page
+    "page_lens": ("高校视角", "University lens"),
+    "page_compare": ("城市对比", "Compare"),
+    "lens_title": ("{city}：高校视角", "{city}: university lens"),
+    "lens_intro": (
+        "选择一所高校（校区），查看步行（1 公里）、骑行（3 公里）和短途驾车（10 公里）范围内的文物保护单位、"
+        "A级景区、博物馆和夜间文旅集聚区。距离为城市米制坐标系（{crs}）中的直线距离，量到要素最近处。",
+        "Pick a university (campus) to see the heritage units, scenic spots, museums and night-time zones "
+        "within walking (1 km), cycling (3 km) and short-drive (10 km) reach. Distances are straight lines "
+        "in the city's metric CRS ({crs}) to the nearest point of each feature.",
+    ),
+    "lens_no_campus": ("该城市包没有高校数据。", "This city pack holds no universities."),
+    "lens_campus": ("高校（校区）", "University (campus)"),
+    "lens_campus_option": ("{name}（{campus}）", "{name} ({campus})"),
+    "lens_ring_walk": ("步行 {km:g} 公里", "walk {km:g} km"),
+    "lens_ring_bike": ("骑行 {km:g} 公里", "cycle {km:g} km"),
+    "lens_ring_car": ("驾车 {km:g} 公里", "drive {km:g} km"),
+    "lens_ring_other": ("{km:g} 公里以内", "within {km:g} km"),
+    "lens_counts": ("各圈层内的数量（累计）", "Counts within each ring (cumulative)"),
+    "lens_ranked": ("按距离、再按等级排序", "Ranked by distance, then grade"),
+    "lens_rank_note": (
+        "距离按整米比较；距离相同时等级高者在前，再按图层与编号。",
+        "Distances are compared to the whole metre; at equal distance the higher grade comes first, then layer and id.",
+    ),
+    "lens_nothing": ("{km:g} 公里内没有文化资源点位。", "No cultural asset lies within {km:g} km."),
+    "lens_route": ("把“校园文化线路”交给线路设计", "Hand a campus culture route to the route designer"),
+    "lens_route_help": (
+        "以本校区为起点，排名前 {n} 的点位为站点，在“线路设计”页打开。",
+        "Opens the Routes page with this campus as the start and the top {n} assets as stops.",
+    ),
+    "lens_clusters": ("高校与文物集聚区", "Campuses and heritage clusters"),
+    "lens_clusters_note": (
+        "集聚区：文物保护单位在 H3 网格（约 5 平方公里）上的 Getis-Ord Gi* 显著热点（p < 0.05），相邻热点格合并。",
+        "Clusters: Getis-Ord Gi* hot spots (p < 0.05) of heritage units on H3 cells of about 5 km2, "
+        "adjacent hot cells merged.",
+    ),
+    "lens_no_clusters": ("没有显著的文物集聚区。", "No significant heritage cluster."),
+    "col_ring": ("圈层", "Reach"),
+    "col_cluster": ("集聚区", "Cluster"),
+    "col_cluster_label": ("集聚区（代表单位）", "Cluster (leading unit)"),
+    "col_n_units": ("文保单位数", "Heritage units"),
+    "col_nearest_campus": ("最近校区", "Nearest campus"),
+    "col_nearest_campus_km": ("到最近校区（公里）", "To the nearest campus (km)"),
+    "col_distance_km": ("距离（公里）", "Distance (km)"),
+    "col_count": ("数量", "Count"),
+    "col_per_10k_residents": ("每万常住人口", "per 10,000 residents"),
+    "compare_title": ("城市对比", "Compare cities"),
+    "compare_intro": (
+        "两个城市包按同一组指标并列：各图层每百平方公里（面积取各区县在等积投影中的面积）与每万人口的数量，"
+        "以及区县文化软实力指数。图表使用相同刻度。",
+        "Two city packs side by side on the same indicators: each layer per 100 km2 (the districts' area in "
+        "an equal-area projection) and per 10,000 residents, and the district soft-power index. The charts "
+        "share their scales.",
+    ),
+    "compare_need_two": (
+        "对比需要第二个可用的城市包（在 {path} 下只找到 {n} 个）。",
+        "Comparing needs a second working city pack ({n} found under {path}).",
+    ),
+    "compare_city_a": ("城市 A", "City A"),
+    "compare_city_b": ("城市 B", "City B"),
+    "compare_same": ("请选择两个不同的城市。", "Choose two different cities."),
+    "compare_area": ("面积 {area:,.0f} 平方公里（等积投影）", "Area {area:,.0f} km2 (equal-area projection)"),
+    "compare_population": (
+        "常住人口 {residents:,} 人（{as_of}；{source}）",
+        "Residents {residents:,} ({as_of}; {source})",
+    ),
+    "pack_expected_date": (
+        "{file}：{setting} 为 {value}，应为日期 YYYY-MM-DD、YYYY-MM 或 YYYY",
+        "{file}: {setting} is {value}; expected a date YYYY-MM-DD, YYYY-MM or YYYY",
+    ),
+    "compare_population_not_given": ("城市包未给出人口（无来源）", "Population not given by the pack (no source)"),
+    "compare_per_100km2": ("每百平方公里", "per 100 km2"),
+    "compare_per_10k": ("每万人", "per 10,000 residents"),
+    "compare_index": ("区县软实力指数", "District soft-power index"),
+    "compare_index_note": (
+        "软实力指数在每个城市内部按区县最小-最大归一化（0–100），只比较城市内部的分布，不代表城市之间的绝对高低。",
+        "The soft-power index is min-max normalised across each city's own districts (0-100): it compares "
+        "the spread within a city, not one city's level against the other's.",
+    ),
+    "compare_figure_title": ("{a} 与 {b}：文化资源对比", "{a} and {b}: cultural assets compared"),
+    "compare_figure_note": (
+        "密度按等积投影面积计算；高校按院校计数；软实力指数为各城市内部归一化。数据：各城市包（见 SOURCES.md）。",
+        "Densities per equal-area km2; universities counted per institution; the soft-power index is "
+        "normalised within each city. Data: the city packs (see SOURCES.md).",
+    ),
+    "compare_download": ("下载对比图（{fmt}）", "Download the comparison ({fmt})"),
     #
     # speed
     "app_results_after_map": ("地图绘制完成后显示结果表和统计图…", "The table and chart follow once the map is drawn…"),

@@ -36,7 +36,6 @@ from culturemap.layers import (
     LAYERS,
     MUSEUM_KINDS,
     PLACED_ACCURACY,
-    THEMES,
     UNIVERSITY_TYPES,
 )
 from culturemap.render.controls import OFFLINE_FILL
@@ -100,9 +99,11 @@ def describe_selection(city: City, query: AssetQuery, lang: str) -> str:
     if query.min_grade:
         parts.append(tr("export_grade", lang, grade=query.min_grade))
     for values, vocabulary in ((query.heritage_levels, HERITAGE_LEVELS), (query.museum_kinds, MUSEUM_KINDS),
-                               (query.university_types, UNIVERSITY_TYPES), (query.themes, THEMES)):  # fmt: skip
+                               (query.university_types, UNIVERSITY_TYPES)):  # fmt: skip
         if values:
             parts.append(_labels(values, vocabulary, lang))
+    if query.themes:
+        parts.append(sep.join(city.config.theme_label(t, lang) for t in query.themes))
     if query.districts:
         names = dict(zip(city.layers["districts"]["name_zh"], city.layers["districts"]["name_en"]))
         parts.append(sep.join(d if lang == "zh" else names.get(d, d) for d in query.districts))

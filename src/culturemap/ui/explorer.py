@@ -182,13 +182,13 @@ def _sidebar(city: City, assets: gpd.GeoDataFrame, lang: str) -> tuple[ViewState
     sb = st.sidebar
     layer_box = sb.container()
     query_text = sb.text_input(tr("app_search", lang), key="q", max_chars=MAX_QUERY_CHARS,
-                               placeholder="白塔山 / baitashan / bts / White Pagoda")  # fmt: skip
+                               placeholder=city.config.search_example)  # fmt: skip
     sb.subheader(tr("app_filters_all", lang))
     district = choice("multiselect", tr("app_district", lang), tuple(city.layers["districts"]["name_zh"]),
                       key="district", format_func=_district_label(city, lang), container=sb,
                       placeholder=tr("app_all", lang))  # fmt: skip
     theme = choice("multiselect", tr("app_themes", lang), THEMES.values, key="theme", container=sb,
-                   format_func=lambda v: THEMES.label(v, lang), placeholder=tr("app_all", lang))  # fmt: skip
+                   format_func=lambda v: city.config.theme_label(v, lang), placeholder=tr("app_all", lang))  # fmt: skip
     river_km = ALL
     if len(city.layers["river"]):
         river = city.config.river_name_zh if lang == "zh" else city.config.river_name_en

@@ -546,7 +546,7 @@ def _route_script(path: str, mtime: float, request: RouteRequest | None, lang: s
     return layer_script(route_layer(_city, _plan, lang, basemap), index=1)
 
 
-def _sidebar(assets, themes: dict, labels: dict[str, str], lang: str) -> Choices:
+def _sidebar(assets, themes: dict, labels: dict[str, str], lang: str, theme_label) -> Choices:
     """The sidebar's route choices (the road network is chosen below them, see :func:`_network`)."""
     ss = st.session_state
     sb = st.sidebar
@@ -563,7 +563,7 @@ def _sidebar(assets, themes: dict, labels: dict[str, str], lang: str) -> Choices
         ss["route_tag"] = ""
 
     choice("selectbox", tr("routes_candidates", lang), ["", *THEMES.values], key="route_tag", container=sb,
-           format_func=lambda t: THEMES.label(t, lang) if t else "—", on_change=add_tagged)  # fmt: skip
+           format_func=lambda t: theme_label(t, lang) if t else "—", on_change=add_tagged)  # fmt: skip
     stops = choice("multiselect", tr("routes_stops", lang), list(labels), format_func=labels.get, key="route_stops",
                    container=sb)  # fmt: skip
     others = sorted(labels, key=labels.get)
@@ -739,7 +739,7 @@ def routes_page() -> None:
     _apply_pending()
     _read_url(city, themes, set(names), lang)
     st.title(tr("routes_title", lang, city=city.config.name(lang)))
-    choices = _sidebar(assets, themes, labels, lang)
+    choices = _sidebar(assets, themes, labels, lang, city.config.theme_label)
     graph, network = _network(city, lang)
     _write_url(_url_params(choices, themes))
     if choices.theme in themes:
