@@ -627,6 +627,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # reports (PDF): city, district, route
     #
     # view snapshot (Chromium) and the export panels of the analysis and routes pages
+    "view_tiles_missing": (
+        "无法加载网络底图瓦片（{hosts}）：快照使用城市包的离线底图。",
+        "Web map tiles could not be loaded ({hosts}): the snapshot shows the city pack's offline basemap.",
+    ),
+    "view_timed_out": (
+        "地图在 {s:.0f} 秒内未加载完成：快照为当时已绘制的内容。",
+        "The map had not finished loading after {s:.0f} s: the snapshot shows what was drawn by then.",
+    ),
     #
     # store (GeoPackage / PostGIS)
     #
