@@ -22,14 +22,15 @@ from urllib.parse import urlparse
 
 import folium
 
+from culturemap.export import VIEW_SCALES, VIEW_SIZE_PX
 from culturemap.export.html import map_page
 from culturemap.i18n import tr
 from culturemap.io.files import atomic_outputs
 
 log = logging.getLogger(__name__)
 
-SCALES = (1, 2, 3)  # device pixels per CSS pixel
-MIN_SIZE_PX, MAX_SIZE_PX = 200, 4000  # CSS pixels, each side
+SCALES = VIEW_SCALES  # device pixels per CSS pixel
+MIN_SIZE_PX, MAX_SIZE_PX = VIEW_SIZE_PX  # CSS pixels, each side
 DEFAULT_SIZE_PX = (1600, 1000)
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking")
 
