@@ -635,6 +635,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "地图在 {s:.0f} 秒内未加载完成：快照为当时已绘制的内容。",
         "The map had not finished loading after {s:.0f} s: the snapshot shows what was drawn by then.",
     ),
+    "view_no_chromium": ("Chromium 不可用：请使用打印地图。", "Chromium not available: use the print map."),
+    "view_size": ("快照尺寸（像素）", "Snapshot size (pixels)"),
+    "view_scale": ("清晰度（倍率）", "Sharpness (scale)"),
+    "export_fmt_view": ("地图快照 PNG（与页面所见相同）", "View snapshot, PNG (the map as shown)"),
     #
     # store (GeoPackage / PostGIS)
     #
