@@ -7,8 +7,6 @@ import subprocess
 from datetime import date
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.testing.v1 import app_test
 
 from culturemap.catalog import load_city
 from culturemap.ui.export_panel import EmptySelection, ExportChoice, export_file
@@ -22,29 +20,6 @@ def dated(label: str, before: date) -> str:
     for day in {before.isoformat(), date.today().isoformat()}:
         label = label.replace(f"-{day}.", "-<date>.")
     return label
-
-
-class _KeptStorage(MemoryMediaFileStorage):
-    """Streamlit's own in-memory media storage, kept in reach after AppTest drops its runtime."""
-
-    last = None
-
-    def __init__(self, endpoint: str) -> None:
-        super().__init__(endpoint)
-        _KeptStorage.last = self
-
-
-@pytest.fixture
-def data_root(pack, monkeypatch):
-    monkeypatch.setenv("CULTUREMAP_DATA", str(pack.parent))
-    return pack.parent
-
-
-@pytest.fixture
-def served(monkeypatch):
-    """The bytes a download button serves (its media URL's file in the run's storage)."""
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _KeptStorage)
-    return lambda button: _KeptStorage.last.get_file(button.proto.url.rsplit("/", 1)[1]).content
 
 
 def run(params: dict | None = None):
