@@ -38,3 +38,25 @@ def test_the_panel_downloads_the_csv_of_the_search(page, app_url):
     assert [row["id"] for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))] == ["sc-west-pagoda"]
     expect_results(page, 1)  # the download did not rerun the page into another state
     expect_no_exception(page)
+
+
+def test_the_panel_downloads_a_view_snapshot_of_the_map(page, app_url):
+    from PIL import Image
+
+    open_app(page, app_url)
+    search(page, "xita")
+    expect_results(page, 1)
+    main = page.get_by_test_id("stMain")
+    panel = main.get_by_test_id("stExpander").filter(has_text="导出")
+    panel.locator("summary").click()
+    pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="格式"), "地图快照 PNG（与页面所见相同）")
+    pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="快照尺寸"), "1280 × 800")
+    panel.get_by_role("button", name="生成").click()
+    download_button = panel.get_by_test_id("stDownloadButton").get_by_role("button")
+    expect(download_button).to_contain_text(re.compile(r"下载 testville-\d{4}-\d{2}-\d{2}-view\.png"))
+    with page.expect_download() as info:
+        download_button.click()
+    assert re.fullmatch(r"testville-\d{4}-\d{2}-\d{2}-view\.png", info.value.suggested_filename)
+    assert Image.open(info.value.path()).size == (1280, 800)
+    expect_results(page, 1)
+    expect_no_exception(page)
