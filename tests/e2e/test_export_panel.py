@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import expect_no_exception, expect_results, open_app, pick, search
+from tests.e2e.conftest import expect_no_exception, expect_results, open_app, pick, search, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -19,6 +19,7 @@ def open_panel_on_search(page, app_url: str, fmt: str):
     open_app(page, app_url)
     search(page, "xita")
     expect_results(page, 1)
+    wait_idle(page)  # a click on the panel while the search still reruns the page can be lost
     panel = page.get_by_test_id("stMain").get_by_test_id("stExpander").filter(has_text="导出")
     expect(panel.get_by_role("button", name="生成")).to_have_count(0)  # closed: nothing drawn inside
     panel.locator("summary").click()
