@@ -627,6 +627,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # reports (PDF): city, district, route
     #
     # view snapshot (Chromium) and the export panels of the analysis and routes pages
+    "view_tiles_missing": (
+        "无法加载网络底图瓦片（{hosts}）：快照使用城市包的离线底图。",
+        "Web map tiles could not be loaded ({hosts}): the snapshot shows the city pack's offline basemap.",
+    ),
+    "view_timed_out": (
+        "地图在 {s:.0f} 秒内未加载完成：快照为当时已绘制的内容。",
+        "The map had not finished loading after {s:.0f} s: the snapshot shows what was drawn by then.",
+    ),
+    "view_no_chromium": ("Chromium 不可用：请使用打印地图。", "Chromium not available: use the print map."),
+    "view_size": ("快照尺寸（像素）", "Snapshot size (pixels)"),
+    "view_scale": ("清晰度（倍率）", "Sharpness (scale)"),
+    "export_fmt_view": ("地图快照 PNG（与页面所见相同）", "View snapshot, PNG (the map as shown)"),
+    "analysis_export_view": ("密度图快照 PNG（与页面所见相同）", "Density map snapshot, PNG (as shown)"),
+    "analysis_export_pdf": ("所选图层的打印地图 PDF（矢量）", "Print map of the chosen layers, PDF (vector)"),
+    "analysis_export_png": ("所选图层的打印地图 PNG（300 dpi）", "Print map of the chosen layers, PNG (300 dpi)"),
+    "analysis_export_contours": ("密度等值线 GeoJSON", "Density contours, GeoJSON"),
+    "analysis_export_grid": ("密度栅格 GeoTIFF（每平方公里）", "Density grid, GeoTIFF (per km²)"),
+    "analysis_export_bands_csv": ("河流廊道距离带统计 CSV", "River corridor bands, counts as CSV"),
+    "analysis_export_bands_geojson": (
+        "河流廊道距离带 GeoJSON（带统计）",
+        "River corridor bands, GeoJSON (with counts)",
+    ),
     #
     # store (GeoPackage / PostGIS)
     "store_unknown_layer": ("没有图层 {layer}；可用：{expected}", "No layer {layer}; expected one of: {expected}"),

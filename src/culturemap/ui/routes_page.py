@@ -53,6 +53,15 @@ from culturemap.routing.network import load_graph, network_matrix, pack_network
 from culturemap.routing.travel import MODES
 from culturemap.ui.analysis_page import labelled
 from culturemap.ui.app import LANGS, PageContext, page_context, vendor_base_url
+from culturemap.ui.export_panel import (
+    VIEW,
+    ExportChoice,
+    PreparedFile,
+    folded_panel,
+    prepare_and_download,
+    view_file,
+    view_options,
+)
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
 from culturemap.ui.widgets import choice
 
@@ -728,6 +737,29 @@ def _route_section(
     if plan is not None:
         _itinerary(plan, lang)
         _downloads(plan, themes, choices.theme, lang)
+    route_export(ctx, city, assets, choices, request, plan)
+
+
+@st.fragment
+def route_export(ctx: PageContext, city, assets, choices: Choices, request: RouteRequest | None, plan: Plan | None):
+    """The page's "Export" panel: the route map as shown (view snapshot) at a chosen size and scale
+    (the route's files are the download buttons above)."""
+    lang = ctx.lang
+    if not (panel := folded_panel("route_export", lang)):
+        return
+    basemap = st.session_state.get("basemap", DEFAULT_BASEMAP)
+    with panel:
+        choice = view_options("route_export", lang, ExportChoice(fmt=VIEW))
+        asked = (ctx.path, ctx.mtime, request, choices.stops, lang, basemap, choice)
+        name = f"{choices.theme if choices.theme != SCRATCH else 'route'}-{date.today().isoformat()}-view.png"
+
+        def build() -> PreparedFile:
+            from culturemap.export.analysis import route_map
+
+            fmap = route_map(city, plan, assets[~assets["id"].isin(choices.stops)], lang, basemap)
+            return view_file(fmap, name, choice, lang)
+
+        prepare_and_download("route_export", lang, asked, tr("export_fmt_view", lang), build)
 
 
 def routes_page() -> None:
