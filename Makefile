@@ -59,11 +59,13 @@ lint: install
 validate: install
 	$(VENV)/bin/culturemap validate geodata/$(CITY)
 
-# Both benchmarks, one after the other, each into its own section of BENCHMARKS.md. bench/ui.py times the
+# The benchmarks, one after the other, each into its own section of BENCHMARKS.md (bench/report.py: the report
+# PDFs against an A4 print map). bench/ui.py times the
 # pages in headless Chromium against a bare st_folium floor (BENCH_UI_ARGS=--quick for a short run;
 # `$(PY) bench/ui.py --profile` profiles one map-page rerun instead)
 bench: system-deps install
 	$(PY) bench/run.py --out BENCHMARKS.md
+	$(PY) bench/report.py --out BENCHMARKS.md
 	$(PY) bench/ui.py --out BENCHMARKS.md $(BENCH_UI_ARGS)
 
 bench-ui: system-deps install

@@ -667,6 +667,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_districts": ("区县比较与文化软实力指数", "Districts compared and the soft-power index"),
     "report_districts_note": ("点位按实际位置归入区县。", "Assets count in the district they lie in."),
     "report_formula": ("指数公式", "Formula of the index"),
+    "report_index_note": (
+        "各分项列为该分项归一化后的密度（0–1），指数按下方公式计算。",
+        "The component columns hold each component's normalised density (0-1); the index follows the formula below.",
+    ),
     "report_weights": ("权重：{weights}", "Weights: {weights}"),
     "report_this_district": ("（本报告区县）", "(this report's district)"),
     "report_sources": ("数据来源与位置精度", "Data sources and accuracy of positions"),

@@ -219,8 +219,10 @@ class _Document:
         buffer = io.BytesIO()
         n = len(self.pages)
         made = tr("report_made", self.lang, where=where, date=today.isoformat())
-        with mpl.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42}), PdfPages(buffer, metadata={"Creator": "culturemap",
-                                                                               "Title": where}) as pdf:  # fmt: skip
+        # TrueType fonts; matplotlib 3.11 sizes a PDF's glyph subsets by ps.fonttype (256 glyphs at its default
+        # 3), and each subset embeds the CJK font once more (about a second each): 42 keeps one per face
+        fonts = {"pdf.fonttype": 42, "ps.fonttype": 42}
+        with mpl.rc_context(fonts), PdfPages(buffer, metadata={"Creator": "culturemap", "Title": where}) as pdf:
             for number, fig in enumerate(self.pages, start=1):
                 foot = 9.0 / PAGE_H
                 if number - 1 not in self.drawn_elsewhere:
@@ -229,8 +231,8 @@ class _Document:
                 fig.text(1 - MARGIN / PAGE_W, foot, tr("report_page", self.lang, page=number, pages=n), fontsize=7.5,
                          color="#222", va="top", ha="right")  # fmt: skip
                 pdf.savefig(fig)
-            if progress:
-                progress(done + 1, total)
+        if progress:  # the fonts are embedded when the file closes
+            progress(done + 1, total)
         return buffer.getvalue()
 
 
@@ -242,7 +244,7 @@ def find_district(city: City, name: str) -> str:
     :class:`UnknownDistrictError` listing the city's districts."""
     districts = city.layers["districts"]
     for zh, en in zip(districts["name_zh"], districts["name_en"]):
-        if name.strip() in (zh,) or name.strip().casefold() == str(en).casefold():
+        if name.strip() == zh or name.strip().casefold() == str(en).casefold():
             return zh
     known = ", ".join(f"{zh} ({en})" for zh, en in zip(districts["name_zh"], districts["name_en"]))
     raise UnknownDistrictError(f"unknown district {name!r} in {city.config.name('en')}; choose from {known}")
@@ -423,6 +425,7 @@ def _districts_section(doc: _Document, city: City, district: str | None, lang: s
     doc.table([tr("col_rank", lang), tr("col_district", lang), tr("col_index", lang),
                *(tr(f"component_{c}", lang) for c in COMPONENTS)], rows, [12, 24, 16, *([18] * len(COMPONENTS))],
               title=tr("analysis_index", lang), bold_rows=bold)  # fmt: skip
+    doc.text(tr("report_index_note", lang), size=FONT_PT - 1, color="#333")
     ax = doc.axes(8 + 6 * len(index), left_mm=MARGIN + 22, width_mm=TEXT_W - 30, gap=8)
     colours = ["#d62728" if zh == district else "#6a51a3" for zh in index["name_zh"]]
     ax.barh(index[name_field].astype(str)[::-1], index["index"][::-1], color=colours[::-1])

@@ -154,7 +154,8 @@ def schedule(
     day_end_min: int | None = None,
 ) -> tuple[pd.DataFrame, dict, list[str]]:
     """Day, date, arrival and departure at each stop of ``order`` (rows of ``stops`` with
-    ``dwell_min`` and ``opening_hours``); waits for opening time, reports stops reached after closing.
+    ``dwell_min`` and ``opening_hours``; the table keeps each stop's ``address`` and ``opening_hours``);
+    waits for opening time, reports stops reached after closing.
 
     Without ``day_end_min`` the route is one day from ``start_min`` (min after midnight), however
     long. With it the route is cut into days: a day ends before the stop whose visit would end
