@@ -276,6 +276,24 @@ def _class_counts(frame: pd.DataFrame, lid: str, lang: str) -> str:
     return " · ".join(f"{vocabulary.label(v, lang) if v in known else v} {counts[v]}" for v in order)
 
 
+def _no_axis_labels(ax) -> None:
+    """Hide the axis titles geopandas sets from the CRS (also those it sets later): a map needs none."""
+    ax.xaxis.label.set_visible(False)
+    ax.yaxis.label.set_visible(False)
+
+
+def _cover(doc: _Document, city: City, assets, query: AssetQuery, options: PrintOptions, today: date, area) -> None:
+    """The print map of ``assets``; a district's outline (``area``, WGS-84) drawn bold."""
+    drawn = print_map(city, assets, query, options, today, area)
+    if area is not None:
+        outline = gpd.GeoSeries([area], crs="EPSG:4326").to_crs(drawn.crs).boundary
+        outline.plot(ax=drawn.ax, color="#333", linewidth=1.8, zorder=2.5)
+        drawn.ax.set_xlim(drawn.extent[0], drawn.extent[2])
+        drawn.ax.set_ylim(drawn.extent[1], drawn.extent[3])
+        _no_axis_labels(drawn.ax)
+    doc.add_figure(drawn.figure)
+
+
 def _counts_section(doc: _Document, city: City, scope: City, district: str | None, assets, lang: str) -> None:
     from culturemap.validate import coverage
 
@@ -332,8 +350,7 @@ def _map_axes(doc: _Document, city: City, assets, area, height_mm: float, lang: 
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.xaxis.label.set_visible(False)  # geopandas labels the axes with the CRS's; a map needs none
-    ax.yaxis.label.set_visible(False)
+    _no_axis_labels(ax)
     return ax, extent
 
 
@@ -510,9 +527,7 @@ def city_report(
         title = tr("report_city_title", lang, city=where)
     doc = _Document(lang)
     sections = [
-        lambda: doc.add_figure(
-            print_map(city, assets, query, PrintOptions(lang=lang, title=title), today, area).figure
-        ),
+        lambda: _cover(doc, city, assets, query, PrintOptions(lang=lang, title=title), today, area),
         lambda: _counts_section(doc, city, scope, zh_district, assets, lang),
         lambda: _density_section(doc, city, assets, area, lang),
         lambda: _corridor_section(doc, city, assets, lang),
@@ -634,7 +649,7 @@ def route_report(city: City, plan, title: str, lang: str = "zh", today: date | N
               tr("report_col_address", lang), tr("report_col_arrival", lang), tr("report_col_departure", lang),
               tr("report_col_dwell", lang), tr("report_col_hours", lang), tr("report_col_leg_km", lang),
               tr("report_col_leg_min", lang), tr("report_col_mode", lang)]  # fmt: skip
-    widths = [12, *([9] if days else []), 27, 30, 15, 15, 13, 25, 15, 15, 13]
+    widths = [12, *([9] if days else []), 27, 28, 15, 15, 13, 25, 15, 15, 15]
     doc.new_page()
     doc.table(header, rows, widths, title=tr("report_itinerary", lang))
     for line in _totals_lines(plan, lang):
