@@ -43,12 +43,14 @@ from culturemap.analysis.density import contour_polygons, kde, scott_bandwidth_m
 from culturemap.analysis.districts import district_summary
 from culturemap.analysis.proximity import COMPONENTS, DEFAULT_WEIGHTS, FORMULA, soft_power_index
 from culturemap.analysis.select import AssetQuery, select_assets
-from culturemap.catalog import City, Route
+from culturemap.catalog import City
 from culturemap.export.print_map import MM, PAPER_MM, PrintOptions, _draw_basemap, _extent, print_map
-from culturemap.i18n import MESSAGES, tr
+from culturemap.export.route import day_lines, totals_text
+from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, MISSING_REASONS, PLACED_ACCURACY
 from culturemap.render.folium_map import display_source
 from culturemap.render.static import use_cjk_font
+from culturemap.validate import coverage
 
 PAGE_W, PAGE_H = PAPER_MM["A4"]
 MARGIN = 14.0  # mm, left and right, and above the first line
@@ -270,9 +272,8 @@ def _class_counts(frame: pd.DataFrame, lid: str, lang: str) -> str:
         return ""
     vocabulary = spec.class_vocabulary
     counts = frame[spec.class_field].fillna("?").value_counts()
-    order = [v for v in (vocabulary.values if vocabulary else ()) if v in counts.index]
-    order += [v for v in counts.index if v not in order]
     known = vocabulary.values if vocabulary else ()
+    order = [v for v in known if v in counts.index] + [v for v in counts.index if v not in known]
     return " · ".join(f"{vocabulary.label(v, lang) if v in known else v} {counts[v]}" for v in order)
 
 
@@ -295,8 +296,6 @@ def _cover(doc: _Document, city: City, assets, query: AssetQuery, options: Print
 
 
 def _counts_section(doc: _Document, city: City, scope: City, district: str | None, assets, lang: str) -> None:
-    from culturemap.validate import coverage
-
     doc.new_page()
     doc.heading(tr("report_counts", lang))
     rows = []
@@ -546,44 +545,10 @@ def city_report(
 # --------------------------------------------------------------------------- the route report
 
 
-def route_title(route: Route | None, stop_ids, lang: str) -> str:
-    """The title of a route made of ``stop_ids``: the theme's own title while its stops are the
-    theme's (in any order: the planner reorders them anyway), "Custom route (from <theme>)" once
-    stops were added or removed, "Custom route" without a theme."""
-    if route is None:
-        return tr("report_route_custom", lang)
-    if set(stop_ids) == set(route.stops):
-        return route.title(lang)
-    return tr("report_route_custom_from", lang, theme=route.title(lang))
-
-
 def _cell(value, fmt: str = "{}") -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return fmt.format(value)
-
-
-def method_label(method: str, lang: str) -> str:
-    """How the order was found, in ``lang`` (the solver's own name when there is no translation)."""
-    return tr(f"method_{method}", lang) if f"method_{method}" in MESSAGES else method
-
-
-def totals_text(plan, lang: str) -> str:
-    """One line: stops, km, minutes travelling, start-end, how the times and the order were found, days."""
-    t = plan.totals
-    how = tr("routes_how_estimated" if plan.estimated else "routes_how_network", lang)
-    start, end = t["start"], t["end"]
-    if t["days"] > 1:  # the first day's start and the last day's end, with their dates
-        start, end = f"{t['per_day'][0]['date']} {start}", f"{t['end_date']} {end}"
-    text = tr("routes_totals", lang, n=len(plan.stops), km=t["distance_km"], travel=t["travel_min"], start=start,
-              end=end, how=how, method=method_label(plan.method, lang))  # fmt: skip
-    return text + (" · " + tr("routes_days_total", lang, days=t["days"]) if t["days"] > 1 else "")
-
-
-def day_lines(plan, lang: str) -> list[str]:
-    """A line per day (date, stops, km, minutes travelling, start-end) when the plan has several."""
-    days = plan.totals["per_day"]
-    return [tr("routes_day_line", lang, **day) for day in days] if len(days) > 1 else []
 
 
 def _totals_lines(plan, lang: str) -> list[str]:

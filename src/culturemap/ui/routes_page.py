@@ -40,8 +40,7 @@ import pandas as pd
 import streamlit as st
 
 from culturemap.crs import from_wgs84, to_wgs84
-from culturemap.export.report import day_lines, route_report, route_title, totals_text
-from culturemap.export.route import to_csv, to_geojson, to_gpx, to_kml
+from culturemap.export.route import day_lines, route_title, to_csv, to_geojson, to_gpx, to_kml, totals_text
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, THEMES
 from culturemap.render.assets import localise_assets
@@ -644,6 +643,14 @@ def _itinerary(plan: Plan, lang: str) -> None:
     st.dataframe(labelled(table, lang).rename(columns={d: tr(f"col_{d}", lang) for d in days}), hide_index=True)
 
 
+def _route_pdf(city, plan: Plan, title: str, lang: str) -> bytes:
+    """The route report PDF (:func:`culturemap.export.report.route_report`), imported on the first click:
+    the PDF backend and the report's analyses are not loaded for a page that does not ask for it."""
+    from culturemap.export.report import route_report
+
+    return route_report(city, plan, title, lang)
+
+
 def _downloads(city, plan: Plan, themes: dict, choices: Choices, lang: str) -> None:
     """A button per export format and the route report (PDF): each file is written when its button is
     clicked, and a click does not rerun the page. The title is the theme's while its stops are, else
@@ -655,7 +662,7 @@ def _downloads(city, plan: Plan, themes: dict, choices: Choices, lang: str) -> N
     for column, (fmt, writer, mime) in zip(columns, EXPORTS):
         column.download_button(tr("routes_download", lang, fmt=fmt.upper()), partial(writer, plan, title),
                                f"{name}.{fmt}", mime, key=f"route_download_{fmt}", on_click="ignore")  # fmt: skip
-    columns[-1].download_button(tr("report_route_pdf", lang), partial(route_report, city, plan, title, lang),
+    columns[-1].download_button(tr("report_route_pdf", lang), partial(_route_pdf, city, plan, title, lang),
                                 f"{name}.pdf", "application/pdf", key="route_download_pdf", on_click="ignore")  # fmt: skip
 
 
