@@ -504,6 +504,49 @@ def cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The report PDF of a city, one of its districts or a themed route, with a progress bar over the pages."""
+    from tqdm import tqdm
+
+    from culturemap.export.report import UnknownDistrictError, city_report, route_report
+    from culturemap.export.route import route_title
+
+    city = load_city(_pack_path(args.city))
+    lang = args.lang or city.config.default_lang
+    with tqdm(desc=tr("report_progress", lang), unit=tr("report_step", lang), disable=None, leave=False) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        if args.route:
+            route = next((r for r in city.routes if r.id == args.route), None)
+            if route is None:
+                known = ", ".join(r.id for r in city.routes) or "none"
+                print(f"error: argument --route: no route {args.route!r} in {city.path / 'routes.toml'} (known: {known})",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            from culturemap.routing.itinerary import plan_route
+            from culturemap.routing.network import load_graph, pack_network
+
+            network = pack_network(city.path)
+            plan = plan_route(city, list(route.stops), args.mode, args.start, date.today(),
+                              graph=load_graph(network) if network else None)  # fmt: skip
+            what = route_title(route, route.stops, lang)
+            data = route_report(city, plan, what, lang, progress=progress)
+        else:
+            try:
+                data = city_report(city, args.district, lang, progress=progress)
+            except UnknownDistrictError as exc:
+                print(f"error: argument --district: {exc}", file=sys.stderr)
+                return 2
+            what = args.district or city.config.name(lang)
+        with atomic_outputs([args.out]) as (tmp,):
+            tmp.write_bytes(data)
+    print(f"pdf: {args.out} ({what}, {len(data) / 1024:,.0f} KB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="culturemap", description="Cultural assets of a city: validate, build, analyse."
@@ -637,6 +680,19 @@ def build_parser() -> argparse.ArgumentParser:
     dump.add_argument("--out", type=_output_path, help="output file (default: standard output)")
     dump.add_argument("--lang", choices=("zh", "en"), default="en", help="message language (default en)")
     dump.set_defaults(func=cmd_dump)
+
+    report = sub.add_parser("report", help="a report PDF (A4): the whole city, one district, or a themed route")
+    report.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
+    scope = report.add_mutually_exclusive_group()
+    scope.add_argument("--district", help="one district (Chinese or English name): its map, counts and density")
+    scope.add_argument("--route", help="route id from the pack's routes.toml: map, itinerary and totals")
+    report.add_argument(
+        "--mode", choices=("walk", "bike", "car", "taxi"), default="walk", help="travel mode of --route"
+    )
+    report.add_argument("--start", type=_clock_time, default="09:00", help="start time HH:MM of --route")
+    report.add_argument("--lang", choices=("zh", "en"), help="language of the report (default: the city's)")
+    report.add_argument("--out", type=_output_path, required=True, help="output PDF (a symlink writes its target)")
+    report.set_defaults(func=cmd_report)
 
     serve = sub.add_parser(
         "serve", help="start the web app; the packs load and their opening maps draw while it starts"

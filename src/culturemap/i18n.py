@@ -424,7 +424,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "routes_how_estimated": ("估算", "estimated"),
     "routes_how_network": ("路网", "road network"),
     "routes_download": ("下载 {fmt}", "Download {fmt}"),
-    "routes_printable": ("可打印行程单（HTML）", "Printable itinerary (HTML)"),
     # analysis page
     "analysis_title": ("{city}：密度、廊道与区县对比", "{city}: density, corridor and districts"),
     "analysis_too_few": (
@@ -625,6 +624,96 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_failed": ("导出失败：{error}", "The export failed: {error}"),
     "export_download": ("下载 {name}（{kb:,.0f} KB）", "Download {name} ({kb:,.0f} KB)"),
     # reports (PDF): city, district, route
+    "report_city_title": ("{city}文化资源报告", "{city}: cultural assets report"),
+    "report_district_title": ("{city}{district}文化资源报告", "{city}, {district}: cultural assets report"),
+    "report_page": ("第 {page} 页 / 共 {pages} 页", "Page {page} of {pages}"),
+    "report_made": ("{where} · 制图日期 {date} · culturemap", "{where} · made {date} · culturemap"),
+    "report_continued": ("{title}（续）", "{title} (continued)"),
+    "report_counts": ("数量与公开数字对照", "Counts against the published figures"),
+    "report_by_layer": ("按图层与等级统计", "By layer and grade or level"),
+    "report_by_class": ("按等级/类别", "By grade, level or kind"),
+    "report_count": ("数量", "Count"),
+    "report_coverage_note": (
+        "缺口 = 公开数字 − 已收录。公开数字来源：{sources}",
+        "Missing = published − in the pack. Source of the figures: {sources}",
+    ),
+    "report_coverage_district_note": (
+        "公开数字与“已收录”均为全市数字；“本区县”为其中位于{district}的点位。",
+        "The published figures and 'in the pack' are for the whole city; 'in the district' counts those in {district}.",
+    ),
+    "report_in_district": ("本区县", "In the district"),
+    "report_missing": ("来源点名但数据中缺少的点位（{n} 处）", "Named in a source but missing from the data ({n})"),
+    "report_missing_none": ("没有来源点名而数据中缺少的点位。", "No named asset is known to be missing."),
+    "report_reason": ("原因", "Reason"),
+    "report_density": ("点位密度", "Density of assets"),
+    "report_density_note": (
+        "高斯核密度估计（{n} 个点位，带宽 {bw:.0f} 米：Scott 法则建议 {scott:.0f} 米，最多取 {top:.0f} 米；网格 {cell:.0f} 米），单位：每平方公里点位；"
+        "黑线围出包含 50%、75%、90% 点位的最高密度区域；黑点为点位。",
+        "Gaussian kernel density ({n} assets, bandwidth {bw:.0f} m: Scott's rule suggests {scott:.0f} m, at most "
+        "{top:.0f} m is used; {cell:.0f} m grid), in assets per "
+        "km²; the black lines enclose the densest areas holding 50%, 75% and 90% of the assets; dots are the assets.",
+    ),
+    "report_too_few": ("点位少于 {n} 个，无法计算。", "Fewer than {n} assets: not computed."),
+    "report_corridor": ("{river}沿线分布", "Along the {river}"),
+    "report_corridor_note": (
+        "距河 {km:g} 公里内的点位（{n} 个，共 {total} 个），按河道里程（自上游起，每 {bin:g} 公里，全长 {length:.0f} 公里）统计。",
+        "Assets within {km:g} km of the river ({n} of {total}), per {bin:g} km of chainage from the upstream end "
+        "({length:.0f} km in all).",
+    ),
+    "report_no_river": ("城市包中没有河流图层。", "The pack has no river layer."),
+    "report_chainage": ("河道里程（公里，自上游起）", "Chainage (km from the upstream end)"),
+    "report_assets_axis": ("点位数", "Assets"),
+    "report_bands": ("按距河距离统计", "By distance from the river"),
+    "report_districts": ("区县比较与文化软实力指数", "Districts compared and the soft-power index"),
+    "report_districts_note": ("点位按实际位置归入区县。", "Assets count in the district they lie in."),
+    "report_formula": ("指数公式", "Formula of the index"),
+    "report_index_note": (
+        "各分项列为该分项归一化后的密度（0–1），指数按下方公式计算。",
+        "The component columns hold each component's normalised density (0-1); the index follows the formula below.",
+    ),
+    "report_weights": ("权重：{weights}", "Weights: {weights}"),
+    "report_this_district": ("（本报告区县）", "(this report's district)"),
+    "report_sources": ("数据来源与位置精度", "Data sources and accuracy of positions"),
+    "report_accuracy_table": ("坐标精度", "Accuracy of positions"),
+    "report_approx_total": (
+        "概略位置（未测量，按地名或描述估计）：{n} / {total} 处，占 {pct:.0f}%。",
+        "Approximate positions (not surveyed, estimated from a place name or description): {n} of {total}, {pct:.0f}%.",
+    ),
+    "report_asset_sources": (
+        "本报告范围内的点位引用了 {n} 条不同来源；每个点位的来源见数据导出的 source 列与城市包的 SOURCES.md。",
+        "The assets in this report cite {n} different sources; each asset's source is in the data export's "
+        "source column and the pack's SOURCES.md.",
+    ),
+    "report_figure_sources": ("公开数字的来源", "Sources of the published figures"),
+    "report_top_sources": ("引用最多的来源", "Most cited sources"),
+    "report_source": ("来源", "Source"),
+    "report_route_custom": ("自定义路线", "Custom route"),
+    "report_route_custom_from": ("自定义路线（基于“{theme}”）", "Custom route (from “{theme}”)"),
+    "report_route_mode": ("出行方式：{mode}", "Travel mode: {mode}"),
+    "report_route_date": ("日期：{date}", "Date: {date}"),
+    "report_route_estimated": (
+        "估算行程时间：未使用路网，按直线距离 × 绕行系数与平均速度估算。",
+        "Estimated travel times: no road network was used; times are from straight-line distance x a detour "
+        "factor at an average speed.",
+    ),
+    "report_route_network": ("行程时间按路网计算。", "Travel times measured on a road network."),
+    "report_route_return": ("返回起点：{km:.1f} 公里", "Back to the start: {km:.1f} km"),
+    "report_itinerary": ("行程表", "Itinerary"),
+    "report_route_warnings": ("提示", "Warnings"),
+    "report_col_name": ("名称", "Name"),
+    "report_col_address": ("地址", "Address"),
+    "report_col_arrival": ("到达时间", "Arrival"),
+    "report_col_departure": ("离开时间", "Departure"),
+    "report_col_dwell": ("停留（分钟）", "Stay (min)"),
+    "report_col_hours": ("开放时间", "Opening hours"),
+    "report_col_leg_km": ("本段距离（公里）", "Leg distance (km)"),
+    "report_col_leg_min": ("本段用时（分钟）", "Leg time (min)"),
+    "report_col_mode": ("出行方式", "Travel mode"),
+    "report_col_order": ("顺序", "Order"),
+    "report_unknown": ("不详", "not known"),
+    "report_route_pdf": ("路线报告（PDF）", "Route report (PDF)"),
+    "report_progress": ("报告", "report"),
+    "report_step": ("步", "step"),
     #
     # view snapshot (Chromium) and the export panels of the analysis and routes pages
     "view_tiles_missing": (

@@ -287,7 +287,7 @@ def test_downloads_are_written_when_clicked_and_do_not_rerun_the_page(routed_roo
     at = routes({"lang": "en"})
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == [
-        "Download GPX", "Download KML", "Download GEOJSON", "Download CSV", "Printable itinerary (HTML)"
+        "Download GPX", "Download KML", "Download GEOJSON", "Download CSV", "Route report (PDF)"
     ]  # fmt: skip
     assert all(b.proto.ignore_rerun for b in buttons)  # a click downloads, the page does not rerun
     assert all(b.proto.url == "" and b.proto.deferred_file_id for b in buttons)  # written on click, not per edit

@@ -122,13 +122,21 @@ def default_title(city: City, lang: str) -> str:
     return tr("export_title", lang, city=city.config.name(lang))
 
 
-def _extent(city: City, assets: gpd.GeoDataFrame, query: AssetQuery, crs: str, aspect: float):
-    """(minx, miny, maxx, maxy) in ``crs``: the area asked for, else the assets (the districts when
-    there are none), padded, at least :data:`MIN_EXTENT_M` wide, widened to ``aspect`` (width/height)."""
-    if query.bbox is not None:
-        box = gpd.GeoSeries([shapely.box(*query.bbox)], crs="EPSG:4326").to_crs(crs)
-        minx, miny, maxx, maxy = box.total_bounds
-        pad = 0.0
+def _extent(
+    city: City,
+    assets: gpd.GeoDataFrame,
+    query: AssetQuery,
+    crs: str,
+    aspect: float,
+    area: shapely.Geometry | None = None,
+):
+    """(minx, miny, maxx, maxy) in ``crs``: the area asked for (``area``, WGS-84, a little padded, else
+    ``query.bbox``), else the assets (the districts when there are none), padded, at least
+    :data:`MIN_EXTENT_M` wide, widened to ``aspect`` (width/height)."""
+    if area is not None or query.bbox is not None:
+        shape = area if area is not None else shapely.box(*query.bbox)
+        minx, miny, maxx, maxy = gpd.GeoSeries([shape], crs="EPSG:4326").to_crs(crs).total_bounds
+        pad = 0.03 if area is not None else 0.0
     else:
         shown = assets if len(assets) else city.layers["districts"]
         minx, miny, maxx, maxy = shown.to_crs(crs).total_bounds
@@ -205,6 +213,7 @@ def print_map(
     query: AssetQuery | None = None,
     options: PrintOptions | None = None,
     today: date | None = None,
+    area: shapely.Geometry | None = None,
 ) -> PrintMap:
     """Draw ``assets`` (the rows ``query`` selected from :meth:`City.assets`, WGS-84) on a page.
 
@@ -216,6 +225,7 @@ def print_map(
         WGS-84 degrees, sets the area shown); None for no filter.
     options : paper, orientation, dpi of a PNG, language, title.
     today : the date printed on the map (default: today).
+    area : the area to show (WGS-84), e.g. a district's outline; default ``query.bbox``, else the assets.
     """
     query = query or AssetQuery()
     options = options or PrintOptions()
@@ -238,7 +248,7 @@ def print_map(
         page_h - 2 * margin - title_h - footer_h - legend_h,
     )
     ax = fig.add_axes([map_box[0] / page_w, map_box[1] / page_h, map_box[2] / page_w, map_box[3] / page_h])
-    extent = _extent(city, assets, query, crs, map_box[2] / map_box[3])
+    extent = _extent(city, assets, query, crs, map_box[2] / map_box[3], area)
 
     _draw_basemap(ax, city, crs, extent, font_pt, lang)
     metric = assets.to_crs(crs)
