@@ -7,6 +7,8 @@ import io
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
+from culturemap.render.static import VECTOR_FONTS
+
 FIGURE_FORMATS = ("png", "pdf")
 
 
@@ -17,6 +19,6 @@ def figure_bytes(figure: Figure, fmt: str, dpi: int = 200) -> bytes:
         raise ValueError(f"unknown figure format {fmt!r}: expected one of {', '.join(FIGURE_FORMATS)}")
     out = io.BytesIO()
     metadata = {"pdf": {"Creator": "culturemap"}, "png": {"Software": "culturemap"}}[fmt]
-    with mpl.rc_context({"pdf.fonttype": 42}):
+    with mpl.rc_context(VECTOR_FONTS):
         figure.savefig(out, format=fmt, dpi=dpi, metadata=metadata)
     return out.getvalue()

@@ -39,7 +39,7 @@ from culturemap.layers import (
     UNIVERSITY_TYPES,
 )
 from culturemap.render.controls import OFFLINE_FILL
-from culturemap.render.static import MARKERS, use_cjk_font
+from culturemap.render.static import MARKERS, VECTOR_FONTS, use_cjk_font
 
 PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # portrait width, height
 PRINT_DPIS = (150, 300)
@@ -335,6 +335,6 @@ def write_print_map(drawn: PrintMap, fmt: str, path: str | Path) -> Path:
     if fmt not in PRINT_FORMATS:
         raise ValueError(f"unknown print format {fmt!r}: expected one of {', '.join(PRINT_FORMATS)}")
     metadata = {"pdf": {"Creator": "culturemap"}, "svg": {"Creator": "culturemap"}, "png": {"Software": "culturemap"}}
-    with atomic_outputs([path]) as (tmp,), mpl.rc_context({"pdf.fonttype": 42, "svg.fonttype": "path"}):
+    with atomic_outputs([path]) as (tmp,), mpl.rc_context(VECTOR_FONTS):
         drawn.figure.savefig(tmp, format=fmt, dpi=drawn.options.dpi, metadata=metadata[fmt])
     return Path(path)

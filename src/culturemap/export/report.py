@@ -49,7 +49,7 @@ from culturemap.export.route import day_lines, totals_text
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, MISSING_REASONS, PLACED_ACCURACY
 from culturemap.render.folium_map import display_source
-from culturemap.render.static import use_cjk_font
+from culturemap.render.static import VECTOR_FONTS, use_cjk_font
 from culturemap.validate import coverage
 
 PAGE_W, PAGE_H = PAPER_MM["A4"]
@@ -221,10 +221,7 @@ class _Document:
         buffer = io.BytesIO()
         n = len(self.pages)
         made = tr("report_made", self.lang, where=where, date=today.isoformat())
-        # TrueType fonts; matplotlib 3.11 sizes a PDF's glyph subsets by ps.fonttype (256 glyphs at its default
-        # 3), and each subset embeds the CJK font once more (about a second each): 42 keeps one per face
-        fonts = {"pdf.fonttype": 42, "ps.fonttype": 42}
-        with mpl.rc_context(fonts), PdfPages(buffer, metadata={"Creator": "culturemap", "Title": where}) as pdf:
+        with mpl.rc_context(VECTOR_FONTS), PdfPages(buffer, metadata={"Creator": "culturemap", "Title": where}) as pdf:
             for number, fig in enumerate(self.pages, start=1):
                 foot = 9.0 / PAGE_H
                 if number - 1 not in self.drawn_elsewhere:

@@ -63,6 +63,12 @@ def cjk_font() -> str | None:
     return None
 
 
+# Fonts in saved vector files: TrueType embedded (pdf.fonttype 42), so Chinese text can be searched and copied.
+# matplotlib sizes a PDF's glyph subsets by ps.fonttype (256 glyphs at its default 3) and each subset embeds
+# the CJK font once more (about a second each): 42 keeps one copy per face. SVG text becomes paths.
+VECTOR_FONTS = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path"}
+
+
 def use_cjk_font() -> str | None:
     """Put a CJK font (see :func:`cjk_font`) first in matplotlib's sans-serif list; return its name."""
     name = cjk_font()
