@@ -414,6 +414,56 @@ def cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Exit 0 when stored (or a clean dry run), 1 when a row is not accepted (nothing stored unless
+    --skip-bad) or the store refuses the write, 2 when the file cannot be read."""
+    from culturemap.io.importers import commit_import, format_report, prepare_import, read_point_dataset
+    from culturemap.io.readers import ImportFileError
+    from culturemap.store import StoreError, open_store
+
+    pack = _pack_path(args.city)
+    config = read_city_config(pack)
+    lang = args.lang or config.default_lang
+    try:
+        store = open_store(config.id, packs_root=pack.resolve().parent)
+        if args.points:
+            points, dropped = read_point_dataset(args.file, crs=args.crs)
+            stored = 0 if args.dry_run else store.write_points(args.points, points)
+            print(tr("import_points_stored", lang, name=args.points, n=stored, dropped=dropped))
+            if args.dry_run:
+                print(tr("import_dry_run", lang))
+            return 0
+        if args.layer is None:
+            print("error: argument --layer is required (or --points NAME for a point dataset)", file=sys.stderr)
+            return 2
+        report = prepare_import(args.file, args.layer, store.load_city(), crs=args.crs, sheet=args.sheet)
+        print(format_report(report, lang))
+        if report.refused and not args.skip_bad:
+            print(tr("import_nothing_stored", lang, n=report.refused), file=sys.stderr)
+            return 1
+        if args.dry_run:
+            print(tr("import_dry_run", lang))
+            return 0
+        result = commit_import(store, report, default=args.on_duplicate)
+    except ImportFileError as exc:
+        print(f"error: {exc.message(lang)}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"error: {exc.message(lang)}", file=sys.stderr)
+        return 1
+    print(tr("import_stored", lang, layer=args.layer, inserted=result.inserted, updated=result.updated))
+    return 0
+
+
+def _crs_choice(text: str) -> str:
+    from culturemap.io.importers import _read_datum
+
+    try:
+        return _read_datum(text)[0]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="culturemap", description="Cultural assets of a city: validate, build, analyse."
@@ -519,6 +569,26 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--title", help="the map's title (default: from the city and the filters)")
     export.add_argument("--out", type=_output_path, required=True, help="output file (a symlink writes its target)")
     export.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser(
+        "import",
+        help="import a file (CSV, XLSX, GeoJSON, zipped Shapefile, GeoPackage, KML/KMZ) into a layer of the "
+        "city's store; prints the per-row report",
+    )
+    imp.add_argument("file", help="the file to import")
+    imp.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
+    imp.add_argument("--layer", choices=ASSET_LAYERS, help="the layer the rows go to")
+    imp.add_argument("--crs", type=_crs_choice, help="wgs84, gcj02, bd09 or EPSG:n (default: the file's, else WGS-84)")
+    imp.add_argument("--sheet", help="Excel sheet, GeoPackage layer or the Shapefile in a zip (default: the first)")
+    imp.add_argument("--dry-run", action="store_true", help="report only, store nothing")
+    imp.add_argument("--skip-bad", action="store_true", help="store the accepted rows even when others are not")
+    imp.add_argument("--on-duplicate", choices=("skip", "update", "keep"), default="skip",
+                     help="what a probable duplicate of a stored asset does (default: skip)")  # fmt: skip
+    imp.add_argument(
+        "--points", metavar="NAME", help="import a generic point dataset NAME (analysis layer, not assets)"
+    )
+    imp.add_argument("--lang", choices=("zh", "en"), help="report language (default: the city's)")
+    imp.set_defaults(func=cmd_import)
 
     serve = sub.add_parser(
         "serve", help="start the web app; the packs load and their opening maps draw while it starts"
