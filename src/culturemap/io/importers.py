@@ -112,7 +112,7 @@ def _datum_in(text: str) -> str | None:
     """The datum a text names (a header note "经度（GCJ-02）", a cell "百度"), or None."""
     key = normalise(unicodedata.normalize("NFKC", str(text)))
     for datum, aliases in DATUM_ALIASES.items():
-        if any(alias in key for alias in aliases if len(alias) > 2 or alias == key):
+        if any(alias in key for alias in aliases if alias == key or len(alias) > 2 or not alias.isascii()):
             return datum
     return None
 

@@ -189,13 +189,18 @@ def read_xlsx(path: Path, file_name: str, sheet: str | None) -> SourceTable:
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise ImportFileError("import_no_sheet", file_name, sheet=sheet, sheets=", ".join(book.sheetnames))
-        name = sheet or book.sheetnames[0]
-        cells = [[_cell_text(v) for v in row] for row in book[name].iter_rows(values_only=True)]
+        names = [sheet] if sheet is not None else book.sheetnames
+        for name in names:  # default: the first sheet with a header and a row (not a cover sheet)
+            cells = [[_cell_text(v) for v in row] for row in book[name].iter_rows(values_only=True)]
+            if sum(1 for row in cells if any(row)) >= 2:
+                break
     finally:
         book.close()
-    first = next((i for i, row in enumerate(cells) if any(row)), None)
-    if first is None:
+    if not any(any(row) for row in cells):
         raise ImportFileError("import_empty", file_name)
+    # the header: the first row with two cells filled (a title line above it fills one, often merged)
+    first = next((i for i, row in enumerate(cells) if sum(1 for v in row if v) >= 2), None)
+    first = first if first is not None else next(i for i, row in enumerate(cells) if any(row))
     header = [h or f"column {j + 1}" for j, h in enumerate(cells[first])]
     body = [row + [""] * (len(header) - len(row)) for row in cells[first + 1 :]]
     keep = [i for i, row in enumerate(body) if any(row)]
@@ -209,7 +214,9 @@ def _read_features(path: Path | str, file_name: str, layer: str | None = None, *
             names = [row[0] for row in pyogrio.list_layers(path)]
             if layer not in names:
                 raise ImportFileError("import_no_sheet", file_name, sheet=layer, sheets=", ".join(names))
-        frame = pyogrio.read_dataframe(path, layer=layer, DATE_AS_STRING="YES", **options)
+        if Path(file_name).suffix.lower() in (".geojson", ".json"):
+            options["DATE_AS_STRING"] = "YES"  # dates stay text, checked as such (see catalog._read_layer)
+        frame = pyogrio.read_dataframe(path, layer=layer, **options)
     except ImportFileError:
         raise
     except Exception as exc:  # GDAL's errors (DataSourceError, FieldError, ...) say what is wrong
@@ -240,14 +247,21 @@ def read_shapefile_zip(path: Path, file_name: str, layer: str | None) -> SourceT
         options = {}
         dbf = Path(folder) / "layer.dbf"
         if not (Path(folder) / "layer.cpg").exists() and dbf.exists():
-            data = dbf.read_bytes()
+            text = _dbf_text(dbf.read_bytes())
             try:
-                data.decode("ascii")
+                text.decode("ascii")
             except UnicodeDecodeError:
-                options["encoding"] = decode_text(data.replace(b"\x00", b" "), file_name)[1]
+                options["encoding"] = decode_text(text, file_name)[1]
         table = _read_features(shp, file_name, **options)
     table.sheet = stem
     return table
+
+
+def _dbf_text(data: bytes) -> bytes:
+    """The text of a .dbf file: its field names and records, without the binary header."""
+    header_len = int.from_bytes(data[8:10], "little") if len(data) >= 32 else 0
+    names = b" ".join(data[i : i + 11].split(b"\x00")[0] for i in range(32, max(header_len - 1, 32), 32))
+    return names + b"\n" + data[header_len:].rstrip(b"\x1a").replace(b"\x00", b" ")
 
 
 def _kml_text(node, tag: str) -> str:
