@@ -417,7 +417,7 @@ def cmd_route(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit 0 when stored (or a clean dry run), 1 when a row is not accepted (nothing stored unless
     --skip-bad) or the store refuses the write, 2 when the file cannot be read."""
-    from culturemap.io.importers import commit_import, format_report, prepare_import, read_point_dataset
+    from culturemap.io.importers import format_report, import_file, read_point_dataset
     from culturemap.io.readers import ImportFileError
     from culturemap.store import StoreError, open_store
 
@@ -436,15 +436,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.layer is None:
             print("error: argument --layer is required (or --points NAME for a point dataset)", file=sys.stderr)
             return 2
-        report = prepare_import(args.file, args.layer, store.load_city(), crs=args.crs, sheet=args.sheet)
+        report, result = import_file(store, args.file, args.layer, skip_bad=args.skip_bad, dry_run=args.dry_run,
+                                     default=args.on_duplicate, crs=args.crs, sheet=args.sheet)  # fmt: skip
         print(format_report(report, lang))
         if report.refused and not args.skip_bad:
             print(tr("import_nothing_stored", lang, n=report.refused), file=sys.stderr)
             return 1
-        if args.dry_run:
+        if result is None:
             print(tr("import_dry_run", lang))
             return 0
-        result = commit_import(store, report, default=args.on_duplicate)
     except ImportFileError as exc:
         print(f"error: {exc.message(lang)}", file=sys.stderr)
         return 2

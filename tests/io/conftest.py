@@ -93,7 +93,9 @@ def write_gpkg(path: Path, rows: list[dict], crs: str = "EPSG:4326") -> Path:
 def kml_text(rows: list[dict]) -> str:
     marks = "".join(
         f"<Placemark><name>{r['名称']}</name><ExtendedData>"
-        + "".join(f'<Data name="{k}"><value>{v}</value></Data>' for k, v in r.items() if k not in ("名称", "经度", "纬度"))
+        + "".join(
+            f'<Data name="{k}"><value>{v}</value></Data>' for k, v in r.items() if k not in ("名称", "经度", "纬度")
+        )
         + f"</ExtendedData><Point><coordinates>{r['经度']},{r['纬度']},0</coordinates></Point></Placemark>"
         for r in rows
     )

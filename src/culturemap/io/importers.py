@@ -679,6 +679,17 @@ def commit_import(store, report: ImportReport, choices: Mapping[int, str] | None
     return store.write(report.layer_id, report.rows_to_write(choices, default))
 
 
+def import_file(store, path: str | Path, layer_id: str, *, skip_bad: bool = False, dry_run: bool = False,
+                default: str = "skip", **options):  # fmt: skip
+    """``culturemap import``: prepare, then commit only when no row is refused (or ``skip_bad``) and
+    not ``dry_run``. Returns the report and the WriteResult (None when nothing was written).
+    ``options`` go to :func:`prepare_import`."""
+    report = prepare_import(path, layer_id, store.load_city(), **options)
+    if dry_run or (report.refused and not skip_bad):
+        return report, None
+    return report, commit_import(store, report, default=default)
+
+
 def format_report(report: ImportReport, lang: str = "en") -> str:
     """The report as text for the terminal: the file, the datum, the columns, every row not
     stored with its reasons, the duplicates, the summary."""

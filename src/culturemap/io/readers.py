@@ -14,6 +14,7 @@ import io
 import logging
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import partial
@@ -378,7 +379,10 @@ def read_source(
             table = _read_features(path, file_name, layer=sheet if suffix == ".gpkg" else None)
     except ImportFileError:
         raise
-    except (OSError, ValueError, KeyError, IndexError, TypeError, RecursionError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, KeyError, IndexError, TypeError, RecursionError, EOFError, RuntimeError,
+            NotImplementedError, zipfile.BadZipFile, zlib.error, shapely.errors.GEOSException) as exc:  # fmt: skip
+        # a damaged archive (zlib, EOF), an encrypted or unsupported member (RuntimeError,
+        # NotImplementedError), a broken geometry: the file is at fault, not the program
         log.info("cannot read %s", file_name, exc_info=True)
         raise ImportFileError("import_unreadable", file_name, reason=str(exc).strip() or type(exc).__name__) from None
     if table.frame.empty:
