@@ -1,8 +1,13 @@
-"""Small city packs built in code, and paths to the real ones."""
+"""Small city packs built in code, paths to the real ones, the store folder and a throwaway PostGIS server."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -182,3 +187,65 @@ def make_pack(tmp_path: Path):
         return write_pack(tmp_path / name, layers)
 
     return build
+
+
+# --------------------------------------------------------------------------- stores
+
+
+@pytest.fixture(scope="session", autouse=True)
+def store_folder(tmp_path_factory) -> Path:
+    """Every test (and every app server a test starts) keeps its GeoPackage stores in a temporary
+    folder, never in the user's data folder, and uses no database unless it asks for one."""
+    folder = tmp_path_factory.mktemp("stores")
+    saved = {name: os.environ.get(name) for name in ("CULTUREMAP_STORE", "CULTUREMAP_DB_URL")}
+    os.environ["CULTUREMAP_STORE"] = str(folder)
+    os.environ.pop("CULTUREMAP_DB_URL", None)
+    yield folder
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+PG_BIN = Path(os.environ.get("CULTUREMAP_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(*command) -> list[str]:
+    """``command`` run as the user ``postgres`` when we are root (PostgreSQL refuses to run as root)."""
+    return ["runuser", "-u", "postgres", "--", *map(str, command)] if os.geteuid() == 0 else list(map(str, command))
+
+
+@pytest.fixture(scope="session")
+def postgis_url() -> str:
+    """A throwaway PostgreSQL + PostGIS server for this test session: ``initdb -A trust`` into a
+    temporary folder, ``pg_ctl start`` on a free port (local connections only), a database with the
+    postgis extension; stopped and deleted at the end. See DEVELOPERS.md."""
+    if not (PG_BIN / "pg_ctl").exists():
+        pytest.skip(f"PostgreSQL not installed ({PG_BIN}): run `make system-deps`")
+    folder = Path(tempfile.mkdtemp(prefix="culturemap-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    data, port = folder / "data", _free_port()
+    run = {"check": True, "capture_output": True, "text": True}
+    subprocess.run(_as_postgres(PG_BIN / "initdb", "-A", "trust", "-U", "postgres", "-E", "UTF8", "-D", data), **run)
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(_as_postgres(PG_BIN / "pg_ctl", "-D", data, "-o", options, "-l", folder / "log", "-w", "start"), **run)
+    try:
+        import psycopg
+
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE culturemap_test")
+        url = f"postgresql://postgres@127.0.0.1:{port}/culturemap_test"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION postgis")
+        yield url
+    finally:
+        subprocess.run(_as_postgres(PG_BIN / "pg_ctl", "-D", data, "-m", "immediate", "stop"), capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -855,6 +855,62 @@ def _read_routes(pack_dir: Path, layers: dict[str, gpd.GeoDataFrame], problems: 
     return tuple(routes)
 
 
+def read_pack_layers(pack_dir: str | Path) -> tuple[dict[str, gpd.GeoDataFrame | None], list[Problem]]:
+    """Every layer file of the pack in ``pack_dir`` as read, before any check: layer id -> frame
+    (EPSG:4326, the file's columns and row order), None for a file that cannot be read (reported in
+    the problems returned); a layer without a file is left out."""
+    pack_dir = Path(pack_dir)
+    problems: list[Problem] = []
+    frames: dict[str, gpd.GeoDataFrame | None] = {}
+    for lid, spec in LAYERS.items():
+        path = pack_dir / spec.file
+        if path.exists():
+            frames[lid] = _read_layer(path, spec, problems)
+    return frames, problems
+
+
+def check_city(
+    path: Path, config: CityConfig, frames: dict[str, gpd.GeoDataFrame | None], problems: list[Problem]
+) -> City:
+    """Validate layer frames read from a pack or a store (see :func:`read_pack_layers` for ``frames``)
+    into a :class:`City`; ``problems`` (those found while reading) is extended in place.
+
+    The frames get a ``_row`` column (changed in place). Routes come from ``path/routes.toml``. Rows whose geometry cannot be drawn are left out of the
+    returned layers; every problem is listed in ``City.problems``.
+    """
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    for lid, spec in LAYERS.items():
+        frame = frames.get(lid)
+        if lid not in frames:
+            required = lid in REQUIRED_LAYERS
+            problems.append(
+                Problem("error" if required else "warning", "missing_file" if required else "missing_layer", spec.file)
+            )
+        if frame is None:
+            layers[lid] = _empty_layer(spec).assign(_row=pd.Series(dtype=int))
+            continue
+        frame["_row"] = np.arange(1, len(frame) + 1)
+        layers[lid] = _LayerChecker(spec, config, problems).check(frame)
+    _check_ids(layers, problems)
+    _check_places(config, layers, problems)
+    _check_missing(config, layers, problems)
+    routes = _read_routes(path, layers, problems)
+    for lid, frame in layers.items():
+        layers[lid] = frame.drop(columns="_row").reset_index(drop=True)
+    return City(path, config, layers, routes, problems)
+
+
+def check_rows(layer_id: str, frame: gpd.GeoDataFrame, config: CityConfig) -> list[Problem]:
+    """The problems of ``frame`` as rows of ``layer_id`` (the per-layer checks of :func:`check_city`
+    and unique ids within the frame); ``row`` is the 1-based row of ``frame``. ``frame`` is not changed."""
+    problems: list[Problem] = []
+    frame = frame.copy()
+    frame["_row"] = np.arange(1, len(frame) + 1)
+    _LayerChecker(LAYERS[layer_id], config, problems).check(frame)
+    _check_ids({layer_id: frame}, problems)
+    return problems
+
+
 def load_city(pack_dir: str | Path) -> City:
     """Load the city pack in ``pack_dir`` through the full validation.
 
@@ -864,30 +920,10 @@ def load_city(pack_dir: str | Path) -> City:
     """
     pack_dir = Path(pack_dir)
     config = read_city_config(pack_dir)
-    problems: list[Problem] = []
-    layers: dict[str, gpd.GeoDataFrame] = {}
-    for lid, spec in LAYERS.items():
-        path = pack_dir / spec.file
-        frame = None
-        if path.exists():
-            frame = _read_layer(path, spec, problems)
-        elif lid in REQUIRED_LAYERS:
-            problems.append(Problem("error", "missing_file", spec.file))
-        else:
-            problems.append(Problem("warning", "missing_layer", spec.file))
-        if frame is None:
-            layers[lid] = _empty_layer(spec).assign(_row=pd.Series(dtype=int))
-            continue
-        frame["_row"] = np.arange(1, len(frame) + 1)
-        layers[lid] = _LayerChecker(spec, config, problems).check(frame)
-    _check_ids(layers, problems)
-    _check_places(config, layers, problems)
-    _check_missing(config, layers, problems)
-    routes = _read_routes(pack_dir, layers, problems)
-    for lid, frame in layers.items():
-        layers[lid] = frame.drop(columns="_row").reset_index(drop=True)
-    log.info("loaded %s: %d problems", pack_dir, len(problems))
-    return City(pack_dir, config, layers, routes, problems)
+    frames, problems = read_pack_layers(pack_dir)
+    city = check_city(pack_dir, config, frames, problems)
+    log.info("loaded %s: %d problems", pack_dir, len(city.problems))
+    return city
 
 
 def find_packs(root: str | Path) -> list[Path]:

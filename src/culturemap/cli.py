@@ -11,18 +11,21 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 
 from culturemap.analysis.corridor import band_counts, linear_reference
 from culturemap.analysis.density import contour_polygons, grade_weights, kde
 from culturemap.analysis.select import FILTER_CHOICES, FILTER_PARAMS, RIVER_KM_MAX, read_filter_params
-from culturemap.catalog import NotAPackError, PackError, load_city, read_city_config
+from culturemap.catalog import City, NotAPackError, PackError, load_city, read_city_config
 from culturemap.export import EXPORT_FORMATS
+from culturemap.export.data import to_csv_bytes
 from culturemap.export.raster import write_geotiff
 from culturemap.i18n import tr
 from culturemap.io.files import OutputError, atomic_outputs, safe_output_path
 from culturemap.io.tables import TableError, build_pack_layers, geojson_text
 from culturemap.layers import ASSET_LAYERS
+from culturemap.store import StoreError, open_store, store_for_pack
 from culturemap.validate import build_report, format_report
 
 log = logging.getLogger("culturemap")
@@ -36,17 +39,26 @@ def _pack_path(value: str) -> Path:
     return path
 
 
+def _load_city(value: str) -> City:
+    """The city of a pack folder or city id, read through its store (seeded from the pack when new)."""
+    return store_for_pack(_pack_path(value)).load_city()
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Exit 0 when the pack is clean, 1 on errors (also a broken ``city.toml``), 2 when not a pack."""
-    pack = _pack_path(args.city_dir)
+    """Exit 0 when the pack (or with ``--city`` the city's store) is clean, 1 on errors (also a
+    broken ``city.toml``), 2 when not a pack."""
+    if (args.city_dir is None) == (args.city is None):
+        raise ValueError("give a pack folder or --city C (the city's store), not both")
+    pack = _pack_path(args.city_dir) if args.city_dir else None
     try:
-        city = load_city(pack)
+        city = load_city(pack) if pack else open_store(args.city).load_city()
     except PackError as exc:
         if isinstance(exc, NotAPackError):
             raise
         lang = args.lang or "en"  # the city's own language is in the file that failed
         if args.json:
-            json.dump({"path": str(pack), "ok": False, "errors": [exc.to_dict(lang)]}, sys.stdout, ensure_ascii=False)
+            json.dump({"path": str(pack or exc.file), "ok": False, "errors": [exc.to_dict(lang)]}, sys.stdout,
+                      ensure_ascii=False)  # fmt: skip
             sys.stdout.write("\n")
         else:
             print(f"error: {exc.message(lang)}", file=sys.stderr)
@@ -59,6 +71,54 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         print(format_report(report, lang))
     return 0 if report["ok"] else 1
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    """``store info``: backend, location, pack, stamp and rows per layer; ``store reset``: reseed from the pack."""
+    store = open_store(args.city)
+    lang = args.lang
+    if args.action == "reset":
+        store.reset()
+        print(tr("store_reset_done", lang, location=store.location, pack=store.pack_dir))
+        return 0
+    print(tr("store_info", lang, backend=store.backend, location=store.location))
+    print(tr("store_info_seed", lang, pack=store.pack_dir))
+    print(tr("store_info_stamp", lang, stamp=store.stamp()))
+    print(tr("store_info_rows", lang))
+    for name, count in store.layer_counts().items():
+        print(f"  {name}: {count}")
+    return 0
+
+
+def dump_table(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A stored layer as a CSV table: lists joined with ``;``, then ``lon``/``lat`` (WGS-84 degrees)
+    when every geometry is a point, else ``wkt``."""
+    table = frame.copy()
+    for column in table.columns.drop(table.geometry.name):
+        if table[column].dtype == object:
+            table[column] = [";".join(map(str, v)) if isinstance(v, list) else v for v in table[column]]
+    geoms = table.geometry
+    if len(geoms) and (geoms.geom_type == "Point").all():
+        return table.assign(lon=geoms.x, lat=geoms.y)
+    return table.assign(wkt=geoms.to_wkt())
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    """Write what the store holds now for one layer (or point dataset ``points:<name>``) to --out or stdout."""
+    store = open_store(args.city)
+    if args.layer.startswith("points:"):
+        frame = store.read_points(args.layer.removeprefix("points:"))
+    else:
+        frame = store.read_layer(args.layer)
+    data = geojson_text(frame).encode() if args.format == "geojson" else to_csv_bytes(dump_table(frame))
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    with atomic_outputs([args.out]) as (tmp,):
+        tmp.write_bytes(data)
+    print(tr("store_dump_written", args.lang, n=len(frame), path=args.out), file=sys.stderr)
+    return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -163,7 +223,7 @@ def _endpoint(text: str):
 
 
 def cmd_corridor(args: argparse.Namespace) -> int:
-    city = load_city(_pack_path(args.city))
+    city = _load_city(args.city)
     river = city.layers["river"]
     if river.empty:
         print(f"error: {city.path} has no river layer", file=sys.stderr)
@@ -247,7 +307,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from culturemap.export.selection import write_selection
 
     with tqdm(total=4, desc="export", unit="step", disable=None, leave=False) as progress:
-        city = load_city(_pack_path(args.city))
+        city = _load_city(args.city)
         progress.update()
         lang = args.lang or city.config.default_lang
         districts = city.layers["districts"]
@@ -276,7 +336,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_density(args: argparse.Namespace) -> int:
-    city = load_city(_pack_path(args.city))
+    city = _load_city(args.city)
     lang = args.lang or city.config.default_lang
     assets = city.assets(args.layers)
     if len(assets) < 2:
@@ -318,7 +378,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from culturemap.analysis.proximity import FORMULA, soft_power_index
     from culturemap.analysis.stats import clark_evans, coverage_gaps, fill_hex_grid, hotspots, interpret, ripley_l
 
-    city = load_city(_pack_path(args.city))
+    city = _load_city(args.city)
     lang = args.lang or city.config.default_lang
     metric = city.config.metric_crs
     assets = city.assets(args.layers)
@@ -369,7 +429,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     from culturemap.export.route import write_route
     from culturemap.routing.itinerary import plan_route
 
-    city = load_city(_pack_path(args.city))
+    city = _load_city(args.city)
     if args.theme:
         route = next((r for r in city.routes if r.id == args.theme), None)
         if route is None:
@@ -419,13 +479,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     --skip-bad) or the store refuses the write, 2 when the file cannot be read."""
     from culturemap.io.importers import format_report, import_file, read_point_dataset
     from culturemap.io.readers import ImportFileError
-    from culturemap.store import StoreError, open_store
 
     pack = _pack_path(args.city)
-    config = read_city_config(pack)
-    lang = args.lang or config.default_lang
+    lang = args.lang or read_city_config(pack).default_lang
     try:
-        store = open_store(config.id, packs_root=pack.resolve().parent)
+        store = store_for_pack(pack)
         if args.points:
             points, dropped = read_point_dataset(args.file, crs=args.crs)
             stored = 0 if args.dry_run else store.write_points(args.points, points)
@@ -472,7 +530,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     validate = sub.add_parser("validate", help="load a city pack and report counts, coverage and every error")
-    validate.add_argument("city_dir", help="pack folder (geodata/<city>) or city id")
+    validate.add_argument("city_dir", nargs="?", help="pack folder (geodata/<city>) or city id")
+    validate.add_argument("--city", help="validate what the store of this city holds (instead of a pack folder)")
     validate.add_argument("--json", action="store_true", help="print the report as one JSON object")
     validate.add_argument("--lang", choices=("zh", "en"), help="message language (default: the city's)")
     validate.set_defaults(func=cmd_validate)
@@ -590,6 +649,22 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--lang", choices=("zh", "en"), help="report language (default: the city's)")
     imp.set_defaults(func=cmd_import)
 
+    store = sub.add_parser(
+        "store", help="the city's store (GeoPackage, or PostGIS when CULTUREMAP_DB_URL is set): info, reset"
+    )
+    store.add_argument("action", choices=("info", "reset"), help="info: rows per layer; reset: reseed from the pack")
+    store.add_argument("--city", required=True, help="city id (a pack under geodata/ or $CULTUREMAP_DATA)")
+    store.add_argument("--lang", choices=("zh", "en"), default="en", help="message language (default en)")
+    store.set_defaults(func=cmd_store)
+
+    dump = sub.add_parser("dump", help="write what the store holds now for one layer as GeoJSON or CSV")
+    dump.add_argument("--city", required=True, help="city id (a pack under geodata/ or $CULTUREMAP_DATA)")
+    dump.add_argument("--layer", required=True, help="layer id, or points:<name> for a point dataset")
+    dump.add_argument("--format", choices=("geojson", "csv"), default="geojson", help="GeoJSON or CSV (UTF-8, BOM)")
+    dump.add_argument("--out", type=_output_path, help="output file (default: standard output)")
+    dump.add_argument("--lang", choices=("zh", "en"), default="en", help="message language (default en)")
+    dump.set_defaults(func=cmd_dump)
+
     serve = sub.add_parser(
         "serve", help="start the web app; the packs load and their opening maps draw while it starts"
     )
@@ -622,7 +697,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:
         return args.func(args)
-    except (PackError, TableError, ValueError, OSError) as exc:  # bad data, bad input, files: not bugs
+    except (PackError, TableError, StoreError, ValueError, OSError) as exc:  # bad data, bad input, files: not bugs
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

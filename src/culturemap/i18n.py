@@ -629,6 +629,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # view snapshot (Chromium) and the export panels of the analysis and routes pages
     #
     # store (GeoPackage / PostGIS)
+    "store_unknown_layer": ("没有图层 {layer}；可用：{expected}", "No layer {layer}; expected one of: {expected}"),
+    "store_unknown_points": ("没有点数据集 {name}；已有：{expected}", "No point dataset {name}; stored: {expected}"),
+    "store_bad_dataset_name": (
+        "点数据集名称 {name!r} 无效：只能用字母、数字、_ 和 -，最多 40 个字符",
+        "Point dataset name {name!r} is not valid: letters, digits, _ and - only, at most 40 characters",
+    ),
+    "store_not_geodata": ("写入的数据不是带几何的表（GeoDataFrame）", "The rows to write are not a GeoDataFrame"),
+    "store_no_key": (
+        "第 {row} 行：字段 {field} 为空，无法按它更新",
+        "Row {row}: field {field} is empty; rows are matched on it",
+    ),
+    "store_bad_row": (
+        "图层 {layer} 未写入，数据库保持不变：{n} 个错误，第一个在第 {row} 行字段 {field}：{first}",
+        "Nothing written to layer {layer}, the store is unchanged: {n} errors, the first in row {row}, field {field}: {first}",
+    ),
+    "store_bad_point": (
+        "第 {row} 行：{field} 不是有效的 WGS-84 点；点数据集未写入",
+        "Row {row}: {field} is not a valid WGS-84 point; the point dataset was not written",
+    ),
+    "store_no_pack": ("在 {root} 下没有城市 {city} 的数据包", "No pack of city {city} under {root}"),
+    "store_db_unreachable": ("无法连接数据库 {url}：{reason}", "Cannot reach the database {url}: {reason}"),
+    "store_info": ("存储：{backend}（{location}）", "Store: {backend} ({location})"),
+    "store_info_seed": ("种子数据包：{pack}", "Seeded from the pack: {pack}"),
+    "store_info_stamp": ("版本戳：{stamp}", "Stamp: {stamp}"),
+    "store_info_rows": ("各图层行数：", "Rows per layer:"),
+    "store_reset_done": ("已从数据包 {pack} 重新填充 {location}", "Reseeded {location} from the pack {pack}"),
+    "store_dump_written": ("已写出 {n} 行到 {path}", "Wrote {n} rows to {path}"),
     #
     # import and the Data page
     "import_too_large": (

@@ -103,11 +103,11 @@ def _replace_all(temps: Sequence[Path], targets: Sequence[Path]) -> None:
 
 
 @contextmanager
-def atomic_outputs(paths: Sequence[str | Path]) -> Iterator[list[Path]]:
+def atomic_outputs(paths: Sequence[str | Path], suffix: str = ".tmp") -> Iterator[list[Path]]:
     """Temporary files to write, one per path in ``paths``, renamed onto the targets all or none.
 
     Every path is checked with :func:`safe_output_path` before anything is written. The temporary
-    files live in the targets' folders (same file system, so renaming is atomic); an existing
+    files (named ``.<target>.<random><suffix>``) live in the targets' folders (same file system, so renaming is atomic); an existing
     target keeps its permission bits, a new file gets ``0o644``. If the ``with`` body or any rename
     fails, every temporary file is removed and every target is left byte-identical.
 
@@ -120,7 +120,7 @@ def atomic_outputs(paths: Sequence[str | Path]) -> Iterator[list[Path]]:
     temps: list[Path] = []
     try:
         for target in targets:
-            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
             os.close(fd)
             temps.append(Path(name))
             os.chmod(name, stat.S_IMODE(target.stat().st_mode) if target.exists() else NEW_FILE_MODE)

@@ -14,51 +14,17 @@ frame read from a store goes through the same validation as a pack (:func:`cultu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import geopandas as gpd
+import platformdirs
 
-from culturemap.catalog import City
-
-
-class StoreError(Exception):
-    """A store that cannot be opened or a write it refuses; nothing was changed.
-
-    ``code`` is a message key of :mod:`culturemap.i18n` and ``values`` its fields (``layer``,
-    ``row`` (1-based row of the written frame), ``field``, ``value``, ``reason``...); ``str(exc)``
-    is the English message, :meth:`message` renders it in zh or en.
-    """
-
-    def __init__(self, code: str, **values):
-        self.code = code
-        self.values = values
-        super().__init__(self.message("en"))
-
-    @property
-    def row(self) -> int | None:
-        return self.values.get("row")
-
-    @property
-    def field(self) -> str | None:
-        return self.values.get("field")
-
-    def message(self, lang: str = "en") -> str:
-        from culturemap.i18n import tr
-
-        return tr(self.code, lang, **self.values)
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    """What one :meth:`Store.write` did: rows inserted, updated (same id) and deleted, and the new stamp."""
-
-    inserted: int
-    updated: int
-    deleted: int
-    stamp: str
+from culturemap.catalog import City, scan_packs
+from culturemap.store.errors import StoreError, WriteResult
+from culturemap.store.gpkg import GeoPackageStore
 
 
 @runtime_checkable
@@ -66,6 +32,12 @@ class Store(Protocol):
     """One city's data, whatever the backend."""
 
     city_id: str
+    pack_dir: Path
+
+    @property
+    def backend(self) -> str:
+        """``GeoPackage`` or ``PostGIS``."""
+        ...
 
     @property
     def location(self) -> str:
@@ -109,6 +81,10 @@ class Store(Protocol):
         """Rows stored per layer and per point dataset (``points:<name>``)."""
         ...
 
+    def layers(self) -> list[str]:
+        """The layer ids the store holds, registry order."""
+        ...
+
     def reset(self) -> None:
         """Drop everything and reseed from the pack."""
         ...
@@ -118,16 +94,57 @@ class Store(Protocol):
         ...
 
 
+DB_URL_ENV = "CULTUREMAP_DB_URL"
+STORE_ENV = "CULTUREMAP_STORE"
+DATA_ENV = "CULTUREMAP_DATA"
+
+
+def packs_root() -> Path:
+    """Where the city packs are: ``$CULTUREMAP_DATA`` or the repository's ``geodata/``."""
+    return Path(os.environ.get(DATA_ENV, Path(__file__).resolve().parents[3] / "geodata"))
+
+
+def store_folder() -> Path:
+    """Where GeoPackage stores live: ``$CULTUREMAP_STORE`` or the user data folder of culturemap."""
+    return Path(os.environ.get(STORE_ENV) or platformdirs.user_data_dir("culturemap", appauthor=False))
+
+
+def find_pack(city_id: str, root: Path | None = None) -> Path:
+    """The pack folder of ``city_id`` under ``root`` (default :func:`packs_root`): the pack whose key
+    (:func:`culturemap.catalog.scan_packs`: its id, or its folder name) is ``city_id``."""
+    root = packs_root() if root is None else Path(root)
+    for entry in scan_packs(root):
+        if city_id in (entry.key, entry.path.name):
+            return entry.path
+    raise StoreError("store_no_pack", city=city_id, root=str(root))
+
+
+def store_for_pack(pack_dir: Path) -> Store:
+    """The store seeded from the pack in ``pack_dir``, named after its folder; PostGIS when
+    ``CULTUREMAP_DB_URL`` is set, else a GeoPackage in :func:`store_folder`. Seeds it when new (or
+    when the pack changed and the store was never written to)."""
+    pack_dir = Path(pack_dir)
+    url = os.environ.get(DB_URL_ENV)
+    if url:
+        from culturemap.store.postgis import PostGISStore
+
+        store = PostGISStore(pack_dir.name, pack_dir, url)
+    else:
+        store = GeoPackageStore(pack_dir.name, pack_dir, store_folder() / f"{pack_dir.name}.gpkg")
+    store.ensure_seeded()
+    return store
+
+
 def open_store(city_id: str, *, packs_root: Path | None = None) -> Store:
     """The store of ``city_id``: PostGIS when ``CULTUREMAP_DB_URL`` is set, else a GeoPackage file
     (``$CULTUREMAP_STORE/<city_id>.gpkg``, else ``platformdirs.user_data_dir("culturemap")/<city_id>.gpkg``).
 
-    Seeded from ``packs_root/<city_id>/`` (default: the repository's ``geodata/``) the first time
-    it is opened.
+    Seeded from the pack of ``city_id`` under ``packs_root`` (default: ``$CULTUREMAP_DATA``, else
+    the repository's ``geodata/``) the first time it is opened.
 
     Raises
     ------
     StoreError
-        when the pack does not exist or the database cannot be reached.
+        when there is no such pack or the database cannot be reached.
     """
-    raise NotImplementedError
+    return store_for_pack(find_pack(city_id, packs_root))

@@ -8,7 +8,6 @@ chosen page. Pages get the loaded city through :func:`page_context`.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +17,10 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from culturemap.analysis.select import add_search_keys
-from culturemap.catalog import City, PackEntry, PackError, load_city, scan_packs
+from culturemap.catalog import City, PackEntry, PackError, scan_packs
 from culturemap.i18n import tr
 from culturemap.render.assets import vendor_dir, vendored
+from culturemap.store import StoreError, packs_root, store_for_pack
 from culturemap.ui.map_component import served
 from culturemap.ui.widgets import choice
 
@@ -31,7 +31,7 @@ LANGS = ("zh", "en")
 
 def data_root() -> Path:
     """Where the city packs are: ``$CULTUREMAP_DATA`` or the repository's ``geodata/``."""
-    return Path(os.environ.get("CULTUREMAP_DATA", Path(__file__).resolve().parents[3] / "geodata"))
+    return packs_root()
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,14 +58,18 @@ def city_labels(entries: dict[str, PackEntry]) -> dict[str, str]:
     return {key: f"{label} ({key})" if seen.count(label) > 1 else label for key, label in labels.items()}
 
 
-def _pack_mtime(path: Path) -> float:
-    return max(p.stat().st_mtime for p in path.iterdir() if p.is_file())
+def data_version(path: Path) -> str:
+    """The version of the city of the pack at ``path``: its store's stamp (changes on every write)
+    and the pack's newest modification time (``city.toml`` and ``routes.toml`` are read from the pack)."""
+    store = store_for_pack(path)
+    return f"{store.stamp()}@{max(p.stat().st_mtime for p in path.iterdir() if p.is_file())}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def load_pack(path: str, mtime: float) -> tuple[City, gpd.GeoDataFrame]:
-    """The pack at ``path`` and its assets with search keys, loaded once per modification time."""
-    city = load_city(path)
+def load_pack(path: str, mtime: str) -> tuple[City, gpd.GeoDataFrame]:
+    """The city of the pack at ``path``, read from its store, and its assets with search keys,
+    loaded once per version (``mtime``: :func:`data_version`)."""
+    city = store_for_pack(Path(path)).load_city()
     return city, add_search_keys(city.assets())
 
 
@@ -79,10 +83,10 @@ def _url_city(entries: dict[str, PackEntry]) -> str | None:
 
 @dataclass(frozen=True)
 class PageContext:
-    """What every page needs: the pack (path + mtime, for the caches) and the language."""
+    """What every page needs: the pack (path + version of its data, for the caches) and the language."""
 
     path: str
-    mtime: float
+    mtime: str  # data_version(path)
     lang: str
 
     def load(self) -> tuple[City, gpd.GeoDataFrame]:
@@ -149,11 +153,11 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
         if entry.error is not None:
             continue
         try:
-            path, mtime = str(entry.path), _pack_mtime(entry.path)
+            path, mtime = str(entry.path), data_version(entry.path)
             city, assets = load_pack(path, mtime)
             explorer.warm(path, mtime, city, assets)
             analysis_page.warm(path, mtime, city.config.default_lang)
-        except (PackError, OSError, ValueError):
+        except (PackError, StoreError, OSError, ValueError):
             log.exception("cannot warm the pack in %s", entry.path)
             continue
         warmed.append(entry.key)
@@ -174,10 +178,10 @@ def main() -> None:
     if entry.error is None:
         path = entry.path
         try:
-            mtime = _pack_mtime(path)
+            mtime = data_version(path)
             with st.spinner(tr("app_loading", lang)):
                 city, _assets = load_pack(str(path), mtime)
-        except PackError as exc:  # city.toml changed since the packs were listed
+        except (PackError, StoreError) as exc:  # city.toml changed since the packs were listed; no database
             problem = exc.message(lang)
         except (OSError, ValueError) as exc:  # an unreadable folder or file: the other packs still work
             log.exception("cannot load the pack in %s", path)

@@ -1,0 +1,303 @@
+"""What both backends share: seeding from the pack, checking and merging writes, loading the city.
+
+A backend implements :class:`Backend` (``_transaction``, ``_read``, ``_present``, ``_meta``, ...);
+:class:`BaseStore` builds the :class:`~culturemap.store.Store` interface on top. Layer frames are
+stored with every column they have (the layer's schema fields and any other, e.g. ``datum_in``); a
+list field (``themes``) as JSON text in GeoPackage and as a JSON array in PostGIS.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from culturemap.catalog import City, CityConfig, check_city, check_rows, read_city_config, read_pack_layers
+from culturemap.crs import WGS84
+from culturemap.layers import LAYERS, LayerSpec
+from culturemap.store.errors import StoreError, WriteResult
+
+log = logging.getLogger(__name__)
+
+DATASET_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
+PACK_FILES = ("city.toml", "routes.toml", *(spec.file for spec in LAYERS.values()))
+
+
+def pack_fingerprint(pack_dir: Path) -> str:
+    """The pack's folder and each file's size and modification time: changes when the pack does."""
+    parts = [str(pack_dir.resolve())]
+    for name in PACK_FILES:
+        try:
+            st = (pack_dir / name).stat()
+        except FileNotFoundError:
+            continue
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def key_field(spec: LayerSpec) -> str:
+    """The field a write matches rows on: ``id``, else (districts) ``code``, else ``name_zh``."""
+    names = [f.name for f in spec.fields]
+    return next(name for name in ("id", "code", "name_zh") if name in names)
+
+
+def list_fields(spec: LayerSpec) -> list[str]:
+    return [f.name for f in spec.fields if f.kind == "list"]
+
+
+def to_json_text(value) -> str | None:
+    """A list-like cell as JSON text (non-ASCII kept), None for a missing one."""
+    if value is None or isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps([str(v) for v in value], ensure_ascii=False)
+
+
+def from_json_text(value):
+    """The inverse of :func:`to_json_text`: a JSON array text back to a list; other text unchanged."""
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def normalise(layer_id: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A stored layer as the store returns it, whatever the backend: the schema fields in registry
+    order (missing ones as empty), then any other column by name, then the geometry; text columns as
+    pandas strings, list fields as lists; EPSG:4326."""
+    spec = LAYERS[layer_id]
+    fields = [f.name for f in spec.fields]
+    extras = sorted(c for c in frame.columns if c not in fields and c != frame.geometry.name)
+    data = {}
+    for name in fields + extras:
+        values = frame.get(name)
+        if values is None:
+            data[name] = pd.Series(None, index=frame.index, dtype=object)  # as the checks fill a missing field
+        elif name in list_fields(spec):
+            data[name] = values.map(from_json_text).astype(object)
+        elif values.dtype == object and all(v is None or isinstance(v, str) or v != v for v in values):  # v != v: NaN
+            data[name] = values.astype("str")
+        else:
+            data[name] = values
+    return gpd.GeoDataFrame(data, geometry=frame.geometry.to_numpy(), crs=WGS84).reset_index(drop=True)
+
+
+class BaseStore:
+    """The :class:`~culturemap.store.Store` interface over a backend's primitives.
+
+    Subclasses implement:
+
+    - ``_transaction()``: a context manager holding the store's write lock for the ``with`` body;
+      yields a handle with ``read(name) -> frame | None``, ``replace(name, frame)``,
+      ``replace_points(name, frame)``, ``drop_all()``, ``set_meta(dict)``; all of it lands at once
+      when the body ends and none of it when it raises;
+    - ``_read(name)``, ``_meta()``, ``_point_names()``, ``_count(name)``, ``_read_points(name, bbox)``,
+      ``stamp()``, ``location``.
+
+    Layer names are layer ids; point datasets are kept apart by the backend.
+    """
+
+    city_id: str
+    pack_dir: Path
+
+    def __init__(self, city_id: str, pack_dir: Path):
+        self.city_id = city_id
+        self.pack_dir = Path(pack_dir)
+
+    # ----------------------------------------------------------------- backend primitives
+    def _transaction(self) -> AbstractContextManager:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _read(self, name: str) -> gpd.GeoDataFrame | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _meta(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _point_names(self) -> list[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _count(self, name: str, points: bool) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _read_points(self, name: str, bbox) -> gpd.GeoDataFrame:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def stamp(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def location(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- seeding
+    def ensure_seeded(self) -> None:
+        """Seed the store from the pack when it is new, or when the pack changed and nothing was
+        written to the store since it was seeded (a store with writes keeps them; logged)."""
+        meta = self._meta()
+        seed = pack_fingerprint(self.pack_dir)
+        if meta.get("seed") == seed:
+            return
+        if meta.get("seed") and meta.get("edited") == "yes":
+            log.warning("%s: the pack %s changed since the store was seeded; `culturemap store reset` reseeds it",
+                        self.location, self.pack_dir)  # fmt: skip
+            return
+        read_city_config(self.pack_dir)  # not a loadable pack: PackError before any store is made
+        with self._transaction() as tx:
+            meta = tx.meta()
+            if meta.get("seed") != seed and meta.get("edited") != "yes":  # another process may have seeded it
+                self._seed(tx, seed)
+
+    def reset(self) -> None:
+        """Drop every layer and point dataset and reseed from the pack."""
+        read_city_config(self.pack_dir)
+        with self._transaction() as tx:
+            self._seed(tx, pack_fingerprint(self.pack_dir))
+
+    def _seed(self, tx, seed: str) -> None:
+        frames, _problems = read_pack_layers(self.pack_dir)
+        tx.drop_all()
+        for lid, frame in frames.items():
+            if frame is not None:
+                tx.replace(lid, frame)
+        tx.set_meta(
+            {
+                "seed": seed,
+                "edited": "no",
+                "layers": json.dumps(sorted(lid for lid in frames if frames[lid] is not None)),
+            }
+        )
+        log.info("seeded %s from %s", self.location, self.pack_dir)
+
+    # ----------------------------------------------------------------- reading
+    def layers(self) -> list[str]:
+        """The layer ids the store holds (those the pack had when seeded), registry order."""
+        held = set(json.loads(self._meta().get("layers", "[]")))
+        return [lid for lid in LAYERS if lid in held]
+
+    def read_layer(self, layer_id: str) -> gpd.GeoDataFrame:
+        if layer_id not in LAYERS:
+            raise StoreError("store_unknown_layer", layer=layer_id, expected=", ".join(LAYERS))
+        frame = self._read(layer_id)
+        if frame is None:
+            frame = gpd.GeoDataFrame({f.name: [] for f in LAYERS[layer_id].fields}, geometry=[], crs=WGS84)
+        return normalise(layer_id, frame)
+
+    def load_city(self) -> City:
+        config = read_city_config(self.pack_dir)
+        frames = {lid: self.read_layer(lid) for lid in self.layers()}
+        city = check_city(self.pack_dir, config, frames, [])
+        log.info("loaded %s from %s: %d problems", self.city_id, self.location, len(city.problems))
+        return city
+
+    def layer_counts(self) -> dict[str, int]:
+        counts = {lid: self._count(lid, points=False) for lid in self.layers()}
+        counts.update({f"points:{name}": self._count(name, points=True) for name in self.point_datasets()})
+        return counts
+
+    def point_datasets(self) -> list[str]:
+        return sorted(self._point_names())
+
+    def read_points(self, name: str, bbox: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
+        if name not in self._point_names():
+            raise StoreError("store_unknown_points", name=name, expected=", ".join(self.point_datasets()) or "-")
+        return self._read_points(name, bbox)
+
+    # ----------------------------------------------------------------- writing
+    def write(self, layer_id: str, rows: gpd.GeoDataFrame, *, delete_ids: Iterable[str] = ()) -> WriteResult:
+        if layer_id not in LAYERS:
+            raise StoreError("store_unknown_layer", layer=layer_id, expected=", ".join(LAYERS))
+        spec = LAYERS[layer_id]
+        rows = _in_wgs84(rows)
+        config = read_city_config(self.pack_dir)
+        _refuse_bad_rows(layer_id, rows, config, key_field(spec))
+        delete_ids = set(delete_ids)
+        with self._transaction() as tx:
+            current = tx.read(layer_id)
+            merged, counts = _merge(current, rows, key_field(spec), delete_ids)
+            tx.replace(layer_id, merged)
+            layers = set(json.loads(tx.meta().get("layers", "[]"))) | {layer_id}
+            tx.set_meta({"edited": "yes", "layers": json.dumps(sorted(layers))})
+        return WriteResult(*counts, stamp=self.stamp())
+
+    def write_points(self, name: str, points: gpd.GeoDataFrame) -> int:
+        if not DATASET_NAME.fullmatch(name or ""):
+            raise StoreError("store_bad_dataset_name", name=name)
+        points = _in_wgs84(points)
+        _refuse_bad_points(points)
+        with self._transaction() as tx:
+            tx.replace_points(name, points.reset_index(drop=True))
+            tx.set_meta({"edited": "yes"})
+        return len(points)
+
+
+def _in_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` in EPSG:4326 (a frame without a CRS is taken as WGS-84)."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise StoreError("store_not_geodata")
+    if frame.crs is None:
+        return frame.set_crs(WGS84)
+    return frame if frame.crs.equals(WGS84) else frame.to_crs(WGS84)
+
+
+def _refuse_bad_rows(layer_id: str, rows: gpd.GeoDataFrame, config: CityConfig, key: str) -> None:
+    """Raise :class:`StoreError` naming the first bad row and field when ``rows`` has any error."""
+    errors = [p for p in check_rows(layer_id, rows, config) if p.severity == "error"]
+    if key in rows:
+        blank = [i for i, v in enumerate(rows[key], start=1) if not isinstance(v, str) or not v.strip()]
+        if blank and not any(p.field == key for p in errors):
+            errors.append(StoreError("store_no_key", row=blank[0], field=key))
+    if errors:
+        first = errors[0]
+        if isinstance(first, StoreError):
+            raise first
+        raise StoreError("store_bad_row", layer=layer_id, row=first.row, field=first.field, n=len(errors),
+                         problems=errors)  # fmt: skip
+
+
+def _refuse_bad_points(points: gpd.GeoDataFrame) -> None:
+    geoms = points.geometry.to_numpy()
+    bad = shapely.is_missing(geoms) | shapely.is_empty(geoms) | (shapely.get_type_id(geoms) != 0)
+    if not bad.any():
+        xy = shapely.get_coordinates(geoms)
+        bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
+    if bad.any():
+        raise StoreError("store_bad_point", row=int(np.flatnonzero(bad)[0]) + 1, field="geometry")
+
+
+def _merge(current: gpd.GeoDataFrame | None, rows: gpd.GeoDataFrame, key: str, delete_ids: set[str]):
+    """``current`` with ``rows`` upserted on ``key`` (an updated row keeps its place, new rows go at the
+    end) and the rows whose key is in ``delete_ids`` removed; and (inserted, updated, deleted)."""
+    if current is None:
+        current = rows.iloc[:0]
+    incoming = {value: j for j, value in enumerate(rows[key])}
+    both = pd.concat([current, rows], ignore_index=True)
+    order, updated, deleted = [], set(), 0
+    for i, value in enumerate(current[key] if key in current else [None] * len(current)):
+        if value in incoming:
+            if value not in updated:
+                order.append(len(current) + incoming[value])
+                updated.add(value)
+        elif value in delete_ids:
+            deleted += 1
+        else:
+            order.append(i)
+    order += [len(current) + j for value, j in incoming.items() if value not in updated]
+    merged = gpd.GeoDataFrame(both.iloc[order].reset_index(drop=True), geometry=both.geometry.name, crs=WGS84)
+    return merged, (len(incoming) - len(updated), len(updated), deleted)
+
+
+def iter_chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(frame), size):
+        yield frame.iloc[start : start + size]

@@ -1,0 +1,157 @@
+"""The GeoPackage store: one file per city, written atomically, one writer at a time.
+
+Every write copies the file to a temporary file beside it, writes there (pyogrio / GDAL, which
+keeps an R-tree spatial index per layer), fsyncs it and renames it onto the file
+(:func:`culturemap.io.files.atomic_outputs`), all under an exclusive lock on ``<file>.lock``
+(``fcntl.flock``): a failed write leaves the file byte for byte as it was, and a second writer
+waits for the first and then merges into what it wrote. Readers never wait: they see the file
+before or after a write, never half of one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+from pyogrio.errors import DataLayerError, DataSourceError
+
+from culturemap.crs import WGS84
+from culturemap.io.files import atomic_outputs
+from culturemap.store.base import BaseStore, to_json_text
+
+META_TABLE = "culturemap_meta"
+POINTS_PREFIX = "points__"
+
+
+def _storable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with list cells as JSON text and object columns of text as strings (GDAL needs a type)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column == frame.geometry.name or frame[column].dtype != object:
+            continue
+        values = frame[column].map(lambda v: to_json_text(v) if not isinstance(v, str | int | float) else v)
+        frame[column] = values.astype("str") if all(v is None or isinstance(v, str) for v in values) else values
+    return frame
+
+
+class _Transaction:
+    """What a write does to the temporary copy (see :class:`~culturemap.store.base.BaseStore`)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def meta(self) -> dict:
+        return _read_meta(self.path)
+
+    def read(self, name: str) -> gpd.GeoDataFrame | None:
+        return _read_layer(self.path, name)
+
+    def replace(self, name: str, frame: gpd.GeoDataFrame) -> None:
+        pyogrio.write_dataframe(_storable(frame), self.path, layer=name, driver="GPKG", geometry_type="Unknown")
+
+    def replace_points(self, name: str, frame: gpd.GeoDataFrame) -> None:
+        pyogrio.write_dataframe(
+            _storable(frame),
+            self.path,
+            layer=POINTS_PREFIX + name,
+            driver="GPKG",
+            geometry_type="Point",
+            use_arrow=True,
+        )
+
+    def drop_all(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        meta = {**self.meta(), **values}
+        table = pd.DataFrame({"key": list(meta), "value": list(meta.values())})
+        pyogrio.write_dataframe(table, self.path, layer=META_TABLE, driver="GPKG")
+
+
+def _read_meta(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        try:
+            return dict(db.execute(f"SELECT key, value FROM {META_TABLE}").fetchall())
+        except sqlite3.OperationalError:  # no such table: written by something else
+            return {}
+
+
+def _read_layer(path: Path, name: str, **options) -> gpd.GeoDataFrame | None:
+    try:
+        frame = pyogrio.read_dataframe(path, layer=name, use_arrow=True, **options)
+    except (DataLayerError, DataSourceError):
+        return None
+    return frame.set_crs(WGS84, allow_override=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class GeoPackageStore(BaseStore):
+    """A city's store in the GeoPackage file ``path`` (created and seeded from ``pack_dir`` when opened)."""
+
+    def __init__(self, city_id: str, pack_dir: Path, path: Path):
+        super().__init__(city_id, pack_dir)
+        self.path = Path(path)
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
+    def backend(self) -> str:
+        return "GeoPackage"
+
+    @contextmanager
+    def _transaction(self) -> Iterator[_Transaction]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # released when the file closes
+            with atomic_outputs([self.path], suffix=".tmp.gpkg") as (tmp,):  # GDAL wants .gpkg
+                if self.path.exists():
+                    shutil.copyfile(self.path, tmp)
+                else:
+                    tmp.unlink()  # GDAL creates a new GeoPackage, not into an empty file
+                yield _Transaction(tmp)
+                _fsync(tmp)
+
+    def _meta(self) -> dict:
+        return _read_meta(self.path)
+
+    def _read(self, name: str) -> gpd.GeoDataFrame | None:
+        return _read_layer(self.path, name) if self.path.exists() else None
+
+    def _point_names(self) -> list[str]:
+        if not self.path.exists():
+            return []
+        return [
+            name[len(POINTS_PREFIX) :] for name, _ in pyogrio.list_layers(self.path) if name.startswith(POINTS_PREFIX)
+        ]
+
+    def _count(self, name: str, points: bool) -> int:
+        return pyogrio.read_info(self.path, layer=POINTS_PREFIX + name if points else name)["features"]
+
+    def _read_points(self, name: str, bbox) -> gpd.GeoDataFrame:
+        return _read_layer(self.path, POINTS_PREFIX + name, bbox=bbox)
+
+    def stamp(self) -> str:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return "none"
+        return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"

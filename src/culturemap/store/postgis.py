@@ -1,0 +1,239 @@
+"""The PostGIS store: every city in the tables of :mod:`culturemap.store.schema`, for teams sharing a database.
+
+Every write is one transaction that first locks its city's row in ``cities`` (``SELECT ... FOR
+UPDATE``): a failed write changes no row, and a second writer waits for the first and then merges
+into what it wrote. Point datasets are bulk-loaded with ``COPY`` (psycopg ``cursor.copy``) into a
+table of their own, then indexed (GIST). The tables are created and upgraded with Alembic the first
+time a process opens a store of a database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from alembic import command
+from alembic.config import Config
+from psycopg import sql
+from sqlalchemy import bindparam, create_engine, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
+
+from culturemap.crs import WGS84
+from culturemap.layers import LAYERS
+from culturemap.store.base import BaseStore, iter_chunks, key_field
+from culturemap.store.errors import StoreError
+from culturemap.store.schema import SCHEMA, cities, features, point_sets
+
+COPY_CHUNK_ROWS = 200_000
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+INSERT_FEATURE = text(
+    f"INSERT INTO {SCHEMA}.features (city_id, layer, ord, fid, props, geom)"
+    " VALUES (:city_id, :layer, :ord, :fid, :props, ST_GeomFromEWKB(:geom))"
+).bindparams(bindparam("props", type_=JSONB))
+
+
+def sqlalchemy_url(url: str) -> str:
+    """``postgresql://...`` as SQLAlchemy's psycopg 3 URL (``postgresql+psycopg://...``)."""
+    return make_url(url).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+@cache
+def _engine(url: str) -> Engine:
+    """One engine per database per process, the tables created or upgraded (Alembic) on first use."""
+    engine = create_engine(sqlalchemy_url(url), pool_pre_ping=True)
+    try:
+        with engine.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except OperationalError as exc:
+        _engine.cache_clear()
+        raise StoreError("store_db_unreachable", url=_shown_url(url), reason=str(exc.orig).strip()) from None
+    return engine
+
+
+def _shown_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _point_table(city_id: str, name: str) -> str:
+    return "points_" + hashlib.sha1(f"{city_id}\n{name}".encode()).hexdigest()[:16]
+
+
+def _column_type(values: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(values):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(values):
+        return "bigint"
+    if pd.api.types.is_float_dtype(values):
+        return "double precision"
+    return "text"
+
+
+def _read_features(conn: Connection, city_id: str, layer: str) -> gpd.GeoDataFrame:
+    result = conn.execute(
+        select(features.c.props, features.c.geom.ST_AsBinary())
+        .where(features.c.city_id == city_id, features.c.layer == layer)
+        .order_by(features.c.ord)
+    ).all()
+    frame = pd.DataFrame.from_records([props for props, _ in result])
+    geoms = shapely.from_wkb([None if wkb is None else bytes(wkb) for _, wkb in result])
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=WGS84)
+
+
+class _Transaction:
+    """What a write does inside its database transaction (see :class:`~culturemap.store.base.BaseStore`)."""
+
+    def __init__(self, conn: Connection, city_id: str):
+        self.conn = conn
+        self.city_id = city_id
+
+    def meta(self) -> dict:
+        return self.conn.execute(select(cities.c.meta).where(cities.c.city_id == self.city_id)).scalar_one()
+
+    def read(self, name: str) -> gpd.GeoDataFrame | None:
+        return _read_features(self.conn, self.city_id, name)
+
+    def replace(self, name: str, frame: gpd.GeoDataFrame) -> None:
+        self.conn.execute(delete(features).where(features.c.city_id == self.city_id, features.c.layer == name))
+        if not len(frame):
+            return
+        key = key_field(LAYERS[name])
+        records = json.loads(frame.drop(columns=frame.geometry.name).to_json(orient="records", force_ascii=False))
+        ewkb = shapely.to_wkb(shapely.set_srid(frame.geometry.to_numpy(), 4326), include_srid=True)
+        rows = [
+            {"city_id": self.city_id, "layer": name, "ord": i, "fid": props.get(key), "props": props, "geom": geom}
+            for i, (props, geom) in enumerate(zip(records, ewkb))
+        ]
+        self.conn.execute(INSERT_FEATURE, rows)
+
+    def replace_points(self, name: str, frame: gpd.GeoDataFrame) -> None:
+        self._drop_points(name)
+        table = _point_table(self.city_id, name)
+        data = frame.drop(columns=frame.geometry.name)
+        columns = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_column_type(data[c]))) for c in data.columns]
+        columns.append(sql.SQL("geom geometry(Point, 4326)"))
+        raw = self.conn.connection.driver_connection
+        with raw.cursor() as cur:
+            cur.execute(
+                sql.SQL("CREATE TABLE {}.{} ({})").format(
+                    sql.Identifier(SCHEMA), sql.Identifier(table), sql.SQL(", ").join(columns)
+                )
+            )
+            copy_sql = sql.SQL("COPY {}.{} ({}) FROM STDIN (FORMAT csv)").format(
+                sql.Identifier(SCHEMA),
+                sql.Identifier(table),
+                sql.SQL(", ").join(sql.Identifier(c) for c in [*data.columns, "geom"]),
+            )
+            with cur.copy(copy_sql) as copy:
+                for chunk in iter_chunks(frame, COPY_CHUNK_ROWS):
+                    out = chunk.drop(columns=frame.geometry.name).assign(
+                        geom=shapely.to_wkb(
+                            shapely.set_srid(chunk.geometry.to_numpy(), 4326), hex=True, include_srid=True
+                        )
+                    )
+                    copy.write(out.to_csv(index=False, header=False))
+            cur.execute(
+                sql.SQL("CREATE INDEX ON {}.{} USING gist (geom)").format(sql.Identifier(SCHEMA), sql.Identifier(table))
+            )
+            cur.execute(sql.SQL("ANALYZE {}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(table)))
+        self.conn.execute(insert(point_sets).values(city_id=self.city_id, name=name, table_name=table))
+
+    def _drop_points(self, name: str | None = None) -> None:
+        query = select(point_sets.c.name, point_sets.c.table_name).where(point_sets.c.city_id == self.city_id)
+        if name is not None:
+            query = query.where(point_sets.c.name == name)
+        for dataset, table in self.conn.execute(query).all():
+            self.conn.exec_driver_sql(f'DROP TABLE IF EXISTS {SCHEMA}."{table}"')
+            self.conn.execute(
+                delete(point_sets).where(point_sets.c.city_id == self.city_id, point_sets.c.name == dataset)
+            )
+
+    def drop_all(self) -> None:
+        self.conn.execute(delete(features).where(features.c.city_id == self.city_id))
+        self._drop_points()
+        self.conn.execute(update(cities).where(cities.c.city_id == self.city_id).values(meta={}))
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        self.conn.execute(update(cities).where(cities.c.city_id == self.city_id).values(meta={**self.meta(), **values}))
+
+
+class PostGISStore(BaseStore):
+    """A city's store in the PostGIS database at ``url`` (``postgresql://user:password@host:port/db``)."""
+
+    def __init__(self, city_id: str, pack_dir: Path, url: str):
+        super().__init__(city_id, pack_dir)
+        self.url = url
+        self.engine = _engine(url)
+
+    @property
+    def location(self) -> str:
+        return _shown_url(self.url)
+
+    @property
+    def backend(self) -> str:
+        return "PostGIS"
+
+    @contextmanager
+    def _transaction(self) -> Iterator[_Transaction]:
+        with self.engine.begin() as conn:
+            conn.execute(pg_insert(cities).values(city_id=self.city_id, stamp="new").on_conflict_do_nothing())
+            conn.execute(select(cities.c.city_id).where(cities.c.city_id == self.city_id).with_for_update())
+            yield _Transaction(conn, self.city_id)
+            conn.execute(update(cities).where(cities.c.city_id == self.city_id).values(stamp=uuid.uuid4().hex))
+
+    def _meta(self) -> dict:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(cities.c.meta).where(cities.c.city_id == self.city_id)).scalar_one_or_none() or {}
+            )
+
+    def _read(self, name: str) -> gpd.GeoDataFrame | None:
+        with self.engine.connect() as conn:
+            return _read_features(conn, self.city_id, name)
+
+    def _point_names(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(point_sets.c.name).where(point_sets.c.city_id == self.city_id)).scalars())
+
+    def _table_of(self, conn: Connection, name: str) -> str:
+        return conn.execute(
+            select(point_sets.c.table_name).where(point_sets.c.city_id == self.city_id, point_sets.c.name == name)
+        ).scalar_one()
+
+    def _count(self, name: str, points: bool) -> int:
+        with self.engine.connect() as conn:
+            if points:
+                return conn.exec_driver_sql(
+                    f'SELECT count(*) FROM {SCHEMA}."{self._table_of(conn, name)}"'
+                ).scalar_one()
+            query = select(func.count()).where(features.c.city_id == self.city_id, features.c.layer == name)
+            return conn.execute(query).scalar_one()
+
+    def _read_points(self, name: str, bbox) -> gpd.GeoDataFrame:
+        with self.engine.connect() as conn:
+            query = f'SELECT * FROM {SCHEMA}."{self._table_of(conn, name)}"'
+            params = None
+            if bbox is not None:
+                query += " WHERE geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)"
+                params = dict(zip("wsen", map(float, bbox)))
+            return gpd.read_postgis(query, conn, geom_col="geom", params=params)
+
+    def stamp(self) -> str:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(cities.c.stamp).where(cities.c.city_id == self.city_id)).scalar_one_or_none()
+                or "none"
+            )
