@@ -196,5 +196,6 @@ def main() -> None:
         st.Page(PAGES / "map.py", title=tr("page_map", lang), url_path="map", default=True),
         st.Page(PAGES / "analysis.py", title=tr("page_analysis", lang), url_path="analysis"),
         st.Page(PAGES / "routes.py", title=tr("page_routes", lang), url_path="routes"),
+        st.Page(PAGES / "data.py", title=tr("page_data", lang), url_path="data"),
     ]
     st.navigation(pages).run()
