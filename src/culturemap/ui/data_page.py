@@ -29,9 +29,10 @@ from culturemap.io.importers import (
 )
 from culturemap.io.readers import MAX_IMPORT_MB, SUFFIXES, ImportFileError, SourceTable, read_source
 from culturemap.layers import ASSET_LAYERS, LAYERS
+from culturemap.render.assets import localise_assets
 from culturemap.render.folium_map import MapOptions, build_map
 from culturemap.store import StoreError, store_for_pack
-from culturemap.ui.app import page_context
+from culturemap.ui.app import page_context, vendor_base_url
 from culturemap.ui.map_component import prepare, show
 
 CRS_CHOICES = ("auto", "wgs84", "gcj02", "bd09", "epsg")
@@ -128,7 +129,7 @@ def _preview(city, report: ImportReport, rows, lang: str) -> None:
     result = build_map(city, rows.assign(layer=report.layer_id), MapOptions(lang=lang, cluster=False,
                                                                             height_px=PREVIEW_HEIGHT_PX))  # fmt: skip
     west, south, east, north = rows.total_bounds
-    show(prepare(result.map), key="data_preview_map", height=PREVIEW_HEIGHT_PX,
+    show(prepare(localise_assets(result.map, vendor_base_url())), key="data_preview_map", height=PREVIEW_HEIGHT_PX,
          center=((south + north) / 2, (west + east) / 2), returned_objects=())  # fmt: skip
 
 
