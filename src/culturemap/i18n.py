@@ -838,6 +838,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "读取到 {n} 个点，舍弃 {dropped} 行（无有效坐标）",
         "{n} points read, {dropped} rows dropped (no valid coordinates)",
     ),
+    "analysis_density_of": ("密度对象", "Density of"),
+    "analysis_density_assets": ("所选图层的点位", "the assets of the chosen layers"),
     "data_points_commit": ("确认写入 {n} 个点到数据集 {name}", "Store {n} points as dataset {name}"),
     #
     # university lens and the compare page

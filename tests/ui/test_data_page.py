@@ -98,3 +98,24 @@ def test_unreadable_upload_shows_the_reason(data_root):
     assert not at.exception
     assert at.error[0].value == "坏.csv 不是文本表格（含二进制内容）"
     assert not [b for b in at.button if b.key == "data_commit"]
+
+
+def test_an_imported_point_dataset_is_a_density_input(data_root):
+    import geopandas as gpd
+    import shapely
+
+    xy = [utm_to_lonlat(502_000 + (i % 20) * 100, 3_994_000 + (i // 20) * 100) for i in range(300)]
+    points = gpd.GeoDataFrame(geometry=[shapely.Point(p) for p in xy], crs="EPSG:4326")
+    assert store_for_pack(data_root / "testville").write_points("checkins", points) == 300
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = "en"
+    at = at.switch_page("src/culturemap/ui/pages/analysis.py").run()
+    assert not at.exception
+    (source,) = [s for s in at.selectbox if (s.key or "").startswith("analysis_density_of~")]
+    assert source.options == ["the assets of the chosen layers", "checkins"]
+    note = next(c.value for c in at.caption if c.value.startswith("Gaussian kernel"))
+    assert "integral = 4.0 assets" in note  # the 4 assets of the default layers
+    at = source.select("checkins").run()
+    assert not at.exception
+    note = next(c.value for c in at.caption if c.value.startswith("Gaussian kernel"))
+    assert "integral = 300.0" in note
