@@ -30,7 +30,7 @@ $(SCHEMAS)/.installed: requirements-schemas.txt $(VENV)/.installed
 install: $(VENV)/.installed vendor/node_modules/.installed
 
 # Debian packages the tests need: Chromium (browser tests), CJK fonts (screenshots), poppler (PDF checks),
-# xmllint (GPX/KML schema checks), npm
+# xmllint (GPX/KML schema checks), npm, PostgreSQL + PostGIS (the store tests start a throwaway server, DEVELOPERS.md)
 system-deps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
@@ -38,6 +38,8 @@ system-deps:
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	test -x /usr/lib/postgresql/15/bin/pg_ctl || missing="$$missing postgresql"; \
+	test -f /usr/share/postgresql/15/extension/postgis.control || missing="$$missing postgresql-15-postgis-3"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -59,11 +61,12 @@ lint: install
 validate: install
 	$(VENV)/bin/culturemap validate geodata/$(CITY)
 
-# Both benchmarks, one after the other, each into its own section of BENCHMARKS.md. bench/ui.py times the
+# The benchmarks, one after the other, each into its own section of BENCHMARKS.md. bench/ui.py times the
 # pages in headless Chromium against a bare st_folium floor (BENCH_UI_ARGS=--quick for a short run;
 # `$(PY) bench/ui.py --profile` profiles one map-page rerun instead)
 bench: system-deps install
 	$(PY) bench/run.py --out BENCHMARKS.md
+	$(PY) bench/store.py --out BENCHMARKS.md
 	$(PY) bench/ui.py --out BENCHMARKS.md $(BENCH_UI_ARGS)
 
 bench-ui: system-deps install

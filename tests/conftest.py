@@ -8,6 +8,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -222,22 +224,24 @@ def _as_postgres(*command) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *map(str, command)] if os.geteuid() == 0 else list(map(str, command))
 
 
-@pytest.fixture(scope="session")
-def postgis_url() -> str:
-    """A throwaway PostgreSQL + PostGIS server for this test session: ``initdb -A trust`` into a
-    temporary folder, ``pg_ctl start`` on a free port (local connections only), a database with the
-    postgis extension; stopped and deleted at the end. See DEVELOPERS.md."""
-    if not (PG_BIN / "pg_ctl").exists():
-        pytest.skip(f"PostgreSQL not installed ({PG_BIN}): run `make system-deps`")
+@contextmanager
+def throwaway_postgis() -> Iterator[str]:
+    """A throwaway PostgreSQL + PostGIS server: ``initdb -A trust`` into a temporary folder,
+    ``pg_ctl start`` on a free port (local connections only), a database with the postgis
+    extension; yields its URL, then stops the server and deletes the folder. See DEVELOPERS.md."""
     folder = Path(tempfile.mkdtemp(prefix="culturemap-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
     data, port = folder / "data", _free_port()
     run = {"check": True, "capture_output": True, "text": True}
-    subprocess.run(_as_postgres(PG_BIN / "initdb", "-A", "trust", "-U", "postgres", "-E", "UTF8", "-D", data), **run)
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(_as_postgres(PG_BIN / "pg_ctl", "-D", data, "-o", options, "-l", folder / "log", "-w", "start"), **run)
     try:
+        subprocess.run(
+            _as_postgres(PG_BIN / "initdb", "-A", "trust", "-U", "postgres", "-E", "UTF8", "-D", data), **run
+        )
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        subprocess.run(
+            _as_postgres(PG_BIN / "pg_ctl", "-D", data, "-o", options, "-l", folder / "log", "-w", "start"), **run
+        )
         import psycopg
 
         with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
@@ -247,5 +251,16 @@ def postgis_url() -> str:
             conn.execute("CREATE EXTENSION postgis")
         yield url
     finally:
-        subprocess.run(_as_postgres(PG_BIN / "pg_ctl", "-D", data, "-m", "immediate", "stop"), capture_output=True)
+        if (data / "postmaster.pid").exists():
+            subprocess.run(_as_postgres(PG_BIN / "pg_ctl", "-D", data, "-m", "immediate", "stop"), capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgis_url() -> Iterator[str]:
+    """The session's throwaway PostGIS server (:func:`throwaway_postgis`); skipped where PostgreSQL
+    is not installed (``make test`` installs it)."""
+    if not (PG_BIN / "pg_ctl").exists():
+        pytest.skip(f"PostgreSQL not installed ({PG_BIN}): run `make system-deps`")
+    with throwaway_postgis() as url:
+        yield url

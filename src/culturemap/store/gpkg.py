@@ -94,6 +94,17 @@ def _read_layer(path: Path, name: str, **options) -> gpd.GeoDataFrame | None:
     return frame.set_crs(WGS84, allow_override=True)
 
 
+@contextmanager
+def _gdal_options(**options: str) -> Iterator[None]:
+    """GDAL configuration ``options`` for the ``with`` body, then as they were."""
+    saved = {name: pyogrio.get_gdal_config_option(name) for name in options}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(saved)
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -127,7 +138,8 @@ class GeoPackageStore(BaseStore):
                     shutil.copyfile(self.path, tmp)
                 else:
                     tmp.unlink()  # GDAL creates a new GeoPackage, not into an empty file
-                yield _Transaction(tmp)
+                with _gdal_options(OGR_SQLITE_SYNCHRONOUS="OFF"):  # the whole file is fsynced below
+                    yield _Transaction(tmp)
                 _fsync(tmp)
 
     def _meta(self) -> dict:

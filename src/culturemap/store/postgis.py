@@ -10,6 +10,7 @@ time a process opens a store of a database.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import shapely
 from alembic import command
 from alembic.config import Config
@@ -120,36 +123,33 @@ class _Transaction:
         self.conn.execute(INSERT_FEATURE, rows)
 
     def replace_points(self, name: str, frame: gpd.GeoDataFrame) -> None:
+        """A new table for the dataset, loaded with COPY (CSV written by Arrow): the other columns,
+        then the point's lon/lat (``_x``, ``_y``) from which the server makes ``geom`` (a generated
+        column, so no geometry is encoded here); then a GIST index."""
         self._drop_points(name)
-        table = _point_table(self.city_id, name)
-        data = frame.drop(columns=frame.geometry.name)
+        table = sql.Identifier(SCHEMA, _point_table(self.city_id, name))
+        data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        xy = shapely.get_coordinates(frame.geometry.to_numpy())
+        data["_x"], data["_y"] = xy[:, 0], xy[:, 1]
         columns = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_column_type(data[c]))) for c in data.columns]
-        columns.append(sql.SQL("geom geometry(Point, 4326)"))
+        columns.append(
+            sql.SQL("geom geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(_x, _y), 4326)) STORED")
+        )
+        names = sql.SQL(", ").join(sql.Identifier(c) for c in data.columns)
         raw = self.conn.connection.driver_connection
         with raw.cursor() as cur:
-            cur.execute(
-                sql.SQL("CREATE TABLE {}.{} ({})").format(
-                    sql.Identifier(SCHEMA), sql.Identifier(table), sql.SQL(", ").join(columns)
-                )
-            )
-            copy_sql = sql.SQL("COPY {}.{} ({}) FROM STDIN (FORMAT csv)").format(
-                sql.Identifier(SCHEMA),
-                sql.Identifier(table),
-                sql.SQL(", ").join(sql.Identifier(c) for c in [*data.columns, "geom"]),
-            )
-            with cur.copy(copy_sql) as copy:
-                for chunk in iter_chunks(frame, COPY_CHUNK_ROWS):
-                    out = chunk.drop(columns=frame.geometry.name).assign(
-                        geom=shapely.to_wkb(
-                            shapely.set_srid(chunk.geometry.to_numpy(), 4326), hex=True, include_srid=True
-                        )
-                    )
-                    copy.write(out.to_csv(index=False, header=False))
-            cur.execute(
-                sql.SQL("CREATE INDEX ON {}.{} USING gist (geom)").format(sql.Identifier(SCHEMA), sql.Identifier(table))
-            )
-            cur.execute(sql.SQL("ANALYZE {}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(table)))
-        self.conn.execute(insert(point_sets).values(city_id=self.city_id, name=name, table_name=table))
+            cur.execute(sql.SQL("CREATE TABLE {} ({})").format(table, sql.SQL(", ").join(columns)))
+            with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(table, names)) as copy:
+                for chunk in iter_chunks(data, COPY_CHUNK_ROWS):
+                    buffer = io.BytesIO()
+                    pa_csv.write_csv(pa.Table.from_pandas(chunk, preserve_index=False), buffer,
+                                     pa_csv.WriteOptions(include_header=False))  # fmt: skip
+                    copy.write(buffer.getbuffer())
+            cur.execute(sql.SQL("CREATE INDEX ON {} USING gist (geom)").format(table))
+            cur.execute(sql.SQL("ANALYZE {}").format(table))
+        self.conn.execute(
+            insert(point_sets).values(city_id=self.city_id, name=name, table_name=_point_table(self.city_id, name))
+        )
 
     def _drop_points(self, name: str | None = None) -> None:
         query = select(point_sets.c.name, point_sets.c.table_name).where(point_sets.c.city_id == self.city_id)
@@ -229,7 +229,8 @@ class PostGISStore(BaseStore):
             if bbox is not None:
                 query += " WHERE geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)"
                 params = dict(zip("wsen", map(float, bbox)))
-            return gpd.read_postgis(query, conn, geom_col="geom", params=params)
+            points = gpd.read_postgis(query, conn, geom_col="geom", params=params)
+        return points.drop(columns=["_x", "_y"]).rename_geometry("geometry")
 
     def stamp(self) -> str:
         with self.engine.connect() as conn:
