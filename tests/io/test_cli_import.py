@@ -90,4 +90,6 @@ def test_point_dataset(city_pack, tmp_path, capsys):
     assert run("import", path, "--city", city_pack, "--points", "checkins", "--lang", "en") == 0
     assert "Point dataset checkins: 50 points stored, 2 rows dropped" in capsys.readouterr().out
     store = store_for_pack(city_pack)
-    assert store.point_datasets() == ["checkins"] and len(store.read_points("checkins")) == 50
+    assert store.point_datasets() == ["checkins"]
+    stored = store.read_points("checkins")
+    assert len(stored) == 50 and sorted(stored["user"].astype(int)) == list(range(50))

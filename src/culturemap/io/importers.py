@@ -31,7 +31,7 @@ from pypinyin import lazy_pinyin
 from pyproj import CRS, Transformer
 
 from culturemap.analysis.select import normalise
-from culturemap.catalog import City, Problem, _check_places, _LayerChecker
+from culturemap.catalog import City, Problem, _check_places, check_rows
 from culturemap.crs import DATUMS, WGS84, to_wgs84
 from culturemap.i18n import tr
 from culturemap.io.readers import MAX_IMPORT_MB, ImportFileError, SourceTable, decode_text, read_source
@@ -510,15 +510,17 @@ def _fill_districts(data: dict, geoms, state: _Rows, city: City) -> None:
 
 
 def _pack_checks(candidates: gpd.GeoDataFrame, layer_id: str, state: _Rows, city: City, file_name: str) -> None:
-    """The pack's own checks (schema, vocabularies, geometry, district) on the rows not refused yet."""
+    """The checks a pack's rows get (:func:`culturemap.catalog.check_rows`: schema, vocabularies,
+    geometry, ids; then the district each point lies in) on the rows not refused yet."""
     open_rows = np.flatnonzero(np.isin(state.status, STORED_STATUSES))
     if not len(open_rows):
         return
     frame = candidates.iloc[open_rows].reset_index(drop=True)
-    problems: list[Problem] = []
-    checked = _LayerChecker(LAYERS[layer_id], city.config, problems).check(frame.copy())
-    checked["_row"] = checked.index + 1
-    _check_places(city.config, {layer_id: checked, "districts": city.layers["districts"]}, problems)
+    problems = check_rows(layer_id, frame, city.config)
+    failed = {p.row for p in problems if p.severity == "error"}
+    placed = frame.assign(_row=np.arange(1, len(frame) + 1))
+    placed = placed[~placed["_row"].isin(failed)]
+    _check_places(city.config, {layer_id: placed, "districts": city.layers["districts"]}, problems)
     for problem in problems:
         i = open_rows[problem.row - 1]
         found = _from_catalog(problem, file_name, int(candidates.index[i]))
@@ -723,12 +725,12 @@ def read_point_dataset(
     mapping: Mapping[str, str | None] | None = None,
     max_mb: float = MAX_IMPORT_MB,
 ) -> tuple[gpd.GeoDataFrame, int]:
-    """A generic point dataset (check-ins, photo locations) as WGS-84 points, and the rows dropped
-    (no number, outside lon/lat range).
+    """A generic point dataset (check-ins, photo locations) as WGS-84 points with the file's other
+    columns, and the number of rows dropped (no number, outside lon/lat range).
 
-    CSV is read column-wise by Arrow (only the coordinate columns), coordinates converted in
-    arrays; other formats through :func:`culturemap.io.readers.read_source`. ``crs`` as in
-    :func:`prepare_import` (default WGS-84).
+    CSV is read by Arrow and the coordinates converted in arrays (no Python per row); other formats
+    through :func:`culturemap.io.readers.read_source`. ``crs`` as in :func:`prepare_import`
+    (default: the file's, else WGS-84).
     """
     path = Path(path)
     file_name = file_name or path.name
@@ -739,18 +741,14 @@ def read_point_dataset(
         check_size(path, file_name, max_mb)
         with path.open("rb") as fh:
             sample = fh.read(1 << 20)
-        _text, encoding = decode_text(sample[: sample.rfind(b"\n") + 1] or sample, file_name)
-        header = pd.read_csv(path, nrows=0, encoding=encoding.replace("-sig", "_sig")).columns
-        matched = match_columns(header, "attractions", mapping)
-        if not {"lon", "lat"} <= set(matched):
-            raise ImportFileError("import_points_no_coords", file_name, columns=", ".join(map(str, header)))
+        encoding = decode_text(sample[: sample.rfind(b"\n") + 1] or sample, file_name)[1].replace("-sig", "_sig")
         try:
-            frame = pd.read_csv(path, usecols=[matched["lon"], matched["lat"]], engine="pyarrow",
-                                encoding=encoding.replace("-sig", "_sig"))  # fmt: skip
-        except Exception as exc:  # Arrow's parse errors say where
+            frame = pd.read_csv(path, engine="pyarrow", encoding=encoding)
+        except Exception as exc:  # Arrow's and pandas' parse errors say where
             raise ImportFileError("import_unreadable", file_name, reason=str(exc).strip()) from None
-        x = pd.to_numeric(frame[matched["lon"]], errors="coerce").to_numpy(float)
-        y = pd.to_numeric(frame[matched["lat"]], errors="coerce").to_numpy(float)
+        x, y, attributes = _point_columns(
+            frame, file_name, mapping, to_number=lambda v: pd.to_numeric(v, errors="coerce")
+        )
     else:
         table = read_source(path, file_name=file_name, max_mb=max_mb)
         if table.has_geometry:
@@ -759,12 +757,9 @@ def read_point_dataset(
             ok = shapely.get_type_id(geoms) == 0
             x = np.where(ok, shapely.get_x(np.where(ok, geoms, None)), np.nan)
             y = np.where(ok, shapely.get_y(np.where(ok, geoms, None)), np.nan)
+            attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name))
         else:
-            matched = match_columns(table.frame.columns, "attractions", mapping)
-            if not {"lon", "lat"} <= set(matched):
-                raise ImportFileError("import_points_no_coords", file_name, columns=", ".join(table.frame.columns))
-            x = table.frame[matched["lon"]].map(_parse_float).to_numpy(float)
-            y = table.frame[matched["lat"]].map(_parse_float).to_numpy(float)
+            x, y, attributes = _point_columns(table.frame, file_name, mapping, to_number=lambda v: v.map(_parse_float))
     if target is not None:
         x, y = _transform(target, x, y)
     with np.errstate(invalid="ignore"):
@@ -772,5 +767,17 @@ def read_point_dataset(
     x, y = x[ok], y[ok]
     if datum in ("gcj02", "bd09"):
         x, y = to_wgs84(x, y, datum)
-    points = gpd.GeoDataFrame(geometry=shapely.points(x, y), crs=WGS84)
+    points = gpd.GeoDataFrame(attributes[ok].reset_index(drop=True), geometry=shapely.points(x, y), crs=WGS84)
     return points, int((~ok).sum())
+
+
+def _point_columns(
+    frame: pd.DataFrame, file_name: str, mapping, to_number
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """The lon and lat columns of a point table as float arrays, and the other columns."""
+    matched = match_columns(frame.columns, "attractions", mapping)
+    if not {"lon", "lat"} <= set(matched):
+        raise ImportFileError("import_points_no_coords", file_name, columns=", ".join(map(str, frame.columns)))
+    x = np.asarray(to_number(frame[matched["lon"]]), dtype=float)
+    y = np.asarray(to_number(frame[matched["lat"]]), dtype=float)
+    return x, y, frame.drop(columns=[matched["lon"], matched["lat"]])
