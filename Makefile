@@ -67,6 +67,7 @@ validate: install
 bench: system-deps install
 	$(PY) bench/run.py --out BENCHMARKS.md
 	$(PY) bench/store.py --out BENCHMARKS.md
+	$(PY) bench/imports.py --out BENCHMARKS.md
 	$(PY) bench/ui.py --out BENCHMARKS.md $(BENCH_UI_ARGS)
 
 bench-ui: system-deps install

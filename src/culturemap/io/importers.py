@@ -458,7 +458,8 @@ def _schema_frame(table: SourceTable, layer_id: str, matched: dict, geoms, state
         values = [str(v) if v is not None and not isinstance(v, str) else v for v in values]
         vocab = spec_field.vocabulary
         if spec_field.kind == "enum" and vocab is not None and spec_field.name in matched:
-            mapped = [vocabulary_value(v, vocab) if v is not None else None for v in values]
+            known = {v: vocabulary_value(v, vocab) for v in set(values) if v is not None}  # a list repeats its values
+            mapped = [known.get(v) for v in values]
             for i in np.flatnonzero([v is not None and m is None for v, m in zip(values, mapped)]):
                 state.refuse(i, "rejected", _problem(spec_field.name, values[i], ", ".join(vocab.values),
                                                      "import_bad_value"))  # fmt: skip
@@ -542,13 +543,16 @@ def _duplicates(candidates: gpd.GeoDataFrame, existing: gpd.GeoDataFrame, state:
     old_pts = shapely.point_on_surface(old.geometry.to_numpy())
     old_names = [normalise(n) if isinstance(n, str) else "" for n in old["name_zh"]]
     by_id = {fid: j for j, fid in enumerate(old["id"])}
-    tree = shapely.STRtree(old_pts)
-    for i in np.flatnonzero(np.isin(state.status, STORED_STATUSES)):
-        name = normalise(candidates["name_zh"].iloc[i] or "")
-        j = by_id.get(candidates["id"].iloc[i])
-        if j is None and name:
-            near = tree.query(new_pts[i], predicate="dwithin", distance=DUPLICATE_M)
-            similar = [k for k in near if _similar(name, old_names[k])]
+    new_names = [normalise(n) if isinstance(n, str) else "" for n in candidates["name_zh"]]
+    new_ids = candidates["id"].tolist()
+    open_rows = np.flatnonzero(np.isin(state.status, STORED_STATUSES))
+    near: dict[int, list[int]] = {}
+    for a, b in zip(*shapely.STRtree(old_pts).query(new_pts[open_rows], predicate="dwithin", distance=DUPLICATE_M)):
+        near.setdefault(int(open_rows[a]), []).append(int(b))
+    for i in open_rows:
+        j = by_id.get(new_ids[i])
+        if j is None:
+            similar = [k for k in near.get(i, ()) if _similar(new_names[i], old_names[k])]
             j = min(similar, key=lambda k: shapely.distance(new_pts[i], old_pts[k])) if similar else None
         if j is not None:
             out.loc[i] = [old["id"].iloc[j], old["name_zh"].iloc[j], float(shapely.distance(new_pts[i], old_pts[j]))]
