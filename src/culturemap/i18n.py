@@ -214,9 +214,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app_coverage_named": ("有来源提及但未收录的点位", "Named by a source but not in the pack"),
     "app_coverage_named_item": ("{name}（{reason}）", "{name} ({reason})"),
     "app_coverage_import": (
-        "补齐缺口：将官方名录整理进城市包的 curated 表格（每行注明来源），再运行 culturemap build；“数据”页面上线后可直接上传导入。",
+        "补齐缺口：将官方名录整理进城市包的 curated 表格（每行注明来源），再运行 culturemap build；或在“数据”页面直接上传名录导入本市数据库。",
         "To close a gap: add the official list to the pack's curated tables (each row with its source) and run "
-        "culturemap build; once the Data page is available, upload the list there.",
+        "culturemap build; or upload the list on the Data page into the city's store.",
     ),
     "app_pack_broken_short": ("无法加载", "cannot be loaded"),
     "app_pack_broken": ("城市包 {folder} 无法加载：{reason}", "The city pack {folder} cannot be loaded: {reason}"),
