@@ -12,6 +12,7 @@ import shapely
 
 from culturemap.catalog import load_city
 from tests.conftest import LANZHOU, utm_to_lonlat, write_pack
+from tests.store.conftest import backend, store  # noqa: F401  (a store on each backend, for test_store_backends)
 
 # Zhongshan Bridge (中山桥), Lanzhou, WGS-84: the landmark the datum round trips must bring back within 5 m
 LANDMARK = ("中山桥", 103.82072, 36.06611)
