@@ -93,11 +93,13 @@ def test_duplicate_choice_update(data_root):
         "sc-west-pagoda", "grade"] == "4A"  # fmt: skip
 
 
-def test_unreadable_upload_shows_the_reason(data_root):
+def test_unreadable_upload_shows_the_reason_as_typed(data_root):
     at = upload(data_page("zh"), "坏.csv", b"\x00\x01\x02binary")
     assert not at.exception
-    assert at.error[0].value == "坏.csv 不是文本表格（含二进制内容）"
+    assert at.error[0].value == "坏\\.csv 不是文本表格（含二进制内容）"  # Markdown escaped: shown as typed
     assert not [b for b in at.button if b.key == "data_commit"]
+    at = upload(at, "**x**[a](javascript:alert(1)).csv", b"")
+    assert at.error[0].value == "\\*\\*x\\*\\*\\[a\\]\\(javascript\\:alert\\(1\\)\\)\\.csv 是空文件"
 
 
 def test_an_imported_point_dataset_is_a_density_input(data_root):

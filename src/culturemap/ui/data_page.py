@@ -11,7 +11,10 @@ store's stamp, see :func:`culturemap.ui.app.data_version`).
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -36,23 +39,35 @@ from culturemap.ui.app import page_context, vendor_base_url
 from culturemap.ui.map_component import prepare, show
 
 CRS_CHOICES = ("auto", "wgs84", "gcj02", "bd09", "epsg")
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}()#+\-.!|<>~$:])")
 PREVIEW_HEIGHT_PX = 420
+
+
+def plain(text: str) -> str:
+    """``text`` (file names, column names, values from an upload) for Streamlit's Markdown alerts,
+    every Markdown and HTML character escaped so that it shows as typed."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+@contextmanager
+def _uploaded(data: bytes, file_name: str) -> Iterator[Path]:
+    """The uploaded bytes as a temporary file with the upload's suffix (the readers check its size and
+    suffix as for any file); removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="culturemap-upload-") as folder:
+        path = Path(folder) / f"upload{Path(file_name).suffix.lower()}"
+        path.write_bytes(data)
+        yield path
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _read(data: bytes, file_name: str, sheet: str | None) -> SourceTable:
-    """The uploaded file read once per content, name and sheet (written to a temporary file first:
-    the readers check its size and suffix as for any file)."""
-    with tempfile.TemporaryDirectory(prefix="culturemap-upload-") as folder:
-        path = Path(folder) / f"upload{Path(file_name).suffix.lower()}"
-        path.write_bytes(data)
+    """The uploaded file, read once per content, name and sheet."""
+    with _uploaded(data, file_name) as path:
         return read_source(path, file_name=file_name, sheet=sheet or None)
 
 
 def _points(data: bytes, file_name: str, crs: str | None):
-    with tempfile.TemporaryDirectory(prefix="culturemap-upload-") as folder:
-        path = Path(folder) / f"upload{Path(file_name).suffix.lower()}"
-        path.write_bytes(data)
+    with _uploaded(data, file_name) as path:
         return read_point_dataset(path, file_name=file_name, crs=crs)
 
 
@@ -87,11 +102,11 @@ def _mapping_editor(table: SourceTable, layer_id: str, lang: str, file_key: str)
 
 
 def _report_tables(report: ImportReport, lang: str) -> None:
-    st.info(report.datum_text(lang))
+    st.info(plain(report.datum_text(lang)))
     if report.encoding:
         st.caption(tr("import_encoding", lang, encoding=report.encoding))
     for note in report.note_lines(lang):
-        st.warning(note)
+        st.warning(plain(note))
     st.markdown(f"**{report.summary(lang)}**")
     rows = report.rows.assign(status=[tr(f"import_status_{s}", lang) for s in report.rows["status"]])
     st.dataframe(rows[["row", "status", "id", "name_zh", "lon", "lat"]], hide_index=True, width="stretch",
@@ -139,7 +154,8 @@ def _upload(lang: str):
     upload = st.file_uploader(tr("data_upload", lang), type=[s.lstrip(".") for s in SUFFIXES],
                               key=f"data_upload_{counter}")  # fmt: skip
     if upload is not None and upload.size > MAX_IMPORT_MB * 2**20:
-        st.error(tr("import_too_large", lang, file=upload.name, size_mb=upload.size / 2**20, limit_mb=MAX_IMPORT_MB))
+        st.error(plain(tr("import_too_large", lang, file=upload.name, size_mb=upload.size / 2**20,
+                          limit_mb=MAX_IMPORT_MB)))  # fmt: skip
         return None
     return upload
 
@@ -186,10 +202,10 @@ def data_page() -> None:
             mapping = _mapping_editor(table, layer_id, lang, file_key)
         report = prepare_import(table, layer_id, city, crs=crs, mapping=mapping)
     except ImportFileError as exc:
-        st.error(exc.message(lang))
+        st.error(plain(exc.message(lang)))
         return
     except ValueError as exc:  # an unknown EPSG code typed in
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     _report_tables(report, lang)
     choices = _duplicate_choices(report, lang, file_key)
@@ -200,7 +216,7 @@ def data_page() -> None:
         try:
             result = commit_import(store, report, choices)
         except StoreError as exc:
-            st.error(exc.message(lang))
+            st.error(plain(exc.message(lang)))
             return
         _done(tr("import_stored", lang, layer=LAYERS[layer_id].label(lang), inserted=result.inserted,
                  updated=result.updated))  # fmt: skip
@@ -214,6 +230,6 @@ def _points_section(store, data: bytes, file_name: str, name: str, crs: str | No
         try:
             stored = store.write_points(name.strip(), points)
         except StoreError as exc:
-            st.error(exc.message(lang))
+            st.error(plain(exc.message(lang)))
             return
         _done(tr("import_points_stored", lang, name=name.strip(), n=stored, dropped=dropped))
