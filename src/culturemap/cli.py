@@ -514,10 +514,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _crs_choice(text: str) -> str:
-    from culturemap.io.importers import _read_datum
+    from culturemap.io.importers import parse_crs
 
     try:
-        return _read_datum(text)[0]
+        return parse_crs(text)[0]
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

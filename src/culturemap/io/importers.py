@@ -293,7 +293,7 @@ def _parse_float(text) -> float:
         return np.nan
 
 
-def _read_datum(value: str | None) -> tuple[str, CRS | None]:
+def parse_crs(value: str | None) -> tuple[str, CRS | None]:
     """``wgs84``/``gcj02``/``bd09`` (no CRS) or ``EPSG:n`` (its CRS); ValueError naming what is expected."""
     text = (value or "").strip()
     if text.lower().replace("-", "").replace("_", "") in DATUMS:
@@ -337,7 +337,7 @@ def _coordinates(table: SourceTable, matched: dict[str, str], crs_choice: str | 
         geographic = file_crs is None or file_crs.equals(CRS.from_epsg(4326), ignore_axis_order=True)
         datum, source = (table.crs, "file") if file_crs is not None else ("wgs84", "assumed")
         if crs_choice:
-            chosen, chosen_crs = _read_datum(crs_choice)
+            chosen, chosen_crs = parse_crs(crs_choice)
             if chosen_crs is None and geographic:  # a GCJ-02 / BD-09 position written as if it were WGS-84
                 datum, source = chosen, "user"
             elif file_crs is None:
@@ -360,7 +360,7 @@ def _coordinates(table: SourceTable, matched: dict[str, str], crs_choice: str | 
             state.refuse(i, "rejected", _problem(axis, frame[column].iloc[i], tr("import_expected_degrees", "en"),
                                                  "import_bad_number"))  # fmt: skip
     if crs_choice:
-        datum, crs = _read_datum(crs_choice)
+        datum, crs = parse_crs(crs_choice)
         source = "user"
     else:
         hinted = _datum_in(" ".join(c for c in (lon_col, lat_col) if c))
@@ -633,7 +633,7 @@ def prepare_import(
     if accuracy not in COORD_ACCURACY.values:
         raise ValueError(f"unknown accuracy {accuracy!r}: expected one of {', '.join(COORD_ACCURACY.values)}")
     if crs:
-        _read_datum(crs)  # an unknown CRS is the caller's mistake, before any file is read
+        parse_crs(crs)  # an unknown CRS is the caller's mistake, before any file is read
     table = source if isinstance(source, SourceTable) else read_source(source, file_name=file_name, sheet=sheet,
                                                                          max_mb=max_mb)  # fmt: skip
     columns = [str(c) for c in table.frame.columns if c != "geometry" or not table.has_geometry]
@@ -738,7 +738,7 @@ def read_point_dataset(
     """
     path = Path(path)
     file_name = file_name or path.name
-    datum, target = _read_datum(crs or "wgs84")
+    datum, target = parse_crs(crs or "wgs84")
     if Path(file_name).suffix.lower() in (".csv", ".txt"):
         from culturemap.io.readers import check_size
 

@@ -244,6 +244,12 @@ def _in_registry_order(layers) -> Layers:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
+def _datasets(path: str, mtime: float) -> list[str]:
+    """The names of the point datasets imported into the city's store."""
+    return store_for_pack(Path(path)).point_datasets()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _dataset_points(path: str, mtime: float, name: str) -> pd.DataFrame:
     """The stored point dataset ``name`` (see ``culturemap import --points``) as ``x_m``, ``y_m`` in the
     city's metric CRS, each point weighing 1."""
@@ -427,7 +433,7 @@ def density_section(layers: Layers) -> None:
     ctx = page_context()
     lang = ctx.lang
     st.header(tr("analysis_density", lang))
-    datasets = store_for_pack(Path(ctx.path)).point_datasets()
+    datasets = _datasets(ctx.path, ctx.mtime)
     if datasets:  # imported point datasets (check-ins, photos) can be mapped instead of the assets
         source = choice("selectbox", tr("analysis_density_of", lang), ["", *datasets], key="analysis_density_of",
                         format_func=lambda d: d or tr("analysis_density_assets", lang))  # fmt: skip
