@@ -121,3 +121,19 @@ def test_an_imported_point_dataset_is_a_density_input(data_root):
     assert not at.exception
     note = next(c.value for c in at.caption if c.value.startswith("Gaussian kernel"))
     assert "integral = 300.0" in note
+
+
+def test_a_point_dataset_is_uploaded_and_stored(data_root):
+    at = data_page("en")
+    at = at.radio(key="data_target").set_value("points").run()
+    rows = "lng,lat,kind\n" + "".join(
+        f"{lon},{lat},photo\n" for lon, lat in (utm_to_lonlat(503_000 + i, 3_994_000) for i in range(40))
+    )
+    at = upload(at, "photos.csv", (rows + "oops,,photo\n").encode())
+    assert not at.exception
+    assert at.markdown[0].value == "**40 points read, 1 rows dropped (no valid coordinates)**"
+    (commit,) = [b for b in at.button if b.key == "data_points_commit"]
+    at = commit.click().run()
+    assert at.success[0].value == "Point dataset checkins: 40 points stored, 1 rows dropped (no valid coordinates)"
+    stored = store_for_pack(data_root / "testville").read_points("checkins")
+    assert len(stored) == 40 and set(stored["kind"]) == {"photo"}
