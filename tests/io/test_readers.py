@@ -154,3 +154,12 @@ def test_kml_placemarks_with_extended_data_and_polygons(tmp_path):
     assert list(table.frame["name"]) == ["西湖公园", "兰山", "夜市"]
     assert table.frame["等级"].iloc[0] == "4A级"
     assert list(table.frame.geometry.geom_type) == ["Point", "Point", "Polygon"]
+
+
+@pytest.mark.parametrize("namespace", ['xmlns="http://earth.google.com/kml/2.1"', ""])
+def test_kml_of_other_versions(namespace, tmp_path):
+    path = tmp_path / "old.kml"
+    path.write_text(f"<kml {namespace}><Document><Placemark><name>塔</name><Point><coordinates>105.1,36.1"
+                    "</coordinates></Point></Placemark></Document></kml>", encoding="utf-8")  # fmt: skip
+    table = read_source(path)
+    assert list(table.frame["name"]) == ["塔"] and table.frame.geometry.iloc[0].coords[0] == (105.1, 36.1)

@@ -41,7 +41,6 @@ TEXT_ENCODINGS = ("utf_8", "gb18030", "big5")  # what Chinese tables come in; GB
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx")
 FEATURE_SUFFIXES = (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz")
 SUFFIXES = TABLE_SUFFIXES + FEATURE_SUFFIXES
-KML_NS = "{http://www.opengis.net/kml/2.2}"
 
 
 class ImportFileError(ValueError):
@@ -266,7 +265,7 @@ def _dbf_text(data: bytes) -> bytes:
 
 
 def _kml_text(node, tag: str) -> str:
-    found = node.find(KML_NS + tag)
+    found = node.find(tag)
     return (found.text or "").strip() if found is not None else ""
 
 
@@ -280,7 +279,7 @@ def _kml_coords(text: str | None) -> list[tuple[float, float]]:
 
 def _kml_geometry(node):
     """The shapely geometry of a KML geometry element (Point, LineString, Polygon, MultiGeometry)."""
-    tag = node.tag.removeprefix(KML_NS)
+    tag = node.tag
     if tag == "Point":
         (xy,) = _kml_coords(_kml_text(node, "coordinates"))
         return shapely.Point(xy)
@@ -288,9 +287,9 @@ def _kml_geometry(node):
         return shapely.LineString(_kml_coords(_kml_text(node, "coordinates")))
     if tag == "Polygon":
         rings = [
-            _kml_coords(ring.findtext(f"{KML_NS}LinearRing/{KML_NS}coordinates"))
+            _kml_coords(ring.findtext("LinearRing/coordinates"))
             for part in ("outerBoundaryIs", "innerBoundaryIs")
-            for ring in node.findall(KML_NS + part)
+            for ring in node.findall(part)
         ]
         return shapely.Polygon(rings[0], rings[1:])
     if tag == "MultiGeometry":
@@ -309,16 +308,19 @@ def parse_kml(data: bytes, file_name: str) -> SourceTable:
         raise ImportFileError("import_xml_entities", file_name, reason=type(exc).__name__) from None
     except SafeET.ParseError as exc:
         raise ImportFileError("import_unreadable", file_name, reason=str(exc)) from None
+    for element in root.iter():  # KML 2.2, 2.1 (earth.google.com) or none: compare local names
+        if isinstance(element.tag, str):
+            element.tag = element.tag.rsplit("}", 1)[-1]
     records, geometries = [], []
-    for n, mark in enumerate(root.iter(KML_NS + "Placemark"), start=1):
+    for n, mark in enumerate(root.iter("Placemark"), start=1):
         record = {"name": _kml_text(mark, "name"), "description": _kml_text(mark, "description")}
-        for data_node in mark.iter(KML_NS + "Data"):
-            record[data_node.get("name", "")] = (data_node.findtext(KML_NS + "value") or "").strip()
-        for simple in mark.iter(KML_NS + "SimpleData"):
+        for data_node in mark.iter("Data"):
+            record[data_node.get("name", "")] = (data_node.findtext("value") or "").strip()
+        for simple in mark.iter("SimpleData"):
             record[simple.get("name", "")] = (simple.text or "").strip()
         geometry = None
         for child in mark:
-            if child.tag.removeprefix(KML_NS) in ("Point", "LineString", "Polygon", "MultiGeometry"):
+            if child.tag in ("Point", "LineString", "Polygon", "MultiGeometry"):
                 try:
                     geometry = _kml_geometry(child)
                 except (ValueError, IndexError, TypeError, shapely.errors.GEOSException) as exc:
