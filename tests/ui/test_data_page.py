@@ -55,7 +55,7 @@ def test_upload_report_confirm_and_the_map_shows_the_row(data_root):
     at = data_page("en")
     assert not at.exception
     assert at.title[0].value == "Testville: import data"
-    assert "Files up to 200 MB" in at.caption[1].value
+    assert "Files up to 100 MB" in at.caption[1].value  # .streamlit/config.toml: server.maxUploadSize = 100
     assert not [b for b in at.button if b.key == "data_commit"]  # nothing to confirm before an upload
     at = upload(at, "名录.csv", csv_bytes([(EVIL, "4A级", "西区", 506_000, 3_996_500),
                                           ("坏等级", "6B", "西区", 506_500, 3_996_500),

@@ -148,14 +148,21 @@ def _preview(city, report: ImportReport, rows, lang: str) -> None:
          center=((south + north) / 2, (west + east) / 2), returned_objects=())  # fmt: skip
 
 
+def upload_limit_mb() -> int:
+    """The largest upload the page takes: the importers' limit, or the server's ``server.maxUploadSize``
+    (.streamlit/config.toml) when that is lower (the server refuses larger requests itself)."""
+    return min(MAX_IMPORT_MB, int(st.get_option("server.maxUploadSize")))
+
+
 def _upload(lang: str):
     counter = st.session_state.setdefault("data_upload_n", 0)
-    st.caption(tr("data_limit", lang, limit_mb=MAX_IMPORT_MB, suffixes=", ".join(SUFFIXES)))
+    limit_mb = upload_limit_mb()
+    st.caption(tr("data_limit", lang, limit_mb=limit_mb, suffixes=", ".join(SUFFIXES)))
     upload = st.file_uploader(tr("data_upload", lang), type=[s.lstrip(".") for s in SUFFIXES],
-                              key=f"data_upload_{counter}")  # fmt: skip
-    if upload is not None and upload.size > MAX_IMPORT_MB * 2**20:
+                              key=f"data_upload_{counter}", max_upload_size=limit_mb)  # fmt: skip
+    if upload is not None and upload.size > limit_mb * 2**20:
         st.error(plain(tr("import_too_large", lang, file=upload.name, size_mb=upload.size / 2**20,
-                          limit_mb=MAX_IMPORT_MB)))  # fmt: skip
+                          limit_mb=limit_mb)))  # fmt: skip
         return None
     return upload
 
