@@ -686,11 +686,12 @@ def commit_import(store, report: ImportReport, choices: Mapping[int, str] | None
 
 
 def import_file(store, path: str | Path, layer_id: str, *, skip_bad: bool = False, dry_run: bool = False,
-                default: str = "skip", **options):  # fmt: skip
+                default: str = "skip", city: City | None = None, **options):  # fmt: skip
     """``culturemap import``: prepare, then commit only when no row is refused (or ``skip_bad``) and
     not ``dry_run``. Returns the report and the WriteResult (None when nothing was written).
-    ``options`` go to :func:`prepare_import`."""
-    report = prepare_import(path, layer_id, store.load_city(), **options)
+    ``city``: the store's city when already loaded (default: loaded now); ``options`` go to
+    :func:`prepare_import`."""
+    report = prepare_import(path, layer_id, city or store.load_city(), **options)
     if dry_run or (report.refused and not skip_bad):
         return report, None
     return report, commit_import(store, report, default=default)
