@@ -163,3 +163,10 @@ def test_kml_of_other_versions(namespace, tmp_path):
                     "</coordinates></Point></Placemark></Document></kml>", encoding="utf-8")  # fmt: skip
     table = read_source(path)
     assert list(table.frame["name"]) == ["塔"] and table.frame.geometry.iloc[0].coords[0] == (105.1, 36.1)
+
+
+def test_kml_declaring_an_unknown_encoding(tmp_path):  # found by the fuzz test
+    path = tmp_path / "enc.kml"
+    path.write_bytes(b'<?xml version="1.0" encoding="A"?><kml/>')
+    with pytest.raises(ImportFileError, match="cannot read enc.kml: unknown encoding: A"):
+        read_source(path)

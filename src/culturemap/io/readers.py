@@ -381,10 +381,11 @@ def read_source(
             table = _read_features(path, file_name, layer=sheet if suffix == ".gpkg" else None)
     except ImportFileError:
         raise
-    except (OSError, ValueError, KeyError, IndexError, TypeError, RecursionError, EOFError, RuntimeError,
+    except (OSError, ValueError, LookupError, TypeError, RecursionError, EOFError, RuntimeError,
             NotImplementedError, zipfile.BadZipFile, zlib.error, shapely.errors.GEOSException) as exc:  # fmt: skip
         # a damaged archive (zlib, EOF), an encrypted or unsupported member (RuntimeError,
-        # NotImplementedError), a broken geometry: the file is at fault, not the program
+        # NotImplementedError), an unknown XML encoding (LookupError, as KeyError and IndexError),
+        # a broken geometry: the file is at fault, not the program
         log.info("cannot read %s", file_name, exc_info=True)
         raise ImportFileError("import_unreadable", file_name, reason=str(exc).strip() or type(exc).__name__) from None
     if table.frame.empty:
