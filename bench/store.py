@@ -126,7 +126,9 @@ def main() -> None:
         f"| pack (geodata/lanzhou, GeoJSON) | {pack_s:.3f} | 1.00x | |",
     ]
     for r in results:
-        lines.append(f"| {r['label']} store | {r['open_s']:.3f} | {r['open_s'] / pack_s:.2f}x | {r['seed_s']:.2f} |")
+        lines.append(
+            f"| {r['label'].split(' (')[0]} store | {r['open_s']:.3f} | {r['open_s'] / pack_s:.2f}x | {r['seed_s']:.2f} |"
+        )
     lines += [
         "",
         f"## {args.points:,} generic points from CSV ({size_mb:.0f} MB) into the store (`write_points`)",

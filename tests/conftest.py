@@ -42,6 +42,7 @@ zoom = 11
 bbox = [{bbox}]
 metric_crs = "EPSG:32648"
 district_tolerance_m = 100
+search_example = "西塔 / xita / xt / West Pagoda"
 
 [center]
 lon = {clon}

@@ -511,3 +511,19 @@ def test_an_absolute_path_in_a_route_source_is_a_problem(pack):
     assert [(p.code, p.file, p.feature_id, p.field) for p in city.errors] == [
         ("pack_absolute_path", "routes.toml", "r", "[[route]] #1 source")
     ]
+
+
+def test_a_pack_still_using_the_former_river_theme_name_loads_it_as_river(tmp_path):
+    """Issue 15: "yellow_river" is an alias of the theme "river": no error, the rows read "river"."""
+    from tests.conftest import write_pack
+
+    pack = write_pack(tmp_path / "oldville")
+    path = pack / "scenic_spots.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["themes"] = ["yellow_river", "heritage"]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    city = load_city(pack)
+    assert city.errors == []
+    assert list(city.layers["scenic_spots"]["themes"].iloc[0]) == ["river", "heritage"]
+    assert city.config.theme_label("yellow_river", "en") == city.config.theme_label("river", "en") == "Test River"
+    assert city.config.theme_label("heritage", "zh") == "文化遗产"

@@ -61,7 +61,7 @@ BAD_INPUTS = [
     ("export", ["--grade", "9A"], "--grade", "unknown value(s) 9A; choose from 5A, 4A, 3A, 2A, 1A"),
     ("export", ["--layers", "pubs,museums"], "--layers", "unknown value(s) pubs; choose from scenic_spots, "),
     ("export", ["--level", "imperial"], "--level", "unknown value(s) imperial; choose from national, provincial"),
-    ("export", ["--theme", ","], "--theme", "unknown value(s) ','; choose from yellow_river, heritage"),
+    ("export", ["--theme", ","], "--theme", "unknown value(s) ','; choose from river, heritage"),
     ("export", ["--river-km", "-1"], "--river-km", "expected a distance in km from 0 to 100, got '-1'"),
     ("export", ["--river-km", "nan"], "--river-km", "expected a distance in km from 0 to 100, got 'nan'"),
     ("export", ["--bbox", "104,36,103,37"], "--bbox", "expected W,S,E,N in degrees (WGS-84) with W < E and S < N"),

@@ -92,3 +92,33 @@ def test_lanzhou_print_map_pdf_a3_landscape_in_english(tmp_path):
     assert "Page size:       1190.55 x 841.89 pts (A3)" in info
     text = subprocess.run(["pdftotext", out, "-"], capture_output=True, text=True, check=True).stdout
     assert "Lanzhou: cultural assets" in text and "Yellow River" in text and "Museums (" in text
+
+
+@pytest.mark.e2e
+def test_view_png_is_the_explorer_map_at_the_size_and_scale_asked(pack, tmp_path, capsys):
+    from PIL import Image
+
+    out = tmp_path / "view.png"
+    assert run(["export", "--city", pack, "--q", "xita", "--view-png", "--width", "640", "--height", "400",
+                "--scale", "2", "--basemap", "offline", "--lang", "en", "--out", out]) == 0  # fmt: skip
+    assert Image.open(out).size == (1280, 800)
+    captured = capsys.readouterr()
+    assert captured.out == f'view png: {out} (1280 x 800 px, 1 assets: all layers · search "xita")\n'
+    assert captured.err == ""  # the offline basemap: no tile is missing
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--width", "100", "argument --width: expected a whole number of pixels from 200 to 4000, got '100'"),
+    ("--height", "12.5", "argument --height: expected a whole number of pixels from 200 to 4000, got '12.5'"),
+    ("--scale", "4", "argument --scale: invalid choice: 4 (choose from 1, 2, 3)"),
+])  # fmt: skip
+def test_view_png_size_out_of_range_is_exit_2_with_a_message(pack, tmp_path, capsys, option, value, message):
+    out = tmp_path / "view.png"
+    assert run(["export", "--city", pack, "--view-png", option, value, "--out", out]) == 2
+    assert capsys.readouterr().err.strip().endswith(message)
+    assert not out.exists()
+
+
+def test_format_and_view_png_exclude_each_other(pack, tmp_path, capsys):
+    assert run(["export", "--city", pack, "--view-png", "--format", "png", "--out", tmp_path / "x.png"]) == 2
+    assert "argument --format: not allowed with argument --view-png" in capsys.readouterr().err

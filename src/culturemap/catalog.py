@@ -31,7 +31,7 @@ from pyproj import CRS
 
 from culturemap.crs import WGS84
 from culturemap.i18n import tr
-from culturemap.layers import ASSET_LAYERS, LAYERS, MISSING_REASONS, REQUIRED_LAYERS, LayerSpec
+from culturemap.layers import ASSET_LAYERS, LAYERS, MISSING_REASONS, REQUIRED_LAYERS, THEMES, LayerSpec, Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +204,18 @@ class RequiredAsset:
 
 
 @dataclass(frozen=True)
+class Population:
+    """The city's residents as a cited source counts them (``[population]`` in ``city.toml``):
+    ``residents`` people on ``as_of`` (an ISO date, ``YYYY-MM`` or ``YYYY``), and what the figure
+    counts (``note``, e.g. the resident population of a census)."""
+
+    residents: int
+    as_of: str
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class CityConfig:
     """The contents of ``city.toml``. Centre and bounding box in WGS-84 degrees."""
 
@@ -221,9 +233,19 @@ class CityConfig:
     district_tolerance_m: float
     published: tuple[PublishedFigure, ...]
     required_assets: tuple[RequiredAsset, ...]
+    search_example: str | None = None  # the search box's placeholder: names of one of the pack's assets
+    population: Population | None = None  # None: no source gives it
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    def river_name(self, lang: str) -> str:
+        """The pack's river as ``[river]`` in ``city.toml`` names it (generic "河流 / River" if unnamed)."""
+        return self.river_name_zh if lang == "zh" else self.river_name_en
+
+    def theme_label(self, theme: str, lang: str) -> str:
+        """A theme's label (:data:`~culturemap.layers.THEMES`); the river theme is named after the pack's river."""
+        return self.river_name(lang) if THEMES.canonical(theme) == "river" else THEMES.label(theme, lang)
 
     def in_bbox(self, lon, lat):
         """True where (lon, lat) lies in the city's bounding box; scalars or numpy arrays (NaN is outside)."""
@@ -377,6 +399,13 @@ class _Table:
             self.fail("pack_expected_integer", key, value, low=low, high=high)
         return value
 
+    def date(self, key: str, default=_REQUIRED) -> str:
+        """An ISO 8601 date text: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (see :func:`is_iso_date`)."""
+        value = self.get(key, default)
+        if not is_iso_date(value):
+            self.fail("pack_expected_date", key, value)
+        return value
+
     def texts(self, key: str, default=_REQUIRED) -> tuple[str, ...]:
         """A text or a (possibly empty) list of texts, each as :meth:`text`."""
         value = self.get(key, default)
@@ -486,6 +515,7 @@ def read_city_config(pack_dir: str | Path) -> CityConfig:
         toml.fail("pack_expected_id", "id", pack_id)
     center = toml.table("center")
     river = toml.table("river", {})
+    people = toml.table("population") if "population" in toml.data else None
     config = CityConfig(
         id=pack_id,
         name_zh=toml.text("name_zh"),
@@ -507,6 +537,15 @@ def read_city_config(pack_dir: str | Path) -> CityConfig:
                 match=item.texts("match", item.get("name_zh")),
             )
             for item in toml.tables("required_assets")
+        ),
+        search_example=toml.text("search_example") if "search_example" in toml.data else None,
+        population=None
+        if people is None
+        else Population(
+            residents=people.integer("residents", 1),
+            as_of=people.date("as_of"),
+            source=people.source("source"),
+            note=people.text("note") if "note" in people.data else None,
         ),
     )
     if not config.in_bbox(config.center_lon, config.center_lat):
@@ -560,6 +599,12 @@ def _as_list(value) -> list[str]:
     if isinstance(value, str):
         return [v.strip() for v in value.replace(",", ";").split(";") if v.strip()]
     return [str(v) for v in value]
+
+
+def _canonical_items(vocab: Vocabulary, value):
+    """A list value with each item under its current name (:meth:`Vocabulary.canonical`); blank stays blank."""
+    items = _as_list(value)
+    return [vocab.canonical(item) for item in items] if items else value
 
 
 class _LayerChecker:
@@ -696,6 +741,9 @@ class _LayerChecker:
                 for i in np.flatnonzero(bad):
                     self.add("bad_value", rows[i], ids[i], name, value=values.iloc[i], expected=expected)
             elif spec_field.kind == "list":
+                if vocab.aliases:  # a former value name reads as the current one
+                    values = values.map(partial(_canonical_items, vocab))
+                    frame[name] = values
                 for i, value in enumerate(values):
                     for item in _as_list(value):
                         if item not in allowed:
@@ -875,8 +923,9 @@ def check_city(
     """Validate layer frames read from a pack or a store (see :func:`read_pack_layers` for ``frames``)
     into a :class:`City`; ``problems`` (those found while reading) is extended in place.
 
-    The frames get a ``_row`` column (changed in place). Routes come from ``path/routes.toml``. Rows whose geometry cannot be drawn are left out of the
-    returned layers; every problem is listed in ``City.problems``.
+    The frames get a ``_row`` column (changed in place). Routes come from ``path/routes.toml``.
+    Rows whose geometry cannot be drawn are left out of the returned layers; every problem is
+    listed in ``City.problems``.
     """
     layers: dict[str, gpd.GeoDataFrame] = {}
     for lid, spec in LAYERS.items():

@@ -18,13 +18,14 @@ from culturemap.analysis.corridor import band_counts, linear_reference
 from culturemap.analysis.density import contour_polygons, grade_weights, kde
 from culturemap.analysis.select import FILTER_CHOICES, FILTER_PARAMS, RIVER_KM_MAX, read_filter_params
 from culturemap.catalog import City, NotAPackError, PackError, load_city, read_city_config
-from culturemap.export import EXPORT_FORMATS
+from culturemap.export import EXPORT_FORMATS, VIEW_SCALES, VIEW_SIZE_PX
 from culturemap.export.data import to_csv_bytes
 from culturemap.export.raster import write_geotiff
 from culturemap.i18n import tr
 from culturemap.io.files import OutputError, atomic_outputs, safe_output_path
 from culturemap.io.tables import TableError, build_pack_layers, geojson_text
 from culturemap.layers import ASSET_LAYERS
+from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
 from culturemap.store import StoreError, open_store, store_for_pack
 from culturemap.validate import build_report, format_report
 
@@ -296,6 +297,15 @@ def _dpi(text: str) -> int:
     return int(_number(text, 49, 1201, "a resolution in dots per inch from 50 to 1200"))
 
 
+def _view_px(text: str) -> int:
+    """A side of the view snapshot in CSS pixels, a whole number within :data:`VIEW_SIZE_PX`."""
+    low, high = VIEW_SIZE_PX
+    value = _number(text, low - 1, high + 1, f"a whole number of pixels from {low} to {high}")
+    if value != int(value):
+        raise argparse.ArgumentTypeError(f"expected a whole number of pixels from {low} to {high}, got {text!r}")
+    return int(value)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """The selection the filters name (as in the explorer's URL) as a print map, HTML page or data file."""
     from dataclasses import replace
@@ -328,8 +338,28 @@ def cmd_export(args: argparse.Namespace) -> int:
         progress.update()
         described = describe_selection(city, query, lang)
         progress.update()
+        if args.view_png:
+            from culturemap.export.view import ChromiumUnavailable, view_png, write_view_png
+            from culturemap.render.folium_map import MapOptions, build_map
+
+            center = (args.lat, args.lon) if args.lat is not None and args.lon is not None else None
+            fmap = build_map(
+                city, assets, MapOptions(lang=lang, basemap=args.basemap, center=center, zoom=args.zoom)
+            ).map
+            try:
+                snapshot = view_png(fmap, args.width, args.height, args.scale)
+            except ChromiumUnavailable as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            out = write_view_png(snapshot, args.out)
+            progress.update()
+            for note in snapshot.notes(lang):
+                print(f"warning: {note}", file=sys.stderr)
+            print(f"view png: {out} ({args.width * args.scale} x {args.height * args.scale} px, {len(assets)} assets: "
+                  f"{described})")  # fmt: skip
+            return 0
         options = PrintOptions(paper=args.paper, landscape=args.landscape, dpi=args.dpi, lang=lang, title=args.title)
-        out = write_selection(city, assets, query, args.format, args.out, options)
+        out = write_selection(city, assets, query, args.format, args.out, options, args.basemap)
         progress.update()
     print(f"{args.format}: {out} ({len(assets)} assets: {described})")
     return 0
@@ -522,6 +552,49 @@ def _crs_choice(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The report PDF of a city, one of its districts or a themed route, with a progress bar over the pages."""
+    from tqdm import tqdm
+
+    from culturemap.export.report import UnknownDistrictError, city_report, route_report
+    from culturemap.export.route import route_title
+
+    city = load_city(_pack_path(args.city))
+    lang = args.lang or city.config.default_lang
+    with tqdm(desc=tr("report_progress", lang), unit=tr("report_step", lang), disable=None, leave=False) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        if args.route:
+            route = next((r for r in city.routes if r.id == args.route), None)
+            if route is None:
+                known = ", ".join(r.id for r in city.routes) or "none"
+                print(f"error: argument --route: no route {args.route!r} in {city.path / 'routes.toml'} (known: {known})",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            from culturemap.routing.itinerary import plan_route
+            from culturemap.routing.network import load_graph, pack_network
+
+            network = pack_network(city.path)
+            plan = plan_route(city, list(route.stops), args.mode, args.start, date.today(),
+                              graph=load_graph(network) if network else None)  # fmt: skip
+            what = route_title(route, route.stops, lang)
+            data = route_report(city, plan, what, lang, progress=progress)
+        else:
+            try:
+                data = city_report(city, args.district, lang, progress=progress)
+            except UnknownDistrictError as exc:
+                print(f"error: argument --district: {exc}", file=sys.stderr)
+                return 2
+            what = args.district or city.config.name(lang)
+        with atomic_outputs([args.out]) as (tmp,):
+            tmp.write_bytes(data)
+    print(f"pdf: {args.out} ({what}, {len(data) / 1024:,.0f} KB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="culturemap", description="Cultural assets of a city: validate, build, analyse."
@@ -621,7 +694,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--q", help="name search: Chinese, pinyin (with or without tones), initials or English")
     export.add_argument("--bbox", type=_bbox, help="only assets in W,S,E,N (WGS-84 degrees); the print map shows it")
     export.add_argument("--lang", choices=("zh", "en"), help="language of the map's text (default: the city's)")
-    export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--format", choices=EXPORT_FORMATS)
+    what.add_argument("--view-png", action="store_true",
+                      help="the explorer's map as the browser shows it, a PNG drawn by headless Chromium")  # fmt: skip
+    export.add_argument("--width", type=_view_px, default=1600, help="view snapshot width, CSS pixels (default 1600)")
+    export.add_argument("--height", type=_view_px, default=1000, help="view snapshot height, CSS pixels (default 1000)")
+    export.add_argument("--scale", type=int, choices=VIEW_SCALES, default=1, help="view snapshot pixels per CSS pixel")
+    export.add_argument("--basemap", choices=tuple(BASEMAPS), default=DEFAULT_BASEMAP,
+                        help="basemap of the view snapshot and the HTML map (the explorer's basemap parameter)")  # fmt: skip
+    export.add_argument("--lat", type=float, help="view snapshot centre latitude (default: the city's)")
+    export.add_argument("--lon", type=float, help="view snapshot centre longitude (default: the city's)")
+    export.add_argument("--zoom", type=int, choices=range(1, 21), metavar="1..20", help="view snapshot zoom")
     export.add_argument("--paper", choices=("A4", "A3"), default="A4", help="print map paper (default A4)")
     export.add_argument("--landscape", action="store_true", help="print map in landscape")
     export.add_argument("--dpi", type=_dpi, default=300, help="PNG resolution in dots per inch (default 300)")
@@ -664,6 +748,19 @@ def build_parser() -> argparse.ArgumentParser:
     dump.add_argument("--out", type=_output_path, help="output file (default: standard output)")
     dump.add_argument("--lang", choices=("zh", "en"), default="en", help="message language (default en)")
     dump.set_defaults(func=cmd_dump)
+
+    report = sub.add_parser("report", help="a report PDF (A4): the whole city, one district, or a themed route")
+    report.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
+    scope = report.add_mutually_exclusive_group()
+    scope.add_argument("--district", help="one district (Chinese or English name): its map, counts and density")
+    scope.add_argument("--route", help="route id from the pack's routes.toml: map, itinerary and totals")
+    report.add_argument(
+        "--mode", choices=("walk", "bike", "car", "taxi"), default="walk", help="travel mode of --route"
+    )
+    report.add_argument("--start", type=_clock_time, default="09:00", help="start time HH:MM of --route")
+    report.add_argument("--lang", choices=("zh", "en"), help="language of the report (default: the city's)")
+    report.add_argument("--out", type=_output_path, required=True, help="output PDF (a symlink writes its target)")
+    report.set_defaults(func=cmd_report)
 
     serve = sub.add_parser(
         "serve", help="start the web app; the packs load and their opening maps draw while it starts"

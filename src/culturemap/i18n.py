@@ -424,7 +424,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "routes_how_estimated": ("估算", "estimated"),
     "routes_how_network": ("路网", "road network"),
     "routes_download": ("下载 {fmt}", "Download {fmt}"),
-    "routes_printable": ("可打印行程单（HTML）", "Printable itinerary (HTML)"),
     # analysis page
     "analysis_title": ("{city}：密度、廊道与区县对比", "{city}: density, corridor and districts"),
     "analysis_too_few": (
@@ -625,8 +624,120 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_failed": ("导出失败：{error}", "The export failed: {error}"),
     "export_download": ("下载 {name}（{kb:,.0f} KB）", "Download {name} ({kb:,.0f} KB)"),
     # reports (PDF): city, district, route
+    "report_city_title": ("{city}文化资源报告", "{city}: cultural assets report"),
+    "report_district_title": ("{city}{district}文化资源报告", "{city}, {district}: cultural assets report"),
+    "report_page": ("第 {page} 页 / 共 {pages} 页", "Page {page} of {pages}"),
+    "report_made": ("{where} · 制图日期 {date} · culturemap", "{where} · made {date} · culturemap"),
+    "report_continued": ("{title}（续）", "{title} (continued)"),
+    "report_counts": ("数量与公开数字对照", "Counts against the published figures"),
+    "report_by_layer": ("按图层与等级统计", "By layer and grade or level"),
+    "report_by_class": ("按等级/类别", "By grade, level or kind"),
+    "report_count": ("数量", "Count"),
+    "report_coverage_note": (
+        "缺口 = 公开数字 − 已收录。公开数字来源：{sources}",
+        "Missing = published − in the pack. Source of the figures: {sources}",
+    ),
+    "report_coverage_district_note": (
+        "公开数字与“已收录”均为全市数字；“本区县”为其中位于{district}的点位。",
+        "The published figures and 'in the pack' are for the whole city; 'in the district' counts those in {district}.",
+    ),
+    "report_in_district": ("本区县", "In the district"),
+    "report_missing": ("来源点名但数据中缺少的点位（{n} 处）", "Named in a source but missing from the data ({n})"),
+    "report_missing_none": ("没有来源点名而数据中缺少的点位。", "No named asset is known to be missing."),
+    "report_reason": ("原因", "Reason"),
+    "report_density": ("点位密度", "Density of assets"),
+    "report_density_note": (
+        "高斯核密度估计（{n} 个点位，带宽 {bw:.0f} 米：Scott 法则建议 {scott:.0f} 米，最多取 {top:.0f} 米；网格 {cell:.0f} 米），单位：每平方公里点位；"
+        "黑线围出包含 50%、75%、90% 点位的最高密度区域；黑点为点位。",
+        "Gaussian kernel density ({n} assets, bandwidth {bw:.0f} m: Scott's rule suggests {scott:.0f} m, at most "
+        "{top:.0f} m is used; {cell:.0f} m grid), in assets per "
+        "km²; the black lines enclose the densest areas holding 50%, 75% and 90% of the assets; dots are the assets.",
+    ),
+    "report_too_few": ("点位少于 {n} 个，无法计算。", "Fewer than {n} assets: not computed."),
+    "report_corridor": ("{river}沿线分布", "Along the {river}"),
+    "report_corridor_note": (
+        "距河 {km:g} 公里内的点位（{n} 个，共 {total} 个），按河道里程（自上游起，每 {bin:g} 公里，全长 {length:.0f} 公里）统计。",
+        "Assets within {km:g} km of the river ({n} of {total}), per {bin:g} km of chainage from the upstream end "
+        "({length:.0f} km in all).",
+    ),
+    "report_no_river": ("城市包中没有河流图层。", "The pack has no river layer."),
+    "report_chainage": ("河道里程（公里，自上游起）", "Chainage (km from the upstream end)"),
+    "report_assets_axis": ("点位数", "Assets"),
+    "report_bands": ("按距河距离统计", "By distance from the river"),
+    "report_districts": ("区县比较与文化软实力指数", "Districts compared and the soft-power index"),
+    "report_districts_note": ("点位按实际位置归入区县。", "Assets count in the district they lie in."),
+    "report_formula": ("指数公式", "Formula of the index"),
+    "report_index_note": (
+        "各分项列为该分项归一化后的密度（0–1），指数按下方公式计算。",
+        "The component columns hold each component's normalised density (0-1); the index follows the formula below.",
+    ),
+    "report_weights": ("权重：{weights}", "Weights: {weights}"),
+    "report_this_district": ("（本报告区县）", "(this report's district)"),
+    "report_sources": ("数据来源与位置精度", "Data sources and accuracy of positions"),
+    "report_accuracy_table": ("坐标精度", "Accuracy of positions"),
+    "report_approx_total": (
+        "概略位置（未测量，按地名或描述估计）：{n} / {total} 处，占 {pct:.0f}%。",
+        "Approximate positions (not surveyed, estimated from a place name or description): {n} of {total}, {pct:.0f}%.",
+    ),
+    "report_asset_sources": (
+        "本报告范围内的点位引用了 {n} 条不同来源；每个点位的来源见数据导出的 source 列与城市包的 SOURCES.md。",
+        "The assets in this report cite {n} different sources; each asset's source is in the data export's "
+        "source column and the pack's SOURCES.md.",
+    ),
+    "report_figure_sources": ("公开数字的来源", "Sources of the published figures"),
+    "report_top_sources": ("引用最多的来源", "Most cited sources"),
+    "report_source": ("来源", "Source"),
+    "report_route_custom": ("自定义路线", "Custom route"),
+    "report_route_custom_from": ("自定义路线（基于“{theme}”）", "Custom route (from “{theme}”)"),
+    "report_route_mode": ("出行方式：{mode}", "Travel mode: {mode}"),
+    "report_route_date": ("日期：{date}", "Date: {date}"),
+    "report_route_estimated": (
+        "估算行程时间：未使用路网，按直线距离 × 绕行系数与平均速度估算。",
+        "Estimated travel times: no road network was used; times are from straight-line distance x a detour "
+        "factor at an average speed.",
+    ),
+    "report_route_network": ("行程时间按路网计算。", "Travel times measured on a road network."),
+    "report_route_return": ("返回起点：{km:.1f} 公里", "Back to the start: {km:.1f} km"),
+    "report_itinerary": ("行程表", "Itinerary"),
+    "report_route_warnings": ("提示", "Warnings"),
+    "report_col_name": ("名称", "Name"),
+    "report_col_address": ("地址", "Address"),
+    "report_col_arrival": ("到达时间", "Arrival"),
+    "report_col_departure": ("离开时间", "Departure"),
+    "report_col_dwell": ("停留（分钟）", "Stay (min)"),
+    "report_col_hours": ("开放时间", "Opening hours"),
+    "report_col_leg_km": ("本段距离（公里）", "Leg distance (km)"),
+    "report_col_leg_min": ("本段用时（分钟）", "Leg time (min)"),
+    "report_col_mode": ("出行方式", "Travel mode"),
+    "report_col_order": ("顺序", "Order"),
+    "report_unknown": ("不详", "not known"),
+    "report_route_pdf": ("路线报告（PDF）", "Route report (PDF)"),
+    "report_progress": ("报告", "report"),
+    "report_step": ("步", "step"),
     #
     # view snapshot (Chromium) and the export panels of the analysis and routes pages
+    "view_tiles_missing": (
+        "无法加载网络底图瓦片（{hosts}）：快照使用城市包的离线底图。",
+        "Web map tiles could not be loaded ({hosts}): the snapshot shows the city pack's offline basemap.",
+    ),
+    "view_timed_out": (
+        "地图在 {s:.0f} 秒内未加载完成：快照为当时已绘制的内容。",
+        "The map had not finished loading after {s:.0f} s: the snapshot shows what was drawn by then.",
+    ),
+    "view_no_chromium": ("Chromium 不可用：请使用打印地图。", "Chromium not available: use the print map."),
+    "view_size": ("快照尺寸（像素）", "Snapshot size (pixels)"),
+    "view_scale": ("清晰度（倍率）", "Sharpness (scale)"),
+    "export_fmt_view": ("地图快照 PNG（与页面所见相同）", "View snapshot, PNG (the map as shown)"),
+    "analysis_export_view": ("密度图快照 PNG（与页面所见相同）", "Density map snapshot, PNG (as shown)"),
+    "analysis_export_pdf": ("所选图层的打印地图 PDF（矢量）", "Print map of the chosen layers, PDF (vector)"),
+    "analysis_export_png": ("所选图层的打印地图 PNG（300 dpi）", "Print map of the chosen layers, PNG (300 dpi)"),
+    "analysis_export_contours": ("密度等值线 GeoJSON", "Density contours, GeoJSON"),
+    "analysis_export_grid": ("密度栅格 GeoTIFF（每平方公里）", "Density grid, GeoTIFF (per km²)"),
+    "analysis_export_bands_csv": ("河流廊道距离带统计 CSV", "River corridor bands, counts as CSV"),
+    "analysis_export_bands_geojson": (
+        "河流廊道距离带 GeoJSON（带统计）",
+        "River corridor bands, GeoJSON (with counts)",
+    ),
     #
     # store (GeoPackage / PostGIS)
     "store_unknown_layer": ("没有图层 {layer}；可用：{expected}", "No layer {layer}; expected one of: {expected}"),
@@ -647,6 +758,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store_bad_point": (
         "第 {row} 行：{field} 不是有效的 WGS-84 点；点数据集未写入",
         "Row {row}: {field} is not a valid WGS-84 point; the point dataset was not written",
+    ),
+    "store_reserved_column": (
+        "列名 {field} 为存储保留（{reserved}），请改名后再导入",
+        "The column name {field} is reserved by the store ({reserved}); rename it and import again",
     ),
     "store_no_pack": ("在 {root} 下没有城市 {city} 的数据包", "No pack of city {city} under {root}"),
     "store_db_unreachable": ("无法连接数据库 {url}：{reason}", "Cannot reach the database {url}: {reason}"),
@@ -839,12 +954,102 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n} points read, {dropped} rows dropped (no valid coordinates)",
     ),
     "analysis_density_of": ("密度对象", "Density of"),
+    "analysis_density_points_export": (
+        "点数据集的密度暂不提供导出；选择“所选图层的点位”即可导出。",
+        "The density of a point dataset has no export yet; choose the assets of the chosen layers to export.",
+    ),
     "analysis_density_assets": ("所选图层的点位", "the assets of the chosen layers"),
     "data_points_commit": ("确认写入 {n} 个点到数据集 {name}", "Store {n} points as dataset {name}"),
     #
     # university lens and the compare page
+    "page_lens": ("高校视角", "University lens"),
+    "page_compare": ("城市对比", "Compare"),
+    "lens_title": ("{city}：高校视角", "{city}: university lens"),
+    "lens_intro": (
+        "选择一所高校（校区），查看步行（1 公里）、骑行（3 公里）和短途驾车（10 公里）范围内的文物保护单位、"
+        "A级景区、博物馆和夜间文旅集聚区。距离为城市米制坐标系（{crs}）中的直线距离，量到要素最近处。",
+        "Pick a university (campus) to see the heritage units, scenic spots, museums and night-time zones "
+        "within walking (1 km), cycling (3 km) and short-drive (10 km) reach. Distances are straight lines "
+        "in the city's metric CRS ({crs}) to the nearest point of each feature.",
+    ),
+    "lens_no_campus": ("该城市包没有高校数据。", "This city pack holds no universities."),
+    "lens_campus": ("高校（校区）", "University (campus)"),
+    "lens_campus_option": ("{name}（{campus}）", "{name} ({campus})"),
+    "lens_ring_walk": ("步行 {km:g} 公里", "walk {km:g} km"),
+    "lens_ring_bike": ("骑行 {km:g} 公里", "cycle {km:g} km"),
+    "lens_ring_car": ("驾车 {km:g} 公里", "drive {km:g} km"),
+    "lens_ring_other": ("{km:g} 公里以内", "within {km:g} km"),
+    "lens_counts": ("各圈层内的数量（累计）", "Counts within each ring (cumulative)"),
+    "lens_ranked": ("按距离、再按等级排序", "Ranked by distance, then grade"),
+    "lens_rank_note": (
+        "距离按整米比较；距离相同时等级高者在前，再按图层与编号。",
+        "Distances are compared to the whole metre; at equal distance the higher grade comes first, then layer and id.",
+    ),
+    "lens_nothing": ("{km:g} 公里内没有文化资源点位。", "No cultural asset lies within {km:g} km."),
+    "lens_route": ("把“校园文化线路”交给线路设计", "Hand a campus culture route to the route designer"),
+    "lens_route_help": (
+        "以本校区为起点，排名前 {n} 的点位为站点，在“线路设计”页打开。",
+        "Opens the Routes page with this campus as the start and the top {n} assets as stops.",
+    ),
+    "lens_clusters": ("高校与文物集聚区", "Campuses and heritage clusters"),
+    "lens_clusters_note": (
+        "集聚区：文物保护单位在 H3 网格（约 5 平方公里）上的 Getis-Ord Gi* 显著热点（p < 0.05），相邻热点格合并。",
+        "Clusters: Getis-Ord Gi* hot spots (p < 0.05) of heritage units on H3 cells of about 5 km2, "
+        "adjacent hot cells merged.",
+    ),
+    "lens_no_clusters": ("没有显著的文物集聚区。", "No significant heritage cluster."),
+    "col_ring": ("圈层", "Reach"),
+    "col_cluster": ("集聚区", "Cluster"),
+    "col_cluster_label": ("集聚区（代表单位）", "Cluster (leading unit)"),
+    "col_n_units": ("文保单位数", "Heritage units"),
+    "col_nearest_campus": ("最近校区", "Nearest campus"),
+    "col_nearest_campus_km": ("到最近校区（公里）", "To the nearest campus (km)"),
+    "col_distance_km": ("距离（公里）", "Distance (km)"),
+    "col_count": ("数量", "Count"),
+    "col_per_10k_residents": ("每万常住人口", "per 10,000 residents"),
+    "compare_title": ("城市对比", "Compare cities"),
+    "compare_intro": (
+        "两个城市包按同一组指标并列：各图层每百平方公里（面积取各区县在等积投影中的面积）与每万人口的数量，"
+        "以及区县文化软实力指数。图表使用相同刻度。",
+        "Two city packs side by side on the same indicators: each layer per 100 km2 (the districts' area in "
+        "an equal-area projection) and per 10,000 residents, and the district soft-power index. The charts "
+        "share their scales.",
+    ),
+    "compare_need_two": (
+        "对比需要第二个可用的城市包（在 {path} 下只找到 {n} 个）。",
+        "Comparing needs a second working city pack ({n} found under {path}).",
+    ),
+    "compare_city_a": ("城市 A", "City A"),
+    "compare_city_b": ("城市 B", "City B"),
+    "compare_same": ("请选择两个不同的城市。", "Choose two different cities."),
+    "compare_area": ("面积 {area:,.0f} 平方公里（等积投影）", "Area {area:,.0f} km2 (equal-area projection)"),
+    "compare_population": (
+        "常住人口 {residents:,} 人（{as_of}；{source}）",
+        "Residents {residents:,} ({as_of}; {source})",
+    ),
+    "pack_expected_date": (
+        "{file}：{setting} 为 {value}，应为日期 YYYY-MM-DD、YYYY-MM 或 YYYY",
+        "{file}: {setting} is {value}; expected a date YYYY-MM-DD, YYYY-MM or YYYY",
+    ),
+    "compare_population_not_given": ("城市包未给出人口（无来源）", "Population not given by the pack (no source)"),
+    "compare_per_100km2": ("每百平方公里", "per 100 km2"),
+    "compare_per_10k": ("每万人", "per 10,000 residents"),
+    "compare_index": ("区县软实力指数", "District soft-power index"),
+    "compare_index_note": (
+        "软实力指数在每个城市内部按区县最小-最大归一化（0–100），只比较城市内部的分布，不代表城市之间的绝对高低。",
+        "The soft-power index is min-max normalised across each city's own districts (0-100): it compares "
+        "the spread within a city, not one city's level against the other's.",
+    ),
+    "compare_figure_title": ("{a} 与 {b}：文化资源对比", "{a} and {b}: cultural assets compared"),
+    "compare_figure_note": (
+        "密度按等积投影面积计算；高校按院校计数；软实力指数为各城市内部归一化。数据：各城市包（见 SOURCES.md）。",
+        "Densities per equal-area km2; universities counted per institution; the soft-power index is "
+        "normalised within each city. Data: the city packs (see SOURCES.md).",
+    ),
+    "compare_download": ("下载对比图（{fmt}）", "Download the comparison ({fmt})"),
     #
     # speed
+    "app_results_after_map": ("地图绘制完成后显示结果表和统计图…", "The table and chart follow once the map is drawn…"),
     #
 }
 

@@ -7,6 +7,7 @@ Labels exist in Chinese (``zh``) and English (``en``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 POINT = ("Point",)
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -15,12 +16,20 @@ LINEAR = ("LineString", "MultiLineString")
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """A closed set of values for a field, each with a zh/en label, in display order."""
+    """A closed set of values for a field, each with a zh/en label, in display order.
+
+    ``aliases`` maps former value names to current ones: a pack or a link that still uses an old
+    name reads as the new one (see :meth:`canonical`)."""
 
     labels: dict[str, tuple[str, str]]
+    aliases: dict[str, str] = dataclass_field(default_factory=dict)
+
+    def canonical(self, value: str) -> str:
+        """``value`` under its current name (a former name is mapped; anything else is returned as is)."""
+        return self.aliases.get(value, value)
 
     def label(self, value: str, lang: str) -> str:
-        zh, en = self.labels.get(value, (value, value))
+        zh, en = self.labels.get(self.canonical(value), (value, value))
         return zh if lang == "zh" else en
 
     @property
@@ -93,9 +102,12 @@ ATTRACTION_KINDS = Vocabulary(
         "other": ("其他", "Other"),
     }
 )
+# "river": along the pack's river; the app labels it with the river's name from city.toml
+# (``CityConfig.theme_label``). Its former name "yellow_river" (when Lanzhou was the only city) is
+# an alias, so older links and packs keep working.
 THEMES = Vocabulary(
     {
-        "yellow_river": ("黄河", "Yellow River"),
+        "river": ("河流", "River"),
         "heritage": ("文化遗产", "Heritage"),
         "museum": ("博物馆", "Museums"),
         "night": ("夜游", "Night tour"),
@@ -108,7 +120,8 @@ THEMES = Vocabulary(
         "folk": ("民俗非遗", "Folk culture"),
         "silk_road": ("丝绸之路", "Silk Road"),
         "urban": ("城市地标", "Urban landmarks"),
-    }
+    },
+    aliases={"yellow_river": "river"},
 )
 COORD_ACCURACY = Vocabulary(
     {

@@ -18,7 +18,7 @@ def assets() -> gpd.GeoDataFrame:
             "4A",
             None,
             "城关区",
-            ["yellow_river"],
+            ["river"],
             500_300,
         ),
         ("scenic_spots", "sc-wqs", "五泉山公园", "Wuquan Mountain Park", "5A", None, "城关区", ["heritage"], 502_500),
@@ -31,7 +31,7 @@ def assets() -> gpd.GeoDataFrame:
             None,
             "national",
             "城关区",
-            ["yellow_river"],
+            ["river"],
             500_000,
         ),
         ("heritage_units", "hu-temple", "金天观", "Jintian Temple", None, "provincial", "七里河区", [], 504_000),
@@ -110,7 +110,7 @@ def test_layers_levels_districts_and_themes_combine(assets):
     )
     assert ids(select_assets(assets, q)) == ["hu-bridge", "mu-gs"]
     assert ids(select_assets(assets, AssetQuery(districts=("七里河区",)))) == ["sc-low", "hu-temple", "mu-gs"]
-    assert ids(select_assets(assets, AssetQuery(themes=("yellow_river", "museum")))) == ["sc-bts", "hu-bridge", "mu-gs"]
+    assert ids(select_assets(assets, AssetQuery(themes=("river", "museum")))) == ["sc-bts", "hu-bridge", "mu-gs"]
 
 
 def test_within_distance_of_the_river(assets, river):
@@ -136,3 +136,12 @@ def test_filter_params_read_as_the_explorer_link_and_the_cli_give_them():
     # a link whose layers are all unknown shows every layer; bad numbers and grades are dropped
     values, ignored = read_filter_params({"layers": "pubs", "grade": "9A", "river_km": "200"})
     assert values == {} and ignored == ("layers=pubs", "grade=9A", "river_km=200")
+
+
+def test_a_link_with_the_former_river_theme_name_still_filters_by_the_river():
+    """Issue 15: the theme "yellow_river" became "river" (every pack names its own river); a link
+    made before keeps its filter."""
+    from culturemap.analysis.select import read_filter_params
+
+    values, ignored = read_filter_params({"theme": "yellow_river,museum,pubs"})
+    assert values == {"theme": ("river", "museum")} and ignored == ("theme=pubs",)

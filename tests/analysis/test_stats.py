@@ -197,3 +197,17 @@ def test_interpret_states_the_numbers_in_both_languages():
         interpret(nni, "moran")
     with pytest.raises(ValueError, match="unknown language"):
         interpret(nni, "clark_evans", "fr")
+
+
+def test_gi_star_p_values_follow_the_seed_when_threads_run_it_at_once():
+    """esda permutes with numpy's global generator: without a lock, a second thread (another visitor,
+    the warm-up) reseeding it mid-run changes the first one's pseudo p-values."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cells = square_grid()
+    cells.loc[[65, 66, 77, 78], "count"] = 20
+    alone = {seed: hotspots(cells, permutations=199, seed=seed)["gi_p"].to_numpy() for seed in (1, 2)}
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda seed: (seed, hotspots(cells, permutations=199, seed=seed)), [1, 2] * 6))
+    for seed, out in together:
+        np.testing.assert_array_equal(out["gi_p"].to_numpy(), alone[seed])

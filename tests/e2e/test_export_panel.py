@@ -9,21 +9,26 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import expect_no_exception, expect_results, open_app, pick, search
+from tests.e2e.conftest import expect_no_exception, expect_results, open_app, pick, search, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 
-def test_the_panel_downloads_the_csv_of_the_search(page, app_url):
+def open_panel_on_search(page, app_url: str, fmt: str):
+    """The map page searched for "xita" (one result), its export panel opened on the format ``fmt``."""
     open_app(page, app_url)
     search(page, "xita")
     expect_results(page, 1)
-    main = page.get_by_test_id("stMain")
-    panel = main.get_by_test_id("stExpander").filter(has_text="导出")
+    wait_idle(page)  # a click on the panel while the search still reruns the page can be lost
+    panel = page.get_by_test_id("stMain").get_by_test_id("stExpander").filter(has_text="导出")
     expect(panel.get_by_role("button", name="生成")).to_have_count(0)  # closed: nothing drawn inside
     panel.locator("summary").click()
-    formats = panel.get_by_test_id("stSelectbox").filter(has_text="格式")
-    pick(page, formats, "数据 CSV（Excel 可直接打开）")
+    pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="格式"), fmt)
+    return panel
+
+
+def test_the_panel_downloads_the_csv_of_the_search(page, app_url):
+    panel = open_panel_on_search(page, app_url, "数据 CSV（Excel 可直接打开）")
     expect(panel.get_by_test_id("stCheckbox")).to_have_count(0)  # no print options for data
     started = date.today()
     panel.get_by_role("button", name="生成").click()
@@ -37,4 +42,20 @@ def test_the_panel_downloads_the_csv_of_the_search(page, app_url):
     assert data.startswith(b"\xef\xbb\xbf")
     assert [row["id"] for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))] == ["sc-west-pagoda"]
     expect_results(page, 1)  # the download did not rerun the page into another state
+    expect_no_exception(page)
+
+
+def test_the_panel_downloads_a_view_snapshot_of_the_map(page, app_url):
+    from PIL import Image
+
+    panel = open_panel_on_search(page, app_url, "地图快照 PNG（与页面所见相同）")
+    pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="快照尺寸"), "1280 × 800")
+    panel.get_by_role("button", name="生成").click()
+    download_button = panel.get_by_test_id("stDownloadButton").get_by_role("button")
+    expect(download_button).to_contain_text(re.compile(r"下载 testville-\d{4}-\d{2}-\d{2}-view\.png"))
+    with page.expect_download() as info:
+        download_button.click()
+    assert re.fullmatch(r"testville-\d{4}-\d{2}-\d{2}-view\.png", info.value.suggested_filename)
+    assert Image.open(info.value.path()).size == (1280, 800)
+    expect_results(page, 1)
     expect_no_exception(page)

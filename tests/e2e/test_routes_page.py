@@ -1,6 +1,7 @@
 """The Routes page in a real browser: stops added and removed by clicking the map, a clicked start."""
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,11 @@ def test_a_theme_opened_from_the_map_page_keeps_its_route(page, app_url):
     assert download.value.suggested_filename == "bridge-line.gpx"
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.count("<wpt ") == 4 and "古桥线" in text
+    with page.expect_download(timeout=120_000) as download:  # the route report is drawn on the click
+        page.get_by_role("button", name="路线报告（PDF）").click()
+    assert download.value.suggested_filename == "bridge-line.pdf"
+    report = subprocess.run(["pdftotext", download.value.path(), "-"], capture_output=True, text=True, check=True)
+    assert "古桥线" in report.stdout and "估算行程时间" in report.stdout and "行程表" in report.stdout
     assert page.console_log.errors == [], page.console_log.failed
 
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from culturemap.catalog import NotAPackError
 from culturemap.cli import main
 from culturemap.store import store_for_pack
 from tests.store.test_store import HTML_NAME, new_spot, scenic_rows
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.ui.test_app import results, run
 
 
 def run_cli(capsysbinary, *argv: str) -> tuple[int, bytes]:
@@ -82,18 +79,14 @@ def test_validate_city_reports_the_store_as_validate_reports_the_pack(backend, m
 
 
 def test_the_map_page_shows_a_row_written_to_the_store(store, pack):
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = run()
     assert not at.exception
-    assert "sc-written" not in _results(at)
+    assert "sc-written" not in results(at)
     store.write("scenic_spots", scenic_rows(new_spot("sc-written", "写入的景点")))
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = run()
     assert not at.exception
-    assert "sc-written" in _results(at)
+    assert "sc-written" in results(at)
     assert at.subheader[0].value == "结果：7 个点位"
-
-
-def _results(at: AppTest) -> list[str]:
-    return next(d for d in at.dataframe if (d.key or "").startswith("results~")).value["id"].tolist()
 
 
 def test_a_folder_that_is_not_a_pack_makes_no_store(backend, tmp_path):

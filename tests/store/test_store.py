@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,6 +16,7 @@ from sqlalchemy import text
 from culturemap.catalog import load_city, read_pack_layers
 from culturemap.crs import WGS84
 from culturemap.store import StoreError, store_for_pack
+from culturemap.store.postgis import point_table_name
 from tests.conftest import base_props, utm_to_lonlat
 
 HTML_NAME = '<b onmouseover="alert(1)">兰州·白塔</b><script>alert("x")</script>'
@@ -102,25 +105,35 @@ def test_a_row_without_geometry_or_id_is_refused(store):
     assert snapshot(store) == before
 
 
-def _write_one(pack: str, fid: str, barrier) -> None:
+def _write_three(pack: str, prefix: str, barrier) -> None:
+    """Three writes in a row, each one new museum: read-merge-write, so a lost update loses a row."""
     store = store_for_pack(Path(pack))
     barrier.wait()
-    store.write("museums", gpd.GeoDataFrame(
-        [{**base_props(fid, f"馆{fid}", "西区"), "kind": "art"}],
-        geometry=[shapely.Point(utm_to_lonlat(503_500, 3_993_500))], crs=WGS84,
-    ))  # fmt: skip
+    for n in range(3):
+        store.write("museums", gpd.GeoDataFrame(
+            [{**base_props(f"{prefix}-{n}", f"馆{prefix}{n}", "西区"), "kind": "art"}],
+            geometry=[shapely.Point(utm_to_lonlat(503_500, 3_993_500))], crs=WGS84,
+        ))  # fmt: skip
 
 
 def test_two_processes_writing_at_once_both_land(store, pack):
     spawn = multiprocessing.get_context("spawn")  # children read the store settings from the environment
     barrier = spawn.Barrier(2)
-    workers = [spawn.Process(target=_write_one, args=(str(pack), fid, barrier)) for fid in ("mu-one", "mu-two")]
+    workers = [spawn.Process(target=_write_three, args=(str(pack), prefix, barrier)) for prefix in ("mu-a", "mu-b")]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(timeout=300)
     assert [w.exitcode for w in workers] == [0, 0]
-    assert sorted(store.read_layer("museums")["id"]) == ["mu-city", "mu-one", "mu-two"]
+    assert sorted(store.read_layer("museums")["id"]) == [
+        "mu-a-0",
+        "mu-a-1",
+        "mu-a-2",
+        "mu-b-0",
+        "mu-b-1",
+        "mu-b-2",
+        "mu-city",
+    ]
 
 
 def test_reset_restores_the_pack_and_every_write_changes_the_stamp(store, pack):
@@ -171,4 +184,34 @@ def test_point_datasets_bulk_load_and_read_by_bounding_box(store):
     assert (caught.value.row, caught.value.field) == (2, "geometry")
     with pytest.raises(StoreError):
         store.write_points("../etc", points)
+    with pytest.raises(StoreError) as caught:
+        store.write_points("other", points.assign(geom="x"))
+    assert caught.value.field == "geom"
     assert store.point_datasets() == ["checkins"]
+
+
+def test_every_layer_and_point_dataset_has_a_spatial_index(store):
+    store.write_points("checkins", gpd.GeoDataFrame(geometry=[shapely.Point(103.8, 36.05)], crs=WGS84))
+    if store.backend == "GeoPackage":
+        with closing(sqlite3.connect(store.location)) as db:
+            indexed = {
+                row[0]
+                for row in db.execute(
+                    "SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'"
+                )
+            }
+        assert indexed == {*store.layers(), "points__checkins"}
+        return
+    with store.engine.connect() as conn:
+        version = conn.execute(text("SELECT version_num FROM culturemap.alembic_version")).scalar_one()
+        gist = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_indexes WHERE schemaname = 'culturemap' AND indexdef LIKE '%USING gist (geom)%'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert version == "0001"  # the tables were made by the Alembic revision
+    assert sorted(gist) == ["features", point_table_name("testville", "checkins")]

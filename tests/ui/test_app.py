@@ -8,6 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from culturemap.catalog import load_city
+from culturemap.i18n import tr
+from culturemap.ui.explorer import MAP_DRAWN
 from tests.conftest import base_props, default_layers, feature, point, write_pack
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -20,10 +22,14 @@ def data_root(tmp_path, monkeypatch):
     return tmp_path
 
 
-def run(params: dict | None = None) -> AppTest:
+def run(params: dict | None = None, map_drawn: bool = True) -> AppTest:
+    """The app after its first run. ``map_drawn``: as after the explorer's map has reported from the
+    browser (AppTest has none), when the page adds the results table and chart below the map."""
     at = AppTest.from_file(APP, default_timeout=90)
     for key, value in (params or {}).items():
         at.query_params[key] = value
+    if map_drawn:
+        at.session_state[MAP_DRAWN] = True
     return at.run()
 
 
@@ -65,6 +71,21 @@ def test_first_page_in_chinese_lists_every_asset(data_root):
         "scenic_spots", "heritage_units", "museums", "night_tour_zones", "universities", "attractions"
     ]  # fmt: skip
     assert dict(at.query_params) == {"city": "testville"}  # defaults make a clean URL
+
+
+def test_the_table_and_chart_wait_for_the_map_and_keep_the_search(data_root):
+    """Until the map reports from the browser the page holds no table or chart (their scripts would
+    slow the map's first draw); once it has, a rerun shows them for the same search."""
+    at = run({"q": "测试大学"}, map_drawn=False)
+    assert not [d for d in at.dataframe if (d.key or "").startswith("results~")]
+    assert not at.get("vega_lite_chart")
+    assert tr("app_results_after_map", "zh") in [c.value for c in at.caption]
+    assert "feature_group" in map_sent(at)  # the map itself is there
+    at.session_state[MAP_DRAWN] = True  # what the map's first report sets
+    at.run()
+    assert sorted(results(at)) == ["un-tu-north", "un-tu-south"]
+    assert len(at.get("vega_lite_chart")) == 1
+    assert at.query_params["q"] == "测试大学"
 
 
 def test_grade_filter_keeps_that_grade_and_above_and_goes_into_the_url(data_root):

@@ -7,8 +7,6 @@ import subprocess
 from datetime import date
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.testing.v1 import app_test
 
 from culturemap.catalog import load_city
 from culturemap.ui.export_panel import EmptySelection, ExportChoice, export_file
@@ -22,29 +20,6 @@ def dated(label: str, before: date) -> str:
     for day in {before.isoformat(), date.today().isoformat()}:
         label = label.replace(f"-{day}.", "-<date>.")
     return label
-
-
-class _KeptStorage(MemoryMediaFileStorage):
-    """Streamlit's own in-memory media storage, kept in reach after AppTest drops its runtime."""
-
-    last = None
-
-    def __init__(self, endpoint: str) -> None:
-        super().__init__(endpoint)
-        _KeptStorage.last = self
-
-
-@pytest.fixture
-def data_root(pack, monkeypatch):
-    monkeypatch.setenv("CULTUREMAP_DATA", str(pack.parent))
-    return pack.parent
-
-
-@pytest.fixture
-def served(monkeypatch):
-    """The bytes a download button serves (its media URL's file in the run's storage)."""
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _KeptStorage)
-    return lambda button: _KeptStorage.last.get_file(button.proto.url.rsplit("/", 1)[1]).content
 
 
 def run(params: dict | None = None):
@@ -164,3 +139,35 @@ def test_export_file_refuses_an_unknown_format(pack):
     city = load_city(pack)
     with pytest.raises(ValueError, match="unknown export format 'docx'"):
         export_file(city, city.assets(), ViewState(city="testville"), ExportChoice(fmt="docx"))
+
+
+@pytest.mark.e2e  # Chromium draws the snapshot
+def test_a_view_snapshot_of_the_map_as_shown(data_root, served):
+    from PIL import Image
+
+    started = date.today()
+    at = run({"basemap": "offline", "lang": "en"})
+    widget(at, "text_input", "q").input("xita").run()
+    _panel_widget(at, "selectbox", "export_format").set_value("view").run()
+    assert _panel_widget(at, "selectbox", "export_view_size").value == (1600, 1000)
+    _panel_widget(at, "selectbox", "export_view_size").set_value((1280, 800)).run()
+    _panel_widget(at, "selectbox", "export_view_scale").set_value(2).run()
+    _panel_widget(at, "button", "export_prepare").click().run()
+    assert not at.exception and not at.error and not at.warning
+    assert not at.info  # the offline basemap: nothing is missing
+    (button,) = [b for b in at.get("download_button") if b.key == "export_download"]
+    days = {started.isoformat(), date.today().isoformat()}  # the run may cross midnight
+    assert any(button.proto.label.startswith(f"Download testville-{day}-view.png (") for day in days)
+    assert Image.open(io.BytesIO(served(button))).size == (2560, 1600)
+    _panel_widget(at, "selectbox", "export_view_scale").set_value(1).run()
+    assert not [b for b in at.get("download_button") if b.key == "export_download"]  # built at another scale
+
+
+def test_without_chromium_the_view_snapshot_points_to_the_print_map(data_root, monkeypatch, tmp_path):
+    monkeypatch.setenv("CULTUREMAP_CHROMIUM", str(tmp_path / "no-chromium"))
+    at = run()
+    _panel_widget(at, "selectbox", "export_format").set_value("view").run()
+    _panel_widget(at, "button", "export_prepare").click().run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == ["Chromium 不可用：请使用打印地图。"]
+    assert not at.get("download_button")

@@ -287,7 +287,7 @@ def test_downloads_are_written_when_clicked_and_do_not_rerun_the_page(routed_roo
     at = routes({"lang": "en"})
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == [
-        "Download GPX", "Download KML", "Download GEOJSON", "Download CSV", "Printable itinerary (HTML)"
+        "Download GPX", "Download KML", "Download GEOJSON", "Download CSV", "Route report (PDF)"
     ]  # fmt: skip
     assert all(b.proto.ignore_rerun for b in buttons)  # a click downloads, the page does not rerun
     assert all(b.proto.url == "" and b.proto.deferred_file_id for b in buttons)  # written on click, not per edit
@@ -318,3 +318,31 @@ def test_a_click_on_the_stop_just_added_from_the_map_removes_it(routed_root):
     at.run()
     assert widget(at, "multiselect", "route_stops").value == STOPS
     assert [t.value for t in at.toast] == ["已移除：市博物馆"]
+
+
+@pytest.mark.e2e  # Chromium draws the snapshot
+def test_the_export_panel_photographs_the_route_map(routed_root, served):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from culturemap.render.folium_map import ROUTE_DAY_COLOURS
+
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["basemap"] = "offline"
+    at.session_state["route_export_open"] = True
+    at.switch_page(ROUTES).run()
+    assert [e.label for e in at.expander if e.label == "导出"] == ["导出"]
+    next(w for w in at.selectbox if w.key == "route_export_view_size").set_value((1280, 800)).run()
+    next(w for w in at.button if w.key == "route_export_prepare").click().run()
+    assert not at.exception and not at.error and not at.info
+    (button,) = [b for b in at.get("download_button") if b.key == "route_export_download"]
+    assert button.proto.label.startswith(f"下载 r1-{date.today().isoformat()}-view.png")
+    image = np.asarray(Image.open(io.BytesIO(served(button))).convert("RGB")).astype(int)
+    assert image.shape == (800, 1280, 3)
+    orange = np.array([int(ROUTE_DAY_COLOURS[0][i : i + 2], 16) for i in (1, 3, 5)])
+    # the route's path and its three numbered stops are drawn in the first day's colour
+    assert (np.abs(image - orange).max(axis=2) <= 10).sum() > 1000
+    widget(at, "selectbox", "route_mode").set_value("car").run()
+    assert not [b for b in at.get("download_button") if b.key == "route_export_download"]  # another plan

@@ -127,6 +127,14 @@ def linear_reference(features: gpd.GeoDataFrame, river: gpd.GeoDataFrame, metric
     )
 
 
+def _band_edges(buffers_km: tuple[float, ...]) -> tuple[np.ndarray, list[str]]:
+    """The bands' outer edges in km, sorted, and their labels (``"0.5-1 km"``)."""
+    edges = np.asarray(sorted(buffers_km), dtype=float)
+    if len(edges) == 0 or edges[0] <= 0:
+        raise ValueError(f"buffers must be positive distances in km, got {list(buffers_km)}")
+    return edges, [f"{lo:g}-{hi:g} km" for lo, hi in zip(np.concatenate([[0.0], edges[:-1]]), edges)]
+
+
 def band_counts(distance_m: np.ndarray, layers: pd.Series, buffers_km: tuple[float, ...]) -> pd.DataFrame:
     """Assets per distance band and layer.
 
@@ -134,13 +142,10 @@ def band_counts(distance_m: np.ndarray, layers: pd.Series, buffers_km: tuple[flo
     left out. Returns one row per band (``band`` like ``"0.5-1 km"``, ``within_km``) with one
     column per layer and ``total``; ``cumulative`` counts everything within ``within_km``.
     """
-    edges = np.asarray(sorted(buffers_km), dtype=float)
-    if len(edges) == 0 or edges[0] <= 0:
-        raise ValueError(f"buffers must be positive distances in km, got {list(buffers_km)}")
+    edges, labels = _band_edges(buffers_km)
     km = np.asarray(distance_m, dtype=float) / 1000.0
     band = np.searchsorted(edges, km, side="left")  # 0 for km <= edges[0]
     inside = band < len(edges)
-    labels = [f"{lo:g}-{hi:g} km" for lo, hi in zip(np.concatenate([[0.0], edges[:-1]]), edges)]
     table = pd.crosstab(
         pd.Categorical(band[inside], categories=range(len(edges))), layers.to_numpy()[inside], dropna=False
     )
@@ -149,6 +154,16 @@ def band_counts(distance_m: np.ndarray, layers: pd.Series, buffers_km: tuple[flo
     table.insert(0, "within_km", edges)
     table["cumulative"] = table["total"].cumsum()
     return table.rename_axis("band").reset_index()
+
+
+def band_polygons(river: gpd.GeoDataFrame, metric_crs: str, buffers_km: tuple[float, ...]) -> gpd.GeoDataFrame:
+    """The distance bands of :func:`band_counts` as areas: one ring per band (the river's buffer of its
+    outer edge less the buffer of its inner edge), in ``metric_crs``; columns ``band``, ``within_km``."""
+    edges, labels = _band_edges(buffers_km)
+    line = shapely.union_all(_river_parts_m(river, metric_crs))
+    discs = [line.buffer(km * 1000.0) for km in edges]
+    rings = [discs[0], *(outer.difference(inner) for inner, outer in zip(discs, discs[1:]))]
+    return gpd.GeoDataFrame({"band": labels, "within_km": edges}, geometry=rings, crs=metric_crs)
 
 
 def corridor_profile(

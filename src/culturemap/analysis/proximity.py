@@ -103,6 +103,13 @@ def _feature_weights(component: str, frame: pd.DataFrame) -> pd.Series:
     return pd.Series(1.0, index=frame.index)
 
 
+def layer_weights(layer: str, frame: pd.DataFrame) -> pd.Series:
+    """The index's feature weight of each row of asset layer ``layer`` (heritage and night-tour zones
+    by level, scenic spots by grade, see the module docstring); 1 for every row of another layer."""
+    component = next((c for c, lid in COMPONENT_LAYERS.items() if lid == layer), None)
+    return _feature_weights(component, frame)
+
+
 def component_densities(
     districts: gpd.GeoDataFrame, layers: dict[str, gpd.GeoDataFrame], metric_crs: str
 ) -> pd.DataFrame:

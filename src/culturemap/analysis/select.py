@@ -107,6 +107,8 @@ FILTER_CHOICES: dict[str, tuple[str, ...]] = {
     "type": UNIVERSITY_TYPES.values,
     "theme": THEMES.values,
 }
+# former value names a link may still hold, read as the current ones (the theme "yellow_river" is now "river")
+FILTER_ALIASES: dict[str, dict[str, str]] = {"theme": THEMES.aliases}
 RIVER_KM_MAX = 100.0
 MAX_QUERY_CHARS = 200
 
@@ -136,7 +138,7 @@ def read_filter_params(
         raw = params.get(name)
         if raw is None or name == "grade":
             continue
-        items = [v.strip() for v in raw.split(",") if v.strip()]
+        items = [FILTER_ALIASES.get(name, {}).get(v.strip(), v.strip()) for v in raw.split(",") if v.strip()]
         good = tuple(v for v in items if v in choices)
         ignored += [f"{name}={v}" for v in items if v not in choices]
         if name != "layers" or good or not items:

@@ -12,6 +12,7 @@ study area have fewer neighbours than they would inside it, which pushes the NNI
 
 from __future__ import annotations
 
+import threading
 import warnings
 
 import geopandas as gpd
@@ -29,6 +30,9 @@ ALPHA = 0.05
 LANGS = ("zh", "en")
 # standard error of the mean nearest-neighbour distance under CSR is 0.26136 / sqrt(n * density)
 _CLARK_EVANS_SE = 0.26136
+# esda draws its permutations from numpy's global generator (np.random.seed, then permutation): two
+# threads (two visitors, or a visitor and the warm-up) interleaving there get other results than the seed promises
+_GLOBAL_RNG_LOCK = threading.Lock()
 
 
 def _xy_m(xy_m: np.ndarray, minimum: int, what: str) -> np.ndarray:
@@ -297,7 +301,7 @@ def hotspots(
     y = out.loc[linked, value].to_numpy(dtype=float)
     if np.ptp(y) == 0:  # a constant grid has no hot or cold spot (and Gi* would divide by zero)
         return out
-    with warnings.catch_warnings():
+    with _GLOBAL_RNG_LOCK, warnings.catch_warnings():
         # esda 2.9 warns about a future change of the permutation test's default alternative (G_Local
         # does not expose it) and calls numpy's deprecated row_stack,
         warnings.filterwarnings("ignore", message=".*alternative hypothesis.*", category=DeprecationWarning)

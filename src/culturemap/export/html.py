@@ -15,6 +15,7 @@ import re
 from html import escape
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 
 from culturemap.catalog import City
@@ -71,14 +72,20 @@ def inline_assets(html: str) -> str:
     return html
 
 
+def map_page(fmap: folium.Map, title: str | None = None) -> str:
+    """``fmap`` as one HTML page that fills the window, titled ``title`` (escaped), with every library
+    inlined (this renders ``fmap``: do not render it again)."""
+    fmap.width, fmap.height = (100.0, "%"), (100.0, "%")
+    root = fmap.get_root()
+    if title is not None:
+        root.title = escape(title)
+    return inline_assets(localise_assets(fmap, None).get_root().render())
+
+
 def standalone_html(city: City, assets: gpd.GeoDataFrame, lang: str, title: str, basemap: str = DEFAULT_BASEMAP) -> str:
     """The explorer's map of ``assets`` (rows of :meth:`City.assets`, WGS-84) as one HTML page that
     fills the window, titled ``title`` (escaped), with every library inlined."""
-    fmap = build_map(city, assets, MapOptions(lang=lang, basemap=basemap)).map
-    fmap.height = (100.0, "%")
-    root = fmap.get_root()
-    root.title = escape(title)
-    return inline_assets(localise_assets(fmap, None).get_root().render())
+    return map_page(build_map(city, assets, MapOptions(lang=lang, basemap=basemap)).map, title)
 
 
 def write_html(city: City, assets: gpd.GeoDataFrame, lang: str, title: str, path: str | Path,

@@ -36,11 +36,10 @@ from culturemap.layers import (
     LAYERS,
     MUSEUM_KINDS,
     PLACED_ACCURACY,
-    THEMES,
     UNIVERSITY_TYPES,
 )
 from culturemap.render.controls import OFFLINE_FILL
-from culturemap.render.static import MARKERS, use_cjk_font
+from culturemap.render.static import MARKERS, VECTOR_FONTS, use_cjk_font
 
 PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # portrait width, height
 PRINT_DPIS = (150, 300)
@@ -100,9 +99,11 @@ def describe_selection(city: City, query: AssetQuery, lang: str) -> str:
     if query.min_grade:
         parts.append(tr("export_grade", lang, grade=query.min_grade))
     for values, vocabulary in ((query.heritage_levels, HERITAGE_LEVELS), (query.museum_kinds, MUSEUM_KINDS),
-                               (query.university_types, UNIVERSITY_TYPES), (query.themes, THEMES)):  # fmt: skip
+                               (query.university_types, UNIVERSITY_TYPES)):  # fmt: skip
         if values:
             parts.append(_labels(values, vocabulary, lang))
+    if query.themes:
+        parts.append(sep.join(city.config.theme_label(t, lang) for t in query.themes))
     if query.districts:
         names = dict(zip(city.layers["districts"]["name_zh"], city.layers["districts"]["name_en"]))
         parts.append(sep.join(d if lang == "zh" else names.get(d, d) for d in query.districts))
@@ -121,13 +122,21 @@ def default_title(city: City, lang: str) -> str:
     return tr("export_title", lang, city=city.config.name(lang))
 
 
-def _extent(city: City, assets: gpd.GeoDataFrame, query: AssetQuery, crs: str, aspect: float):
-    """(minx, miny, maxx, maxy) in ``crs``: the area asked for, else the assets (the districts when
-    there are none), padded, at least :data:`MIN_EXTENT_M` wide, widened to ``aspect`` (width/height)."""
-    if query.bbox is not None:
-        box = gpd.GeoSeries([shapely.box(*query.bbox)], crs="EPSG:4326").to_crs(crs)
-        minx, miny, maxx, maxy = box.total_bounds
-        pad = 0.0
+def _extent(
+    city: City,
+    assets: gpd.GeoDataFrame,
+    query: AssetQuery,
+    crs: str,
+    aspect: float,
+    area: shapely.Geometry | None = None,
+):
+    """(minx, miny, maxx, maxy) in ``crs``: the area asked for (``area``, WGS-84, a little padded, else
+    ``query.bbox``), else the assets (the districts when there are none), padded, at least
+    :data:`MIN_EXTENT_M` wide, widened to ``aspect`` (width/height)."""
+    if area is not None or query.bbox is not None:
+        shape = area if area is not None else shapely.box(*query.bbox)
+        minx, miny, maxx, maxy = gpd.GeoSeries([shape], crs="EPSG:4326").to_crs(crs).total_bounds
+        pad = 0.03 if area is not None else 0.0
     else:
         shown = assets if len(assets) else city.layers["districts"]
         minx, miny, maxx, maxy = shown.to_crs(crs).total_bounds
@@ -204,6 +213,7 @@ def print_map(
     query: AssetQuery | None = None,
     options: PrintOptions | None = None,
     today: date | None = None,
+    area: shapely.Geometry | None = None,
 ) -> PrintMap:
     """Draw ``assets`` (the rows ``query`` selected from :meth:`City.assets`, WGS-84) on a page.
 
@@ -215,6 +225,7 @@ def print_map(
         WGS-84 degrees, sets the area shown); None for no filter.
     options : paper, orientation, dpi of a PNG, language, title.
     today : the date printed on the map (default: today).
+    area : the area to show (WGS-84), e.g. a district's outline; default ``query.bbox``, else the assets.
     """
     query = query or AssetQuery()
     options = options or PrintOptions()
@@ -237,7 +248,7 @@ def print_map(
         page_h - 2 * margin - title_h - footer_h - legend_h,
     )
     ax = fig.add_axes([map_box[0] / page_w, map_box[1] / page_h, map_box[2] / page_w, map_box[3] / page_h])
-    extent = _extent(city, assets, query, crs, map_box[2] / map_box[3])
+    extent = _extent(city, assets, query, crs, map_box[2] / map_box[3], area)
 
     _draw_basemap(ax, city, crs, extent, font_pt, lang)
     metric = assets.to_crs(crs)
@@ -324,6 +335,6 @@ def write_print_map(drawn: PrintMap, fmt: str, path: str | Path) -> Path:
     if fmt not in PRINT_FORMATS:
         raise ValueError(f"unknown print format {fmt!r}: expected one of {', '.join(PRINT_FORMATS)}")
     metadata = {"pdf": {"Creator": "culturemap"}, "svg": {"Creator": "culturemap"}, "png": {"Software": "culturemap"}}
-    with atomic_outputs([path]) as (tmp,), mpl.rc_context({"pdf.fonttype": 42, "svg.fonttype": "path"}):
+    with atomic_outputs([path]) as (tmp,), mpl.rc_context(VECTOR_FONTS):
         drawn.figure.savefig(tmp, format=fmt, dpi=drawn.options.dpi, metadata=metadata[fmt])
     return Path(path)

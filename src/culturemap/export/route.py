@@ -1,4 +1,4 @@
-"""Write a planned route as GPX 1.1 (waypoints + a track per day), KML, GeoJSON or CSV.
+"""Write a planned route as GPX 1.1 (waypoints + a track per day), KML, GeoJSON or CSV; its title and totals in words.
 
 A plan over several days says the day of each stop ("Day 2 · 10:30-11:15", a ``day`` column) and
 draws each day's path on its own (a GPX track, a KML line, a GeoJSON LineString per day).
@@ -16,10 +16,46 @@ from fastkml.styles import LineStyle, Style
 from pygeoif.geometry import LineString as LineGeometry
 from pygeoif.geometry import Point as PointGeometry
 
+from culturemap.catalog import Route
+from culturemap.i18n import MESSAGES, tr
 from culturemap.io.files import atomic_outputs
 from culturemap.routing.itinerary import Plan
 
 FORMATS = ("gpx", "kml", "geojson", "csv")
+
+
+def route_title(route: Route | None, stop_ids, lang: str) -> str:
+    """The title of a route made of ``stop_ids``: the theme's own title while its stops are the
+    theme's (in any order: the planner reorders them anyway), "Custom route (from <theme>)" once
+    stops were added or removed, "Custom route" without a theme."""
+    if route is None:
+        return tr("report_route_custom", lang)
+    if set(stop_ids) == set(route.stops):
+        return route.title(lang)
+    return tr("report_route_custom_from", lang, theme=route.title(lang))
+
+
+def method_label(method: str, lang: str) -> str:
+    """How the order was found, in ``lang`` (the solver's own name when there is no translation)."""
+    return tr(f"method_{method}", lang) if f"method_{method}" in MESSAGES else method
+
+
+def totals_text(plan, lang: str) -> str:
+    """One line: stops, km, minutes travelling, start-end, how the times and the order were found, days."""
+    t = plan.totals
+    how = tr("routes_how_estimated" if plan.estimated else "routes_how_network", lang)
+    start, end = t["start"], t["end"]
+    if t["days"] > 1:  # the first day's start and the last day's end, with their dates
+        start, end = f"{t['per_day'][0]['date']} {start}", f"{t['end_date']} {end}"
+    text = tr("routes_totals", lang, n=len(plan.stops), km=t["distance_km"], travel=t["travel_min"], start=start,
+              end=end, how=how, method=method_label(plan.method, lang))  # fmt: skip
+    return text + (" · " + tr("routes_days_total", lang, days=t["days"]) if t["days"] > 1 else "")
+
+
+def day_lines(plan, lang: str) -> list[str]:
+    """A line per day (date, stops, km, minutes travelling, start-end) when the plan has several."""
+    days = plan.totals["per_day"]
+    return [tr("routes_day_line", lang, **day) for day in days] if len(days) > 1 else []
 
 
 def _description(row, days: int) -> str:

@@ -107,9 +107,10 @@ def atomic_outputs(paths: Sequence[str | Path], suffix: str = ".tmp") -> Iterato
     """Temporary files to write, one per path in ``paths``, renamed onto the targets all or none.
 
     Every path is checked with :func:`safe_output_path` before anything is written. The temporary
-    files (named ``.<target>.<random><suffix>``) live in the targets' folders (same file system, so renaming is atomic); an existing
-    target keeps its permission bits, a new file gets ``0o644``. If the ``with`` body or any rename
-    fails, every temporary file is removed and every target is left byte-identical.
+    files (``.<target name>.<random><suffix>``) live in the targets' folders (same file system, so
+    renaming is atomic); an existing target keeps its permission bits, a new file gets ``0o644``. If
+    the ``with`` body or any rename fails, every temporary file is removed and every target is left
+    byte-identical.
 
     Examples
     --------

@@ -25,7 +25,8 @@ class OnlineTiles(JSCSSMixin, MacroElement):
     Offline (or when the tile server is unreachable) a single probe request fails instead of every
     tile of the view and of the minimap: the map then switches to the pack's own offline look
     (filled districts with labels, class ``cm-offline`` on the map container) and says so once,
-    in a small notice. When the probe succeeds later, the tiles and the minimap are added.
+    in a small notice. When the probe succeeds later, the tiles and the minimap are added. The map's
+    ``cmTiles`` says what the probe decided (``probing``, ``online``, ``offline``).
     """
 
     _template = Template(
@@ -35,9 +36,12 @@ class OnlineTiles(JSCSSMixin, MacroElement):
             var url = {{ this.url_json }}, options = {{ this.options_json }};
             var districts = {{ this.districts_js }};
             var container = map.getContainer(), notice = null, online = false;
+            // what the probe decided, for a snapshot to wait on: probing, online or offline
+            map.cmTiles = url ? "probing" : "offline";
             if (!url) { container.classList.add("cm-offline"); return; }  // the offline basemap itself
             function offline() {
                 if (online || container.classList.contains("cm-offline")) { return; }
+                map.cmTiles = "offline";
                 container.classList.add("cm-offline");
                 if (districts) { districts.setStyle({fill: true, fillColor: {{ this.fill_json }}, fillOpacity: 1}); }
                 notice = L.control({position: "bottomleft"});
@@ -52,6 +56,7 @@ class OnlineTiles(JSCSSMixin, MacroElement):
             }
             function goOnline() {
                 online = true;
+                map.cmTiles = "online";
                 if (notice) { map.removeControl(notice); }
                 container.classList.remove("cm-offline");
                 if (districts) { districts.setStyle({fill: false}); }

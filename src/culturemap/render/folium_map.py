@@ -20,6 +20,7 @@ from urllib.parse import quote
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
 from folium.elements import JSCSSMixin
@@ -27,8 +28,8 @@ from folium.plugins import Fullscreen, MarkerCluster, MeasureControl
 
 from culturemap.analysis.aggregate import h3_counts, h3_resolution_for_zoom
 from culturemap.catalog import City
+from culturemap.crs import WGS84, geometry_from_wgs84
 from culturemap.crs import from_wgs84 as from_wgs84_array
-from culturemap.crs import geometry_from_wgs84
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, PLACED_ACCURACY, THEMES, LayerSpec
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
@@ -958,3 +959,43 @@ def route_layer(city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP) -> 
     path = _add_route(group, plan, BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum, lang)
     _FitView([[path[:, 1].min(), path[:, 0].min()], [path[:, 1].max(), path[:, 0].max()]]).add_to(group)
     return group
+
+
+RING_COLOURS = ("#1a9850", "#fdae61", "#d73027")  # walking, cycling, short drive (lens.RINGS_M)
+
+
+def ring_label(ring_m: float, lang: str) -> str:
+    """A reach ring's label: its travel mode and distance for the lens's rings, else the distance."""
+    from culturemap.analysis.lens import RING_MODES, RINGS_M  # here: the lens imports scipy, the map does not need it
+
+    km = ring_m / 1000
+    if ring_m in RINGS_M:
+        return tr(f"lens_ring_{RING_MODES[RINGS_M.index(ring_m)]}", lang, km=km)
+    return tr("lens_ring_other", lang, km=km)
+
+
+def campus_map(city: City, campus_id: str, reached: gpd.GeoDataFrame, rings_m, lang: str = "zh",
+               basemap: str = DEFAULT_BASEMAP, height_px: int = 560) -> folium.Map:  # fmt: skip
+    """A campus (``campus_id`` in the universities layer) with its reach rings (metres, drawn as
+    circles around it, e.g. the lens's ``RINGS_M``) and ``reached`` (rows of :meth:`City.assets`
+    within reach, WGS-84) as the explorer's markers with their fact cards and legend; the view fits
+    the largest ring."""
+    campuses = city.layers["universities"]
+    campus = campuses[campuses["id"] == campus_id]
+    if campus.empty:
+        raise ValueError(f"no campus {campus_id!r} in the {city.config.id} pack")
+    base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
+    point = campus.geometry.iloc[0]
+    lon, lat = (float(v[0]) for v in from_wgs84_array([point.x], [point.y], base.datum))
+    options = MapOptions(lang=lang, basemap=basemap, center=(lat, lon), zoom=city.config.zoom, cluster=False,
+                         controls=False, height_px=height_px)  # fmt: skip
+    fmap = explorer_base_map(city, options)
+    for n, ring_m in sorted(enumerate(rings_m), key=lambda item: -item[1]):
+        folium.Circle((lat, lon), radius=float(ring_m), color=RING_COLOURS[n % len(RING_COLOURS)], weight=2,
+                      fill=False, dash_array="6 4", tooltip=ring_label(ring_m, lang)).add_to(fmap)  # fmt: skip
+    shown = gpd.GeoDataFrame(pd.concat([campus.assign(layer="universities"), reached], ignore_index=True), crs=WGS84)
+    assets_layer(city, shown, options).group.add_to(fmap)
+    dlat = max(rings_m) / 111_320
+    dlon = dlat / max(np.cos(np.radians(lat)), 0.01)
+    fmap.fit_bounds([[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]])
+    return fmap

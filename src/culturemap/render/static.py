@@ -15,6 +15,8 @@ import numpy as np  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from culturemap.analysis.density import DensityGrid  # noqa: E402
+from culturemap.i18n import tr  # noqa: E402
+from culturemap.layers import LAYERS  # noqa: E402
 
 # the web map's marker shapes (layers.LayerSpec.shape, render.folium_map._SHAPES) as matplotlib markers
 MARKERS = {"star": "*", "square": "s", "diamond": "D", "triangle": "^", "hexagon": "H", "circle": "o"}
@@ -59,6 +61,12 @@ def cjk_font() -> str | None:
             if name in {f.name for f in font_manager.fontManager.ttflist}:
                 return name
     return None
+
+
+# Fonts in saved vector files: TrueType embedded (pdf.fonttype 42), so Chinese text can be searched and copied.
+# matplotlib sizes a PDF's glyph subsets by ps.fonttype (256 glyphs at its default 3) and each subset embeds
+# the CJK font once more (about a second each): 42 keeps one copy per face. SVG text becomes paths.
+VECTOR_FONTS = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path"}
 
 
 def use_cjk_font() -> str | None:
@@ -108,4 +116,49 @@ def density_figure(
     ax.set_title(title)
     fig.colorbar(image, ax=ax, shrink=0.8, label=colorbar_label)
     fig.tight_layout()
+    return fig
+
+
+def compare_figure(cards: list, lang: str, title: str) -> plt.Figure:
+    """Cities side by side (one column per :class:`~culturemap.analysis.lens.CityCard` of ``cards``),
+    each row of charts on one x scale: each layer per 100 km2 (equal-area) and per 10,000 residents (a note where
+    the pack gives no population), and the district soft-power index (0-100). A4 portrait."""
+    use_cjk_font()
+    fig, axes = plt.subplots(3, len(cards), figsize=(8.27, 11.69), squeeze=False,
+                             gridspec_kw={"height_ratios": [1, 1, 1.6]})  # fmt: skip
+    layers = list(cards[0].indicators.index)
+    labels = [LAYERS[lid].short_label(lang) for lid in layers]
+    colours = [LAYERS[lid].color for lid in layers]
+    rows = (("per_100km2", tr("compare_per_100km2", lang)), ("per_10k_residents", tr("compare_per_10k", lang)))
+    for row, (column, axis_title) in enumerate(rows):
+        top = max((float(card.indicators[column].max()) for card in cards if card.indicators[column].notna().any()),
+                  default=1.0) or 1.0  # fmt: skip
+        for ax, card in zip(axes[row], cards):
+            ax.set_title(f"{card.name(lang)} · {axis_title}", fontsize=9)
+            values = card.indicators[column]
+            if values.isna().all():
+                ax.text(0.5, 0.5, tr("compare_population_not_given", lang), ha="center", va="center",
+                        transform=ax.transAxes, fontsize=9, color="#555", wrap=True)  # fmt: skip
+                ax.set_xticks([])
+                ax.set_yticks([])
+            else:
+                bars = ax.barh(labels, values.to_numpy(), color=colours)
+                ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
+            ax.set_xlim(0, top * 1.25)
+            ax.invert_yaxis()
+            ax.tick_params(labelsize=8)
+    most = max(len(card.soft_power) for card in cards)  # bars of one thickness in every column
+    for ax, card in zip(axes[2], cards):
+        index = card.soft_power.sort_values("rank")
+        names = index["name_zh" if lang == "zh" else "name_en"].tolist()
+        ax.barh(np.arange(len(names)), index["index"].to_numpy(), color="#6a51a3")
+        ax.set_yticks(np.arange(len(names)), names, fontsize=7)
+        ax.set_ylim(most - 0.5, -0.5)
+        ax.set_xlim(0, 100)
+        ax.set_title(f"{card.name(lang)} · {tr('compare_index', lang)}", fontsize=9)
+        ax.set_xlabel(tr("chart_index", lang), fontsize=8)
+    fig.suptitle(title, fontsize=12)
+    fig.text(0.5, 0.005, tr("compare_figure_note", lang), ha="center", va="bottom", fontsize=7, color="#444",
+             wrap=True)  # fmt: skip
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
     return fig

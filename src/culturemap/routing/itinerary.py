@@ -133,6 +133,11 @@ def _visit(stop: pd.Series, arrival: float, day: date) -> tuple[float, float, No
     return wait, arrival + wait + stop["dwell_min"], note
 
 
+def _text_or_none(value) -> str | None:
+    """A text cell as text, None when missing or blank (NaN from a missing cell)."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
 def _next_date(day: date, end_min: float, start_min: int) -> date:
     """The date the next day starts on (at ``start_min``) after a day that ended at ``end_min``
     minutes after midnight of ``day`` (past 1440 when a long visit ran into the night)."""
@@ -149,7 +154,8 @@ def schedule(
     day_end_min: int | None = None,
 ) -> tuple[pd.DataFrame, dict, list[str]]:
     """Day, date, arrival and departure at each stop of ``order`` (rows of ``stops`` with
-    ``dwell_min`` and ``opening_hours``); waits for opening time, reports stops reached after closing.
+    ``dwell_min`` and ``opening_hours``; the table keeps each stop's ``address`` and ``opening_hours``);
+    waits for opening time, reports stops reached after closing.
 
     Without ``day_end_min`` the route is one day from ``start_min`` (min after midnight), however
     long. With it the route is cut into days: a day ends before the stop whose visit would end
@@ -194,6 +200,8 @@ def schedule(
                 "name_en": stop["name_en"],
                 "layer": stop["layer"],
                 "role": stop.get("role", "stop"),
+                "address": _text_or_none(stop.get("address")),
+                "opening_hours": _text_or_none(stop.get("opening_hours")),
                 "day": len(dates),
                 "date": dates[-1].isoformat(),
                 "arrival": _hhmm(arrival),

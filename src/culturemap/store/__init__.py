@@ -9,7 +9,8 @@ Two backends behind one interface (:class:`Store`):
 A store is seeded from the city's pack (``geodata/<city>/``, read-only) the first time it is
 opened; :meth:`Store.reset` reseeds it. ``city.toml`` and ``routes.toml`` stay in the pack and are
 read from there (they are configuration shipped with the code, not data a user imports). Every
-frame read from a store goes through the same validation as a pack (:func:`culturemap.catalog.load_city`).
+frame read from a store goes through the same validation as a pack (:func:`culturemap.catalog.check_city`).
+A store is named after its pack's folder (``lanzhou``), unique among the packs of one data root.
 """
 
 from __future__ import annotations
@@ -137,7 +138,8 @@ def store_for_pack(pack_dir: Path) -> Store:
 
 def open_store(city_id: str, *, packs_root: Path | None = None) -> Store:
     """The store of ``city_id``: PostGIS when ``CULTUREMAP_DB_URL`` is set, else a GeoPackage file
-    (``$CULTUREMAP_STORE/<city_id>.gpkg``, else ``platformdirs.user_data_dir("culturemap")/<city_id>.gpkg``).
+    (``$CULTUREMAP_STORE/<city_id>.gpkg``, else ``platformdirs.user_data_dir("culturemap")/<city_id>.gpkg``;
+    ``<city_id>`` is the pack's folder name, the city id for every bundled pack).
 
     Seeded from the pack of ``city_id`` under ``packs_root`` (default: ``$CULTUREMAP_DATA``, else
     the repository's ``geodata/``) the first time it is opened.

@@ -28,6 +28,7 @@ from culturemap.store.errors import StoreError, WriteResult
 log = logging.getLogger(__name__)
 
 DATASET_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
+RESERVED_POINT_COLUMNS = frozenset({"fid", "geom", "_x", "_y"})  # the backends' own columns of a point table
 PACK_FILES = ("city.toml", "routes.toml", *(spec.file for spec in LAYERS.values()))
 
 
@@ -267,6 +268,9 @@ def _refuse_bad_rows(layer_id: str, rows: gpd.GeoDataFrame, config: CityConfig, 
 
 
 def _refuse_bad_points(points: gpd.GeoDataFrame) -> None:
+    reserved = sorted(set(points.columns.drop(points.geometry.name)) & RESERVED_POINT_COLUMNS)
+    if reserved:
+        raise StoreError("store_reserved_column", field=reserved[0], reserved=", ".join(sorted(RESERVED_POINT_COLUMNS)))
     geoms = points.geometry.to_numpy()
     bad = shapely.is_missing(geoms) | shapely.is_empty(geoms) | (shapely.get_type_id(geoms) != 0)
     if not bad.any():

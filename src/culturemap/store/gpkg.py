@@ -2,15 +2,14 @@
 
 Every write copies the file to a temporary file beside it, writes there (pyogrio / GDAL, which
 keeps an R-tree spatial index per layer), fsyncs it and renames it onto the file
-(:func:`culturemap.io.files.atomic_outputs`), all under an exclusive lock on ``<file>.lock``
-(``fcntl.flock``): a failed write leaves the file byte for byte as it was, and a second writer
+(:func:`culturemap.io.files.atomic_outputs`), all under an exclusive lock on ``<file>.lock`` (an
+exclusive SQLite transaction, waited for with SQLite's busy timeout): a failed write leaves the file byte for byte as it was, and a second writer
 waits for the first and then merges into what it wrote. Readers never wait: they see the file
 before or after a write, never half of one.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import sqlite3
@@ -29,6 +28,7 @@ from culturemap.store.base import BaseStore, to_json_text
 
 META_TABLE = "culturemap_meta"
 POINTS_PREFIX = "points__"
+LOCK_WAIT_S = 600  # how long a writer waits for another one (a million points take ~30 s on a slow machine)
 
 
 def _storable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -95,6 +95,16 @@ def _read_layer(path: Path, name: str, **options) -> gpd.GeoDataFrame | None:
 
 
 @contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock for the ``with`` body, waiting up to :data:`LOCK_WAIT_S` for another
+    process to release it: an exclusive SQLite transaction on the (otherwise empty) ``lock_path``,
+    which works alike on every platform and is released when the process dies."""
+    with closing(sqlite3.connect(lock_path, timeout=LOCK_WAIT_S, isolation_level=None)) as lock:
+        lock.execute("BEGIN EXCLUSIVE")
+        yield
+
+
+@contextmanager
 def _gdal_options(**options: str) -> Iterator[None]:
     """GDAL configuration ``options`` for the ``with`` body, then as they were."""
     saved = {name: pyogrio.get_gdal_config_option(name) for name in options}
@@ -131,16 +141,15 @@ class GeoPackageStore(BaseStore):
     @contextmanager
     def _transaction(self) -> Iterator[_Transaction]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # released when the file closes
-            with atomic_outputs([self.path], suffix=".tmp.gpkg") as (tmp,):  # GDAL wants .gpkg
-                if self.path.exists():
-                    shutil.copyfile(self.path, tmp)
-                else:
-                    tmp.unlink()  # GDAL creates a new GeoPackage, not into an empty file
-                with _gdal_options(OGR_SQLITE_SYNCHRONOUS="OFF"):  # the whole file is fsynced below
-                    yield _Transaction(tmp)
-                _fsync(tmp)
+        lock = self.path.with_name(self.path.name + ".lock")
+        with _exclusive(lock), atomic_outputs([self.path], suffix=".tmp.gpkg") as (tmp,):  # GDAL wants .gpkg
+            if self.path.exists():
+                shutil.copyfile(self.path, tmp)
+            else:
+                tmp.unlink()  # GDAL creates a new GeoPackage, not into an empty file
+            with _gdal_options(OGR_SQLITE_SYNCHRONOUS="OFF"):  # the whole file is fsynced below
+                yield _Transaction(tmp)
+            _fsync(tmp)
 
     def _meta(self) -> dict:
         return _read_meta(self.path)

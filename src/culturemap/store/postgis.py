@@ -71,7 +71,8 @@ def _shown_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _point_table(city_id: str, name: str) -> str:
+def point_table_name(city_id: str, name: str) -> str:
+    """The table (in the schema ``culturemap``) of a city's point dataset: a digest, always a valid name."""
     return "points_" + hashlib.sha1(f"{city_id}\n{name}".encode()).hexdigest()[:16]
 
 
@@ -127,7 +128,7 @@ class _Transaction:
         then the point's lon/lat (``_x``, ``_y``) from which the server makes ``geom`` (a generated
         column, so no geometry is encoded here); then a GIST index."""
         self._drop_points(name)
-        table = sql.Identifier(SCHEMA, _point_table(self.city_id, name))
+        table = sql.Identifier(SCHEMA, point_table_name(self.city_id, name))
         data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
         xy = shapely.get_coordinates(frame.geometry.to_numpy())
         data["_x"], data["_y"] = xy[:, 0], xy[:, 1]
@@ -148,7 +149,7 @@ class _Transaction:
             cur.execute(sql.SQL("CREATE INDEX ON {} USING gist (geom)").format(table))
             cur.execute(sql.SQL("ANALYZE {}").format(table))
         self.conn.execute(
-            insert(point_sets).values(city_id=self.city_id, name=name, table_name=_point_table(self.city_id, name))
+            insert(point_sets).values(city_id=self.city_id, name=name, table_name=point_table_name(self.city_id, name))
         )
 
     def _drop_points(self, name: str | None = None) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import io
 import math
+import tempfile
+from datetime import date
 from pathlib import Path
 
 import altair as alt
@@ -37,6 +39,7 @@ from culturemap.analysis.proximity import (
 )
 from culturemap.analysis.stats import clark_evans, coverage_gaps, fill_hex_grid, hotspots, interpret, ripley_l
 from culturemap.catalog import City
+from culturemap.export import PRINT_FORMATS
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS
 from culturemap.render.assets import localise_assets
@@ -52,11 +55,26 @@ from culturemap.render.folium_map import (
 from culturemap.render.static import density_figure
 from culturemap.store import store_for_pack
 from culturemap.ui.app import load_pack, page_context, vendor_base_url
+from culturemap.ui.export_panel import (
+    MIME_TYPES,
+    VIEW,
+    ExportChoice,
+    PreparedFile,
+    export_file,
+    folded_panel,
+    prepare_and_download,
+    view_file,
+    view_options,
+)
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
+from culturemap.ui.state import ViewState
 from culturemap.ui.widgets import choice
 
 POINTS_PREFIX = "points:"  # a density of an imported point dataset, not of assets: ("points:<name>",)
 BUFFER_CHOICES_KM = (0.5, 1.0, 2.0, 5.0, 10.0)
+DEFAULT_BUFFERS_KM = (0.5, 1.0, 2.0, 5.0)
+# the export panel's files: the density map as shown, the print map, the density and the corridor bands as data
+ANALYSIS_EXPORTS = ("view", "pdf", "png", "contours", "grid", "bands_csv", "bands_geojson")
 PROFILE_BIN_KM = 5.0
 BANDWIDTH_MIN_M = 200
 BANDWIDTH_MAX_M = 10_000  # the slider reaches further when Scott's rule suggests more
@@ -457,6 +475,71 @@ def density_section(layers: Layers) -> None:
         columns={"mass": tr("col_mass", lang), "level_per_km2": tr("col_level", lang), "area_km2": tr("col_area", lang)}
     )
     st.dataframe(contour_table, hide_index=True)
+    if layers[0].startswith(POINTS_PREFIX):  # the export panel's maps and bands are of assets
+        st.caption(tr("analysis_density_points_export", lang))
+    else:
+        density_export(layers, float(bandwidth_m), weighted)
+
+
+@st.fragment
+def density_export(layers: Layers, bandwidth_m: float, weighted: bool) -> None:
+    """The page's "Export" panel: the density map as shown (view snapshot), the print map of the chosen
+    layers, the density (contours, grid) and the corridor's bands (with the sidebar's buffers) as data."""
+    ctx = page_context()
+    lang, basemap = ctx.lang, _basemap()
+    if not (panel := folded_panel("analysis_export", lang)):
+        return
+    city, _ = ctx.load()
+    kinds = ANALYSIS_EXPORTS if len(city.layers["river"]) else ANALYSIS_EXPORTS[:-2]
+    with panel:
+        kind = st.selectbox(tr("export_format", lang), kinds, key="analysis_export_kind",
+                            format_func=lambda k: tr(f"analysis_export_{k}", lang))  # fmt: skip
+        choice = ExportChoice(fmt=kind)
+        if kind == VIEW:
+            choice = view_options("analysis_export", lang, choice)
+        buffers = tuple(sorted(st.session_state.get("analysis_buffers") or DEFAULT_BUFFERS_KM))
+        asked = (ctx.path, ctx.mtime, layers, bandwidth_m, weighted, buffers, lang, basemap, choice)
+
+        def build() -> PreparedFile:
+            return analysis_file(ctx.path, ctx.mtime, layers, bandwidth_m, weighted, buffers, lang, basemap, choice)
+
+        prepare_and_download("analysis_export", lang, asked, tr(f"analysis_export_{kind}", lang), build)
+
+
+def analysis_file(path: str, mtime: float, layers: Layers, bandwidth_m: float, weighted: bool,
+                  buffers_km: tuple[float, ...], lang: str, basemap: str, choice: ExportChoice) -> PreparedFile:  # fmt: skip
+    """The file of one of :data:`ANALYSIS_EXPORTS` (``choice.fmt``) for the page's inputs, named
+    ``<city id>-<yyyy-mm-dd>-<what>.<ext>`` (the print map as the map page names it)."""
+    from culturemap.export.analysis import corridor_bands, density_map
+    from culturemap.export.data import to_csv_bytes
+    from culturemap.export.raster import write_geotiff
+    from culturemap.io.tables import geojson_text
+
+    city = _city(path, mtime)
+    stem = f"{city.config.id}-{date.today().isoformat()}"
+    kind = choice.fmt
+    if kind in PRINT_FORMATS:
+        shown = city.assets(layers)
+        return PreparedFile(*export_file(city, shown, ViewState(layers=layers, lang=lang, basemap=basemap), choice))
+    grid, contours = _density(path, mtime, layers, bandwidth_m, weighted)
+    if kind == VIEW:
+        return view_file(density_map(city, grid, contours, lang, basemap), f"{stem}-density-view.png", choice, lang)
+    if kind == "contours":
+        text = geojson_text(contours.to_crs("EPSG:4326"))
+        return PreparedFile(f"{stem}-density-contours.geojson", MIME_TYPES["geojson"], text.encode("utf-8"))
+    if kind == "grid":
+        with tempfile.TemporaryDirectory(prefix="culturemap-export-") as folder:
+            tif = Path(folder) / "density.tif"
+            write_geotiff(grid, tif)
+            return PreparedFile(f"{stem}-density.tif", "image/tiff", tif.read_bytes())
+    bands = corridor_bands(city, city.assets(layers), buffers_km)
+    if kind == "bands_csv":
+        return PreparedFile(f"{stem}-corridor-bands.csv", MIME_TYPES["csv"], to_csv_bytes(bands))
+    if kind == "bands_geojson":
+        return PreparedFile(
+            f"{stem}-corridor-bands.geojson", MIME_TYPES["geojson"], geojson_text(bands).encode("utf-8")
+        )
+    raise ValueError(f"unknown export {kind!r}: expected one of {', '.join(ANALYSIS_EXPORTS)}")
 
 
 @st.fragment
@@ -524,7 +607,7 @@ def corridor_section(layers: Layers) -> None:
     st.header(tr("analysis_corridor", lang, river=cfg.river_name_zh if lang == "zh" else cfg.river_name_en))
     buffers = tuple(
         sorted(
-            st.sidebar.multiselect(tr("analysis_buffers", lang), BUFFER_CHOICES_KM, default=[0.5, 1.0, 2.0, 5.0], key="analysis_buffers")
+            st.sidebar.multiselect(tr("analysis_buffers", lang), BUFFER_CHOICES_KM, default=list(DEFAULT_BUFFERS_KM), key="analysis_buffers")
         )
     ) or (1.0,)  # fmt: skip
     reference, length = _river_reference(ctx.path, ctx.mtime)

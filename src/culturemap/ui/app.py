@@ -130,9 +130,9 @@ def _choose_lang(city_key: str, default: str) -> str:
 
 
 def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str]:
-    """Load every working pack, draw its opening maps and compute the analysis page's first view into
-    the caches, so that the first visitor after a start waits for none of them (``culturemap serve``
-    calls this while the server starts). Returns the keys of the packs warmed; a pack that fails is logged and skipped.
+    """Load every working pack, draw its opening maps and compute the analysis page's first view and the
+    city card (lens, Compare) into the caches, so that the first visitor after a start waits for none of
+    them (``culturemap serve`` calls this while the server starts). Returns the keys of the packs warmed; a pack that fails is logged and skipped.
 
     Started beside a server, it first waits for Streamlit's runtime: components (the map's, the
     vendored files') declared before it exists are not served.
@@ -144,7 +144,7 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
             time.sleep(0.1)
     import streamlit_folium
 
-    from culturemap.ui import analysis_page, explorer  # the page modules import this one
+    from culturemap.ui import analysis_page, explorer, lens_page  # the page modules import this one
 
     served(streamlit_folium._component_func)  # declared at import: outside a script run when imported here
 
@@ -157,6 +157,7 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
             city, assets = load_pack(path, mtime)
             explorer.warm(path, mtime, city, assets)
             analysis_page.warm(path, mtime, city.config.default_lang)
+            lens_page.card(path, mtime)  # the lens's clusters and the Compare page's indicators
         except (PackError, StoreError, OSError, ValueError):
             log.exception("cannot warm the pack in %s", entry.path)
             continue
@@ -196,6 +197,8 @@ def main() -> None:
         st.Page(PAGES / "map.py", title=tr("page_map", lang), url_path="map", default=True),
         st.Page(PAGES / "analysis.py", title=tr("page_analysis", lang), url_path="analysis"),
         st.Page(PAGES / "routes.py", title=tr("page_routes", lang), url_path="routes"),
+        st.Page(PAGES / "lens.py", title=tr("page_lens", lang), url_path="lens"),
+        st.Page(PAGES / "compare.py", title=tr("page_compare", lang), url_path="compare"),
         st.Page(PAGES / "data.py", title=tr("page_data", lang), url_path="data"),
     ]
     st.navigation(pages).run()

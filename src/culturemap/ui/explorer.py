@@ -52,6 +52,10 @@ from culturemap.ui.widgets import choice
 from culturemap.validate import coverage
 
 ALL = "all"
+# session key: the map has reported from the browser. Until then the page leaves out the results table
+# and the chart, whose scripts (a data grid, Vega) the browser would otherwise load and run while it
+# draws the map: on a 2-core machine that delayed the first markers by seconds.
+MAP_DRAWN = "explorer_map_drawn"
 RIVER_KM_CHOICES = (ALL, 0.5, 1.0, 1.5, 2.0, 5.0, 10.0)
 SELECTED_ZOOM = 16
 
@@ -178,13 +182,13 @@ def _sidebar(city: City, assets: gpd.GeoDataFrame, lang: str) -> tuple[ViewState
     sb = st.sidebar
     layer_box = sb.container()
     query_text = sb.text_input(tr("app_search", lang), key="q", max_chars=MAX_QUERY_CHARS,
-                               placeholder="白塔山 / baitashan / bts / White Pagoda")  # fmt: skip
+                               placeholder=city.config.search_example)  # fmt: skip
     sb.subheader(tr("app_filters_all", lang))
     district = choice("multiselect", tr("app_district", lang), tuple(city.layers["districts"]["name_zh"]),
                       key="district", format_func=_district_label(city, lang), container=sb,
                       placeholder=tr("app_all", lang))  # fmt: skip
     theme = choice("multiselect", tr("app_themes", lang), THEMES.values, key="theme", container=sb,
-                   format_func=lambda v: THEMES.label(v, lang), placeholder=tr("app_all", lang))  # fmt: skip
+                   format_func=lambda v: city.config.theme_label(v, lang), placeholder=tr("app_all", lang))  # fmt: skip
     river_km = ALL
     if len(city.layers["river"]):
         river = city.config.river_name_zh if lang == "zh" else city.config.river_name_en
@@ -331,6 +335,9 @@ def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
     )
     if not (out and out.get("center") and out.get("zoom")):
         return
+    if not ss.get(MAP_DRAWN):  # the map is in the browser: now the table and chart below it
+        ss[MAP_DRAWN] = True
+        st.rerun(scope="app")
     reported = (out["center"]["lat"], out["center"]["lng"], out["zoom"])
     cfg = load_pack(path, mtime)[0].config
     if not _moved((cfg.center_lat, cfg.center_lon, cfg.zoom), reported, min_px=1) and _moved(
@@ -447,6 +454,9 @@ def explorer_page() -> None:
     export_panel(city, shown, state)
 
     st.subheader(tr("app_results", lang, n=len(shown)))
+    if not st.session_state.get(MAP_DRAWN):
+        st.caption(tr("app_results_after_map", lang))
+        return
     st.caption(tr("app_select_hint", lang))
     district_label = _district_label(city, lang)
     table = results_table(shown, lang, district_label)

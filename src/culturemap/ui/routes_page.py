@@ -32,7 +32,6 @@ import threading
 from dataclasses import dataclass
 from datetime import date, time
 from functools import partial
-from html import escape
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
@@ -41,8 +40,8 @@ import pandas as pd
 import streamlit as st
 
 from culturemap.crs import from_wgs84, to_wgs84
-from culturemap.export.route import to_csv, to_geojson, to_gpx, to_kml
-from culturemap.i18n import MESSAGES, tr
+from culturemap.export.route import day_lines, route_title, to_csv, to_geojson, to_gpx, to_kml, totals_text
+from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, THEMES
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
@@ -53,6 +52,15 @@ from culturemap.routing.network import load_graph, network_matrix, pack_network
 from culturemap.routing.travel import MODES
 from culturemap.ui.analysis_page import labelled
 from culturemap.ui.app import LANGS, PageContext, page_context, vendor_base_url
+from culturemap.ui.export_panel import (
+    VIEW,
+    ExportChoice,
+    PreparedFile,
+    folded_panel,
+    prepare_and_download,
+    view_file,
+    view_options,
+)
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
 from culturemap.ui.widgets import choice
 
@@ -70,52 +78,6 @@ NETWORK_UPLOAD_LIMIT_MB = 100
 _PARSE_LOCK = threading.Lock()
 EXPORTS = (("gpx", to_gpx, "application/gpx+xml"), ("kml", to_kml, "application/vnd.google-earth.kml+xml"),
            ("geojson", to_geojson, "application/geo+json"), ("csv", to_csv, "text/csv"))  # fmt: skip
-
-
-def method_label(method: str, lang: str) -> str:
-    """How the order was found, in ``lang`` (the solver's own name when there is no translation)."""
-    return tr(f"method_{method}", lang) if f"method_{method}" in MESSAGES else method
-
-
-def _totals_text(plan, lang: str) -> str:
-    """One line: stops, km, minutes travelling, start-end, how the times and the order were found, days."""
-    t = plan.totals
-    how = tr("routes_how_estimated" if plan.estimated else "routes_how_network", lang)
-    start, end = t["start"], t["end"]
-    if t["days"] > 1:  # the first day's start and the last day's end, with their dates
-        start, end = f"{t['per_day'][0]['date']} {start}", f"{t['end_date']} {end}"
-    text = tr("routes_totals", lang, n=len(plan.stops), km=t["distance_km"], travel=t["travel_min"], start=start,
-              end=end, how=how, method=method_label(plan.method, lang))  # fmt: skip
-    return text + (" · " + tr("routes_days_total", lang, days=t["days"]) if t["days"] > 1 else "")
-
-
-def _day_lines(plan, lang: str) -> list[str]:
-    """A line per day (date, stops, km, minutes travelling, start-end) when the plan has several."""
-    days = plan.totals["per_day"]
-    return [tr("routes_day_line", lang, **day) for day in days] if len(days) > 1 else []
-
-
-def printable_html(plan, title: str, lang: str) -> str:
-    """A self-contained, printable itinerary page (every value escaped)."""
-    days = plan.totals["days"] > 1
-    columns = ["order", *(["day"] if days else []), "name_zh" if lang == "zh" else "name_en", "arrival", "departure",
-               "leg_km", "leg_min", "warning"]  # fmt: skip
-    formats = {"leg_km": "{:.2f}", "leg_min": "{:.0f}"}
-    head = "".join(
-        f"<th>{escape(h)}</th>"
-        for h in ("#", *([tr("col_day", lang)] if days else []), tr("col_name", lang), "→", "←", "km", "min", "⚠")
-    )
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{escape(formats.get(c, '{}').format(r[c]))}</td>" for c in columns) + "</tr>"
-        for r in plan.stops.to_dict("records")
-    )
-    summary = "".join(f"<p>{escape(line)}</p>" for line in [_totals_text(plan, lang), *_day_lines(plan, lang)])
-    return (
-        f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>{escape(title)}</title>'
-        "<style>body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #999;padding:4px 8px}</style>"
-        f"<h1>{escape(title)}</h1>{summary}<table><tr>{head}</tr>{rows}</table></html>"
-    )
 
 
 def source_caption(source: str, lang: str) -> str:
@@ -546,7 +508,7 @@ def _route_script(path: str, mtime: float, request: RouteRequest | None, lang: s
     return layer_script(route_layer(_city, _plan, lang, basemap), index=1)
 
 
-def _sidebar(assets, themes: dict, labels: dict[str, str], lang: str) -> Choices:
+def _sidebar(assets, themes: dict, labels: dict[str, str], lang: str, theme_label) -> Choices:
     """The sidebar's route choices (the road network is chosen below them, see :func:`_network`)."""
     ss = st.session_state
     sb = st.sidebar
@@ -563,7 +525,7 @@ def _sidebar(assets, themes: dict, labels: dict[str, str], lang: str) -> Choices
         ss["route_tag"] = ""
 
     choice("selectbox", tr("routes_candidates", lang), ["", *THEMES.values], key="route_tag", container=sb,
-           format_func=lambda t: THEMES.label(t, lang) if t else "—", on_change=add_tagged)  # fmt: skip
+           format_func=lambda t: theme_label(t, lang) if t else "—", on_change=add_tagged)  # fmt: skip
     stops = choice("multiselect", tr("routes_stops", lang), list(labels), format_func=labels.get, key="route_stops",
                    container=sb)  # fmt: skip
     others = sorted(labels, key=labels.get)
@@ -650,8 +612,8 @@ def _stop_table(assets, choices: Choices, plan: Plan | None, names: dict[str, st
 
 def _summary(plan: Plan, lang: str) -> None:
     """The plan's totals, a line per day and its warnings."""
-    st.subheader(_totals_text(plan, lang))
-    for line in _day_lines(plan, lang):
+    st.subheader(totals_text(plan, lang))
+    for line in day_lines(plan, lang):
         st.caption(line)
     for warning in plan.warning_lines(lang):
         st.warning(warning)
@@ -690,16 +652,27 @@ def _itinerary(plan: Plan, lang: str) -> None:
     st.dataframe(labelled(table, lang).rename(columns={d: tr(f"col_{d}", lang) for d in days}), hide_index=True)
 
 
-def _downloads(plan: Plan, themes: dict, theme: str, lang: str) -> None:
-    """A button per export format and the printable page: each file is written when its button is
-    clicked, and a click does not rerun the page."""
-    title = themes[theme].title(lang) if theme in themes else "culturemap route"
+def _route_pdf(city, plan: Plan, title: str, lang: str) -> bytes:
+    """The route report PDF (:func:`culturemap.export.report.route_report`), imported on the first click:
+    the PDF backend and the report's analyses are not loaded for a page that does not ask for it."""
+    from culturemap.export.report import route_report
+
+    return route_report(city, plan, title, lang)
+
+
+def _downloads(city, plan: Plan, themes: dict, choices: Choices, lang: str) -> None:
+    """A button per export format and the route report (PDF): each file is written when its button is
+    clicked, and a click does not rerun the page. The title is the theme's while its stops are, else
+    "Custom route (from <theme>)" (:func:`~culturemap.export.report.route_title`)."""
+    theme = choices.theme
+    title = route_title(themes.get(theme), choices.stops, lang)
+    name = theme if theme in themes else "route"
     columns = st.columns(len(EXPORTS) + 1)
     for column, (fmt, writer, mime) in zip(columns, EXPORTS):
         column.download_button(tr("routes_download", lang, fmt=fmt.upper()), partial(writer, plan, title),
-                               f"{theme}.{fmt}", mime, key=f"route_download_{fmt}", on_click="ignore")  # fmt: skip
-    columns[-1].download_button(tr("routes_printable", lang), partial(printable_html, plan, title, lang),
-                                f"{theme}.html", "text/html", key="route_download_html", on_click="ignore")  # fmt: skip
+                               f"{name}.{fmt}", mime, key=f"route_download_{fmt}", on_click="ignore")  # fmt: skip
+    columns[-1].download_button(tr("report_route_pdf", lang), partial(_route_pdf, city, plan, title, lang),
+                                f"{name}.pdf", "application/pdf", key="route_download_pdf", on_click="ignore")  # fmt: skip
 
 
 @st.fragment
@@ -727,7 +700,30 @@ def _route_section(
     _route_map(ctx, city, assets, choices, request, plan)
     if plan is not None:
         _itinerary(plan, lang)
-        _downloads(plan, themes, choices.theme, lang)
+        _downloads(city, plan, themes, choices, lang)
+    route_export(ctx, city, assets, choices, request, plan)
+
+
+@st.fragment
+def route_export(ctx: PageContext, city, assets, choices: Choices, request: RouteRequest | None, plan: Plan | None):
+    """The page's "Export" panel: the route map as shown (view snapshot) at a chosen size and scale
+    (the route's files are the download buttons above)."""
+    lang = ctx.lang
+    if not (panel := folded_panel("route_export", lang)):
+        return
+    basemap = st.session_state.get("basemap", DEFAULT_BASEMAP)
+    with panel:
+        choice = view_options("route_export", lang, ExportChoice(fmt=VIEW))
+        asked = (ctx.path, ctx.mtime, request, choices.stops, lang, basemap, choice)
+        name = f"{choices.theme if choices.theme != SCRATCH else 'route'}-{date.today().isoformat()}-view.png"
+
+        def build() -> PreparedFile:
+            from culturemap.export.analysis import route_map
+
+            fmap = route_map(city, plan, assets[~assets["id"].isin(choices.stops)], lang, basemap)
+            return view_file(fmap, name, choice, lang)
+
+        prepare_and_download("route_export", lang, asked, tr("export_fmt_view", lang), build)
 
 
 def routes_page() -> None:
@@ -739,7 +735,7 @@ def routes_page() -> None:
     _apply_pending()
     _read_url(city, themes, set(names), lang)
     st.title(tr("routes_title", lang, city=city.config.name(lang)))
-    choices = _sidebar(assets, themes, labels, lang)
+    choices = _sidebar(assets, themes, labels, lang, city.config.theme_label)
     graph, network = _network(city, lang)
     _write_url(_url_params(choices, themes))
     if choices.theme in themes:

@@ -1,0 +1,164 @@
+"""The "University lens" page: pick a campus and see the cultural assets within walking, cycling and
+short-drive reach, on a map with the three rings and as a ranked list; one button hands the nearest
+assets to the route designer as a "campus culture route" (the Routes page's URL parameters, see
+:mod:`culturemap.ui.routes_page`). Below, which campuses lie nearest to which heritage clusters.
+
+The chosen campus is in the URL (``campus=<id>``), so a link opens the same view.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from culturemap.analysis.lens import RING_MODES, RINGS_M, CityCard, campus_reach, city_card, ring_counts
+from culturemap.catalog import City
+from culturemap.i18n import tr
+from culturemap.layers import LAYERS
+from culturemap.render.assets import localise_assets
+from culturemap.render.basemaps import DEFAULT_BASEMAP
+from culturemap.render.folium_map import campus_map, feature_name, ring_label
+from culturemap.ui.analysis_page import labelled
+from culturemap.ui.app import load_pack, page_context, vendor_base_url
+from culturemap.ui.map_component import PreparedMap, prepare, show
+from culturemap.ui.widgets import choice
+
+ROUTE_STOPS = 5  # the campus culture route visits the nearest assets, at most this many
+ROUTES_PAGE = "src/culturemap/ui/pages/routes.py"
+
+
+def _city(path: str, mtime: str) -> City:
+    return load_pack(path, mtime)[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _reach(path: str, mtime: str, campus_id: str) -> pd.DataFrame:
+    return campus_reach(_city(path, mtime), campus_id, RINGS_M)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def card(path: str, mtime: str) -> CityCard:
+    """The pack's :func:`~culturemap.analysis.lens.city_card`, once per pack (the Compare page's too)."""
+    return city_card(_city(path, mtime))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _map(path: str, mtime: str, campus_id: str, lang: str, basemap: str) -> PreparedMap:
+    city, assets = load_pack(path, mtime)
+    reached = assets[assets["id"].isin(_reach(path, mtime, campus_id)["id"])]
+    return prepare(localise_assets(campus_map(city, campus_id, reached, RINGS_M, lang, basemap), vendor_base_url()))
+
+
+def route_params(campus_id: str, reach: pd.DataFrame, stops: int = ROUTE_STOPS) -> dict[str, str]:
+    """The Routes page's URL parameters of a campus culture route: from the campus, through the
+    ``stops`` first assets of ``reach`` (:func:`campus_reach`), at the travel mode of the ring the
+    farthest of them lies in (walk within 1 km, bike within 3 km, car beyond)."""
+    top = reach.head(stops)
+    ring = float(top["ring_m"].max()) if len(top) else RINGS_M[0]
+    mode = RING_MODES[RINGS_M.index(ring)] if ring in RINGS_M else RING_MODES[-1]
+    return {"route": "scratch", "stops": ",".join(top["id"]), "from": campus_id, "mode": mode}
+
+
+def _hand_over(params: dict[str, str]) -> None:
+    """Open the Routes page on ``params``; it reads its URL again (it reads it once per session)."""
+    ctx = page_context()
+    city, _ = ctx.load()
+    here = {"city": city.config.id, **({"lang": ctx.lang} if ctx.lang != city.config.default_lang else {})}
+    st.session_state["_route_url_read"] = False
+    st.switch_page(ROUTES_PAGE, query_params={**here, **params})
+
+
+def _campus_choice(campuses: pd.DataFrame, lang: str) -> str:
+    """The campus selector, seeded from the URL's ``campus`` on a session's first visit."""
+    ids = campuses["id"].tolist()
+    ss = st.session_state
+    if "lens_campus" not in ss:
+        wanted = st.query_params.get("campus")
+        if wanted is not None and wanted not in ids:
+            st.toast(tr("app_url_ignored", lang, item=f"campus={wanted}"))
+        ss["lens_campus"] = wanted if wanted in ids else ids[0]
+    label = {
+        row["id"]: tr("lens_campus_option", lang, name=feature_name(row, lang), campus=row["campus"])
+        for row in campuses.to_dict("records")
+    }
+    campus_id = choice("selectbox", tr("lens_campus", lang), ids, key="lens_campus", format_func=label.get)
+    st.query_params["campus"] = campus_id
+    return campus_id
+
+
+def _ranked_table(reach: pd.DataFrame, lang: str) -> pd.DataFrame:
+    table = pd.DataFrame(
+        {
+            "rank": reach["rank"],
+            "layer": [LAYERS[lid].label(lang) for lid in reach["layer"]],
+            "name": [feature_name(row, lang) for row in reach.to_dict("records")],
+            "class": [
+                LAYERS[lid].class_vocabulary.label(g, lang) if isinstance(g, str) else ""
+                for lid, g in zip(reach["layer"], reach["grade"])
+            ],  # fmt: skip
+            "distance_km": (reach["distance_m"] / 1000).round(2),
+            "ring": [ring_label(r, lang) for r in reach["ring_m"]],
+        }
+    )
+    names = {"name": tr("col_name", lang), "class": tr("col_class", lang), "distance_km": tr("col_distance_km", lang),
+             "ring": tr("col_ring", lang)}  # fmt: skip
+    return labelled(table, lang).rename(columns=names)
+
+
+def clusters_table(city_card: CityCard, lang: str) -> pd.DataFrame | None:
+    """The heritage clusters of ``city_card`` and the campus nearest to each, labelled; None without clusters."""
+    clusters = city_card.clusters
+    if clusters.empty:
+        return None
+    campuses = city_card.campus_clusters.set_index("id")
+    nearest = [
+        tr("lens_campus_option", lang, name=feature_name(campuses.loc[cid], lang), campus=campuses.loc[cid, "campus"])
+        for cid in clusters["nearest_campus_id"]
+    ]
+    return pd.DataFrame(
+        {
+            tr("col_cluster", lang): clusters["cluster"],
+            tr("col_cluster_label", lang): clusters["label_zh" if lang == "zh" else "label_en"],
+            tr("col_n_units", lang): clusters["n_units"],
+            tr("col_nearest_campus", lang): nearest,
+            tr("col_nearest_campus_km", lang): clusters["nearest_campus_km"].round(2),
+        }
+    )
+
+
+def lens_page() -> None:
+    ctx = page_context()
+    lang = ctx.lang
+    city, _ = ctx.load()
+    st.title(tr("lens_title", lang, city=city.config.name(lang)))
+    campuses = city.layers["universities"]
+    if campuses.empty:
+        st.info(tr("lens_no_campus", lang))
+        return
+    st.caption(tr("lens_intro", lang, crs=city.config.metric_crs))
+    campus_id = _campus_choice(campuses, lang)
+    reach = _reach(ctx.path, ctx.mtime, campus_id)
+    counts = ring_counts(reach, RINGS_M)
+    counts.index = [LAYERS[lid].label(lang) for lid in counts.index]
+    counts.columns = [ring_label(r, lang) for r in counts.columns]
+    st.markdown(f"**{tr('lens_counts', lang)}**")
+    st.dataframe(counts.rename_axis(tr("col_layer", lang)))
+    basemap = st.session_state.get("basemap", DEFAULT_BASEMAP)
+    show(_map(ctx.path, ctx.mtime, campus_id, lang, basemap), key="lens_map", height=560, returned_objects=())
+    st.markdown(f"**{tr('lens_ranked', lang)}**")
+    if reach.empty:
+        st.info(tr("lens_nothing", lang, km=RINGS_M[-1] / 1000))
+    else:
+        st.dataframe(_ranked_table(reach, lang), hide_index=True)
+        st.caption(tr("lens_rank_note", lang))
+        n = min(ROUTE_STOPS, len(reach))
+        if st.button(tr("lens_route", lang), key="lens_route", help=tr("lens_route_help", lang, n=n),
+                     icon=":material/route:", type="primary"):  # fmt: skip
+            _hand_over(route_params(campus_id, reach))
+    st.subheader(tr("lens_clusters", lang))
+    st.caption(tr("lens_clusters_note", lang))
+    clusters = clusters_table(card(ctx.path, ctx.mtime), lang)
+    if clusters is None:
+        st.info(tr("lens_no_clusters", lang))
+    else:
+        st.dataframe(clusters, hide_index=True)

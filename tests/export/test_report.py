@@ -1,0 +1,211 @@
+"""Report PDFs: A4 pages, numbered; the city's counts against its published figures with the missing
+assets named; a district's counts only; the index formula; the CJK font embedded; a route's stops in
+visit order with the travel mode and "estimated"; a title that stops claiming the theme once its stops
+were edited; the ``culturemap report`` command's errors."""
+
+import re
+import subprocess
+from datetime import date
+
+import pytest
+
+from culturemap.analysis.proximity import FORMULA
+from culturemap.analysis.select import AssetQuery, select_assets
+from culturemap.catalog import load_city
+from culturemap.export.report import UnknownDistrictError, city_report, route_report, wrap
+from culturemap.export.route import route_title
+from culturemap.layers import ASSET_LAYERS, LAYERS
+from culturemap.routing.itinerary import plan_route
+from tests.conftest import LANZHOU
+from tests.test_cli import run
+from tests.ui.test_routes_page import STOPS, write_routes
+
+TODAY = date(2026, 11, 27)
+
+
+def pdf_text(path, *options: str, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", *options, *pages, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+
+
+def pdf_info(path) -> str:
+    return subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def squeezed(text: str) -> str:
+    """``text`` without any white space (lines of a wrapped paragraph join up)."""
+    return re.sub(r"\s+", "", text)
+
+
+def row_numbers(text: str, label: str, after: str = "") -> list[int]:
+    """The whole numbers on the first ``-layout`` line that starts with ``label`` (below the line ``after``)."""
+    text = text[text.index(after) :]
+    line = next(line for line in text.splitlines() if line.strip().startswith(label))
+    return [int(n) for n in re.findall(r"(?<![\w.])(\d+)(?![\w.%])", line.strip()[len(label) :])]
+
+
+def layer_table(path, header: str) -> str:
+    """The layer table of page 2 (the first table, up to the ``header`` of the next), its cells run together."""
+    cells = squeezed(pdf_text(path, "-raw", page=2))
+    return cells[: cells.index(header)]
+
+
+@pytest.fixture(scope="module")
+def lanzhou_report(tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "lanzhou.pdf"
+    path.write_bytes(city_report(load_city(LANZHOU), lang="zh", today=TODAY))
+    return path
+
+
+def test_city_report_pages_are_numbered_a4(lanzhou_report):
+    info = pdf_info(lanzhou_report)
+    assert "Page size:       595.276 x 841.89 pts (A4)" in info
+    pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
+    assert pages == 6
+    for page in range(1, pages + 1):
+        text = squeezed(pdf_text(lanzhou_report, page=page))  # pdftotext may drop the spaces around digits
+        assert f"第{page}页/共{pages}页" in text
+        assert "2026-11-27" in text and "兰州" in text and "数据：culturemap城市包" in text
+
+
+def test_city_report_counts_against_the_published_figures(lanzhou_report):
+    text = pdf_text(lanzhou_report, "-layout", page=2)
+    assets = load_city(LANZHOU).assets()
+    table = layer_table(lanzhou_report, "公开数字公开发布")
+    for lid in ASSET_LAYERS:  # the layers in Chinese with their counts
+        assert f"{LAYERS[lid].label('zh')}{(assets['layer'] == lid).sum()}" in table, lid
+    published, in_pack, gap = row_numbers(text, "A级旅游景区", after="与公开数据对照")[:3]
+    assert (published, in_pack, gap) == (47, 12, 35)  # the gap is shown, not hidden
+    assert "石佛沟景区" in text and "石洞寺" in text  # the named missing assets
+    assert "兰州彩陶艺术博物馆" in text
+
+
+def test_city_report_has_density_corridor_index_formula_and_sources(lanzhou_report):
+    text = pdf_text(lanzhou_report)
+    assert "点位密度" in text and "每平方公里点位" in text
+    assert "黄河沿线分布" in text and "河道里程（公里，自上游起）" in text
+    assert squeezed(FORMULA["zh"]) in squeezed(text)
+    assert "区县文化软实力指数" in text and "城关区" in text
+    assert "概略位置（未测量，按地名或描述估计）：90/97处，占93%" in squeezed(text)  # 90 of the 97 assets
+    assert "Lanzhou cultural-tourism SWOT study" in text
+
+
+def test_city_report_embeds_the_cjk_font(lanzhou_report):
+    fonts = subprocess.run(["pdffonts", str(lanzhou_report)], capture_output=True, text=True, check=True).stdout
+    cjk = [line.split() for line in fonts.splitlines() if "NotoSansCJK" in line]
+    assert cjk and all(line[-5] == "yes" for line in cjk)  # emb
+    assert not [line for line in fonts.splitlines()[2:] if "NotoSansCJK" not in line and line.strip()]
+
+
+def test_district_report_counts_only_the_district(pack, tmp_path):
+    city = load_city(pack)
+    path = tmp_path / "east.pdf"
+    path.write_bytes(city_report(city, district="East", lang="en", today=TODAY))
+    text = pdf_text(path, "-layout", page=2)
+    east = select_assets(city.assets(), AssetQuery(districts=("东区",)))
+    assert len(east) == 3 and len(east) < len(city.assets())
+    table = layer_table(path, "PublishedfigurePublished")
+    for lid in ASSET_LAYERS:
+        assert f"{squeezed(LAYERS[lid].label('en'))}{(east['layer'] == lid).sum()}" in table, lid
+    assert f"Total{len(east)}" in table
+    # the published figure (3 A-class spots, city-wide), the city's 2 and the district's 1
+    assert row_numbers(text, "A-class scenic spots", after="Coverage against")[:3] == [3, 2, 1]
+    cover = pdf_text(path, page=1)
+    assert "Testville, East: cultural assets report" in cover and "3 assets" in cover
+
+
+def test_unknown_district_names_the_valid_ones(pack):
+    with pytest.raises(UnknownDistrictError, match=r"choose from 西区 \(West\), 东区 \(East\)"):
+        city_report(load_city(pack), district="北区")
+
+
+@pytest.fixture
+def routed_pack(pack):
+    write_routes(pack, STOPS)
+    return pack
+
+
+def test_route_report_lists_the_stops_in_visit_order(routed_pack, tmp_path):
+    city = load_city(routed_pack)
+    plan = plan_route(city, STOPS, "walk", "09:00", TODAY)
+    assert plan.estimated
+    path = tmp_path / "route.pdf"
+    path.write_bytes(route_report(city, plan, route_title(city.routes[0], STOPS, "zh"), "zh", today=TODAY))
+    info = pdf_info(path)
+    assert "Page size:       595.276 x 841.89 pts (A4)" in info and re.search(r"Pages:\s+2\n", info)
+    first = pdf_text(path, page=1)
+    assert "古桥线" in first and "出行方式：步行" in first and "估算行程时间" in first
+    table = pdf_text(path, "-layout", page=2)
+    cells = squeezed(pdf_text(path, "-raw", page=2))  # each cell's lines in a row: a wrapped cell joins up
+    positions = [cells.index(name) for name in plan.stops["name_zh"]]
+    assert positions == sorted(positions) and len(plan.stops) == 3
+    for header in ("顺序", "名称", "地址", "到达时间", "离开时间", "停留（分钟）", "开放时间", "本段距离（公里）",
+                   "本段用时（分钟）", "出行方式"):  # fmt: skip
+        assert header in cells
+    for symbol in ("→", "←", "⚠"):
+        assert symbol not in cells
+    second = plan.stops.iloc[1]
+    row = next(line for line in table.splitlines() if second["name_zh"] in line).split()
+    assert row[0] == "2" and f"{second['leg_km']:.2f}" in row and f"{second['leg_min']:.0f}" in row  # km, min
+    assert row[-1] == "步行" and second["arrival"] in row
+    assert "第2页/共2页" in squeezed(table) and "估算" in table
+
+
+def test_edited_stops_no_longer_carry_the_theme_title(routed_pack, tmp_path):
+    city = load_city(routed_pack)
+    route = city.routes[0]
+    assert route_title(route, list(reversed(STOPS)), "en") == "Bridge line"  # the same stops: the theme
+    edited = [*STOPS, "mu-city"]
+    assert route_title(route, edited, "en") == "Custom route (from “Bridge line”)"
+    assert route_title(route, STOPS[:2], "zh") == "自定义路线（基于“古桥线”）"
+    assert route_title(None, STOPS, "zh") == "自定义路线"
+    plan = plan_route(city, edited, "bike", "10:00", TODAY)
+    path = tmp_path / "edited.pdf"
+    path.write_bytes(route_report(city, plan, route_title(route, edited, "en"), "en", today=TODAY))
+    text = pdf_text(path)
+    assert "Custom route (from “Bridge line”)" in text and "Travel mode: bike" in text
+    assert "Estimated travel times" in text and "MU-CITY" in text
+
+
+def test_wrap_breaks_chinese_anywhere_and_english_between_words():
+    assert wrap("文化资源报告", 6) == ["文化资", "源报告"]
+    assert wrap("cultural assets report", 10) == ["cultural", "assets", "report"]
+    assert wrap("a\nb", 10) == ["a", "b"]
+    assert wrap("x" * 12, 5) == ["xxxxx", "xxxxx", "xx"]
+
+
+def test_cli_report_writes_the_district_pdf(pack, tmp_path, capsys):
+    out = tmp_path / "west.pdf"
+    assert run(["report", "--city", pack, "--district", "西区", "--lang", "en", "--out", out]) == 0
+    assert capsys.readouterr().out.startswith(f"pdf: {out} (西区, ")
+    assert "Testville, West: cultural assets report" in pdf_text(out, page=1)
+
+
+def test_cli_report_unknown_district_is_one_error_line(pack, tmp_path, capsys):
+    out = tmp_path / "x.pdf"
+    assert run(["report", "--city", pack, "--district", "北区", "--out", out]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "error: argument --district: unknown district '北区' in Testville; choose from 西区 (West), 东区 (East)\n"
+    )
+    assert not out.exists() and captured.out == ""
+
+
+@pytest.mark.parametrize("where", ["missing/x.pdf", "."])
+def test_cli_report_unwritable_path_is_refused_before_any_work(pack, tmp_path, capsys, where):
+    out = tmp_path / where
+    assert run(["report", "--city", pack, "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert "error: argument --out:" in err
+    assert ("does not exist" in err) if where != "." else ("is a folder" in err)
+
+
+def test_cli_route_report_and_unknown_route(routed_pack, tmp_path, capsys):
+    out = tmp_path / "r1.pdf"
+    assert run(["report", "--city", routed_pack, "--route", "r1", "--mode", "car", "--start", "08:30", "--lang", "en",
+                "--out", out]) == 0  # fmt: skip
+    text = pdf_text(out)
+    assert "Bridge line" in text and "Travel mode: car" in text and "08:30" in text
+    assert run(["report", "--city", routed_pack, "--route", "nope", "--out", out]) == 2
+    assert "error: argument --route: no route 'nope'" in capsys.readouterr().err
