@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from culturemap.store import store_for_pack
 from tests.conftest import utm_to_lonlat, write_pack
-from tests.ui.test_app import APP, results
+from tests.ui.test_app import APP, MAP_DRAWN, results
 
 DATA = "src/culturemap/ui/pages/data.py"
 MAP = "src/culturemap/ui/pages/map.py"
@@ -76,6 +76,7 @@ def test_upload_report_confirm_and_the_map_shows_the_row(data_root):
     assert at.success[0].value == "Stored in A-class scenic spots: 1 added, 0 updated"
     stored = store_for_pack(data_root / "testville").read_layer("scenic_spots")
     assert EVIL in set(stored["name_zh"]) and len(stored) == 3
+    at.session_state[MAP_DRAWN] = True  # as after the map's first report from a browser (AppTest has none)
     at = at.switch_page(MAP).run()
     assert not at.exception
     new_id = stored.loc[stored["name_zh"] == EVIL, "id"].iloc[0]
