@@ -71,6 +71,7 @@ bench: system-deps install
 	$(PY) bench/store.py --out BENCHMARKS.md
 	$(PY) bench/report.py --out BENCHMARKS.md
 	$(PY) bench/snapshot.py --out BENCHMARKS.md
+	$(PY) bench/imports.py --out BENCHMARKS.md
 	$(PY) bench/ui.py --out BENCHMARKS.md $(BENCH_UI_ARGS)
 
 bench-ui: system-deps install

@@ -56,3 +56,29 @@ def test_geometry_conversion_moves_every_vertex_and_keeps_them():
     assert before.shape == after.shape
     shifts = metres(before[:, 0], before[:, 1], after[:, 0], after[:, 1])
     assert ((shifts > 150) & (shifts < 300)).all()
+
+
+@pytest.mark.parametrize(
+    ("datum", "forward", "inverse"),
+    [("gcj02", "wgs_gcj", "gcj_wgs_bored"), ("bd09", "wgs_bd", "bd_wgs_bored")],
+)
+def test_array_conversion_agrees_with_prcoords_point_by_point(datum, forward, inverse):
+    import warnings
+
+    import prcoords
+
+    rng = np.random.default_rng(11)
+    lon = np.concatenate([rng.uniform(73, 135, 300), [103.8207, -0.1, 150.0]])  # two points outside China
+    lat = np.concatenate([rng.uniform(1, 55, 300), [36.0661, 51.5, 36.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # prcoords warns on points outside China
+        expected = [getattr(prcoords, forward)(prcoords.Coords(la, lo)) for lo, la in zip(lon, lat)]
+        back = [getattr(prcoords, inverse)(prcoords.Coords(la, lo)) for lo, la in zip(lon, lat)]
+    out_lon, out_lat = from_wgs84(lon, lat, datum)
+    assert np.abs(out_lon - [c.lon for c in expected]).max() < 1e-9
+    assert np.abs(out_lat - [c.lat for c in expected]).max() < 1e-9
+    in_lon, in_lat = to_wgs84(lon, lat, datum)
+    assert np.abs(in_lon - [c.lon for c in back]).max() < 1e-9
+    assert np.abs(in_lat - [c.lat for c in back]).max() < 1e-9
+    scalar = to_wgs84(103.8207, 36.0661, datum)
+    assert scalar[0].shape == () and scalar[0] == pytest.approx(in_lon[300], abs=1e-12)

@@ -504,6 +504,54 @@ def cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Exit 0 when stored (or a clean dry run), 1 when a row is not accepted (nothing stored unless
+    --skip-bad) or the store refuses the write, 2 when the file cannot be read."""
+    from culturemap.io.importers import format_report, import_file, read_point_dataset
+    from culturemap.io.readers import ImportFileError
+
+    pack = _pack_path(args.city)
+    lang = args.lang or read_city_config(pack).default_lang
+    try:
+        store = store_for_pack(pack)
+        if args.points:
+            points, dropped = read_point_dataset(args.file, crs=args.crs)
+            stored = 0 if args.dry_run else store.write_points(args.points, points)
+            print(tr("import_points_stored", lang, name=args.points, n=stored, dropped=dropped))
+            if args.dry_run:
+                print(tr("import_dry_run", lang))
+            return 0
+        if args.layer is None:
+            print("error: argument --layer is required (or --points NAME for a point dataset)", file=sys.stderr)
+            return 2
+        report, result = import_file(store, args.file, args.layer, skip_bad=args.skip_bad, dry_run=args.dry_run,
+                                     default=args.on_duplicate, crs=args.crs, sheet=args.sheet)  # fmt: skip
+        print(format_report(report, lang))
+        if report.refused and not args.skip_bad:
+            print(tr("import_nothing_stored", lang, n=report.refused), file=sys.stderr)
+            return 1
+        if result is None:
+            print(tr("import_dry_run", lang))
+            return 0
+    except ImportFileError as exc:
+        print(f"error: {exc.message(lang)}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"error: {exc.message(lang)}", file=sys.stderr)
+        return 1
+    print(tr("import_stored", lang, layer=args.layer, inserted=result.inserted, updated=result.updated))
+    return 0
+
+
+def _crs_choice(text: str) -> str:
+    from culturemap.io.importers import parse_crs
+
+    try:
+        return parse_crs(text)[0]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """The report PDF of a city, one of its districts or a themed route, with a progress bar over the pages."""
     from tqdm import tqdm
@@ -664,6 +712,26 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--title", help="the map's title (default: from the city and the filters)")
     export.add_argument("--out", type=_output_path, required=True, help="output file (a symlink writes its target)")
     export.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser(
+        "import",
+        help="import a file (CSV, XLSX, GeoJSON, zipped Shapefile, GeoPackage, KML/KMZ) into a layer of the "
+        "city's store; prints the per-row report",
+    )
+    imp.add_argument("file", help="the file to import")
+    imp.add_argument("--city", required=True, help="pack folder (geodata/<city>) or city id")
+    imp.add_argument("--layer", choices=ASSET_LAYERS, help="the layer the rows go to")
+    imp.add_argument("--crs", type=_crs_choice, help="wgs84, gcj02, bd09 or EPSG:n (default: the file's, else WGS-84)")
+    imp.add_argument("--sheet", help="Excel sheet, GeoPackage layer or the Shapefile in a zip (default: the first)")
+    imp.add_argument("--dry-run", action="store_true", help="report only, store nothing")
+    imp.add_argument("--skip-bad", action="store_true", help="store the accepted rows even when others are not")
+    imp.add_argument("--on-duplicate", choices=("skip", "update", "keep"), default="skip",
+                     help="what a probable duplicate of a stored asset does (default: skip)")  # fmt: skip
+    imp.add_argument(
+        "--points", metavar="NAME", help="import a generic point dataset NAME (analysis layer, not assets)"
+    )
+    imp.add_argument("--lang", choices=("zh", "en"), help="report language (default: the city's)")
+    imp.set_defaults(func=cmd_import)
 
     store = sub.add_parser(
         "store", help="the city's store (GeoPackage, or PostGIS when CULTUREMAP_DB_URL is set): info, reset"

@@ -214,9 +214,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app_coverage_named": ("有来源提及但未收录的点位", "Named by a source but not in the pack"),
     "app_coverage_named_item": ("{name}（{reason}）", "{name} ({reason})"),
     "app_coverage_import": (
-        "补齐缺口：将官方名录整理进城市包的 curated 表格（每行注明来源），再运行 culturemap build；“数据”页面上线后可直接上传导入。",
+        "补齐缺口：将官方名录整理进城市包的 curated 表格（每行注明来源），再运行 culturemap build；或在“数据”页面直接上传名录导入本市数据库。",
         "To close a gap: add the official list to the pack's curated tables (each row with its source) and run "
-        "culturemap build; once the Data page is available, upload the list there.",
+        "culturemap build; or upload the list on the Data page into the city's store.",
     ),
     "app_pack_broken_short": ("无法加载", "cannot be loaded"),
     "app_pack_broken": ("城市包 {folder} 无法加载：{reason}", "The city pack {folder} cannot be loaded: {reason}"),
@@ -773,6 +773,193 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store_dump_written": ("已写出 {n} 行到 {path}", "Wrote {n} rows to {path}"),
     #
     # import and the Data page
+    "import_too_large": (
+        "{file} 有 {size_mb:.1f} MB，超过导入上限 {limit_mb} MB（未读取）",
+        "{file} is {size_mb:.1f} MB, over the {limit_mb} MB import limit (not read)",
+    ),
+    "import_empty": ("{file} 是空文件", "{file} is empty"),
+    "import_no_rows": ("{file} 中没有数据行", "{file} holds no rows"),
+    "import_not_text": ("{file} 不是文本表格（含二进制内容）", "{file} is not a text table (it holds binary data)"),
+    "import_bad_encoding": (
+        "{file} 的文字编码无法识别；应为 {encodings}",
+        "{file}: the text encoding cannot be recognised; expected {encodings}",
+    ),
+    "import_unreadable": ("无法读取 {file}：{reason}", "cannot read {file}: {reason}"),
+    "import_format": (
+        "{file} 的格式无法导入；应为以下扩展名之一：{suffixes}",
+        "{file}: this format cannot be imported; expected one of {suffixes}",
+    ),
+    "import_bad_zip": ("{file} 不是有效的 zip 压缩包：{reason}", "{file} is not a valid zip archive: {reason}"),
+    "import_zip_members": (
+        "{file} 含 {n} 个文件，超过上限 {limit}（已拒绝）",
+        "{file} holds {n} files, over the limit of {limit} (refused)",
+    ),
+    "import_zip_slip": (
+        "{file} 中的 {member} 指向解压目录之外（已拒绝，未写入任何文件）",
+        "{file}: member {member} points outside the extraction folder (refused, nothing written)",
+    ),
+    "import_zip_bomb": (
+        "{file} 中的 {member} 解压后过大（压缩比超过 {ratio} 倍或总计超过 {limit_mb} MB，疑似压缩炸弹，已拒绝）",
+        "{file}: member {member} expands too much (over {ratio}x or {limit_mb} MB in all: a zip bomb? refused)",
+    ),
+    "import_zip_no_shp": (
+        "{file} 中没有 .shp 文件（压缩包应含 .shp、.shx、.dbf，最好还有 .prj 和 .cpg）",
+        "{file} holds no .shp file (expected .shp, .shx, .dbf, and best .prj and .cpg)",
+    ),
+    "import_kmz_no_kml": ("{file} 中没有 .kml 文件", "{file} holds no .kml file"),
+    "import_no_sheet": (
+        "{file} 中没有工作表或图层 {sheet}；现有：{sheets}",
+        "{file} has no sheet or layer {sheet}; it has: {sheets}",
+    ),
+    "import_xml_entities": (
+        "{file} 含 XML 实体或 DTD（{reason}），出于安全原因拒绝读取",
+        "{file} contains XML entities or a DTD ({reason}); refused for safety",
+    ),
+    "import_kml_geometry": (
+        "{file} 第 {row} 个地标的坐标无法读取：{reason}",
+        "{file} placemark {row}: the coordinates cannot be read: {reason}",
+    ),
+    "import_points_no_coords": (
+        "{file} 中找不到经纬度列（经度/lon/lng/x，纬度/lat/y）；现有列：{columns}",
+        "{file}: no longitude/latitude columns found (lon/lng/x/经度, lat/y/纬度); columns: {columns}",
+    ),
+    "import_expected_degrees": ("以度为单位的数字", "a number of degrees"),
+    "import_bad_number": (
+        "字段 {field} 的值 {value!r} 不是数字；应为以度为单位的数字",
+        "field {field} is {value!r}, not a number; expected a number of degrees",
+    ),
+    "import_projected": (
+        "坐标 ({x:.6g}, {y:.6g}) 超出经纬度范围，疑似投影坐标（米）；请选择其坐标系，如 EPSG:4490 或本市的 {metric_crs}",
+        "coordinates ({x:.6g}, {y:.6g}) are outside lon/lat range: projected coordinates (metres)? "
+        "choose their CRS, e.g. EPSG:4490 or the city's {metric_crs}",
+    ),
+    "import_swapped": (
+        "经纬度疑似颠倒：({x:.5f}, {y:.5f}) 应为 ({y:.5f}, {x:.5f})；请交换经度、纬度两列的对应",
+        "lon/lat look swapped: ({x:.5f}, {y:.5f}) should probably be ({y:.5f}, {x:.5f}); swap the lon and lat columns",
+    ),
+    "import_outside_bbox": (
+        "位置 {value} 在本市范围（{bbox}）之外",
+        "position {value} is outside the city's bounds ({bbox})",
+    ),
+    "import_address_only": (
+        "只有地址（{value}），没有坐标：离线时无法按地址定位，请补充经纬度",
+        "address only ({value}), no coordinates: no geocoder works offline; add lon/lat",
+    ),
+    "import_no_position": ("没有坐标", "no coordinates"),
+    "import_bad_value": (
+        "字段 {field} 的值 {value!r} 无法识别；应为：{expected}",
+        "field {field} is {value!r}, not a known value; expected one of {expected}",
+    ),
+    "import_summary": (
+        "共 {total} 行：接受 {accepted}，疑似重复 {duplicate}，拒绝 {rejected}，在本市之外 {outside}，仅有地址 {address_only}",
+        "{total} rows: {accepted} accepted, {duplicate} probable duplicates, {rejected} rejected, "
+        "{outside} outside the city, {address_only} address only",
+    ),
+    "import_datum_file": ("坐标系：按文件声明（{datum}）", "Coordinates: as the file declares ({datum})"),
+    "import_datum_user": (
+        "坐标系：按所选（{datum}）转换为 WGS-84",
+        "Coordinates: converted from the chosen {datum} to WGS-84",
+    ),
+    "import_datum_header": (
+        "坐标系：按列名所示（{datum}）转换为 WGS-84",
+        "Coordinates: converted from {datum} (named in the column headers) to WGS-84",
+    ),
+    "import_datum_column": ("坐标系：按每行的坐标系列转换", "Coordinates: converted by each row's datum column"),
+    "import_datum_assumed": (
+        "坐标系：文件未注明，按 WGS-84 处理（高德/腾讯坐标请选 GCJ-02，百度坐标请选 BD-09）",
+        "Coordinates: the file does not say; taken as WGS-84 (choose GCJ-02 for AMap/Tencent, BD-09 for Baidu)",
+    ),
+    "import_note_pinyin": ("{n} 行没有英文名，已用拼音代替", "{n} rows have no English name: pinyin used instead"),
+    "import_note_no_coords": (
+        "找不到经纬度列；请在列对应中指定。现有列：{columns}",
+        "No longitude/latitude columns found; set them in the column mapping. Columns: {columns}",
+    ),
+    "import_note_shifted": (
+        "与已有数据同名的 {n} 处相距约 {distance_m:.0f} 米（中位数），疑似 {datum} 坐标：按 {datum} 转换后相距约 {after_m:.0f} 米。请选择坐标系 {datum}。",
+        "{n} rows share a name with stored assets {distance_m:.0f} m away (median): {datum} coordinates? "
+        "Read as {datum} they lie {after_m:.0f} m apart. Choose the CRS {datum}.",
+    ),
+    "import_note_shifted_unknown": (
+        "与已有数据同名的 {n} 处相距约 {distance_m:.0f} 米（中位数），请检查坐标系",
+        "{n} rows share a name with stored assets {distance_m:.0f} m away (median): check the CRS",
+    ),
+    "import_note_swapped": (
+        "所有被拒绝的行经纬度都疑似颠倒：请交换经度、纬度两列",
+        "Every rejected row looks swapped: swap the lon and lat columns",
+    ),
+    "import_head": ("导入 {file} → {layer}", "Import {file} -> {layer}"),
+    "import_mapping": ("列对应：{mapping}", "Columns: {mapping}"),
+    "import_encoding": ("文字编码：{encoding}", "Text encoding: {encoding}"),
+    "import_line_duplicate": (
+        "疑似重复：第 {row} 行 {name} 与已有的 {other}（{other_id}）相距 {distance_m:.0f} 米",
+        "probable duplicate: row {row} {name} is {distance_m:.0f} m from the stored {other} ({other_id})",
+    ),
+    "import_line": ("第 {row} 行 [{status}]：{message}", "row {row} [{status}]: {message}"),
+    "import_status_accepted": ("接受", "accepted"),
+    "import_status_duplicate": ("疑似重复", "probable duplicate"),
+    "import_status_rejected": ("拒绝", "rejected"),
+    "import_status_outside": ("在本市之外", "outside the city"),
+    "import_status_address_only": ("仅有地址", "address only"),
+    "import_stored": (
+        "已写入 {layer}：新增 {inserted}，更新 {updated}",
+        "Stored in {layer}: {inserted} added, {updated} updated",
+    ),
+    "import_nothing_stored": (
+        "有 {n} 行未通过，未写入任何数据（使用 --skip-bad 只写入通过的行）",
+        "{n} rows not accepted: nothing stored (--skip-bad stores the accepted rows only)",
+    ),
+    "import_dry_run": ("试运行：未写入任何数据", "Dry run: nothing stored"),
+    "import_points_stored": (
+        "点数据集 {name}：已写入 {n} 个点，舍弃 {dropped} 行（无有效坐标）",
+        "Point dataset {name}: {n} points stored, {dropped} rows dropped (no valid coordinates)",
+    ),
+    "page_data": ("数据", "Data"),
+    "data_title": ("{city}：导入数据", "{city}: import data"),
+    "data_intro": (
+        "上传名录或点位文件，先逐行检查，确认后才写入本市数据库；写入后其他页面即显示新数据。",
+        "Upload a list or a point file: every row is checked first, and nothing is stored until you "
+        "confirm; the other pages then show the new data.",
+    ),
+    "data_target": ("导入到", "Import into"),
+    "data_target_layer": ("图层（文旅点位）", "A layer (assets)"),
+    "data_target_points": ("点数据集（分析用，如打卡点）", "A point dataset (for analysis, e.g. check-ins)"),
+    "data_limit": (
+        "文件上限 {limit_mb} MB；格式：{suffixes}（Shapefile 请打包为 zip）",
+        "Files up to {limit_mb} MB; formats: {suffixes} (a Shapefile zipped)",
+    ),
+    "data_upload": ("选择文件", "Choose a file"),
+    "data_layer": ("图层", "Layer"),
+    "data_points_name": ("数据集名称", "Dataset name"),
+    "data_crs": ("坐标系", "Coordinate system"),
+    "data_crs_auto": ("自动（按文件，未注明则 WGS-84）", "Automatic (the file's, else WGS-84)"),
+    "data_crs_wgs84": ("WGS-84（GPS）", "WGS-84 (GPS)"),
+    "data_crs_gcj02": ("GCJ-02（高德、腾讯）", "GCJ-02 (AMap, Tencent)"),
+    "data_crs_bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
+    "data_crs_epsg": ("其他 EPSG 代码", "Another EPSG code"),
+    "data_epsg": ("EPSG 代码", "EPSG code"),
+    "data_sheet": ("工作表 / 图层（可选）", "Sheet / layer (optional)"),
+    "data_mapping": ("列对应（可修改）", "Column mapping (editable)"),
+    "data_col_field": ("字段", "Field"),
+    "data_col_column": ("文件中的列", "Column of the file"),
+    "data_problems": ("未通过的行（{n}）", "Rows not accepted ({n})"),
+    "data_duplicates": ("疑似重复（{n}）：请逐行选择", "Probable duplicates ({n}): choose for each row"),
+    "data_col_choice": ("处理方式", "Choice"),
+    "data_choice_skip": ("跳过", "skip"),
+    "data_choice_update": ("更新已有点位", "update the stored asset"),
+    "data_choice_keep": ("两者都保留", "keep both"),
+    "data_preview": ("将写入的 {n} 行", "The {n} rows to store"),
+    "data_commit": ("确认写入 {n} 行到{layer}", "Store {n} rows in {layer}"),
+    "data_points_read": (
+        "读取到 {n} 个点，舍弃 {dropped} 行（无有效坐标）",
+        "{n} points read, {dropped} rows dropped (no valid coordinates)",
+    ),
+    "analysis_density_of": ("密度对象", "Density of"),
+    "analysis_density_points_export": (
+        "点数据集的密度暂不提供导出；选择“所选图层的点位”即可导出。",
+        "The density of a point dataset has no export yet; choose the assets of the chosen layers to export.",
+    ),
+    "analysis_density_assets": ("所选图层的点位", "the assets of the chosen layers"),
+    "data_points_commit": ("确认写入 {n} 个点到数据集 {name}", "Store {n} points as dataset {name}"),
     #
     # university lens and the compare page
     "page_lens": ("高校视角", "University lens"),

@@ -53,6 +53,7 @@ from culturemap.render.folium_map import (
     hexagon_layer,
 )
 from culturemap.render.static import density_figure
+from culturemap.store import store_for_pack
 from culturemap.ui.app import load_pack, page_context, vendor_base_url
 from culturemap.ui.export_panel import (
     MIME_TYPES,
@@ -69,6 +70,7 @@ from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
 from culturemap.ui.state import ViewState
 from culturemap.ui.widgets import choice
 
+POINTS_PREFIX = "points:"  # a density of an imported point dataset, not of assets: ("points:<name>",)
 BUFFER_CHOICES_KM = (0.5, 1.0, 2.0, 5.0, 10.0)
 DEFAULT_BUFFERS_KM = (0.5, 1.0, 2.0, 5.0)
 # the export panel's files: the density map as shown, the print map, the density and the corridor bands as data
@@ -259,7 +261,24 @@ def _in_registry_order(layers) -> Layers:
     return tuple(lid for lid in ASSET_LAYERS if lid in layers)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _datasets(path: str, mtime: float) -> list[str]:
+    """The names of the point datasets imported into the city's store."""
+    return store_for_pack(Path(path)).point_datasets()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _dataset_points(path: str, mtime: float, name: str) -> pd.DataFrame:
+    """The stored point dataset ``name`` (see ``culturemap import --points``) as ``x_m``, ``y_m`` in the
+    city's metric CRS, each point weighing 1."""
+    points = store_for_pack(Path(path)).read_points(name).to_crs(_city(path, mtime).config.metric_crs).geometry
+    return pd.DataFrame({"layer": POINTS_PREFIX + name, "x_m": points.x, "y_m": points.y, "grade_weight": 1.0})
+
+
 def _chosen(path: str, mtime: float, layers: Layers) -> pd.DataFrame:
+    """The chosen assets' points; ``("points:<name>",)`` is the point dataset ``name`` instead."""
+    if len(layers) == 1 and layers[0].startswith(POINTS_PREFIX):
+        return _dataset_points(path, mtime, layers[0].removeprefix(POINTS_PREFIX))
     points = _metric_points(path, mtime)
     return points[points["layer"].isin(layers)]
 
@@ -432,6 +451,11 @@ def density_section(layers: Layers) -> None:
     ctx = page_context()
     lang = ctx.lang
     st.header(tr("analysis_density", lang))
+    datasets = _datasets(ctx.path, ctx.mtime)
+    if datasets:  # imported point datasets (check-ins, photos) can be mapped instead of the assets
+        source = choice("selectbox", tr("analysis_density_of", lang), ["", *datasets], key="analysis_density_of",
+                        format_func=lambda d: d or tr("analysis_density_assets", lang))  # fmt: skip
+        layers = (POINTS_PREFIX + source,) if source else layers
     low, high, start, scott = bandwidth_slider_m(scott_bandwidth_m(_xy(_chosen(ctx.path, ctx.mtime, layers))))
     bandwidth_m = st.sidebar.slider(tr("analysis_bandwidth_range", lang, low=low, high=high, scott=scott), low, high,
                                     start, BANDWIDTH_STEP_M, key="analysis_bw")  # fmt: skip
@@ -451,7 +475,10 @@ def density_section(layers: Layers) -> None:
         columns={"mass": tr("col_mass", lang), "level_per_km2": tr("col_level", lang), "area_km2": tr("col_area", lang)}
     )
     st.dataframe(contour_table, hide_index=True)
-    density_export(layers, float(bandwidth_m), weighted)
+    if layers[0].startswith(POINTS_PREFIX):  # the export panel's maps and bands are of assets
+        st.caption(tr("analysis_density_points_export", lang))
+    else:
+        density_export(layers, float(bandwidth_m), weighted)
 
 
 @st.fragment

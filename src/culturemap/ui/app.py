@@ -199,5 +199,6 @@ def main() -> None:
         st.Page(PAGES / "routes.py", title=tr("page_routes", lang), url_path="routes"),
         st.Page(PAGES / "lens.py", title=tr("page_lens", lang), url_path="lens"),
         st.Page(PAGES / "compare.py", title=tr("page_compare", lang), url_path="compare"),
+        st.Page(PAGES / "data.py", title=tr("page_data", lang), url_path="data"),
     ]
     st.navigation(pages).run()

@@ -1,0 +1,788 @@
+"""Import a user's list of assets into a layer: columns matched, datums converted, every row reported.
+
+:func:`prepare_import` reads a file (:func:`culturemap.io.readers.read_source`), matches its columns
+to the layer's fields by their Chinese or English names (:func:`match_columns`, an explicit
+mapping overrides), maps vocabulary values written in Chinese (``4A级``, ``全国重点文物保护单位``,
+``省级``) to the registry's, converts coordinates to WGS-84 and checks every row with the pack's own
+checks. The result is an :class:`ImportReport`: per row accepted, rejected (row, field, value,
+expected), a probable duplicate of a stored asset (same or similar name within
+:data:`DUPLICATE_M`), outside the city, or address only (no geocoder offline). Nothing is stored
+until :func:`commit_import`, one :meth:`culturemap.store.Store.write` (all or nothing).
+
+:func:`read_point_dataset` is the fast path for generic point datasets (check-ins, photos):
+vectorised, no per-row Python, stored with :meth:`culturemap.store.Store.write_points`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pypinyin import lazy_pinyin
+from pyproj import CRS, Transformer
+
+from culturemap.analysis.select import normalise
+from culturemap.catalog import City, Problem, _check_places, check_rows
+from culturemap.crs import DATUMS, WGS84, to_wgs84
+from culturemap.i18n import tr
+from culturemap.io.readers import MAX_IMPORT_MB, ImportFileError, SourceTable, decode_text, read_source
+from culturemap.layers import COORD_ACCURACY, GRADES, LAYERS, Vocabulary
+
+DUPLICATE_M = 200.0  # a stored asset this close with the same or a similar name is a probable duplicate
+SIMILAR_NAME = 0.75  # difflib ratio of two normalised names from which they count as similar
+SHIFT_M = (150.0, 900.0)  # same names this far apart on median: a datum shift (GCJ-02 ~300-600 m, BD-09 more)
+DEFAULT_ACCURACY = "surveyed"  # the user's own coordinate list; a column 坐标精度 / coord_accuracy overrides
+COORD_FIELDS = ("lon", "lat", "datum")
+STATUSES = ("accepted", "duplicate", "rejected", "outside", "address_only")
+STORED_STATUSES = ("accepted", "duplicate")
+DUPLICATE_CHOICES = ("skip", "update", "keep")
+
+# Column names, compared after :func:`_header_key` (NFKC, lower case, no spaces, punctuation or
+# bracketed notes such as "经度（GCJ-02）"). Only the fields of the chosen layer take part.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "编号", "编码", "代码"),
+    "lon": ("lon", "lng", "long", "longitude", "x", "经度", "东经", "x坐标"),
+    "lat": ("lat", "latitude", "y", "纬度", "北纬", "y坐标"),
+    "datum": ("datum", "坐标系", "坐标系统"),
+    "name_zh": (
+        "name_zh",
+        "名称",
+        "name",
+        "中文名",
+        "中文名称",
+        "景区名称",
+        "单位名称",
+        "博物馆名称",
+        "学校名称",
+        "院校名称",
+        "名字",
+    ),  # fmt: skip
+    "name_en": ("name_en", "英文名", "英文名称", "englishname", "nameen"),
+    "grade": ("grade", "等级", "级别", "质量等级", "景区等级"),
+    "level": ("level", "级别", "保护级别", "等级"),
+    "category": ("category", "类别", "类型", "分类"),
+    "kind": ("kind", "类别", "类型", "分类"),
+    "type": ("type", "类型", "办学类型", "类别"),
+    "district": ("district", "区县", "所在区县", "所属区县", "县区", "区", "行政区", "所在地"),
+    "address": ("address", "地址", "详细地址"),
+    "era": ("era", "年代", "时代"),
+    "batch": ("batch", "批次", "公布批次"),
+    "campus": ("campus", "校区"),
+    "former_name_zh": ("former_name_zh", "曾用名", "原名"),
+    "grade_since": ("grade_since", "评定时间", "公布时间", "评定日期"),
+    "opening_hours": ("opening_hours", "开放时间"),
+    "themes": ("themes", "主题"),
+    "note": ("note", "备注", "说明", "description"),
+    "coord_accuracy": ("coord_accuracy", "坐标精度", "精度"),
+    "source": ("source", "来源", "数据来源"),
+}
+# Values written otherwise than the registry's value or its zh/en label.
+VALUE_ALIASES: dict[str, tuple[str, ...]] = {
+    "national": ("国家级", "国保", "全国重点", "国家重点", "全国重点文保单位"),
+    "provincial": ("省保", "省级文保单位"),
+    "municipal": ("市保", "市级文保单位"),
+    "county": ("县保", "区级", "县区级", "县级文保单位"),
+    "surveyed": ("测量", "实测", "已核对"),
+    "address": ("地址", "地址定位"),
+    "approx": ("概略", "估计", "approximate"),
+}
+DATUM_ALIASES = {
+    "wgs84": ("wgs84", "wgs", "gps", "epsg4326", "4326"),
+    "gcj02": ("gcj02", "gcj", "火星", "高德", "腾讯", "amap", "国测局"),
+    "bd09": ("bd09", "bd", "百度", "baidu", "bd09ll"),
+}
+_BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_GRADE = re.compile(r"([1-5])a|(?<![a-z])(a{1,5})(?![a-z])")
+
+
+def _header_key(text: str) -> str:
+    return normalise(_BRACKETS.sub("", unicodedata.normalize("NFKC", str(text))))
+
+
+def _datum_in(text: str) -> str | None:
+    """The datum a text names (a header note "经度（GCJ-02）", a cell "百度"), or None."""
+    key = normalise(unicodedata.normalize("NFKC", str(text)))
+    for datum, aliases in DATUM_ALIASES.items():
+        if any(alias in key for alias in aliases if alias == key or len(alias) > 2 or not alias.isascii()):
+            return datum
+    return None
+
+
+def match_columns(columns, layer_id: str, mapping: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """Which column of the file holds each field: ``{field: column}``.
+
+    Fields are the layer's schema fields plus ``lon``, ``lat`` and ``datum`` (per-row datum).
+    ``mapping`` wins over the names: ``{field: column}`` sets a field, ``{field: None}`` (or ``""``)
+    leaves it unmatched. A column is used for one field only.
+    """
+    columns = [str(c) for c in columns]
+    spec = LAYERS[layer_id]
+    fields = [*COORD_FIELDS, *(f.name for f in spec.fields)]
+    mapping = dict(mapping or {})
+    matched = {f: c for f, c in mapping.items() if f in fields and c in columns}
+    used = set(matched.values())
+    keys = {c: _header_key(c) for c in columns}
+    for name in fields:
+        if name in mapping:
+            continue
+        aliases = [_header_key(a) for a in COLUMN_ALIASES.get(name, (name,))]
+        for alias in aliases:  # the alias order is the preference
+            column = next((c for c in columns if c not in used and keys[c] == alias), None)
+            if column is not None:
+                matched[name] = column
+                used.add(column)
+                break
+    return {f: matched[f] for f in fields if f in matched}
+
+
+def vocabulary_value(text, vocab: Vocabulary) -> str | None:
+    """The registry value that ``text`` names (its value, zh or en label, a known alias, an
+    unambiguous start of a zh label; for grades also ``AAAA``, ``国家4A级旅游景区``), or None."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    key = normalise(unicodedata.normalize("NFKC", text))
+    for value, (zh, en) in vocab.labels.items():
+        names = (value, zh, en, *VALUE_ALIASES.get(value, ()))
+        if key in {normalise(n) for n in names}:
+            return value
+    if vocab is GRADES:
+        found = _GRADE.search(key)
+        if found:
+            return f"{found[1] or len(found[2])}A"
+    starts = [v for v, (zh, _en) in vocab.labels.items() if len(key) >= 2 and normalise(zh).startswith(key)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def _list_values(text, vocab: Vocabulary) -> tuple[list[str], list[str]]:
+    """A list cell ("黄河；红色文化", "yellow_river, red") as registry values, and the items not known."""
+    items = [t for t in re.split(r"[;,，；、|]", text or "") if t.strip()] if isinstance(text, str) else []
+    values = [vocabulary_value(t, vocab) for t in items]
+    return [v for v in values if v], [t.strip() for t, v in zip(items, values) if v is None]
+
+
+@dataclass
+class ImportReport:
+    """What importing a file into a layer would do, row by row; nothing is stored yet.
+
+    ``rows`` holds one row per record of the file: ``row`` (line / row / feature number in the
+    file), ``status`` (one of :data:`STATUSES`), ``id``, ``name_zh``, ``lon``/``lat`` (WGS-84),
+    ``problems`` (list of dicts: ``field``, ``value``, ``expected``, ``message`` in zh and en),
+    ``duplicate_of`` / ``duplicate_name`` / ``distance_m`` for probable duplicates.
+    ``candidates`` (EPSG:4326, the layer's schema columns, indexed by ``row``) are the rows that
+    can be stored: status accepted or duplicate. ``notes`` are file-level findings ``(code, values)``.
+    """
+
+    file_name: str
+    sheet: str | None
+    layer_id: str
+    datum: str  # what the coordinates were taken as: wgs84, gcj02, bd09, EPSG:n, or "per row"
+    datum_source: str  # "file", "user", "header", "column" or "assumed"
+    mapping: dict[str, str]
+    columns: list[str]
+    rows: pd.DataFrame
+    candidates: gpd.GeoDataFrame
+    encoding: str | None = None
+    notes: list[tuple[str, dict]] = field(default_factory=list)
+    stored: gpd.GeoDataFrame | None = None  # the stored assets the duplicates point to, indexed by id
+    generated: set[tuple[int, str]] = field(default_factory=set)  # (row, field) filled in, not read (pinyin)
+
+    def count(self, status: str) -> int:
+        return int((self.rows["status"] == status).sum())
+
+    @property
+    def refused(self) -> int:
+        """Rows that cannot be stored: rejected, outside the city or address only."""
+        return int((~self.rows["status"].isin(STORED_STATUSES)).sum())
+
+    def summary(self, lang: str = "en") -> str:
+        counts = {s: self.count(s) for s in STATUSES}
+        return tr("import_summary", lang, total=len(self.rows), **counts)
+
+    def datum_text(self, lang: str = "en") -> str:
+        return tr(f"import_datum_{self.datum_source}", lang, datum=self.datum)
+
+    def note_lines(self, lang: str = "en") -> list[str]:
+        return [tr(code, lang, **values) for code, values in self.notes]
+
+    def problem_table(self, lang: str = "en") -> pd.DataFrame:
+        """One line per problem of a row that is not stored (or a warning of one that is)."""
+        lines = [
+            {
+                "row": rec.row,
+                "status": rec.status,
+                "name": rec.name_zh,
+                "field": p["field"],
+                "value": p["value"],
+                "message": p["message"][lang],
+            }  # fmt: skip
+            for rec in self.rows.itertuples()
+            for p in rec.problems
+        ]
+        return pd.DataFrame(lines, columns=["row", "status", "name", "field", "value", "message"])
+
+    def duplicates(self) -> pd.DataFrame:
+        dup = self.rows[self.rows["status"] == "duplicate"]
+        return dup[["row", "id", "name_zh", "duplicate_of", "duplicate_name", "distance_m"]].reset_index(drop=True)
+
+    def rows_to_write(self, choices: Mapping[int, str] | None = None, default: str = "skip") -> gpd.GeoDataFrame:
+        """The rows one write stores: every accepted row, and each duplicate as chosen in ``choices``
+        (``{row: "skip" | "update" | "keep"}``, else ``default``): ``update`` takes the stored
+        asset's id (the write replaces it), ``keep`` stores the row beside it, ``skip`` leaves it out."""
+        choices = dict(choices or {})
+        rows = self.candidates.copy()
+        keep = []
+        for rec in self.rows[self.rows["status"].isin(STORED_STATUSES)].itertuples():
+            choice = "keep" if rec.status == "accepted" else choices.get(rec.row, default)
+            if choice not in DUPLICATE_CHOICES:
+                raise ValueError(f"row {rec.row}: choice {choice!r}; expected one of {', '.join(DUPLICATE_CHOICES)}")
+            if choice == "skip":
+                continue
+            if choice == "update":  # the stored asset, with what the file says (a blank keeps the stored value)
+                old = self.stored.loc[rec.duplicate_of]
+                for name in rows.columns.drop(rows.geometry.name):
+                    value = rows.at[rec.row, name]
+                    if (rec.row, name) in self.generated or value is None or value == [] or value != value:
+                        rows.at[rec.row, name] = old.get(name)
+                rows.at[rec.row, "id"] = rec.duplicate_of
+            keep.append(rec.row)
+        return rows.loc[keep].reset_index(drop=True)
+
+
+def _problem(field_name: str | None, value, expected: str | None, code: str, **values) -> dict:
+    values = {"field": field_name, "value": value, "expected": expected, **values}
+    return {
+        "field": field_name,
+        "value": None if value is None else str(value)[:200],
+        "code": code,
+        "message": {lang: tr(code, lang, **values) for lang in ("zh", "en")},
+    }
+
+
+def _from_catalog(problem: Problem, file_name: str, source_row: int) -> dict:
+    """A finding of the pack's checks, reworded for a row of the imported file."""
+    shown = Problem(problem.severity, problem.code, file_name, problem.feature_id, source_row, problem.field,
+                    problem.values)  # fmt: skip
+    value = problem.values.get("value", problem.values.get("found"))
+    return {
+        "field": problem.field,
+        "value": None if value is None else str(value)[:200],
+        "code": problem.code,
+        "severity": problem.severity,
+        "message": {lang: shown.message(lang) for lang in ("zh", "en")},
+    }
+
+
+def _parse_float(text) -> float:
+    if text is None:
+        return np.nan
+    if isinstance(text, int | float):
+        return float(text)
+    cleaned = unicodedata.normalize("NFKC", str(text)).strip().rstrip("°").replace(",", ".")
+    try:
+        return float(cleaned) if cleaned else np.nan
+    except ValueError:
+        return np.nan
+
+
+def parse_crs(value: str | None) -> tuple[str, CRS | None]:
+    """``wgs84``/``gcj02``/``bd09`` (no CRS) or ``EPSG:n`` (its CRS); ValueError naming what is expected."""
+    text = (value or "").strip()
+    if text.lower().replace("-", "").replace("_", "") in DATUMS:
+        return text.lower().replace("-", "").replace("_", ""), None
+    try:
+        crs = CRS.from_user_input(text)
+    except Exception:  # pyproj's CRSError for anything it cannot read
+        raise ValueError(f"unknown CRS {text!r}: expected wgs84, gcj02, bd09 or EPSG:<code>") from None
+    return crs.to_string(), crs
+
+
+def _transform(crs: CRS, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lon, lat = Transformer.from_crs(crs, WGS84, always_xy=True).transform(x, y)
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+@dataclass
+class _Rows:
+    """Per-record state while an import is prepared."""
+
+    n: int
+    problems: list[list[dict]] = field(init=False)
+    status: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        self.problems = [[] for _ in range(self.n)]
+        self.status = np.full(self.n, "accepted", dtype=object)
+
+    def refuse(self, i: int, status: str, problem: dict) -> None:
+        self.problems[i].append(problem)
+        if self.status[i] in STORED_STATUSES or status == "address_only":
+            self.status[i] = status
+
+
+def _coordinates(table: SourceTable, matched: dict[str, str], crs_choice: str | None, state: _Rows, city: City):
+    """WGS-84 lon/lat per record, and (datum, where it came from)."""
+    frame = table.frame
+    if table.has_geometry:
+        geoms = frame.geometry.to_numpy()
+        file_crs = CRS.from_user_input(table.crs) if table.crs else None
+        geographic = file_crs is None or file_crs.equals(CRS.from_epsg(4326), ignore_axis_order=True)
+        datum, source = (table.crs, "file") if file_crs is not None else ("wgs84", "assumed")
+        if crs_choice:
+            chosen, chosen_crs = parse_crs(crs_choice)
+            if chosen_crs is None and geographic:  # a GCJ-02 / BD-09 position written as if it were WGS-84
+                datum, source = chosen, "user"
+            elif file_crs is None:
+                datum, source, file_crs = chosen, "user", chosen_crs
+        if file_crs is not None and not geographic:
+            geoms = gpd.GeoSeries(geoms, crs=file_crs).to_crs(WGS84).to_numpy()
+        if datum in ("gcj02", "bd09"):
+            from culturemap.crs import geometry_to_wgs84
+
+            geoms = np.array([geometry_to_wgs84(g, datum) if g is not None else None for g in geoms], dtype=object)
+        return geoms, datum, source
+    lon_col, lat_col = matched.get("lon"), matched.get("lat")
+    x = frame[lon_col].map(_parse_float).to_numpy(float) if lon_col else np.full(len(frame), np.nan)
+    y = frame[lat_col].map(_parse_float).to_numpy(float) if lat_col else np.full(len(frame), np.nan)
+    for axis, column, values in (("lon", lon_col, x), ("lat", lat_col, y)):
+        if column is None:
+            continue
+        bad = np.isnan(values) & frame[column].astype(str).str.strip().ne("").to_numpy()
+        for i in np.flatnonzero(bad):
+            state.refuse(i, "rejected", _problem(axis, frame[column].iloc[i], tr("import_expected_degrees", "en"),
+                                                 "import_bad_number"))  # fmt: skip
+    if crs_choice:
+        datum, crs = parse_crs(crs_choice)
+        source = "user"
+    else:
+        hinted = _datum_in(" ".join(c for c in (lon_col, lat_col) if c))
+        datum, crs, source = (hinted, None, "header") if hinted else ("wgs84", None, "assumed")
+    if "datum" in matched and not crs_choice:
+        per_row = np.array([_datum_in(v) or "" for v in frame[matched["datum"]]], dtype=object)
+        datum, source = "per row", "column"
+    else:
+        per_row = np.full(len(frame), datum if crs is None else "", dtype=object)
+    lon, lat = x.copy(), y.copy()
+    if crs is not None:
+        lon, lat = _transform(crs, x, y)
+    else:
+        with np.errstate(invalid="ignore"):
+            in_range = (np.abs(x) <= 180) & (np.abs(y) <= 90)
+        _check_projected(x, y, in_range, state, city)
+        lon[~in_range], lat[~in_range] = np.nan, np.nan
+        for name in ("gcj02", "bd09"):
+            sel = (per_row == name) & np.isfinite(lon) & np.isfinite(lat)
+            if sel.any():
+                lon[sel], lat[sel] = to_wgs84(lon[sel], lat[sel], name)
+    geoms = np.where(np.isfinite(lon) & np.isfinite(lat), shapely.points(lon, lat), None)
+    return geoms, datum, source
+
+
+def _check_projected(x, y, in_range, state: _Rows, city: City) -> None:
+    """Numbers beyond lon/lat range: projected coordinates (metres), reported per row."""
+    projected = np.isfinite(x) & np.isfinite(y) & ~in_range
+    with np.errstate(invalid="ignore"):
+        swapped = projected & city.config.in_bbox(y, x)
+    for i in np.flatnonzero(swapped):
+        state.refuse(i, "rejected", _problem("lon", f"{x[i]:.6g}, {y[i]:.6g}", None, "import_swapped", x=x[i], y=y[i]))
+    for i in np.flatnonzero(projected & ~swapped):
+        state.refuse(i, "rejected", _problem("lon", f"{x[i]:.6g}, {y[i]:.6g}", None, "import_projected",
+                                             x=x[i], y=y[i], metric_crs=city.config.metric_crs))  # fmt: skip
+
+
+def _geometry_checks(geoms, state: _Rows, city: City, address) -> None:
+    """Swapped lon/lat, outside the city's bbox, address only, no position."""
+    config = city.config
+    centres = np.array([shapely.centroid(g).coords[0] if g is not None and not g.is_empty else (np.nan, np.nan)
+                        for g in geoms]).reshape(-1, 2)  # fmt: skip
+    cx, cy = centres[:, 0], centres[:, 1]
+    with np.errstate(invalid="ignore"):
+        inside = config.in_bbox(cx, cy)
+        swapped = ~inside & config.in_bbox(cy, cx)
+    for i in range(len(geoms)):
+        if geoms[i] is None or geoms[i].is_empty:
+            if state.status[i] != "accepted":
+                continue
+            if isinstance(address[i], str) and address[i].strip():
+                state.refuse(i, "address_only", _problem("address", address[i], None, "import_address_only"))
+            else:
+                state.refuse(i, "rejected", _problem("geometry", None, None, "import_no_position"))
+        elif swapped[i]:
+            state.refuse(i, "rejected", _problem("geometry", f"{cx[i]:.6f}, {cy[i]:.6f}", None, "import_swapped",
+                                                 x=cx[i], y=cy[i]))  # fmt: skip
+        elif not inside[i]:
+            state.refuse(i, "outside", _problem("geometry", f"{cx[i]:.6f}, {cy[i]:.6f}", None, "import_outside_bbox",
+                                                bbox=", ".join(f"{v:g}" for v in config.bbox)))  # fmt: skip
+
+
+def _new_id(prefix: str, layer_id: str, name, geom) -> str:
+    key = f"{layer_id}|{name}|{geom.wkt if geom is not None else ''}"
+    return f"{prefix}{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+
+
+def _district_names(city: City) -> dict[str, str]:
+    """Every way a district may be written (zh, en, zh without its 区/县/市 suffix) -> its zh name."""
+    districts = city.layers["districts"]
+    names = {}
+    for zh, en in zip(districts["name_zh"], districts["name_en"]):
+        for form in (zh, en, re.sub(r"(区|县|市|自治县)$", "", str(zh))):
+            if isinstance(form, str) and form:
+                names[normalise(form)] = zh
+    return names
+
+
+def _schema_frame(table: SourceTable, layer_id: str, matched: dict, geoms, state: _Rows, city: City,
+                  accuracy: str, notes: list, generated: set) -> gpd.GeoDataFrame:  # fmt: skip
+    """The layer's schema columns for every record, vocabulary mapped; unknown values reported."""
+    spec = LAYERS[layer_id]
+    frame = table.frame
+    n = len(frame)
+    data: dict[str, list] = {}
+
+    def column(name: str) -> list:
+        if name not in matched:
+            return [None] * n
+        return [v.strip() if isinstance(v, str) and v.strip() else (None if isinstance(v, str) or v is None else v)
+                for v in frame[matched[name]].tolist()]  # fmt: skip
+
+    for spec_field in spec.fields:
+        values = column(spec_field.name)
+        values = [str(v) if v is not None and not isinstance(v, str) else v for v in values]
+        vocab = spec_field.vocabulary
+        if spec_field.kind == "enum" and vocab is not None and spec_field.name in matched:
+            known = {v: vocabulary_value(v, vocab) for v in set(values) if v is not None}  # a list repeats its values
+            mapped = [known.get(v) for v in values]
+            for i in np.flatnonzero([v is not None and m is None for v, m in zip(values, mapped)]):
+                state.refuse(i, "rejected", _problem(spec_field.name, values[i], ", ".join(vocab.values),
+                                                     "import_bad_value"))  # fmt: skip
+            values = mapped
+        elif spec_field.kind == "list" and vocab is not None:
+            lists = [_list_values(v, vocab) for v in values]
+            for i, (_ok, unknown) in enumerate(lists):
+                if unknown:
+                    state.refuse(i, "rejected", _problem(spec_field.name, "; ".join(unknown), ", ".join(vocab.values),
+                                                         "import_bad_value"))  # fmt: skip
+            values = [ok for ok, _unknown in lists]
+        data[spec_field.name] = values
+    rows = table.rows
+    where = table.file_name + (f", sheet {table.sheet}" if table.sheet else "")
+    their_source = data["source"] if "source" in data else [None] * n
+    data["source"] = [f"{where}, row {r}" + (f"; {s}" if s else "") for r, s in zip(rows, their_source)]
+    if "coord_accuracy" in data:
+        data["coord_accuracy"] = [v or accuracy for v in data["coord_accuracy"]]
+    if "name_en" in data:
+        missing = [i for i, v in enumerate(data["name_en"]) if v is None and data["name_zh"][i]]
+        for i in missing:
+            data["name_en"][i] = " ".join(w.capitalize() for w in lazy_pinyin(data["name_zh"][i]) if w.strip())
+            generated.add((int(rows[i]), "name_en"))
+        if missing:
+            notes.append(("import_note_pinyin", {"n": len(missing)}))
+    if "district" in data:
+        _fill_districts(data, geoms, state, city)
+    if "id" in data:
+        data["id"] = [v or _new_id(spec.id_prefix or "", layer_id, data["name_zh"][i], geoms[i])
+                      for i, v in enumerate(data["id"])]  # fmt: skip
+    return gpd.GeoDataFrame(data, geometry=list(geoms), crs=WGS84, index=pd.Index(rows, name="row"))
+
+
+def _fill_districts(data: dict, geoms, state: _Rows, city: City) -> None:
+    """A district written in English or without its suffix -> its zh name; a blank one -> the
+    district the point lies in."""
+    known = _district_names(city)
+    districts = city.layers["districts"]
+    expected = ", ".join(districts["name_zh"])
+    for i, value in enumerate(data["district"]):
+        if value is not None:
+            zh = known.get(normalise(value))
+            if zh is None:
+                state.refuse(i, "rejected", _problem("district", value, expected, "import_bad_value"))
+            data["district"][i] = zh or value
+        elif geoms[i] is not None and not geoms[i].is_empty:
+            hit = districts.geometry.intersects(shapely.point_on_surface(geoms[i]))
+            data["district"][i] = districts["name_zh"][hit.to_numpy()].iloc[0] if hit.any() else None
+
+
+def _pack_checks(candidates: gpd.GeoDataFrame, layer_id: str, state: _Rows, city: City, file_name: str) -> None:
+    """The checks a pack's rows get (:func:`culturemap.catalog.check_rows`: schema, vocabularies,
+    geometry, ids; then the district each point lies in) on the rows not refused yet."""
+    open_rows = np.flatnonzero(np.isin(state.status, STORED_STATUSES))
+    if not len(open_rows):
+        return
+    frame = candidates.iloc[open_rows].reset_index(drop=True)
+    problems = check_rows(layer_id, frame, city.config)
+    failed = {p.row for p in problems if p.severity == "error"}
+    placed = frame.assign(_row=np.arange(1, len(frame) + 1))
+    placed = placed[~placed["_row"].isin(failed)]
+    _check_places(city.config, {layer_id: placed, "districts": city.layers["districts"]}, problems)
+    for problem in problems:
+        i = open_rows[problem.row - 1]
+        found = _from_catalog(problem, file_name, int(candidates.index[i]))
+        if problem.severity == "warning":
+            state.problems[i].append(found)
+        else:
+            state.refuse(i, "outside" if problem.code == "outside_city" else "rejected", found)
+
+
+def _duplicates(candidates: gpd.GeoDataFrame, existing: gpd.GeoDataFrame, state: _Rows, city: City) -> pd.DataFrame:
+    """Per row: the stored asset with the same id, or the same or a similar name within DUPLICATE_M."""
+    out = pd.DataFrame({"duplicate_of": None, "duplicate_name": None, "distance_m": np.nan},
+                       index=range(len(candidates)))  # fmt: skip
+    if existing.empty or candidates.empty:
+        return out
+    metric = city.config.metric_crs
+    new_pts = shapely.point_on_surface(candidates.to_crs(metric).geometry.to_numpy())
+    old = existing.to_crs(metric)
+    old_pts = shapely.point_on_surface(old.geometry.to_numpy())
+    old_names = [normalise(n) if isinstance(n, str) else "" for n in old["name_zh"]]
+    by_id = {fid: j for j, fid in enumerate(old["id"])}
+    new_names = [normalise(n) if isinstance(n, str) else "" for n in candidates["name_zh"]]
+    new_ids = candidates["id"].tolist()
+    open_rows = np.flatnonzero(np.isin(state.status, STORED_STATUSES))
+    near: dict[int, list[int]] = {}
+    for a, b in zip(*shapely.STRtree(old_pts).query(new_pts[open_rows], predicate="dwithin", distance=DUPLICATE_M)):
+        near.setdefault(int(open_rows[a]), []).append(int(b))
+    for i in open_rows:
+        j = by_id.get(new_ids[i])
+        if j is None:
+            similar = [k for k in near.get(i, ()) if _similar(new_names[i], old_names[k])]
+            j = min(similar, key=lambda k: shapely.distance(new_pts[i], old_pts[k])) if similar else None
+        if j is not None:
+            out.loc[i] = [old["id"].iloc[j], old["name_zh"].iloc[j], float(shapely.distance(new_pts[i], old_pts[j]))]
+            state.status[i] = "duplicate"
+    return out
+
+
+def _similar(a: str, b: str) -> bool:
+    return bool(a and b) and (a == b or a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= SIMILAR_NAME)
+
+
+def _shift_note(candidates: gpd.GeoDataFrame, existing: gpd.GeoDataFrame, state: _Rows, city: City) -> tuple | None:
+    """When stored assets with the same names lie SHIFT_M apart on median, and reading the file as
+    GCJ-02 or BD-09 brings them together, the datum that does."""
+    if existing.empty or candidates.empty:
+        return None
+    names = {normalise(n): g for n, g in zip(existing["name_zh"], existing.geometry) if isinstance(n, str) and g}
+    pairs = [(g, names[normalise(n)]) for n, g, s in zip(candidates["name_zh"], candidates.geometry, state.status)
+             if isinstance(n, str) and normalise(n) in names and g is not None and isinstance(g, shapely.Point)]  # fmt: skip
+    if not pairs:
+        return None
+    metric = city.config.metric_crs
+    old = gpd.GeoSeries([p[1] for p in pairs], crs=WGS84).to_crs(metric)
+    new = gpd.GeoSeries([p[0] for p in pairs], crs=WGS84)
+    median_m = float(np.median(new.to_crs(metric).distance(old, align=False)))
+    if not SHIFT_M[0] <= median_m <= SHIFT_M[1]:
+        return None
+    best = None
+    for datum in ("gcj02", "bd09"):
+        lon, lat = to_wgs84(new.x.to_numpy(), new.y.to_numpy(), datum)
+        moved = gpd.GeoSeries(shapely.points(lon, lat), crs=WGS84).to_crs(metric)
+        d = float(np.median(moved.distance(old, align=False)))
+        if d < median_m / 3 and (best is None or d < best[1]):
+            best = (datum, d)
+    values = {"n": len(pairs), "distance_m": median_m, "datum": best[0] if best else "?",
+              "after_m": best[1] if best else median_m}  # fmt: skip
+    return ("import_note_shifted" if best else "import_note_shifted_unknown", values)
+
+
+def prepare_import(
+    source: str | Path | SourceTable,
+    layer_id: str,
+    city: City,
+    *,
+    crs: str | None = None,
+    sheet: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+    file_name: str | None = None,
+    accuracy: str = DEFAULT_ACCURACY,
+    max_mb: float = MAX_IMPORT_MB,
+) -> ImportReport:
+    """Read ``source`` and report, row by row, what importing it into ``layer_id`` would store.
+
+    Parameters
+    ----------
+    source : a file (any format of :func:`culturemap.io.readers.read_source`) or a table already read.
+    layer_id : an asset layer of :data:`culturemap.layers.LAYERS`.
+    city : the city as stored now (:meth:`culturemap.store.Store.load_city`): its bbox, districts and
+        the stored assets that duplicates are looked for among.
+    crs : ``wgs84``, ``gcj02``, ``bd09`` or ``EPSG:n`` for coordinates without a declared CRS (a
+        table; GCJ-02 / BD-09 positions in a WGS-84 feature file). Default: the file's CRS, a datum
+        named in the coordinate columns' headers, else WGS-84 (the report says which).
+    mapping : ``{field: column}`` overriding the matched columns (see :func:`match_columns`).
+    accuracy : ``coord_accuracy`` of rows whose file does not say (a value of COORD_ACCURACY).
+
+    Raises
+    ------
+    ImportFileError
+        when the file cannot be read at all (see :func:`culturemap.io.readers.read_source`).
+    ValueError
+        for an unknown layer, CRS or accuracy.
+    """
+    spec = LAYERS.get(layer_id)
+    if spec is None or not spec.assets:
+        raise ValueError(
+            f"unknown asset layer {layer_id!r}: expected one of {', '.join(k for k, v in LAYERS.items() if v.assets)}"
+        )
+    if accuracy not in COORD_ACCURACY.values:
+        raise ValueError(f"unknown accuracy {accuracy!r}: expected one of {', '.join(COORD_ACCURACY.values)}")
+    if crs:
+        parse_crs(crs)  # an unknown CRS is the caller's mistake, before any file is read
+    table = source if isinstance(source, SourceTable) else read_source(source, file_name=file_name, sheet=sheet,
+                                                                         max_mb=max_mb)  # fmt: skip
+    columns = [str(c) for c in table.frame.columns if c != "geometry" or not table.has_geometry]
+    matched = match_columns(columns, layer_id, mapping)
+    state = _Rows(len(table.frame))
+    notes: list[tuple[str, dict]] = []
+    if not table.has_geometry and not ({"lon", "lat"} <= set(matched)) and "address" not in matched:
+        notes.append(("import_note_no_coords", {"columns": ", ".join(columns)}))
+    geoms, datum, datum_source = _coordinates(table, matched, crs, state, city)
+    address = table.frame[matched["address"]].tolist() if "address" in matched else [None] * len(table.frame)
+    _geometry_checks(geoms, state, city, address)
+    generated: set[tuple[int, str]] = set()
+    candidates = _schema_frame(table, layer_id, matched, geoms, state, city, accuracy, notes, generated)
+    _pack_checks(candidates, layer_id, state, city, table.file_name)
+    existing = city.layers[layer_id]
+    dups = _duplicates(candidates, existing, state, city)
+    shift = _shift_note(candidates, existing, state, city)
+    if shift:
+        notes.append(shift)
+    if (state.status == "rejected").any() and all(
+        any(p["code"] == "import_swapped" for p in probs)
+        for probs, s in zip(state.problems, state.status)
+        if s == "rejected"
+    ):
+        notes.append(("import_note_swapped", {}))
+    centres = [shapely.point_on_surface(g) if g is not None and not g.is_empty else None for g in geoms]
+    rows = pd.DataFrame(
+        {
+            "row": table.rows.astype(int),
+            "status": state.status,
+            "id": candidates["id"].to_numpy() if "id" in candidates else None,
+            "name_zh": candidates["name_zh"].to_numpy(),
+            "lon": [c.x if c is not None else np.nan for c in centres],
+            "lat": [c.y if c is not None else np.nan for c in centres],
+            "problems": state.problems,
+            **{k: dups[k].to_numpy() for k in dups},
+        }
+    )
+    stored = rows["status"].isin(STORED_STATUSES).to_numpy()
+    stored_ids = existing["id"].isin(set(rows["duplicate_of"].dropna()))
+    return ImportReport(table.file_name, table.sheet, layer_id, datum, datum_source, matched, columns, rows,
+                        candidates.loc[stored], table.encoding, notes, existing[stored_ids].set_index("id", drop=False),
+                        generated)  # fmt: skip
+
+
+def commit_import(store, report: ImportReport, choices: Mapping[int, str] | None = None, default: str = "skip"):
+    """Store the report's rows (see :meth:`ImportReport.rows_to_write`) with one
+    :meth:`culturemap.store.Store.write`: all of them or, on any error, none. Returns its WriteResult."""
+    return store.write(report.layer_id, report.rows_to_write(choices, default))
+
+
+def import_file(store, path: str | Path, layer_id: str, *, skip_bad: bool = False, dry_run: bool = False,
+                default: str = "skip", city: City | None = None, **options):  # fmt: skip
+    """``culturemap import``: prepare, then commit only when no row is refused (or ``skip_bad``) and
+    not ``dry_run``. Returns the report and the WriteResult (None when nothing was written).
+    ``city``: the store's city when already loaded (default: loaded now); ``options`` go to
+    :func:`prepare_import`."""
+    report = prepare_import(path, layer_id, city or store.load_city(), **options)
+    if dry_run or (report.refused and not skip_bad):
+        return report, None
+    return report, commit_import(store, report, default=default)
+
+
+def format_report(report: ImportReport, lang: str = "en") -> str:
+    """The report as text for the terminal: the file, the datum, the columns, every row not
+    stored with its reasons, the duplicates, the summary."""
+    lines = [
+        tr("import_head", lang, file=report.file_name, layer=LAYERS[report.layer_id].label(lang)),
+        report.datum_text(lang),
+        tr("import_mapping", lang, mapping=", ".join(f"{f} <- {c}" for f, c in report.mapping.items()) or "-"),
+    ]
+    if report.encoding:
+        lines.append(tr("import_encoding", lang, encoding=report.encoding))
+    lines += [f"! {note}" for note in report.note_lines(lang)]
+    for rec in report.rows.itertuples():
+        if rec.status == "duplicate":
+            lines.append(tr("import_line_duplicate", lang, row=rec.row, name=rec.name_zh, other=rec.duplicate_name,
+                            other_id=rec.duplicate_of, distance_m=rec.distance_m))  # fmt: skip
+        for p in rec.problems:
+            lines.append(tr("import_line", lang, row=rec.row, status=tr("import_status_" + rec.status, lang),
+                            message=p["message"][lang]))  # fmt: skip
+    lines.append(report.summary(lang))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- generic point datasets
+
+
+def read_point_dataset(
+    path: str | Path,
+    *,
+    file_name: str | None = None,
+    crs: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+    max_mb: float = MAX_IMPORT_MB,
+) -> tuple[gpd.GeoDataFrame, int]:
+    """A generic point dataset (check-ins, photo locations) as WGS-84 points with the file's other
+    columns, and the number of rows dropped (no number, outside lon/lat range).
+
+    CSV is read by Arrow and the coordinates converted in arrays (no Python per row); other formats
+    through :func:`culturemap.io.readers.read_source`. ``crs`` as in :func:`prepare_import`
+    (default: the file's, else WGS-84).
+    """
+    path = Path(path)
+    file_name = file_name or path.name
+    datum, target = parse_crs(crs or "wgs84")
+    if Path(file_name).suffix.lower() in (".csv", ".txt"):
+        from culturemap.io.readers import check_size
+
+        check_size(path, file_name, max_mb)
+        with path.open("rb") as fh:
+            sample = fh.read(1 << 20)
+        encoding = decode_text(sample[: sample.rfind(b"\n") + 1] or sample, file_name)[1].replace("-sig", "_sig")
+        try:
+            frame = pd.read_csv(path, engine="pyarrow", encoding=encoding)
+        except Exception as exc:  # Arrow's and pandas' parse errors say where
+            raise ImportFileError("import_unreadable", file_name, reason=str(exc).strip()) from None
+        x, y, attributes = _point_columns(
+            frame, file_name, mapping, to_number=lambda v: pd.to_numeric(v, errors="coerce")
+        )
+    else:
+        table = read_source(path, file_name=file_name, max_mb=max_mb)
+        if table.has_geometry:
+            frame = table.frame if table.crs is None else table.frame.to_crs(WGS84)
+            geoms = frame.geometry.to_numpy()
+            ok = shapely.get_type_id(geoms) == 0
+            x = np.where(ok, shapely.get_x(np.where(ok, geoms, None)), np.nan)
+            y = np.where(ok, shapely.get_y(np.where(ok, geoms, None)), np.nan)
+            attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        else:
+            x, y, attributes = _point_columns(table.frame, file_name, mapping, to_number=lambda v: v.map(_parse_float))
+    if target is not None:
+        x, y = _transform(target, x, y)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(x) & np.isfinite(y) & (np.abs(x) <= 180) & (np.abs(y) <= 90)
+    x, y = x[ok], y[ok]
+    if datum in ("gcj02", "bd09"):
+        x, y = to_wgs84(x, y, datum)
+    points = gpd.GeoDataFrame(attributes[ok].reset_index(drop=True), geometry=shapely.points(x, y), crs=WGS84)
+    return points, int((~ok).sum())
+
+
+def _point_columns(
+    frame: pd.DataFrame, file_name: str, mapping, to_number
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """The lon and lat columns of a point table as float arrays, and the other columns."""
+    matched = match_columns(frame.columns, "attractions", mapping)
+    if not {"lon", "lat"} <= set(matched):
+        raise ImportFileError("import_points_no_coords", file_name, columns=", ".join(map(str, frame.columns)))
+    x = np.asarray(to_number(frame[matched["lon"]]), dtype=float)
+    y = np.asarray(to_number(frame[matched["lat"]]), dtype=float)
+    return x, y, frame.drop(columns=[matched["lon"], matched["lat"]])

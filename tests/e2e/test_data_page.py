@@ -1,0 +1,79 @@
+"""The Data page in a real browser: upload a GBK CSV, read the per-row report, confirm, see the row on the map.
+
+Its own server and store folder: the import writes, and the other journeys expect the pack as shipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, utm_to_lonlat, write_pack
+from tests.e2e.conftest import ARTIFACTS, EVIL_NAME, _free_port, wait_for_count, wait_for_health
+
+pytestmark = pytest.mark.e2e
+SHOTS = Path(os.environ.get("CULTUREMAP_SHOTS", ARTIFACTS))
+
+
+@pytest.fixture(scope="module")
+def import_app(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e-import")
+    write_pack(root / "packs" / "testville")
+    (root / "store").mkdir()
+    env = {**os.environ, "CULTUREMAP_DATA": str(root / "packs"), "CULTUREMAP_STORE": str(root / "store")}
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "streamlit-e2e-import.log").open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless",
+             "true", "--server.fileWatcherType", "none"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            if not wait_for_health(url, server):
+                pytest.fail(f"streamlit did not start on port {port}")
+            yield url, root
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def _csv(tmp_path: Path) -> Path:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["名称", "等级", "区县", "经度", "纬度"])
+    writer.writerow([EVIL_NAME, "4A级", "西区", *utm_to_lonlat(506_000, 3_996_500)])
+    writer.writerow(["坏等级", "6B", "西区", *utm_to_lonlat(506_500, 3_996_500)])
+    path = tmp_path / "名录.csv"
+    path.write_bytes(text.getvalue().encode("gbk"))
+    return path
+
+
+def test_upload_report_confirm_then_the_map_shows_it(page, import_app, tmp_path):
+    url, _root = import_app
+    page.set_viewport_size({"width": 1400, "height": 1800})
+    page.goto(f"{url}/data?city=testville&lang=en")
+    page.get_by_role("heading", level=1, name="Testville: import data").wait_for()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(_csv(tmp_path)))
+    page.get_by_text("2 rows: 1 accepted, 0 probable duplicates, 1 rejected").wait_for()
+    page.get_by_text("Rows not accepted (1)").wait_for()
+    assert wait_for_count(page, ".cm-marker", 1) == 1  # the preview map: the accepted row only
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "data-page-report.png"), full_page=True)
+    page.get_by_role("button", name="Store 1 rows in A-class scenic spots").click()
+    page.get_by_text("Stored in A-class scenic spots: 1 added, 0 updated").wait_for()
+    page.screenshot(path=str(SHOTS / "data-page-stored.png"), full_page=True)
+    page.get_by_role("link", name="Map").click()
+    assert wait_for_count(page, ".cm-marker", 7) == 7  # the pack's 6 assets and the imported one
+    assert page.evaluate("window.__xss") is None  # the name's HTML stayed text
+    assert page.console_log.errors == [], page.console_log.failed
