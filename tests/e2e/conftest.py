@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -84,14 +85,16 @@ def wait_for_health(url: str, server: subprocess.Popen, timeout_s: float = 60) -
     return False
 
 
-@pytest.fixture(scope="session")
-def app_url(data_root) -> str:
+@contextmanager
+def running_app(env: dict[str, str], log_name: str):
+    """The app served as `make run` starts it (``culturemap serve``) on a free port with ``env``, its output
+    in test-artifacts/``log_name``; yields its URL and stops it afterwards."""
     port = _free_port()
-    log = (ARTIFACTS / "streamlit-e2e.log") if ARTIFACTS.mkdir(exist_ok=True) is None else None
-    env = {**os.environ, "CULTUREMAP_DATA": str(data_root)}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / log_name
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "culturemap.cli", "serve", "--port", str(port)],  # as `make run` starts it
+            [sys.executable, "-m", "culturemap.cli", "serve", "--port", str(port)],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
@@ -105,6 +108,12 @@ def app_url(data_root) -> str:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(data_root) -> str:
+    with running_app({**os.environ, "CULTUREMAP_DATA": str(data_root)}, "streamlit-e2e.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, utm_to_lonlat, write_pack
-from tests.e2e.conftest import ARTIFACTS, EVIL_NAME, _free_port, wait_for_count, wait_for_health
+from tests.conftest import utm_to_lonlat, write_pack
+from tests.e2e.conftest import ARTIFACTS, EVIL_NAME, running_app, wait_for_count
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ.get("CULTUREMAP_SHOTS", ARTIFACTS))
@@ -27,25 +25,8 @@ def import_app(tmp_path_factory):
     write_pack(root / "packs" / "testville")
     (root / "store").mkdir()
     env = {**os.environ, "CULTUREMAP_DATA": str(root / "packs"), "CULTUREMAP_STORE": str(root / "store")}
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / "streamlit-e2e-import.log").open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless",
-             "true", "--server.fileWatcherType", "none"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            if not wait_for_health(url, server):
-                pytest.fail(f"streamlit did not start on port {port}")
-            yield url, root
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with running_app(env, "streamlit-e2e-import.log") as url:
+        yield url, root
 
 
 def _csv(tmp_path: Path) -> Path:
