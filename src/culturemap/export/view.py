@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -125,6 +126,16 @@ def view_png(
     check_size(width_px, height_px, scale)
     executable = chromium_path(chromium)
     html = fmap if isinstance(fmap, str) else map_page(fmap)
+    # Playwright's sync API refuses a thread where an asyncio loop runs (a notebook, a test session that holds
+    # a browser of its own): its own worker thread never has one
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="view-png") as worker:
+        return worker.submit(_photograph, html, executable, width_px, height_px, scale, timeout_s).result()
+
+
+def _photograph(
+    html: str, executable: str, width_px: int, height_px: int, scale: int, timeout_s: float
+) -> ViewSnapshot:
+    """:func:`view_png` in the calling thread (which must not run an asyncio loop)."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
