@@ -49,8 +49,9 @@ VIEW_SIZES_PX = ((1280, 800), (1600, 1000), (1920, 1080), (2400, 1500))  # width
 @dataclass(frozen=True)
 class ExportChoice:
     """What to export: ``fmt`` (one of :data:`PANEL_FORMATS`); for a print map the paper, orientation
-    and PNG resolution (dots per inch) and whether the view's web tiles go under it; the title (None: the default, from the city and the filters);
-    for a view snapshot its size (CSS pixels) and scale (device pixels per CSS pixel)."""
+    and PNG resolution (dots per inch) and whether the view's web tiles go under it; the title (None: the
+    default, from the city and the filters); for a view snapshot its size (CSS pixels) and scale (device
+    pixels per CSS pixel)."""
 
     fmt: str = "pdf"
     paper: str = "A4"
