@@ -343,9 +343,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             from culturemap.render.folium_map import MapOptions, build_map
 
             center = (args.lat, args.lon) if args.lat is not None and args.lon is not None else None
-            fmap = build_map(
-                city, assets, MapOptions(lang=lang, basemap=args.basemap, center=center, zoom=args.zoom)
-            ).map
+            view = MapOptions(lang=lang, basemap=args.basemap or DEFAULT_BASEMAP, center=center, zoom=args.zoom)
+            fmap = build_map(city, assets, view).map
             try:
                 snapshot = view_png(fmap, args.width, args.height, args.scale)
             except ChromiumUnavailable as exc:
@@ -359,8 +358,13 @@ def cmd_export(args: argparse.Namespace) -> int:
                   f"{described})")  # fmt: skip
             return 0
         options = PrintOptions(paper=args.paper, landscape=args.landscape, dpi=args.dpi, lang=lang, title=args.title)
-        out = write_selection(city, assets, query, args.format, args.out, options, args.basemap)
+        tiles = BASEMAPS[args.basemap] if args.basemap else None  # the print map asks the web only when told
+        written = write_selection(city, assets, query, args.format, args.out, options,
+                                  args.basemap or DEFAULT_BASEMAP, print_basemap=tiles)  # fmt: skip
+        out = written.path
         progress.update()
+    for note in written.notes:
+        print(f"warning: {note}", file=sys.stderr)
     print(f"{args.format}: {out} ({len(assets)} assets: {described})")
     return 0
 
@@ -701,8 +705,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--width", type=_view_px, default=1600, help="view snapshot width, CSS pixels (default 1600)")
     export.add_argument("--height", type=_view_px, default=1000, help="view snapshot height, CSS pixels (default 1000)")
     export.add_argument("--scale", type=int, choices=VIEW_SCALES, default=1, help="view snapshot pixels per CSS pixel")
-    export.add_argument("--basemap", choices=tuple(BASEMAPS), default=DEFAULT_BASEMAP,
-                        help="basemap of the view snapshot and the HTML map (the explorer's basemap parameter)")  # fmt: skip
+    export.add_argument("--basemap", choices=tuple(BASEMAPS), default=None,
+                        help="basemap (the explorer's basemap parameter) of the view snapshot and the HTML map "
+                             f"(default {DEFAULT_BASEMAP}); a print map draws its web tiles under the pack's "
+                             "outlines where they can be reached (default: the pack's offline basemap alone)")  # fmt: skip
     export.add_argument("--lat", type=float, help="view snapshot centre latitude (default: the city's)")
     export.add_argument("--lon", type=float, help="view snapshot centre longitude (default: the city's)")
     export.add_argument("--zoom", type=int, choices=range(1, 21), metavar="1..20", help="view snapshot zoom")

@@ -598,6 +598,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Basemap: the pack's district boundaries and river (offline); WGS-84 positions drawn in {crs}",
     ),
     "export_empty": ("所选条件下没有点位", "No asset matches this selection"),
+    "export_tiles_source": ("底图瓦片：{attribution}", "Map tiles: {attribution}"),
+    "export_tiles_unreachable": (
+        "网络底图（{host}）无法访问：已改用城市包离线底图绘制",
+        "web tiles ({host}) could not be reached: drawn on the pack's offline basemap",
+    ),
+    "export_tiles_datum": (
+        "{basemap}瓦片采用 {datum} 坐标，与 WGS-84 点位相差数百米，打印地图不使用：已改用城市包离线底图绘制",
+        "{basemap} tiles are in {datum}, a few hundred metres off the WGS-84 positions, so the print map does "
+        "not use them: drawn on the pack's offline basemap",
+    ),
     # the export panel of the map page (culturemap.ui.export_panel)
     "export_panel": ("导出", "Export"),
     "export_format": ("格式", "Format"),
@@ -614,6 +624,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_landscape": ("横向", "Landscape"),
     "export_dpi": ("PNG 分辨率（dpi）", "PNG resolution (dpi)"),
     "export_map_title": ("标题", "Title"),
+    "export_web_tiles": ("叠加网络底图（{basemap}，需联网）", "Web tiles underneath ({basemap}, needs the internet)"),
     "export_what": ("当前选择：{what} · 共 {n} 处", "Current selection: {what} · {n} assets"),
     "export_nothing": (
         "当前选择中没有点位，无法导出；请放宽筛选条件。",

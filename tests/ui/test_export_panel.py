@@ -113,6 +113,21 @@ def test_the_panel_speaks_english(data_root):
     assert dated(button.proto.label, started).startswith("Download testville-<date>.xlsx (")
 
 
+def test_web_tiles_under_the_print_map_are_asked_for_and_their_note_shown(data_root):
+    at = run({"lang": "en", "basemap": "amap"})
+    tiles = _panel_widget(at, "checkbox", "export_web_tiles")
+    assert (tiles.label, tiles.value) == ("Web tiles underneath (AMap roads, needs the internet)", False)
+    tiles.check().run()
+    (button,) = _prepare(at, "pdf")
+    assert button.proto.label.startswith("Download testville-")
+    assert [i.value for i in at.info] == [  # AMap is GCJ-02: refused whatever the network
+        "AMap roads tiles are in GCJ-02, a few hundred metres off the WGS-84 positions, so the print map does not "
+        "use them: drawn on the pack's offline basemap"
+    ]
+    offline = run({"lang": "en", "basemap": "offline"})
+    assert not [w for w in offline.checkbox if w.key == "export_web_tiles"]  # no tiles to ask for
+
+
 @pytest.mark.parametrize(
     ("fmt", "mime", "start"),
     [("png", "image/png", b"\x89PNG"), ("svg", "image/svg+xml", b"<?xml"), ("html", "text/html", b"<!DOCTYPE html>"),
@@ -124,9 +139,10 @@ def test_export_file_names_and_types(pack, fmt, mime, start):
     state = ViewState(city="testville", lang="en", q="xita")
     shown = city.assets()
     shown = shown[shown["id"] == "sc-west-pagoda"]
-    name, got_mime, data = export_file(city, shown, state, ExportChoice(fmt=fmt, dpi=150), date(2026, 5, 4))
+    name, got_mime, data, notes = export_file(city, shown, state, ExportChoice(fmt=fmt, dpi=150), date(2026, 5, 4))
     assert (name, got_mime) == (f"testville-2026-05-04.{fmt}", mime)
     assert data.startswith(start)
+    assert notes == ()  # no web tiles asked: nothing missing
 
 
 def test_export_file_refuses_an_empty_selection(pack):

@@ -5,15 +5,22 @@ basemap (districts with labels, the river): a title (default from the city and t
 legend in the web map's colours and marker shapes, approximate positions with a dashed outline (as
 on the web map) and a legend entry for them, a scale bar in m/km, a north arrow (true north, which
 leans a little off the grid away from the CRS's central meridian), the date and a source line.
+Web tiles (a :class:`~culturemap.render.basemaps.Basemap` with ``tiles``) are drawn under the basemap's
+outlines only when asked and reachable within :data:`TILE_DEADLINE_S`; else the map is drawn offline and
+says why in :attr:`PrintMap.notes`. GCJ-02 tiles (AMap) are refused: they sit a few hundred metres off
+the WGS-84 positions.
 Chinese text is drawn in a CJK font (see :func:`culturemap.render.static.use_cjk_font`); PDFs embed
 it (TrueType, ``pdf.fonttype`` 42) so the text can be searched and copied.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -38,14 +45,21 @@ from culturemap.layers import (
     PLACED_ACCURACY,
     UNIVERSITY_TYPES,
 )
+from culturemap.render.basemaps import Basemap
 from culturemap.render.controls import OFFLINE_FILL
 from culturemap.render.static import MARKERS, VECTOR_FONTS, use_cjk_font
+
+log = logging.getLogger(__name__)
 
 PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # portrait width, height
 PRINT_DPIS = (150, 300)
 MM = 1 / 25.4  # inches per millimetre
 MIN_EXTENT_M = 2_000.0  # a selection of one asset still shows its surroundings
 APPROX_DASH = (0, (1.6, 1.2))  # in points: the web map's 2,1.5 of an 18 px marker
+TILE_DEADLINE_S = 6.0  # all web tiles of a print map, fetched and warped, or the offline basemap alone
+TILE_TIMEOUT_S = (2.0, 3.0)  # one tile request: connect, read
+TILE_PX_PER_INCH = 96  # tiles at screen scale: their labels print at the size they have on a screen
+EARTH_CIRCUMFERENCE_M = 40_075_016.686  # Web Mercator's width at zoom 0 (one 256 px tile)
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,7 @@ class PrintMap:
     extent: tuple[float, float, float, float]
     scale_m: float
     options: PrintOptions = field(default_factory=PrintOptions)
+    notes: tuple[str, ...] = ()  # in the options' language: what was asked and could not be drawn
 
 
 def _labels(values: tuple[str, ...], vocabulary, lang: str) -> str:
@@ -171,13 +186,61 @@ def _halo_text(ax, x: float, y: float, text: str, **style) -> None:
     ax.text(x, y, text, **style)
 
 
-def _draw_basemap(ax, city: City, crs: str, extent, font_pt: float, lang: str) -> None:
-    """The districts (filled, dashed outlines, a label in the visible part of each, off the river) and the river."""
+def _tile_host(basemap: Basemap) -> str:
+    return urlsplit(basemap.provider().build_url(x=0, y=0, z=0)).netloc
+
+
+def _fetch_tiles(basemap: Basemap, crs: str, extent, width_in: float, deadline_s: float):
+    """The web tiles of ``basemap`` covering ``extent`` (minx, miny, maxx, maxy in ``crs``) on a map
+    ``width_in`` inches wide, fetched in Web Mercator at :data:`TILE_PX_PER_INCH` and warped to ``crs``:
+    (RGBA image, (left, right, bottom, top) in ``crs``), or None when they could not all be fetched within
+    ``deadline_s`` seconds (a stalled fetch is left to end on its own)."""
+    import contextily
+
+    minx, miny, maxx, maxy = extent
+    to_mercator = Transformer.from_crs(crs, "EPSG:3857", always_xy=True)
+    west, south, east, north = to_mercator.transform_bounds(minx, miny, maxx, maxy)
+    zoom_exact = np.log2(width_in * TILE_PX_PER_INCH * EARTH_CIRCUMFERENCE_M / (256 * (east - west)))
+    zoom = int(np.clip(np.ceil(zoom_exact), 0, basemap.max_zoom))
+    result = {}
+
+    def fetch() -> None:
+        try:
+            image, mercator_extent = contextily.bounds2img(west, south, east, north, zoom=zoom, source=basemap.provider(),
+                                                          timeout=TILE_TIMEOUT_S, max_retries=0, use_cache=False,
+                                                          n_connections=2)  # fmt: skip
+            result["tiles"] = contextily.warp_tiles(image, mercator_extent, t_crs=crs)
+        except Exception as exc:  # noqa: BLE001 - any failure (network, HTTP, image) means: draw offline
+            log.info("web tiles of %s not drawn: %s", basemap.id, exc)  # the caller gets a note
+
+    worker = threading.Thread(target=fetch, name="print-map-tiles", daemon=True)
+    worker.start()
+    worker.join(deadline_s)
+    return result.get("tiles")
+
+
+def _draw_tiles(ax, basemap: Basemap, crs: str, extent, width_in: float, lang: str, deadline_s: float) -> str | None:
+    """Draw the web tiles of ``basemap`` under everything; returns a note in ``lang`` when they are not drawn."""
+    if basemap.datum != "wgs84":
+        datum = f"{basemap.datum[:3]}-{basemap.datum[3:]}".upper()  # gcj02: GCJ-02
+        return tr("export_tiles_datum", lang, basemap=basemap.label(lang), datum=datum)
+    tiles = _fetch_tiles(basemap, crs, extent, width_in, deadline_s)
+    if tiles is None:
+        return tr("export_tiles_unreachable", lang, host=_tile_host(basemap))
+    image, (left, right, bottom, top) = tiles
+    ax.imshow(image, extent=(left, right, bottom, top), interpolation="bilinear", zorder=0)
+    return None
+
+
+def _draw_basemap(ax, city: City, crs: str, extent, font_pt: float, lang: str, filled: bool = True) -> None:
+    """The districts (filled unless on web tiles, dashed outlines, a label in the visible part of each, off
+    the river) and the river."""
     districts = city.layers["districts"].to_crs(crs)
     river = city.layers["river"].to_crs(crs)
     spec = LAYERS["districts"]
     if len(districts):
-        districts.plot(ax=ax, color=OFFLINE_FILL, edgecolor="none", zorder=1)
+        if filled:
+            districts.plot(ax=ax, color=OFFLINE_FILL, edgecolor="none", zorder=1)
         districts.boundary.plot(ax=ax, color=spec.color, linewidth=0.7, linestyle=(0, (4, 3)), zorder=2)
         view = shapely.box(*extent)
         near_river = river.union_all().buffer(0.03 * (extent[3] - extent[1])) if len(river) else shapely.Point()
@@ -214,6 +277,8 @@ def print_map(
     options: PrintOptions | None = None,
     today: date | None = None,
     area: shapely.Geometry | None = None,
+    basemap: Basemap | None = None,
+    tile_deadline_s: float = TILE_DEADLINE_S,
 ) -> PrintMap:
     """Draw ``assets`` (the rows ``query`` selected from :meth:`City.assets`, WGS-84) on a page.
 
@@ -226,6 +291,10 @@ def print_map(
     options : paper, orientation, dpi of a PNG, language, title.
     today : the date printed on the map (default: today).
     area : the area to show (WGS-84), e.g. a district's outline; default ``query.bbox``, else the assets.
+    basemap : web tiles to draw under the pack's outlines (their attribution joins the source line);
+        None or a basemap without tiles: the pack's offline basemap alone, no network.
+    tile_deadline_s : seconds allowed for all the tiles; past it, or on any error, the map is drawn
+        offline and :attr:`PrintMap.notes` says so.
     """
     query = query or AssetQuery()
     options = options or PrintOptions()
@@ -250,7 +319,10 @@ def print_map(
     ax = fig.add_axes([map_box[0] / page_w, map_box[1] / page_h, map_box[2] / page_w, map_box[3] / page_h])
     extent = _extent(city, assets, query, crs, map_box[2] / map_box[3], area)
 
-    _draw_basemap(ax, city, crs, extent, font_pt, lang)
+    asked_tiles = basemap is not None and basemap.tiles is not None
+    note = _draw_tiles(ax, basemap, crs, extent, map_box[2] * MM, lang, tile_deadline_s) if asked_tiles else None
+    notes, on_tiles = ((note,), False) if note else ((), asked_tiles)
+    _draw_basemap(ax, city, crs, extent, font_pt, lang, filled=not on_tiles)
     metric = assets.to_crs(crs)
     points = metric.geometry.representative_point()
     approx = (~assets["coord_accuracy"].isin(PLACED_ACCURACY)).to_numpy()
@@ -322,11 +394,13 @@ def print_map(
     stamp = tr("export_date", lang, date=(today or date.today()).isoformat())
     lines = [f"{stamp} · culturemap", tr("export_source", lang, city=city.config.name(lang)),
              tr("export_basemap", lang, crs=crs)]  # fmt: skip
+    if on_tiles:
+        lines.append(tr("export_tiles_source", lang, attribution=basemap.text_attribution))
     fig.text(margin / page_w, margin / page_h, "\n".join(lines), ha="left", va="bottom", fontsize=font_pt * 0.85,
              color="#444", linespacing=1.5)  # fmt: skip
     ax.set_xlim(minx, maxx)  # the empty legend scatters must not move the view
     ax.set_ylim(miny, maxy)
-    return PrintMap(fig, ax, crs, extent, scale_m, options)
+    return PrintMap(fig, ax, crs, extent, scale_m, options, notes)
 
 
 def write_print_map(drawn: PrintMap, fmt: str, path: str | Path) -> Path:

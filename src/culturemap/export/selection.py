@@ -3,6 +3,7 @@ map page's export panel, so that both write the same file for the same filters."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,15 @@ from culturemap.export.print_map import (
     print_map,
     write_print_map,
 )
-from culturemap.render.basemaps import DEFAULT_BASEMAP
+from culturemap.render.basemaps import DEFAULT_BASEMAP, Basemap
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """A written export and what it lacks (notes in the export's language, e.g. web tiles not reached)."""
+
+    path: Path
+    notes: tuple[str, ...] = ()
 
 
 def write_selection(
@@ -32,21 +41,24 @@ def write_selection(
     options: PrintOptions | None = None,
     basemap: str = DEFAULT_BASEMAP,
     today: date | None = None,
-) -> Path:
+    print_basemap: Basemap | None = None,
+) -> WrittenFile:
     """Write ``assets`` (the rows ``query`` selected from :meth:`City.assets`, WGS-84) as ``fmt`` (one
-    of :data:`EXPORT_FORMATS`) to ``path``, atomically; returns the path.
+    of :data:`EXPORT_FORMATS`) to ``path``, atomically; returns the path and its notes.
 
     ``options`` gives the language and title of the print map and the HTML page (an HTML page without
     a title is titled with the city and the filters) and the print map's paper, orientation and PNG
-    dpi; ``basemap`` is the HTML page's; ``today`` the date printed on the map (default: today).
+    dpi; ``basemap`` is the HTML page's; ``today`` the date printed on the map (default: today);
+    ``print_basemap`` the web tiles under the print map (None: the pack's offline basemap, no network).
     """
     options = options or PrintOptions(lang=city.config.default_lang)
     if fmt in DATA_FORMATS:
-        return write_data(assets, fmt, path)
+        return WrittenFile(write_data(assets, fmt, path))
     if fmt == "html":
         lang = options.lang
         title = options.title or f"{default_title(city, lang)} · {describe_selection(city, query, lang)}"
-        return write_html(city, assets, lang, title, path, basemap)
+        return WrittenFile(write_html(city, assets, lang, title, path, basemap))
     if fmt in PRINT_FORMATS:
-        return write_print_map(print_map(city, assets, query, options, today), fmt, path)
+        drawn = print_map(city, assets, query, options, today, basemap=print_basemap)
+        return WrittenFile(write_print_map(drawn, fmt, path), drawn.notes)
     raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")

@@ -6,7 +6,11 @@ GCJ-02 or it lands ~200-500 m off the street. ``datum`` says which overlays need
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
+
+from xyzservices import TileProvider
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,16 @@ class Basemap:
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
+
+    @property
+    def text_attribution(self) -> str:
+        """The attribution as plain text (for a printed map): no HTML tags or entities."""
+        return html.unescape(re.sub(r"<[^>]+>", "", self.attribution))
+
+    def provider(self) -> TileProvider:
+        """The tiles as an :class:`xyzservices.TileProvider` (e.g. for contextily); needs ``tiles``."""
+        return TileProvider(name=self.id, url=self.tiles, attribution=self.text_attribution,
+                            subdomains=self.subdomains, max_zoom=self.max_zoom)  # fmt: skip
 
 
 BASEMAPS: dict[str, Basemap] = {

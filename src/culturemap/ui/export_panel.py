@@ -25,6 +25,7 @@ from culturemap.catalog import City
 from culturemap.export import EXPORT_FORMATS, PRINT_FORMATS, VIEW_SCALES
 from culturemap.export.view import ChromiumUnavailable
 from culturemap.i18n import tr
+from culturemap.render.basemaps import BASEMAPS
 from culturemap.ui.state import ViewState
 
 log = logging.getLogger(__name__)
@@ -48,14 +49,16 @@ VIEW_SIZES_PX = ((1280, 800), (1600, 1000), (1920, 1080), (2400, 1500))  # width
 @dataclass(frozen=True)
 class ExportChoice:
     """What to export: ``fmt`` (one of :data:`PANEL_FORMATS`); for a print map the paper, orientation
-    and PNG resolution (dots per inch); the title (None: the default, from the city and the filters);
-    for a view snapshot its size (CSS pixels) and scale (device pixels per CSS pixel)."""
+    and PNG resolution (dots per inch) and whether the view's web tiles go under it; the title (None: the
+    default, from the city and the filters); for a view snapshot its size (CSS pixels) and scale (device
+    pixels per CSS pixel)."""
 
     fmt: str = "pdf"
     paper: str = "A4"
     landscape: bool = False
     dpi: int = 300
     title: str | None = None
+    web_tiles: bool = False
     width_px: int = VIEW_SIZES_PX[1][0]
     height_px: int = VIEW_SIZES_PX[1][1]
     scale: int = 1
@@ -77,11 +80,12 @@ class EmptySelection(ValueError):
 
 def export_file(
     city: City, shown: gpd.GeoDataFrame, state: ViewState, choice: ExportChoice, today: date | None = None
-) -> tuple[str, str, bytes]:
+) -> tuple[str, str, bytes, tuple[str, ...]]:
     """The file of ``shown`` (the rows the filters of ``state`` keep, WGS-84) in ``choice.fmt`` (one of
     :data:`culturemap.export.EXPORT_FORMATS`).
 
-    Returns (file name ``<city id>-<yyyy-mm-dd>.<ext>``, mime type, bytes). Raises
+    Returns (file name ``<city id>-<yyyy-mm-dd>.<ext>``, mime type, bytes, notes in the state's language
+    on what could not be drawn, e.g. unreachable web tiles). Raises
     :class:`EmptySelection` when ``shown`` is empty and ValueError for an unknown format.
     """
     from culturemap.export.print_map import PrintOptions
@@ -94,10 +98,11 @@ def export_file(
     options = PrintOptions(paper=choice.paper, landscape=choice.landscape, dpi=choice.dpi,
                            lang=state.lang or city.config.default_lang, title=choice.title)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="culturemap-export-") as folder:
-        path = write_selection(
-            city, shown, state.query(), choice.fmt, Path(folder) / name, options, state.basemap, today
+        tiles = BASEMAPS[state.basemap] if choice.web_tiles else None
+        written = write_selection(
+            city, shown, state.query(), choice.fmt, Path(folder) / name, options, state.basemap, today, tiles
         )
-        return name, MIME_TYPES[choice.fmt], path.read_bytes()
+        return name, MIME_TYPES[choice.fmt], written.path.read_bytes(), written.notes
 
 
 def view_file(fmap: folium.Map, name: str, choice: ExportChoice, lang: str) -> PreparedFile:
@@ -203,6 +208,10 @@ def _panel_body(city: City, shown: gpd.GeoDataFrame, state: ViewState, lang: str
         dpi = right.selectbox(tr("export_dpi", lang), PRINT_DPIS, index=len(PRINT_DPIS) - 1, key="export_dpi",
                               disabled=fmt != "png")  # fmt: skip
         choice = replace(choice, paper=paper, landscape=landscape, dpi=dpi)
+        if BASEMAPS[state.basemap].tiles:
+            web_tiles = st.checkbox(tr("export_web_tiles", lang, basemap=BASEMAPS[state.basemap].label(lang)),
+                                    key="export_web_tiles")  # fmt: skip
+            choice = replace(choice, web_tiles=web_tiles)
     if fmt in (*PRINT_FORMATS, "html"):
         title = st.text_input(tr("export_map_title", lang), value=default_title(city, lang), key=f"export_title~{lang}")
         if title.strip() and title.strip() != default_title(city, lang):
