@@ -94,7 +94,7 @@ def test_city_report_has_density_corridor_index_formula_and_sources(lanzhou_repo
 def test_city_report_embeds_the_cjk_font(lanzhou_report):
     fonts = subprocess.run(["pdffonts", str(lanzhou_report)], capture_output=True, text=True, check=True).stdout
     cjk = [line.split() for line in fonts.splitlines() if "NotoSansCJK" in line]
-    assert cjk and all(line[-5] == "yes" for line in cjk)  # emb
+    assert cjk and all(line[-5] == "yes" and line[-3] == "yes" for line in cjk)  # emb, uni (text can be copied)
     assert not [line for line in fonts.splitlines()[2:] if "NotoSansCJK" not in line and line.strip()]
 
 
@@ -133,11 +133,11 @@ def test_route_report_lists_the_stops_in_visit_order(routed_pack, tmp_path):
     path = tmp_path / "route.pdf"
     path.write_bytes(route_report(city, plan, route_title(city.routes[0], STOPS, "zh"), "zh", today=TODAY))
     info = pdf_info(path)
-    assert "Page size:       595.276 x 841.89 pts (A4)" in info and re.search(r"Pages:\s+2\n", info)
+    assert "Page size:       595.276 x 841.89 pts (A4)" in info and re.search(r"Pages:\s+1\n", info)
     first = pdf_text(path, page=1)
     assert "古桥线" in first and "出行方式：步行" in first and "估算行程时间" in first
-    table = pdf_text(path, "-layout", page=2)
-    cells = squeezed(pdf_text(path, "-raw", page=2))  # each cell's lines in a row: a wrapped cell joins up
+    table = pdf_text(path, "-layout", page=1)  # a short route's itinerary fits under its map
+    cells = squeezed(pdf_text(path, "-raw", page=1))  # each cell's lines in a row: a wrapped cell joins up
     positions = [cells.index(name) for name in plan.stops["name_zh"]]
     assert positions == sorted(positions) and len(plan.stops) == 3
     for header in ("顺序", "名称", "地址", "到达时间", "离开时间", "停留（分钟）", "开放时间", "本段距离（公里）",
@@ -146,10 +146,40 @@ def test_route_report_lists_the_stops_in_visit_order(routed_pack, tmp_path):
     for symbol in ("→", "←", "⚠"):
         assert symbol not in cells
     second = plan.stops.iloc[1]
-    row = next(line for line in table.splitlines() if second["name_zh"] in line).split()
+    rows = table[table.index("行程表") :].splitlines()
+    row = next(line for line in rows if second["name_zh"] in line).split()
     assert row[0] == "2" and f"{second['leg_km']:.2f}" in row and f"{second['leg_min']:.0f}" in row  # km, min
     assert row[-1] == "步行" and second["arrival"] in row
-    assert "第2页/共2页" in squeezed(table) and "估算" in table
+    assert "第1页/共1页" in squeezed(table) and "估算" in table
+    assert squeezed(first).count("共3站") == 1  # the totals once, above the map
+
+
+def _map_labels(path) -> dict[str, tuple[float, float]]:
+    """The stop numbers drawn on the first page's map of a zh route report: number -> centre (x, y) in
+    points (the words between the totals line, "共 N 站…", and the itinerary's title, by ``pdftotext -bbox``)."""
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+                       pdf_text(path, "-bbox", page=1))  # fmt: skip
+    totals = next(float(y1) for _, _, _, y1, word in words if word == "共")
+    table = next(float(y0) for _, y0, _, _, word in words if word == "行程表")
+    return {word: ((float(x0) + float(x1)) / 2, (float(y0) + float(y1)) / 2)
+            for x0, y0, x1, y1, word in words if word.isdigit() and totals < float(y0) and float(y1) < table}  # fmt: skip
+
+
+def test_route_map_moves_the_numbers_of_crowded_stops_apart(tmp_path):
+    """On the Yellow River custom line the Mother statue and the sheepskin rafts are 180 m apart, the two
+    White Pagoda Mountain stops 120 m: about 5 points on the page, so their numbered circles (8 pt digits,
+    about 12 pt across) would cover each other. Every number stays on the map and no two circles overlap."""
+    city = load_city(LANZHOU)
+    route = next(r for r in city.routes if r.id == "yellow-river-custom-line")
+    plan = plan_route(city, list(route.stops), "walk", "09:00", TODAY)
+    path = tmp_path / "route.pdf"
+    path.write_bytes(route_report(city, plan, route.title("zh"), "zh", today=TODAY))
+    labels = _map_labels(path)
+    assert sorted(labels, key=int) == [str(n) for n in range(1, len(plan.stops) + 1)]
+    for a, (xa, ya) in labels.items():
+        for b, (xb, yb) in labels.items():
+            if int(a) < int(b):
+                assert ((xa - xb) ** 2 + (ya - yb) ** 2) ** 0.5 >= 12.0, (a, b)
 
 
 def test_edited_stops_no_longer_carry_the_theme_title(routed_pack, tmp_path):

@@ -13,7 +13,7 @@ FIGURE_FORMATS = ("png", "pdf")
 
 
 def figure_bytes(figure: Figure, fmt: str, dpi: int = 200) -> bytes:
-    """``figure`` as a ``fmt`` file ("png" at ``dpi``, or "pdf" with TrueType fonts embedded, so the
+    """``figure`` as a ``fmt`` file ("png" at ``dpi``, or "pdf" with the glyphs embedded, so the
     Chinese text can be searched and copied, as the print map's)."""
     if fmt not in FIGURE_FORMATS:
         raise ValueError(f"unknown figure format {fmt!r}: expected one of {', '.join(FIGURE_FORMATS)}")

@@ -10,7 +10,7 @@ outlines only when asked and reachable within :data:`TILE_DEADLINE_S`; else the 
 says why in :attr:`PrintMap.notes`. GCJ-02 tiles (AMap) are refused: they sit a few hundred metres off
 the WGS-84 positions.
 Chinese text is drawn in a CJK font (see :func:`culturemap.render.static.use_cjk_font`); PDFs embed
-it (TrueType, ``pdf.fonttype`` 42) so the text can be searched and copied.
+its glyphs (see ``render.static.VECTOR_FONTS``) so the text can be searched and copied.
 """
 
 from __future__ import annotations

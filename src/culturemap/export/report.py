@@ -16,7 +16,7 @@ name, address, arrival, departure, stay, opening hours, leg distance and time, t
 totals and, when no road network was used, the words "estimated travel times".
 
 Every page carries its number ("Page 2 of 6"), the date, the city and a source line. The PDF embeds
-the CJK font (TrueType, ``pdf.fonttype`` 42), so its text can be searched and copied. Pages are laid
+the CJK glyphs used (Type 3 with a ToUnicode map, see ``render.static.VECTOR_FONTS``), so its text can be searched and copied. Pages are laid
 out in millimetres from the top of the page; text is wrapped by its display width (a Chinese
 character counts as two Latin ones).
 """
@@ -35,6 +35,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import shapely
+from adjustText import adjust_text
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
@@ -60,6 +61,7 @@ FONT_PT = 8.5
 PT_MM = 25.4 / 72  # millimetres per point
 CORRIDOR_KM, PROFILE_BIN_KM, BANDS_KM = 5.0, 5.0, (0.5, 1.0, 2.0, 5.0)  # as on the analysis page
 TOP_SOURCES = 8
+ROUTE_MAP_MIN_MM = 90.0  # the route map's least height: a route along a river is long and thin
 DENSITY_MAX_BANDWIDTH_M = 3_000.0  # as the analysis page starts: Scott's rule over a municipality gives tens of km
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
@@ -554,24 +556,33 @@ def _totals_lines(plan, lang: str) -> list[str]:
     return [totals_text(plan, lang), *day_lines(plan, lang), *back]
 
 
-def _route_map(doc: _Document, city: City, plan, height_mm: float, lang: str) -> None:
+def _route_map(doc: _Document, city: City, plan, max_height_mm: float, lang: str) -> None:
+    """The route on the offline basemap: the line, a dot at each stop and its number in a circle. The map
+    is as high as the route's shape asks (between :data:`ROUTE_MAP_MIN_MM` and ``max_height_mm``);
+    numbers of stops closer than a circle apart are moved aside (adjustText) with a line to their dot."""
     stops = gpd.GeoDataFrame(plan.stops, geometry=gpd.points_from_xy(plan.stops["lon"], plan.stops["lat"]),
                              crs="EPSG:4326")  # fmt: skip
     path = shapely.LineString(plan.path) if len(plan.path) > 1 else None
-    area = shapely.union_all([*stops.geometry, *([path] if path is not None else [])]).envelope
-    ax, extent = _map_axes(doc, city, stops, area.buffer(0.004), height_mm, lang)
+    area = shapely.union_all([*stops.geometry, *([path] if path is not None else [])]).envelope.buffer(0.004)
     crs = city.config.metric_crs
+    west, south, east, north = gpd.GeoSeries([area], crs="EPSG:4326").to_crs(crs).total_bounds
+    shape = (north - south) / max(east - west, 1.0)
+    height_mm = float(np.clip(TEXT_W * shape * 1.15, min(ROUTE_MAP_MIN_MM, max_height_mm), max_height_mm))
+    ax, _ = _map_axes(doc, city, stops, area, height_mm, lang)
     colour = "#dc143c"
     if path is not None:
         gpd.GeoSeries([path], crs="EPSG:4326").to_crs(crs).plot(
             ax=ax, color=colour, linewidth=2.2, alpha=0.85, zorder=6
         )
     points = stops.to_crs(crs).geometry
-    size = 9.0
-    ax.scatter(points.x, points.y, s=(size * 2.1) ** 2, color="white", edgecolors=colour, linewidths=1.4, zorder=7)
-    for x, y, order in zip(points.x, points.y, plan.stops["order"]):
-        ax.text(x, y, str(order), ha="center", va="center", fontsize=size * 0.9, fontweight="bold", color=colour,
-                zorder=8)  # fmt: skip
+    ax.scatter(points.x, points.y, s=14, color=colour, edgecolors="white", linewidths=0.6, zorder=7)
+    size = 8.0
+    labels = [ax.text(x, y, str(order), ha="center", va="center", fontsize=size, fontweight="bold", color=colour,
+                      zorder=8, bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": colour, "lw": 1.2})
+              for x, y, order in zip(points.x, points.y, plan.stops["order"])]  # fmt: skip
+    if len(labels) > 1:
+        adjust_text(labels, x=points.x.to_numpy(), y=points.y.to_numpy(), ax=ax, ensure_inside_axes=True,
+                    expand=(1.15, 1.25), arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.8})  # fmt: skip
 
 
 def route_report(city: City, plan, title: str, lang: str = "zh", today: date | None = None,
@@ -612,12 +623,8 @@ def route_report(city: City, plan, title: str, lang: str = "zh", today: date | N
               tr("report_col_dwell", lang), tr("report_col_hours", lang), tr("report_col_leg_km", lang),
               tr("report_col_leg_min", lang), tr("report_col_mode", lang)]  # fmt: skip
     widths = [12, *([9] if days else []), 27, 28, 15, 15, 13, 25, 15, 15, 15]
-    doc.new_page()
-    doc.table(header, rows, widths, title=tr("report_itinerary", lang))
-    for line in _totals_lines(plan, lang):
-        doc.text(line)
-    doc.text(tr("report_route_estimated" if plan.estimated else "report_route_network", lang))
-    warnings = plan.warning_lines(lang)
+    doc.table(header, rows, widths, title=tr("report_itinerary", lang))  # below the map when it fits
+    warnings = plan.warning_lines(lang)  # the totals and the estimate stand above the map
     if warnings:
         doc.text(tr("report_route_warnings", lang), size=FONT_PT * 1.2, fontweight="bold")
         for line in warnings:

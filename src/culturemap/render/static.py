@@ -63,10 +63,12 @@ def cjk_font() -> str | None:
     return None
 
 
-# Fonts in saved vector files: TrueType embedded (pdf.fonttype 42), so Chinese text can be searched and copied.
-# matplotlib sizes a PDF's glyph subsets by ps.fonttype (256 glyphs at its default 3) and each subset embeds
-# the CJK font once more (about a second each): 42 keeps one copy per face. SVG text becomes paths.
-VECTOR_FONTS = {"pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "path"}
+# Fonts in saved vector files. PDFs embed the glyphs used as Type 3 fonts (pdf.fonttype 3) with a
+# ToUnicode map, so Chinese text can be searched and copied. Type 42 (TrueType) would make matplotlib run
+# fontTools' subsetter over the whole Noto Sans CJK font once per face and per glyph subset (a ligature or
+# an alternate glyph opens another subset): three runs and 3 of the 6 s of the Lanzhou city report, and
+# poppler warns on the result (CFF outlines declared as TrueType). SVG text becomes paths.
+VECTOR_FONTS = {"pdf.fonttype": 3, "ps.fonttype": 3, "svg.fonttype": "path"}
 
 
 def use_cjk_font() -> str | None:
