@@ -1061,6 +1061,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     #
     # speed
     "app_results_after_map": ("地图绘制完成后显示结果表和统计图…", "The table and chart follow once the map is drawn…"),
+    "analysis_after_map": ("地图绘制完成后显示其余分析…", "The other analyses follow once the map is drawn…"),
     #
 }
 

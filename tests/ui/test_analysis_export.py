@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from culturemap.analysis.corridor import band_polygons
 from culturemap.catalog import load_city
+from culturemap.ui.map_component import MAP_DRAWN
 from tests.ui.test_analysis_page import ANALYSIS, APP
 from tests.ui.test_export_panel import _panel_widget, _pdf_pages
 
@@ -18,6 +19,7 @@ def open_panel(lang: str = "zh") -> AppTest:
     """The page on the synthetic pack, its export panel opened."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = lang
+    at.session_state[MAP_DRAWN] = True  # as after the first map's report from a browser (AppTest has none)
     at.run()
     at.switch_page(ANALYSIS).run()
     at.session_state["analysis_export_open"] = True

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from culturemap.analysis.density import grade_weights
 from culturemap.catalog import load_city
 from culturemap.i18n import tr
+from culturemap.ui.map_component import MAP_DRAWN
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ANALYSIS = "src/culturemap/ui/pages/analysis.py"
@@ -29,6 +30,7 @@ def open_page(lang: str) -> AppTest:
         mp.delenv("CULTUREMAP_DATA", raising=False)
         at = AppTest.from_file(APP, default_timeout=120)
         at.query_params["lang"] = lang
+        at.session_state[MAP_DRAWN] = True  # as after the first map's report from a browser (AppTest has none)
         at.run()
         at.switch_page(ANALYSIS).run()
     assert not at.exception

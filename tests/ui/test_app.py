@@ -207,6 +207,24 @@ def test_analysis_page_density_districts_and_corridor(data_root):
     assert bands["距河距离"].tolist() == ["0-0.5 km", "0.5-1 km", "1-2 km", "2-5 km"]
 
 
+def test_analysis_page_adds_its_other_sections_once_the_density_map_is_drawn(data_root):
+    """A first visit draws the density section only, its map asking to report its centre once drawn;
+    the report (what it sets) brings the other sections, and the map then reports nothing more (a pan
+    would rerun the section)."""
+    at = run(map_drawn=False)
+    at.switch_page(ANALYSIS).run()
+    assert not at.exception
+    assert [h.value for h in at.header] == ["核密度"] and not at.dataframe
+    assert tr("analysis_after_map", "zh") in [c.value for c in at.caption]
+    assert map_sent(at)["returned_objects"] == ["center"]
+    at.session_state[MAP_DRAWN] = True  # what the map's first report sets
+    at.run()
+    assert [h.value for h in at.header][:2] == ["核密度", "六边形网格统计"] and len(at.header) == 6
+    assert tr("analysis_after_map", "zh") not in [c.value for c in at.caption]
+    maps = [json.loads(c.proto.json_args) for c in at.get("component_instance") if "feature_group" in c.proto.json_args]
+    assert len(maps) == 3 and all(m["returned_objects"] == [] for m in maps)  # density, hexagons, districts
+
+
 def test_analysis_page_bandwidth_slider_changes_the_grid(data_root):
     at = run()
     at.switch_page(ANALYSIS).run()

@@ -66,7 +66,7 @@ from culturemap.ui.export_panel import (
     view_file,
     view_options,
 )
-from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
+from culturemap.ui.map_component import MAP_DRAWN, PreparedMap, first_drawn, layer_script, prepare, show
 from culturemap.ui.state import ViewState
 from culturemap.ui.widgets import choice
 
@@ -309,11 +309,16 @@ def _base_map(path: str, mtime: float, lang: str, basemap: str, view: str) -> Pr
     return prepare(localise_assets(analysis_base_map(_city(path, mtime), lang, basemap, view), vendor_base_url()))
 
 
-def _map(view: str, layer: str, key: str, height: int) -> None:
-    """The base map of ``view`` with ``layer`` (a script from :func:`layer_script`) over it."""
+def _map(view: str, layer: str, key: str, height: int, first: bool = False) -> None:
+    """The base map of ``view`` with ``layer`` (a script from :func:`layer_script`) over it. The maps
+    send nothing back, but the ``first`` (the page's top map) reports its centre once drawn until a map
+    has been drawn in the session (:func:`first_drawn`: the page then adds its other sections)."""
     ctx = page_context()
     base = _base_map(ctx.path, ctx.mtime, ctx.lang, _basemap(), view)
-    show(base, key=key, height=height, returned_objects=(), layer=layer)
+    waiting = first and not st.session_state.get(MAP_DRAWN)
+    out = show(base, key=key, height=height, returned_objects=("center",) if waiting else (), layer=layer)
+    if waiting:
+        first_drawn(bool(out and out.get("center")))
 
 
 def _basemap() -> str:
@@ -428,6 +433,9 @@ def analysis_page() -> None:
         st.info(tr("analysis_too_few", ctx.lang))
         return
     density_section(layers)
+    if not st.session_state.get(MAP_DRAWN):  # the sections below follow once the density map is drawn
+        st.caption(tr("analysis_after_map", ctx.lang))
+        return
     hexagon_section(layers)
     pattern_section(layers)
     district_section(layers)
@@ -466,7 +474,8 @@ def density_section(layers: Layers) -> None:
     overlay_tab, figure_tab = st.tabs([tr("analysis_tab_map", lang), tr("analysis_tab_figure", lang)],
                                       key=f"analysis_density_tab_{lang}", on_change="rerun")  # fmt: skip
     with overlay_tab:  # drawn in either tab, so that the map stays loaded
-        _map("density", _density_layer(*inputs, lang, _basemap()), key="analysis_density_map", height=520)
+        _map("density", _density_layer(*inputs, lang, _basemap()), key="analysis_density_map", height=520,
+             first=True)  # fmt: skip
     if figure_tab.open:  # the static figure takes a second or more: only while its tab is open
         with figure_tab:
             st.image(_density_png(*inputs, lang), width="stretch")
@@ -474,7 +483,8 @@ def density_section(layers: Layers) -> None:
     contour_table = contours.drop(columns="geometry").rename(
         columns={"mass": tr("col_mass", lang), "level_per_km2": tr("col_level", lang), "area_km2": tr("col_area", lang)}
     )
-    st.dataframe(contour_table, hide_index=True)
+    if st.session_state.get(MAP_DRAWN):  # a data grid's scripts would delay the map's first draw
+        st.dataframe(contour_table, hide_index=True)
     if layers[0].startswith(POINTS_PREFIX):  # the export panel's maps and bands are of assets
         st.caption(tr("analysis_density_points_export", lang))
     else:

@@ -45,17 +45,13 @@ from culturemap.render.folium_map import (
 )
 from culturemap.ui.app import LANGS, load_pack, page_context, vendor_base_url
 from culturemap.ui.export_panel import export_panel
-from culturemap.ui.map_component import PreparedMap, layer_script, prepare
+from culturemap.ui.map_component import MAP_DRAWN, PreparedMap, first_drawn, layer_script, prepare
 from culturemap.ui.map_component import show as show_map
 from culturemap.ui.state import ViewState, parse_params
 from culturemap.ui.widgets import choice
 from culturemap.validate import coverage
 
 ALL = "all"
-# session key: the map has reported from the browser. Until then the page leaves out the results table
-# and the chart, whose scripts (a data grid, Vega) the browser would otherwise load and run while it
-# draws the map: on a 2-core machine that delayed the first markers by seconds.
-MAP_DRAWN = "explorer_map_drawn"
 RIVER_KM_CHOICES = (ALL, 0.5, 1.0, 1.5, 2.0, 5.0, 10.0)
 SELECTED_ZOOM = 16
 
@@ -335,9 +331,7 @@ def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
     )
     if not (out and out.get("center") and out.get("zoom")):
         return
-    if not ss.get(MAP_DRAWN):  # the map is in the browser: now the table and chart below it
-        ss[MAP_DRAWN] = True
-        st.rerun(scope="app")
+    first_drawn(True)  # the map is in the browser: now the table and chart below it
     reported = (out["center"]["lat"], out["center"]["lng"], out["zoom"])
     cfg = load_pack(path, mtime)[0].config
     if not _moved((cfg.center_lat, cfg.center_lon, cfg.zoom), reported, min_px=1) and _moved(

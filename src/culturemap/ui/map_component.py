@@ -45,6 +45,7 @@ def served(component):
 # what the component reports before the first click: the values it starts from, so that a newly
 # mounted map does not send them back as a change (which would rerun the page once more)
 _UNCLICKED = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": 0}
+MAP_DRAWN = "map_drawn"  # session state: a map has been drawn in this session's browser (see first_drawn)
 
 
 @dataclass(frozen=True)
@@ -143,3 +144,13 @@ def show(
         on_change=_on_change,
         wrap_longitude=False,
     )
+
+
+def first_drawn(reported: bool) -> None:
+    """Call after a page's first map with whether that map has reported from the browser. Its first
+    report in a session sets :data:`MAP_DRAWN` and reruns the whole page: what a page holds back until
+    its map is on screen (tables, charts, the sections below the map) is then added. A browser loads
+    the map's scripts and each table's and chart's at once otherwise, and the map comes last."""
+    if reported and not st.session_state.get(MAP_DRAWN):
+        st.session_state[MAP_DRAWN] = True
+        st.rerun(scope="app")
