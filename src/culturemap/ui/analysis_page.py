@@ -234,15 +234,15 @@ def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- computed once per pack
 
 
-def _city(path: str, mtime: float) -> City:
-    return load_pack(path, mtime)[0]
+def _city(path: str, version: str) -> City:
+    return load_pack(path, version)[0]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _metric_points(path: str, mtime: float) -> pd.DataFrame:
+def _metric_points(path: str, version: str) -> pd.DataFrame:
     """Every asset of the pack as its layer, representative point (``x_m``, ``y_m`` in the city's
     metric CRS) and KDE weight by grade (``grade_weight``)."""
-    city = _city(path, mtime)
+    city = _city(path, version)
     assets = city.assets()
     points = assets.to_crs(city.config.metric_crs).geometry.representative_point()
     return pd.DataFrame(
@@ -251,9 +251,9 @@ def _metric_points(path: str, mtime: float) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _metric_districts(path: str, mtime: float) -> gpd.GeoDataFrame:
+def _metric_districts(path: str, version: str) -> gpd.GeoDataFrame:
     """The pack's districts in the city's metric CRS."""
-    city = _city(path, mtime)
+    city = _city(path, version)
     return city.layers["districts"].to_crs(city.config.metric_crs)
 
 
@@ -262,24 +262,24 @@ def _in_registry_order(layers) -> Layers:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _datasets(path: str, mtime: float) -> list[str]:
+def _datasets(path: str, version: str) -> list[str]:
     """The names of the point datasets imported into the city's store."""
     return store_for_pack(Path(path)).point_datasets()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _dataset_points(path: str, mtime: float, name: str) -> pd.DataFrame:
+def _dataset_points(path: str, version: str, name: str) -> pd.DataFrame:
     """The stored point dataset ``name`` (see ``culturemap import --points``) as ``x_m``, ``y_m`` in the
     city's metric CRS, each point weighing 1."""
-    points = store_for_pack(Path(path)).read_points(name).to_crs(_city(path, mtime).config.metric_crs).geometry
+    points = store_for_pack(Path(path)).read_points(name).to_crs(_city(path, version).config.metric_crs).geometry
     return pd.DataFrame({"layer": POINTS_PREFIX + name, "x_m": points.x, "y_m": points.y, "grade_weight": 1.0})
 
 
-def _chosen(path: str, mtime: float, layers: Layers) -> pd.DataFrame:
+def _chosen(path: str, version: str, layers: Layers) -> pd.DataFrame:
     """The chosen assets' points; ``("points:<name>",)`` is the point dataset ``name`` instead."""
     if len(layers) == 1 and layers[0].startswith(POINTS_PREFIX):
-        return _dataset_points(path, mtime, layers[0].removeprefix(POINTS_PREFIX))
-    points = _metric_points(path, mtime)
+        return _dataset_points(path, version, layers[0].removeprefix(POINTS_PREFIX))
+    points = _metric_points(path, version)
     return points[points["layer"].isin(layers)]
 
 
@@ -288,25 +288,25 @@ def _xy(points: pd.DataFrame) -> np.ndarray:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _river_reference(path: str, mtime: float) -> tuple[pd.DataFrame, float]:
+def _river_reference(path: str, version: str) -> tuple[pd.DataFrame, float]:
     """Every asset's place along the river (chainage, distance, bank, side; see
     :func:`~culturemap.analysis.corridor.linear_reference`) and the river's length (km)."""
-    city = _city(path, mtime)
+    city = _city(path, version)
     assets, river, metric = city.assets(), city.layers["river"], city.config.metric_crs
     reference = assets[["id", "layer", "name_zh", "name_en", "district"]].join(linear_reference(assets, river, metric))
     return reference, river_length_km(river, metric)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _index_components(path: str, mtime: float) -> pd.DataFrame:
-    city = _city(path, mtime)
+def _index_components(path: str, version: str) -> pd.DataFrame:
+    city = _city(path, version)
     return component_densities(city.layers["districts"], city.layers, city.config.metric_crs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _base_map(path: str, mtime: float, lang: str, basemap: str, view: str) -> PreparedMap:
+def _base_map(path: str, version: str, lang: str, basemap: str, view: str) -> PreparedMap:
     """The map of an analysis view without its results, rendered for :func:`show`."""
-    return prepare(localise_assets(analysis_base_map(_city(path, mtime), lang, basemap, view), vendor_base_url()))
+    return prepare(localise_assets(analysis_base_map(_city(path, version), lang, basemap, view), vendor_base_url()))
 
 
 def _map(view: str, layer: str, key: str, height: int, first: bool = False) -> None:
@@ -314,7 +314,7 @@ def _map(view: str, layer: str, key: str, height: int, first: bool = False) -> N
     send nothing back, but the ``first`` (the page's top map) reports its centre once drawn until a map
     has been drawn in the session (:func:`first_drawn`: the page then adds its other sections)."""
     ctx = page_context()
-    base = _base_map(ctx.path, ctx.mtime, ctx.lang, _basemap(), view)
+    base = _base_map(ctx.path, ctx.version, ctx.lang, _basemap(), view)
     waiting = first and not st.session_state.get(MAP_DRAWN)
     out = show(base, key=key, height=height, returned_objects=("center",) if waiting else (), layer=layer)
     if waiting:
@@ -329,27 +329,27 @@ def _basemap() -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # a grid is 4-32 MB (bandwidth 3 km - 200 m)
-def _density(path: str, mtime: float, layers: Layers, bandwidth_m: float, weighted: bool):
+def _density(path: str, version: str, layers: Layers, bandwidth_m: float, weighted: bool):
     """The density grid of the chosen assets and its mass contours."""
-    points = _chosen(path, mtime, layers)
+    points = _chosen(path, version, layers)
     weights = points["grade_weight"].to_numpy() if weighted else None
-    grid = kde_xy(_xy(points), bandwidth_m, weights=weights, crs=_city(path, mtime).config.metric_crs)
+    grid = kde_xy(_xy(points), bandwidth_m, weights=weights, crs=_city(path, version).config.metric_crs)
     return grid, contour_polygons(grid)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _density_layer(path: str, mtime: float, layers: Layers, bandwidth_m: float, weighted: bool, lang: str,
+def _density_layer(path: str, version: str, layers: Layers, bandwidth_m: float, weighted: bool, lang: str,
                    basemap: str) -> str:  # fmt: skip
-    grid, contours = _density(path, mtime, layers, bandwidth_m, weighted)
+    grid, contours = _density(path, version, layers, bandwidth_m, weighted)
     return layer_script(density_layer(grid, contours, lang, basemap))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _density_png(path: str, mtime: float, layers: Layers, bandwidth_m: float, weighted: bool, lang: str) -> bytes:
+def _density_png(path: str, version: str, layers: Layers, bandwidth_m: float, weighted: bool, lang: str) -> bytes:
     """The density as a static figure (PNG), titled in ``lang``."""
-    grid, contours = _density(path, mtime, layers, bandwidth_m, weighted)
-    city = _city(path, mtime)
-    title = tr("density_title", lang, city=city.config.name(lang), n=len(_chosen(path, mtime, layers)),
+    grid, contours = _density(path, version, layers, bandwidth_m, weighted)
+    city = _city(path, version)
+    title = tr("density_title", lang, city=city.config.name(lang), n=len(_chosen(path, version, layers)),
                bw=grid.bandwidth_m)  # fmt: skip
     figure = density_figure(
         grid, city.layers["districts"], city.layers["river"], contours, title, tr("density_unit", lang),
@@ -362,63 +362,63 @@ def _density_png(path: str, mtime: float, layers: Layers, bandwidth_m: float, we
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _hotspots(path: str, mtime: float, layers: Layers, resolution: int):
-    cells = h3_counts(_city(path, mtime).assets(layers), resolution)
+def _hotspots(path: str, version: str, layers: Layers, resolution: int):
+    cells = h3_counts(_city(path, version).assets(layers), resolution)
     return hotspots(fill_hex_grid(cells, resolution), permutations=499, seed=0) if len(cells) else cells
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _hexagon_layer(path: str, mtime: float, layers: Layers, resolution: int, lang: str, basemap: str) -> str:
-    return layer_script(hexagon_layer(_hotspots(path, mtime, layers, resolution), lang, basemap))
+def _hexagon_layer(path: str, version: str, layers: Layers, resolution: int, lang: str, basemap: str) -> str:
+    return layer_script(hexagon_layer(_hotspots(path, version, layers, resolution), lang, basemap))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _pattern_stats(path: str, mtime: float, layers: Layers):
+def _pattern_stats(path: str, version: str, layers: Layers):
     """Clark-Evans, Ripley's L and the districts far from every chosen asset."""
-    city, districts = _city(path, mtime), _metric_districts(path, mtime)
-    xy = _xy(_chosen(path, mtime, layers))
+    city, districts = _city(path, version), _metric_districts(path, version)
+    xy = _xy(_chosen(path, version, layers))
     gaps = coverage_gaps(districts, city.assets(layers), city.config.metric_crs, min_distance_km=5.0)
     return clark_evans(xy, float(districts.area.sum())), ripley_l(xy, support_m=15, n_simulations=99, seed=0), gaps
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _district_summary(path: str, mtime: float, layers: Layers) -> gpd.GeoDataFrame:
+def _district_summary(path: str, version: str, layers: Layers) -> gpd.GeoDataFrame:
     """Counts, densities and scores of the chosen assets per district (geometry in the metric CRS)."""
-    city = _city(path, mtime)
-    return district_summary(_metric_districts(path, mtime), city.assets(layers), city.config.metric_crs)
+    city = _city(path, version)
+    return district_summary(_metric_districts(path, version), city.assets(layers), city.config.metric_crs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _choropleth_layer(path: str, mtime: float, layers: Layers, measure: str, label: str, lang: str,
+def _choropleth_layer(path: str, version: str, layers: Layers, measure: str, label: str, lang: str,
                       basemap: str) -> str:  # fmt: skip
     return layer_script(
-        choropleth_layer(_city(path, mtime), _district_summary(path, mtime, layers), measure, label, lang, basemap)
+        choropleth_layer(_city(path, version), _district_summary(path, version, layers), measure, label, lang, basemap)
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _campus(path: str, mtime: float, radius_km: float) -> pd.DataFrame:
-    city = _city(path, mtime)
+def _campus(path: str, version: str, radius_km: float) -> pd.DataFrame:
+    city = _city(path, version)
     targets = {lid: city.layers[lid] for lid in CAMPUS_TARGETS}
     return campus_proximity(city.layers["universities"], targets, city.config.metric_crs, radius_km)
 
 
-def warm(path: str, mtime: float, lang: str) -> None:
+def warm(path: str, version: str, lang: str) -> None:
     """Compute what a first visit to the page shows (the default layers and widgets, in ``lang``,
     on the default basemap) into the caches: ``culturemap serve`` calls this at start."""
     layers = _in_registry_order(DEFAULT_LAYERS)  # the key chosen_layers gives the caches
-    if len(_chosen(path, mtime, layers)) < 2:
+    if len(_chosen(path, version, layers)) < 2:
         return
-    start_m = bandwidth_slider_m(scott_bandwidth_m(_xy(_chosen(path, mtime, layers))))[2]
+    start_m = bandwidth_slider_m(scott_bandwidth_m(_xy(_chosen(path, version, layers))))[2]
     for view in ANALYSIS_VIEWS:
-        _base_map(path, mtime, lang, DEFAULT_BASEMAP, view)
-    _density_layer(path, mtime, layers, float(start_m), False, lang, DEFAULT_BASEMAP)
-    _hexagon_layer(path, mtime, layers, DEFAULT_H3_RESOLUTION, lang, DEFAULT_BASEMAP)
-    _pattern_stats(path, mtime, layers)
-    _choropleth_layer(path, mtime, layers, DEFAULT_MEASURE, tr(f"col_{DEFAULT_MEASURE}", lang), lang, DEFAULT_BASEMAP)
-    _river_reference(path, mtime)
-    _campus(path, mtime, DEFAULT_RADIUS_KM)
-    _index_components(path, mtime)
+        _base_map(path, version, lang, DEFAULT_BASEMAP, view)
+    _density_layer(path, version, layers, float(start_m), False, lang, DEFAULT_BASEMAP)
+    _hexagon_layer(path, version, layers, DEFAULT_H3_RESOLUTION, lang, DEFAULT_BASEMAP)
+    _pattern_stats(path, version, layers)
+    _choropleth_layer(path, version, layers, DEFAULT_MEASURE, tr(f"col_{DEFAULT_MEASURE}", lang), lang, DEFAULT_BASEMAP)
+    _river_reference(path, version)
+    _campus(path, version, DEFAULT_RADIUS_KM)
+    _index_components(path, version)
 
 
 # ---------------------------------------------------------------- the page
@@ -429,7 +429,7 @@ def analysis_page() -> None:
     city, _ = ctx.load()
     st.title(tr("analysis_title", ctx.lang, city=city.config.name(ctx.lang)))
     layers = chosen_layers(ctx.lang)
-    if len(_chosen(ctx.path, ctx.mtime, layers)) < 2:
+    if len(_chosen(ctx.path, ctx.version, layers)) < 2:
         st.info(tr("analysis_too_few", ctx.lang))
         return
     density_section(layers)
@@ -459,16 +459,16 @@ def density_section(layers: Layers) -> None:
     ctx = page_context()
     lang = ctx.lang
     st.header(tr("analysis_density", lang))
-    datasets = _datasets(ctx.path, ctx.mtime)
+    datasets = _datasets(ctx.path, ctx.version)
     if datasets:  # imported point datasets (check-ins, photos) can be mapped instead of the assets
         source = choice("selectbox", tr("analysis_density_of", lang), ["", *datasets], key="analysis_density_of",
                         format_func=lambda d: d or tr("analysis_density_assets", lang))  # fmt: skip
         layers = (POINTS_PREFIX + source,) if source else layers
-    low, high, start, scott = bandwidth_slider_m(scott_bandwidth_m(_xy(_chosen(ctx.path, ctx.mtime, layers))))
+    low, high, start, scott = bandwidth_slider_m(scott_bandwidth_m(_xy(_chosen(ctx.path, ctx.version, layers))))
     bandwidth_m = st.sidebar.slider(tr("analysis_bandwidth_range", lang, low=low, high=high, scott=scott), low, high,
                                     start, BANDWIDTH_STEP_M, key="analysis_bw")  # fmt: skip
     weighted = st.sidebar.checkbox(tr("analysis_weighted", lang), value=False, key="analysis_weighted")
-    inputs = (ctx.path, ctx.mtime, layers, float(bandwidth_m), weighted)
+    inputs = (ctx.path, ctx.version, layers, float(bandwidth_m), weighted)
     with st.spinner(tr("analysis_computing", lang)):
         grid, contours = _density(*inputs)
     overlay_tab, figure_tab = st.tabs([tr("analysis_tab_map", lang), tr("analysis_tab_figure", lang)],
@@ -508,15 +508,15 @@ def density_export(layers: Layers, bandwidth_m: float, weighted: bool) -> None:
         if kind == VIEW:
             choice = view_options("analysis_export", lang, choice)
         buffers = tuple(sorted(st.session_state.get("analysis_buffers") or DEFAULT_BUFFERS_KM))
-        asked = (ctx.path, ctx.mtime, layers, bandwidth_m, weighted, buffers, lang, basemap, choice)
+        asked = (ctx.path, ctx.version, layers, bandwidth_m, weighted, buffers, lang, basemap, choice)
 
         def build() -> PreparedFile:
-            return analysis_file(ctx.path, ctx.mtime, layers, bandwidth_m, weighted, buffers, lang, basemap, choice)
+            return analysis_file(ctx.path, ctx.version, layers, bandwidth_m, weighted, buffers, lang, basemap, choice)
 
         prepare_and_download("analysis_export", lang, asked, tr(f"analysis_export_{kind}", lang), build)
 
 
-def analysis_file(path: str, mtime: float, layers: Layers, bandwidth_m: float, weighted: bool,
+def analysis_file(path: str, version: str, layers: Layers, bandwidth_m: float, weighted: bool,
                   buffers_km: tuple[float, ...], lang: str, basemap: str, choice: ExportChoice) -> PreparedFile:  # fmt: skip
     """The file of one of :data:`ANALYSIS_EXPORTS` (``choice.fmt``) for the page's inputs, named
     ``<city id>-<yyyy-mm-dd>-<what>.<ext>`` (the print map as the map page names it)."""
@@ -525,13 +525,13 @@ def analysis_file(path: str, mtime: float, layers: Layers, bandwidth_m: float, w
     from culturemap.export.raster import write_geotiff
     from culturemap.io.tables import geojson_text
 
-    city = _city(path, mtime)
+    city = _city(path, version)
     stem = f"{city.config.id}-{date.today().isoformat()}"
     kind = choice.fmt
     if kind in PRINT_FORMATS:
         shown = city.assets(layers)
         return PreparedFile(*export_file(city, shown, ViewState(layers=layers, lang=lang, basemap=basemap), choice))
-    grid, contours = _density(path, mtime, layers, bandwidth_m, weighted)
+    grid, contours = _density(path, version, layers, bandwidth_m, weighted)
     if kind == VIEW:
         return view_file(density_map(city, grid, contours, lang, basemap), f"{stem}-density-view.png", choice, lang)
     if kind == "contours":
@@ -559,8 +559,8 @@ def hexagon_section(layers: Layers) -> None:
     lang = ctx.lang
     st.header(tr("analysis_hexbins", lang))
     resolution = st.slider(tr("analysis_h3_res", lang), 5, 9, DEFAULT_H3_RESOLUTION, key="analysis_h3")
-    cells = _hotspots(ctx.path, ctx.mtime, layers, resolution)
-    layer = _hexagon_layer(ctx.path, ctx.mtime, layers, resolution, lang, _basemap())
+    cells = _hotspots(ctx.path, ctx.version, layers, resolution)
+    layer = _hexagon_layer(ctx.path, ctx.version, layers, resolution, lang, _basemap())
     _map("hexagons", layer, key="analysis_hex_map", height=520)
     st.caption(tr("analysis_hex_note", lang, cells=int((cells["count"] > 0).sum()), res=resolution,
                   area=h3_cell_area_km2(resolution)))  # fmt: skip
@@ -573,7 +573,7 @@ def pattern_section(layers: Layers) -> None:
     ctx = page_context()
     lang = ctx.lang
     st.header(tr("analysis_stats", lang))
-    nni, ripley, gaps = _pattern_stats(ctx.path, ctx.mtime, layers)
+    nni, ripley, gaps = _pattern_stats(ctx.path, ctx.version, layers)
     st.markdown(interpret(nni, "clark_evans", lang))
     st.markdown(interpret(ripley, "ripley", lang))
     st.altair_chart(ripley_chart(ripley, lang), width="stretch")
@@ -587,7 +587,7 @@ def district_section(layers: Layers) -> None:
     ctx = page_context()
     lang = ctx.lang
     st.header(tr("analysis_districts", lang))
-    summary = _district_summary(ctx.path, ctx.mtime, layers)
+    summary = _district_summary(ctx.path, ctx.version, layers)
     name_col = "name_zh" if lang == "zh" else "name_en"
     table = (
         summary.drop(columns="geometry")
@@ -603,7 +603,7 @@ def district_section(layers: Layers) -> None:
     st.caption(tr("analysis_score_note", lang))
     measure = choice("radio", tr("analysis_choropleth_of", lang), [DEFAULT_MEASURE, "per_100km2", "score_per_100km2"],
                      format_func=lambda key: labels[key], horizontal=True, key="analysis_choropleth")  # fmt: skip
-    layer = _choropleth_layer(ctx.path, ctx.mtime, layers, measure, labels[measure], lang, _basemap())
+    layer = _choropleth_layer(ctx.path, ctx.version, layers, measure, labels[measure], lang, _basemap())
     _map("districts", layer, key="analysis_district_map", height=480)
 
 
@@ -620,7 +620,7 @@ def corridor_section(layers: Layers) -> None:
             st.sidebar.multiselect(tr("analysis_buffers", lang), BUFFER_CHOICES_KM, default=list(DEFAULT_BUFFERS_KM), key="analysis_buffers")
         )
     ) or (1.0,)  # fmt: skip
-    reference, length = _river_reference(ctx.path, ctx.mtime)
+    reference, length = _river_reference(ctx.path, ctx.version)
     ref = reference[reference["layer"].isin(layers)]
     bands = band_counts(ref["distance_m"].to_numpy(), ref["layer"], buffers)
     st.dataframe(labelled(bands, lang), hide_index=True)
@@ -650,7 +650,7 @@ def campus_section() -> None:
     lang = ctx.lang
     st.header(tr("analysis_campus", lang))
     radius_km = st.slider(tr("analysis_radius", lang), 0.5, 10.0, DEFAULT_RADIUS_KM, 0.5, key="analysis_radius")
-    campus = _campus(ctx.path, ctx.mtime, radius_km)
+    campus = _campus(ctx.path, ctx.version, radius_km)
     _, all_assets = ctx.load()
     name_of = {
         row["id"]: feature_name(row, lang) for row in all_assets[["id", "name_zh", "name_en"]].to_dict("records")
@@ -677,7 +677,7 @@ def soft_power_section() -> None:
     if sum(weights.values()) <= 0:
         st.warning(tr("analysis_weights_zero", lang))
         return
-    index = weighted_index(_index_components(ctx.path, ctx.mtime), weights)
+    index = weighted_index(_index_components(ctx.path, ctx.version), weights)
     name_col = "name_zh" if lang == "zh" else "name_en"
     ranking = index.set_index(name_col)[["rank", "index", *[f"{c}_per_100km2" for c in COMPONENTS]]].round(2)
     st.dataframe(labelled(ranking, lang).rename_axis(tr("col_district", lang)))

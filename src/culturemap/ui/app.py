@@ -66,9 +66,9 @@ def data_version(path: Path) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def load_pack(path: str, mtime: str) -> tuple[City, gpd.GeoDataFrame]:
+def load_pack(path: str, version: str) -> tuple[City, gpd.GeoDataFrame]:
     """The city of the pack at ``path``, read from its store, and its assets with search keys,
-    loaded once per version (``mtime``: :func:`data_version`)."""
+    loaded once per version (``version``: :func:`data_version`)."""
     city = store_for_pack(Path(path)).load_city()
     return city, add_search_keys(city.assets())
 
@@ -86,11 +86,11 @@ class PageContext:
     """What every page needs: the pack (path + version of its data, for the caches) and the language."""
 
     path: str
-    mtime: str  # data_version(path)
+    version: str  # data_version(path)
     lang: str
 
     def load(self) -> tuple[City, gpd.GeoDataFrame]:
-        return load_pack(self.path, self.mtime)
+        return load_pack(self.path, self.version)
 
 
 def page_context() -> PageContext:
@@ -153,11 +153,11 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
         if entry.error is not None:
             continue
         try:
-            path, mtime = str(entry.path), data_version(entry.path)
-            city, assets = load_pack(path, mtime)
-            explorer.warm(path, mtime, city, assets)
-            analysis_page.warm(path, mtime, city.config.default_lang)
-            lens_page.card(path, mtime)  # the lens's clusters and the Compare page's indicators
+            path, version = str(entry.path), data_version(entry.path)
+            city, assets = load_pack(path, version)
+            explorer.warm(path, version, city, assets)
+            analysis_page.warm(path, version, city.config.default_lang)
+            lens_page.card(path, version)  # the lens's clusters and the Compare page's indicators
         except (PackError, StoreError, OSError, ValueError):
             log.exception("cannot warm the pack in %s", entry.path)
             continue
@@ -179,9 +179,9 @@ def main() -> None:
     if entry.error is None:
         path = entry.path
         try:
-            mtime = data_version(path)
+            version = data_version(path)
             with st.spinner(tr("app_loading", lang)):
-                city, _assets = load_pack(str(path), mtime)
+                city, _assets = load_pack(str(path), version)
         except (PackError, StoreError) as exc:  # city.toml changed since the packs were listed; no database
             problem = exc.message(lang)
         except (OSError, ValueError) as exc:  # an unreadable folder or file: the other packs still work
@@ -192,7 +192,7 @@ def main() -> None:
         st.error(tr("app_pack_broken", lang, folder=entry.path.name, reason=problem))
         st.info(tr("app_pack_choose_other", lang))
         return
-    st.session_state["_context"] = PageContext(str(path), mtime, lang)
+    st.session_state["_context"] = PageContext(str(path), version, lang)
     pages = [
         st.Page(PAGES / "map.py", title=tr("page_map", lang), url_path="map", default=True),
         st.Page(PAGES / "analysis.py", title=tr("page_analysis", lang), url_path="analysis"),

@@ -25,12 +25,12 @@ MIME = {"png": "image/png", "pdf": "application/pdf"}
 
 
 def _cards(packs: tuple[tuple[str, float], ...]) -> list[CityCard]:
-    return [card(path, mtime) for path, mtime in packs]
+    return [card(path, version) for path, version in packs]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _figure(packs: tuple[tuple[str, float], ...], lang: str, fmt: str) -> bytes:
-    """The comparison figure of ``packs`` ((path, mtime) each) as a ``fmt`` file."""
+    """The comparison figure of ``packs`` ((path, version) each) as a ``fmt`` file."""
     cards = _cards(packs)
     title = tr("compare_figure_title", lang, a=cards[0].name(lang), b=cards[1].name(lang))
     figure = compare_figure(cards, lang, title)

@@ -65,10 +65,10 @@ LAYER_FILTERS = (
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _base_map(path: str, mtime: float, lang: str, basemap: str) -> PreparedMap:
+def _base_map(path: str, version: str, lang: str, basemap: str) -> PreparedMap:
     """The map the assets are drawn on (city view, districts, river, controls), rendered once per
     language and basemap: filters only swap the layer over it, so the map never reloads for them."""
-    city, _assets = load_pack(path, mtime)
+    city, _assets = load_pack(path, version)
     return prepare(localise_assets(explorer_base_map(city, MapOptions(lang=lang, basemap=basemap)), vendor_base_url()))
 
 
@@ -83,9 +83,9 @@ class _Layer:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _assets_layer(path: str, mtime: float, state: ViewState, bounds, zoom: int | None) -> _Layer:
+def _assets_layer(path: str, version: str, state: ViewState, bounds, zoom: int | None) -> _Layer:
     """The assets these filters keep, drawn once (a rerun with the same inputs sends the same script)."""
-    city, assets = load_pack(path, mtime)
+    city, assets = load_pack(path, version)
     shown = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
     options = MapOptions(lang=state.lang or city.config.default_lang, basemap=state.basemap, zoom=zoom, bounds=bounds)
     layer = assets_layer(city, shown, options)
@@ -97,15 +97,15 @@ def _aggregated(total: int) -> bool:
     return total > MapOptions().marker_limit
 
 
-def warm(path: str, mtime: float, city: City, assets: gpd.GeoDataFrame) -> None:
+def warm(path: str, version: str, city: City, assets: gpd.GeoDataFrame) -> None:
     """Draw the page's opening map (every layer, no filter, the city's view) in each language into
     the cache: what a visitor without a link sees first."""
     zoom = city.config.zoom if _aggregated(len(assets)) else None
     langs = sorted(LANGS, key=lambda lang: lang != city.config.default_lang)
     for lang in langs:
         state = ViewState(city=city.config.id, lang=lang)
-        _base_map(path, mtime, lang, state.basemap)
-        _assets_layer(path, mtime, state, None, zoom)
+        _base_map(path, version, lang, state.basemap)
+        _assets_layer(path, version, state, None, zoom)
 
 
 def init_from_url(city: City) -> None:
@@ -301,7 +301,7 @@ def _moved(old: tuple[float, float, int], new: tuple[float, float, int], min_px:
 
 
 @st.fragment
-def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
+def _map_pane(path: str, version: str, state: ViewState, total: int) -> None:
     """The map. Panning and zooming rerun only this fragment; the URL keeps the view."""
     ss = st.session_state
     lat, lon, zoom = ss["view"]
@@ -309,9 +309,9 @@ def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
     aggregated = _aggregated(total)
     bounds = ss.get("bounds") if aggregated and live_zoom >= DETAIL_ZOOM else None
     filters = replace(state, lat=None, lon=None, zoom=None)  # the view is passed to st_folium, not baked in
-    base = _base_map(path, mtime, state.lang, state.basemap)
+    base = _base_map(path, version, state.lang, state.basemap)
     # markers do not depend on the zoom: one layer for every view, so zooming never redraws it
-    layer = _assets_layer(path, mtime, filters, bounds, int(live_zoom) if aggregated else None)
+    layer = _assets_layer(path, version, filters, bounds, int(live_zoom) if aggregated else None)
     lang = state.lang
     if layer.mode == "hexagons":
         st.caption(tr("app_mode_hexagons", lang, n=total, cells=layer.cells, res=layer.resolution, zoom=DETAIL_ZOOM,
@@ -333,7 +333,7 @@ def _map_pane(path: str, mtime: float, state: ViewState, total: int) -> None:
         return
     first_drawn(True)  # the map is in the browser: now the table and chart below it
     reported = (out["center"]["lat"], out["center"]["lng"], out["zoom"])
-    cfg = load_pack(path, mtime)[0].config
+    cfg = load_pack(path, version)[0].config
     if not _moved((cfg.center_lat, cfg.center_lon, cfg.zoom), reported, min_px=1) and _moved(
         ss["view"], reported, min_px=1
     ):
@@ -444,7 +444,7 @@ def explorer_page() -> None:
     _problems(city, lang)
     if shown.empty:
         st.info(tr("app_no_results", lang))
-    _map_pane(ctx.path, ctx.mtime, state, len(shown))
+    _map_pane(ctx.path, ctx.version, state, len(shown))
     export_panel(city, shown, state)
 
     st.subheader(tr("app_results", lang, n=len(shown)))

@@ -27,25 +27,25 @@ ROUTE_STOPS = 5  # the campus culture route visits the nearest assets, at most t
 ROUTES_PAGE = "src/culturemap/ui/pages/routes.py"
 
 
-def _city(path: str, mtime: str) -> City:
-    return load_pack(path, mtime)[0]
+def _city(path: str, version: str) -> City:
+    return load_pack(path, version)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _reach(path: str, mtime: str, campus_id: str) -> pd.DataFrame:
-    return campus_reach(_city(path, mtime), campus_id, RINGS_M)
+def _reach(path: str, version: str, campus_id: str) -> pd.DataFrame:
+    return campus_reach(_city(path, version), campus_id, RINGS_M)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def card(path: str, mtime: str) -> CityCard:
+def card(path: str, version: str) -> CityCard:
     """The pack's :func:`~culturemap.analysis.lens.city_card`, once per pack (the Compare page's too)."""
-    return city_card(_city(path, mtime))
+    return city_card(_city(path, version))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _map(path: str, mtime: str, campus_id: str, lang: str, basemap: str) -> PreparedMap:
-    city, assets = load_pack(path, mtime)
-    reached = assets[assets["id"].isin(_reach(path, mtime, campus_id)["id"])]
+def _map(path: str, version: str, campus_id: str, lang: str, basemap: str) -> PreparedMap:
+    city, assets = load_pack(path, version)
+    reached = assets[assets["id"].isin(_reach(path, version, campus_id)["id"])]
     return prepare(localise_assets(campus_map(city, campus_id, reached, RINGS_M, lang, basemap), vendor_base_url()))
 
 
@@ -137,14 +137,14 @@ def lens_page() -> None:
         return
     st.caption(tr("lens_intro", lang, crs=city.config.metric_crs))
     campus_id = _campus_choice(campuses, lang)
-    reach = _reach(ctx.path, ctx.mtime, campus_id)
+    reach = _reach(ctx.path, ctx.version, campus_id)
     counts = ring_counts(reach, RINGS_M)
     counts.index = [LAYERS[lid].label(lang) for lid in counts.index]
     counts.columns = [ring_label(r, lang) for r in counts.columns]
     st.markdown(f"**{tr('lens_counts', lang)}**")
     st.dataframe(counts.rename_axis(tr("col_layer", lang)))
     basemap = st.session_state.get("basemap", DEFAULT_BASEMAP)
-    show(_map(ctx.path, ctx.mtime, campus_id, lang, basemap), key="lens_map", height=560, returned_objects=())
+    show(_map(ctx.path, ctx.version, campus_id, lang, basemap), key="lens_map", height=560, returned_objects=())
     st.markdown(f"**{tr('lens_ranked', lang)}**")
     if reach.empty:
         st.info(tr("lens_nothing", lang, km=RINGS_M[-1] / 1000))
@@ -157,7 +157,7 @@ def lens_page() -> None:
             _hand_over(route_params(campus_id, reach))
     st.subheader(tr("lens_clusters", lang))
     st.caption(tr("lens_clusters_note", lang))
-    clusters = clusters_table(card(ctx.path, ctx.mtime), lang)
+    clusters = clusters_table(card(ctx.path, ctx.version), lang)
     if clusters is None:
         st.info(tr("lens_no_clusters", lang))
     else:

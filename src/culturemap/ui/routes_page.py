@@ -93,7 +93,7 @@ def source_caption(source: str, lang: str) -> str:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _graph(path: str, stamp: str):
-    """A road graph read once per file version (``stamp``: the file's mtime)."""
+    """A road graph read once per file version (``stamp``: the file's version)."""
     return load_graph(path)
 
 
@@ -481,7 +481,7 @@ def _planned(request: RouteRequest, _city, _assets, _graph) -> tuple[Plan | None
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _asset_labels(path: str, mtime: float, lang: str, _assets) -> tuple[dict[str, str], dict[str, str]]:
+def _asset_labels(path: str, version: str, lang: str, _assets) -> tuple[dict[str, str], dict[str, str]]:
     """The pack's asset names and their ``name · layer`` labels in ``lang``, by id."""
     names = {fid: feature_name(row, lang) for fid, row in _assets.set_index("id").iterrows()}
     labels = {fid: f"{names[fid]} · {LAYERS[layer].label(lang)}" for fid, layer in zip(_assets["id"], _assets["layer"])}
@@ -490,20 +490,20 @@ def _asset_labels(path: str, mtime: float, lang: str, _assets) -> tuple[dict[str
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _base_map(
-    path: str, mtime: float, lang: str, basemap: str, measured: bool, vendor: str | None, _city
+    path: str, version: str, lang: str, basemap: str, measured: bool, vendor: str | None, _city
 ) -> PreparedMap:
     """The map the route is drawn on, rendered once per pack, language, basemap and legend."""
     return prepare(localise_assets(route_base_map(_city, lang, basemap, measured), vendor))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _candidates_script(path: str, mtime: float, stops: tuple[str, ...], lang: str, basemap: str, _assets) -> str:
+def _candidates_script(path: str, version: str, stops: tuple[str, ...], lang: str, basemap: str, _assets) -> str:
     """The map layer of the assets not in ``stops`` (click to add)."""
     return layer_script(candidates_layer(_assets[~_assets["id"].isin(stops)], lang, basemap), index=0)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _route_script(path: str, mtime: float, request: RouteRequest | None, lang: str, basemap: str, _city, _plan) -> str:
+def _route_script(path: str, version: str, request: RouteRequest | None, lang: str, basemap: str, _city, _plan) -> str:
     """The map layer of the plan for ``request`` (None: no route)."""
     return layer_script(route_layer(_city, _plan, lang, basemap), index=1)
 
@@ -590,7 +590,7 @@ def _plan(ctx: PageContext, city, assets, choices: Choices, graph, network: str 
         return None, None
     stop_dwell, stop_hours = _overrides(list(choices.stops))
     request = RouteRequest(
-        pack=(ctx.path, ctx.mtime), network=network, stops=choices.stops, mode=choices.mode,
+        pack=(ctx.path, ctx.version), network=network, stops=choices.stops, mode=choices.mode,
         start=choices.start.strftime("%H:%M"), day=choices.day, round_trip=choices.destination == ROUND,
         optimise=choices.optimise, dwell_min=choices.dwell_min, origin=origin, destination=destination,
         stop_dwell=tuple(sorted(stop_dwell.items())), stop_hours=tuple(sorted(stop_hours.items())),
@@ -625,9 +625,9 @@ def _route_map(ctx: PageContext, city, assets, choices: Choices, request: RouteR
     lang = ctx.lang
     basemap = st.session_state.get("basemap", DEFAULT_BASEMAP)
     measured = plan is not None and not plan.estimated
-    base = _base_map(ctx.path, ctx.mtime, lang, basemap, measured, vendor_base_url(), city)
-    candidates = _candidates_script(ctx.path, ctx.mtime, choices.stops, lang, basemap, assets)
-    route = _route_script(ctx.path, ctx.mtime, request, lang, basemap, city, plan)
+    base = _base_map(ctx.path, ctx.version, lang, basemap, measured, vendor_base_url(), city)
+    candidates = _candidates_script(ctx.path, ctx.version, choices.stops, lang, basemap, assets)
+    route = _route_script(ctx.path, ctx.version, request, lang, basemap, city, plan)
     datum = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
     _map_section(base, candidates + route, city, assets, list(choices.stops), datum, lang)
 
@@ -714,7 +714,7 @@ def route_export(ctx: PageContext, city, assets, choices: Choices, request: Rout
     basemap = st.session_state.get("basemap", DEFAULT_BASEMAP)
     with panel:
         choice = view_options("route_export", lang, ExportChoice(fmt=VIEW))
-        asked = (ctx.path, ctx.mtime, request, choices.stops, lang, basemap, choice)
+        asked = (ctx.path, ctx.version, request, choices.stops, lang, basemap, choice)
         name = f"{choices.theme if choices.theme != SCRATCH else 'route'}-{date.today().isoformat()}-view.png"
 
         def build() -> PreparedFile:
@@ -731,7 +731,7 @@ def routes_page() -> None:
     lang = ctx.lang
     city, assets = ctx.load()
     themes = {r.id: r for r in city.routes}
-    names, labels = _asset_labels(ctx.path, ctx.mtime, lang, assets)
+    names, labels = _asset_labels(ctx.path, ctx.version, lang, assets)
     _apply_pending()
     _read_url(city, themes, set(names), lang)
     st.title(tr("routes_title", lang, city=city.config.name(lang)))
