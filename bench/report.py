@@ -76,7 +76,7 @@ def main() -> None:
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, Python {platform.python_version()}, by "
         "`make bench` (bench/report.py): the median of the runs after one warm-up; CPU time is what the run costs on "
         "an idle machine (one thread). Baseline: the A4 print map PDF of "
-        "all assets (`print_map` + `write_print_map`, vector, CJK font embedded), the report's first page, in the same run.",
+        "all assets (`print_map` + `write_print_map`, vector, the CJK glyphs embedded as Type 3 fonts), the report's first page, in the same run.",
         "",
         "| output | wall s | CPU s | KB | time ratio to the print map (CPU) |",
         "|---|---:|---:|---:|---:|",
