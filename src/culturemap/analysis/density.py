@@ -15,7 +15,6 @@ import geopandas as gpd
 import numpy as np
 import shapely
 import shapely.geometry
-from scipy.signal import fftconvolve
 
 KERNEL_RADIUS_BW = 4.0  # the Gaussian is cut at 4 bandwidths (mass outside < 0.04%)
 
@@ -123,6 +122,8 @@ def kde_xy(
     offsets = np.arange(-r, r + 1) * cell_m
     g = np.exp(-0.5 * (offsets / bandwidth_m) ** 2)
     kernel = np.outer(g, g) / (2 * np.pi * bandwidth_m**2)  # per m2
+    from scipy.signal import fftconvolve  # here: scipy.signal takes ~1 s to import, and most commands never convolve
+
     density_m2 = fftconvolve(binned, kernel, mode="same")
     density_km2 = np.clip(density_m2, 0, None) * 1e6
     return DensityGrid(density_km2, x0, y0, cell_m, crs, bandwidth_m)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
-from pypinyin import Style, lazy_pinyin
 
 from culturemap.analysis.corridor import distance_to_river_m
 from culturemap.layers import ASSET_LAYERS, GRADES, HERITAGE_LEVELS, MUSEUM_KINDS, THEMES, UNIVERSITY_TYPES
@@ -34,6 +33,8 @@ def normalise(text: str) -> str:
 
 def search_key(name_zh: str | None, name_en: str | None) -> str:
     """All the strings a search for this feature may match, joined by ``|``."""
+    from pypinyin import Style, lazy_pinyin  # here: its dictionaries take ~0.6 s to import
+
     keys = []
     if name_zh:
         keys.append(normalise(name_zh))
