@@ -8,6 +8,7 @@ import logging
 import math
 import re
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -788,7 +789,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parents[2] / "app.py"
     if not app.is_file():
         raise ValueError(f"{app.name} not found beside src/: run serve from a checkout of the repository")
-    threading.Thread(target=warm_up, kwargs={"wait_for_server": True}, name="culturemap-warm-up", daemon=True).start()
+
+    def warm() -> None:  # the console says when the first visitor finds everything ready
+        started = time.perf_counter()
+        warmed = warm_up(wait_for_server=True)
+        print(f"  culturemap: caches warmed for {', '.join(warmed) or 'no city'} in "
+              f"{time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)  # fmt: skip
+
+    threading.Thread(target=warm, name="culturemap-warm-up", daemon=True).start()
     # no file watcher: a served app does not reload on edits (use `streamlit run app.py` while developing)
     streamlit_cli.main(["run", str(app), "--server.port", str(args.port), "--server.headless", "true",
                         "--server.fileWatcherType", "none"], prog_name="streamlit")  # fmt: skip

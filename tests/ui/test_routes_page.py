@@ -346,3 +346,28 @@ def test_the_export_panel_photographs_the_route_map(routed_root, served):
     assert (np.abs(image - orange).max(axis=2) <= 10).sum() > 1000
     widget(at, "selectbox", "route_mode").set_value("car").run()
     assert not [b for b in at.get("download_button") if b.key == "route_export_download"]  # another plan
+
+
+def test_the_server_start_draws_the_first_view_of_the_page(monkeypatch):
+    """Issue 11: ``warm_up`` (run by ``culturemap serve`` at start) leaves a first visitor of the Routes page
+    in the pack's language no base map and no candidates layer to draw."""
+    import streamlit as st
+
+    from culturemap.ui import routes_page
+    from culturemap.ui.app import warm_up
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    monkeypatch.delenv("CULTUREMAP_DATA", raising=False)
+    calls = []
+    for name in ("route_base_map", "candidates_layer"):
+        real = getattr(routes_page, name)
+        monkeypatch.setattr(
+            routes_page, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k)
+        )
+    assert "lanzhou" in warm_up()
+    assert sorted(set(calls)) == ["candidates_layer", "route_base_map"]
+    calls.clear()
+    at = routes()
+    assert not at.exception and "feature_group" in map_sent(at)
+    assert calls == []  # the base map and the first theme's candidates came from the caches

@@ -144,7 +144,7 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
             time.sleep(0.1)
     import streamlit_folium
 
-    from culturemap.ui import analysis_page, explorer, lens_page  # the page modules import this one
+    from culturemap.ui import analysis_page, explorer, lens_page, routes_page  # the page modules import this one
 
     served(streamlit_folium._component_func)  # declared at import: outside a script run when imported here
 
@@ -157,6 +157,7 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
             city, assets = load_pack(path, version)
             explorer.warm(path, version, city, assets)
             analysis_page.warm(path, version, city.config.default_lang)
+            routes_page.warm(path, version, city, assets)
             lens_page.card(path, version)  # the lens's clusters and the Compare page's indicators
         except (PackError, StoreError, OSError, ValueError):
             log.exception("cannot warm the pack in %s", entry.path)

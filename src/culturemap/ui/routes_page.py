@@ -508,6 +508,17 @@ def _route_script(path: str, version: str, request: RouteRequest | None, lang: s
     return layer_script(route_layer(_city, _plan, lang, basemap), index=1)
 
 
+def warm(path: str, version: str, city, assets) -> None:
+    """Build what a first visit to the page draws before any route is planned, in the pack's language
+    on the default basemap: the asset labels, the base map (estimated times) and the first theme's
+    candidates layer. ``culturemap serve`` calls this at start."""
+    lang = city.config.default_lang
+    _asset_labels(path, version, lang, assets)
+    _base_map(path, version, lang, DEFAULT_BASEMAP, False, vendor_base_url(), city)
+    if city.routes:
+        _candidates_script(path, version, tuple(city.routes[0].stops), lang, DEFAULT_BASEMAP, assets)
+
+
 def _sidebar(assets, themes: dict, labels: dict[str, str], lang: str, theme_label) -> Choices:
     """The sidebar's route choices (the road network is chosen below them, see :func:`_network`)."""
     ss = st.session_state
