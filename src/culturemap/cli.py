@@ -564,7 +564,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from culturemap.export.report import UnknownDistrictError, city_report, route_report
     from culturemap.export.route import route_title
 
-    city = load_city(_pack_path(args.city))
+    city = _load_city(args.city)
     lang = args.lang or city.config.default_lang
     with tqdm(desc=tr("report_progress", lang), unit=tr("report_step", lang), disable=None, leave=False) as bar:
 

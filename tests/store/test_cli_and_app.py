@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 
 import pandas as pd
 import pytest
@@ -95,3 +97,18 @@ def test_a_folder_that_is_not_a_pack_makes_no_store(backend, tmp_path):
         store_for_pack(tmp_path / "notapack").layer_counts()
     assert not (tmp_path / "stores").exists()
     assert main(["store", "info", "--city", "nowhere"]) == 2
+
+
+def test_the_report_counts_a_row_written_to_the_store(store, pack, capsysbinary, tmp_path):
+    """`culturemap report` reads the city's store, as every other command: a stored spot is counted."""
+
+    def scenic_count(path) -> int:
+        text = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(path), "-"], capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+        return int(re.search(r"A-class scenic spots\s+(\d+)", text)[1])
+
+    before, after = tmp_path / "before.pdf", tmp_path / "after.pdf"
+    assert run_cli(capsysbinary, "report", "--city", str(pack), "--lang", "en", "--out", str(before))[0] == 0
+    store.write("scenic_spots", scenic_rows(new_spot("sc-reported", "报告里的景点")))
+    assert run_cli(capsysbinary, "report", "--city", str(pack), "--lang", "en", "--out", str(after))[0] == 0
+    assert scenic_count(after) == scenic_count(before) + 1
