@@ -132,6 +132,14 @@ COORD_ACCURACY = Vocabulary(
 )
 # coord_accuracy values that place a point on the asset itself; any other value is an approximate position
 PLACED_ACCURACY: tuple[str, ...] = ("surveyed", "address")
+
+
+def approximate(frame):
+    """Per row of ``frame`` (a table with ``coord_accuracy``): True where the position is approximate,
+    i.e. its accuracy is not one of :data:`PLACED_ACCURACY` (a boolean pandas Series)."""
+    return ~frame["coord_accuracy"].isin(PLACED_ACCURACY)
+
+
 # Why a named asset of a published figure is not (or not fully) in the pack (``city.toml``
 # ``[[published.missing]]``).
 MISSING_REASONS = Vocabulary(

@@ -12,7 +12,7 @@ import pandas as pd
 
 from culturemap.catalog import City, PublishedFigure
 from culturemap.i18n import tr
-from culturemap.layers import COORD_ACCURACY, LAYERS, MISSING_REASONS, PLACED_ACCURACY
+from culturemap.layers import COORD_ACCURACY, LAYERS, MISSING_REASONS, approximate
 
 FLAGGED_ACCURACY = ("approx",)
 
@@ -47,7 +47,7 @@ def coverage(city: City) -> list[dict]:
         actual = int(rows[figure.distinct].nunique()) if figure.distinct else len(rows)
         gap = figure.count - actual
         status = "complete" if gap == 0 else "short" if gap > 0 else "over"
-        approx_rows = int((~rows["coord_accuracy"].isin(PLACED_ACCURACY)).sum()) if len(rows) else 0
+        approx_rows = int(approximate(rows).sum()) if len(rows) else 0
         result.append(
             {
                 "id": figure.id,

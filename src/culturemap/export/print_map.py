@@ -42,8 +42,8 @@ from culturemap.layers import (
     HERITAGE_LEVELS,
     LAYERS,
     MUSEUM_KINDS,
-    PLACED_ACCURACY,
     UNIVERSITY_TYPES,
+    approximate,
 )
 from culturemap.render.basemaps import Basemap
 from culturemap.render.controls import OFFLINE_FILL
@@ -325,7 +325,7 @@ def print_map(
     _draw_basemap(ax, city, crs, extent, font_pt, lang, filled=not on_tiles)
     metric = assets.to_crs(crs)
     points = metric.geometry.representative_point()
-    approx = (~assets["coord_accuracy"].isin(PLACED_ACCURACY)).to_numpy()
+    approx = approximate(assets).to_numpy()
     size_pt = 7.0 * scale
     outlines = metric[(metric.geom_type != "Point").to_numpy()]
     for lid in shown_layers:

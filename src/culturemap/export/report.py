@@ -48,7 +48,7 @@ from culturemap.catalog import City
 from culturemap.export.print_map import MM, PAPER_MM, PrintOptions, _draw_basemap, _extent, print_map
 from culturemap.export.route import day_lines, totals_text
 from culturemap.i18n import tr
-from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, MISSING_REASONS, PLACED_ACCURACY
+from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, MISSING_REASONS, approximate
 from culturemap.render.folium_map import display_source
 from culturemap.render.static import VECTOR_FONTS, use_cjk_font
 from culturemap.validate import coverage
@@ -300,10 +300,10 @@ def _counts_section(doc: _Document, city: City, scope: City, district: str | Non
     rows = []
     for lid in ASSET_LAYERS:
         frame = assets[assets["layer"] == lid]
-        approx = int((~frame["coord_accuracy"].isin(PLACED_ACCURACY)).sum())
+        approx = int(approximate(frame).sum())
         rows.append([LAYERS[lid].label(lang), str(len(frame)), _class_counts(frame, lid, lang), str(approx)])
     rows.append([tr("col_total", lang), str(len(assets)), "",
-                 str(int((~assets["coord_accuracy"].isin(PLACED_ACCURACY)).sum()))])  # fmt: skip
+                 str(int(approximate(assets).sum()))])  # fmt: skip
     doc.table([tr("col_layer", lang), tr("report_count", lang), tr("report_by_class", lang),
                COORD_ACCURACY.label("approx", lang)], rows, [56, 14, 86, 24],
               title=tr("report_by_layer", lang))  # fmt: skip
@@ -462,13 +462,13 @@ def _sources_section(doc: _Document, city: City, assets, lang: str) -> None:
         frame = assets[assets["layer"] == lid]
         if len(frame):
             counts = frame["coord_accuracy"].value_counts()
-            approx = int((~frame["coord_accuracy"].isin(PLACED_ACCURACY)).sum())
+            approx = int(approximate(frame).sum())
             rows.append([LAYERS[lid].label(lang), str(len(frame)), *(str(counts.get(a, 0)) for a in COORD_ACCURACY.values),
                          f"{100 * approx / len(frame):.0f}%"])  # fmt: skip
     doc.table([tr("col_layer", lang), tr("report_count", lang), *(COORD_ACCURACY.label(a, lang) for a in COORD_ACCURACY.values),
                tr("col_approx_share", lang)], rows, [40, 16, *([26] * len(COORD_ACCURACY.values)), 22],
               title=tr("report_accuracy_table", lang))  # fmt: skip
-    approx = int((~assets["coord_accuracy"].isin(PLACED_ACCURACY)).sum())
+    approx = int(approximate(assets).sum())
     doc.text(tr("report_approx_total", lang, n=approx, total=len(assets), pct=100 * approx / max(len(assets), 1)))
     cited = Counter(display_source(s)[0] for s in assets["source"].dropna())
     doc.text(tr("report_asset_sources", lang, n=len(cited)))

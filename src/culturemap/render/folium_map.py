@@ -31,7 +31,7 @@ from culturemap.catalog import City
 from culturemap.crs import WGS84, geometry_from_wgs84
 from culturemap.crs import from_wgs84 as from_wgs84_array
 from culturemap.i18n import tr
-from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, PLACED_ACCURACY, THEMES, LayerSpec
+from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, PLACED_ACCURACY, THEMES, LayerSpec, approximate
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
 from culturemap.render.controls import CARD_CSS, OFFLINE_FILL, OnlineTiles, StillPopups, TouchTaps
 
@@ -225,7 +225,7 @@ def _add_markers(
     """One part of ``overlay`` per layer (listed in the layer control), one GeoJSON layer per
     (layer, accuracy) in it: markers share one icon style, names are pre-escaped."""
     clustered = options.cluster and len(assets) > options.cluster_threshold
-    approx = (~assets["coord_accuracy"].isin(PLACED_ACCURACY)).to_numpy()
+    approx = approximate(assets).to_numpy()
     for lid in ASSET_LAYERS:
         in_layer = (assets["layer"] == lid).to_numpy()
         if not in_layer.any():
