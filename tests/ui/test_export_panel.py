@@ -139,10 +139,10 @@ def test_export_file_names_and_types(pack, fmt, mime, start):
     state = ViewState(city="testville", lang="en", q="xita")
     shown = city.assets()
     shown = shown[shown["id"] == "sc-west-pagoda"]
-    name, got_mime, data, notes = export_file(city, shown, state, ExportChoice(fmt=fmt, dpi=150), date(2026, 5, 4))
-    assert (name, got_mime) == (f"testville-2026-05-04.{fmt}", mime)
-    assert data.startswith(start)
-    assert notes == ()  # no web tiles asked: nothing missing
+    file = export_file(city, shown, state, ExportChoice(fmt=fmt, dpi=150), date(2026, 5, 4))
+    assert (file.name, file.mime) == (f"testville-2026-05-04.{fmt}", mime)
+    assert file.data.startswith(start)
+    assert file.notes == ()  # no web tiles asked: nothing missing
 
 
 def test_export_file_refuses_an_empty_selection(pack):

@@ -530,7 +530,7 @@ def analysis_file(path: str, version: str, layers: Layers, bandwidth_m: float, w
     kind = choice.fmt
     if kind in PRINT_FORMATS:
         shown = city.assets(layers)
-        return PreparedFile(*export_file(city, shown, ViewState(layers=layers, lang=lang, basemap=basemap), choice))
+        return export_file(city, shown, ViewState(layers=layers, lang=lang, basemap=basemap), choice)
     grid, contours = _density(path, version, layers, bandwidth_m, weighted)
     if kind == VIEW:
         return view_file(density_map(city, grid, contours, lang, basemap), f"{stem}-density-view.png", choice, lang)

@@ -80,12 +80,10 @@ class EmptySelection(ValueError):
 
 def export_file(
     city: City, shown: gpd.GeoDataFrame, state: ViewState, choice: ExportChoice, today: date | None = None
-) -> tuple[str, str, bytes, tuple[str, ...]]:
+) -> PreparedFile:
     """The file of ``shown`` (the rows the filters of ``state`` keep, WGS-84) in ``choice.fmt`` (one of
-    :data:`culturemap.export.EXPORT_FORMATS`).
-
-    Returns (file name ``<city id>-<yyyy-mm-dd>.<ext>``, mime type, bytes, notes in the state's language
-    on what could not be drawn, e.g. unreachable web tiles). Raises
+    :data:`culturemap.export.EXPORT_FORMATS`), named ``<city id>-<yyyy-mm-dd>.<ext>``, with notes in the
+    state's language on what could not be drawn (e.g. unreachable web tiles). Raises
     :class:`EmptySelection` when ``shown`` is empty and ValueError for an unknown format.
     """
     from culturemap.export.print_map import PrintOptions
@@ -102,7 +100,7 @@ def export_file(
         written = write_selection(
             city, shown, state.query(), choice.fmt, Path(folder) / name, options, state.basemap, today, tiles
         )
-        return name, MIME_TYPES[choice.fmt], written.path.read_bytes(), written.notes
+        return PreparedFile(name, MIME_TYPES[choice.fmt], written.path.read_bytes(), written.notes)
 
 
 def view_file(fmap: folium.Map, name: str, choice: ExportChoice, lang: str) -> PreparedFile:
@@ -232,6 +230,6 @@ def _panel_body(city: City, shown: gpd.GeoDataFrame, state: ViewState, lang: str
     def build() -> PreparedFile:
         if fmt == VIEW:
             return explorer_view_file(city, shown, view, choice, bounds)
-        return PreparedFile(*export_file(city, shown, state, choice))
+        return export_file(city, shown, state, choice)
 
     prepare_and_download("export", lang, asked, tr(f"export_fmt_{fmt}", lang), build)
