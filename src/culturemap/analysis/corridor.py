@@ -19,6 +19,10 @@ def _river_parts_m(river: gpd.GeoDataFrame, metric_crs: str) -> list[shapely.Lin
 
 
 SEGMENT_MAX_M = 25.0  # the river is densified to this spacing before referencing
+# the corridor as the analysis page opens and the report draws it: distance bands around the river (the
+# corridor is the widest) and the river's stretches in the profile
+DEFAULT_BANDS_KM = (0.5, 1.0, 2.0, 5.0)
+PROFILE_BIN_KM = 5.0
 
 
 def _project(points: np.ndarray, parts: list[shapely.LineString]) -> dict[str, np.ndarray]:

@@ -17,6 +17,7 @@ import shapely
 import shapely.geometry
 
 KERNEL_RADIUS_BW = 4.0  # the Gaussian is cut at 4 bandwidths (mass outside < 0.04%)
+START_BANDWIDTH_MAX_M = 3_000  # Scott's rule over a whole municipality gives tens of km: start at a town centre's scale
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,15 @@ from adjustText import adjust_text
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from culturemap.analysis.corridor import band_counts, corridor_profile, linear_reference, river_length_km
-from culturemap.analysis.density import contour_polygons, kde, scott_bandwidth_m
+from culturemap.analysis.corridor import (
+    DEFAULT_BANDS_KM,
+    PROFILE_BIN_KM,
+    band_counts,
+    corridor_profile,
+    linear_reference,
+    river_length_km,
+)
+from culturemap.analysis.density import START_BANDWIDTH_MAX_M, contour_polygons, kde, scott_bandwidth_m
 from culturemap.analysis.districts import district_summary
 from culturemap.analysis.proximity import COMPONENTS, DEFAULT_WEIGHTS, FORMULA, soft_power_index
 from culturemap.analysis.select import AssetQuery, select_assets
@@ -59,10 +66,9 @@ BOTTOM = 20.0  # mm: the footer lies below this
 TEXT_W = PAGE_W - 2 * MARGIN
 FONT_PT = 8.5
 PT_MM = 25.4 / 72  # millimetres per point
-CORRIDOR_KM, PROFILE_BIN_KM, BANDS_KM = 5.0, 5.0, (0.5, 1.0, 2.0, 5.0)  # as on the analysis page
+CORRIDOR_KM = max(DEFAULT_BANDS_KM)  # the corridor as the analysis page opens
 TOP_SOURCES = 8
 ROUTE_MAP_MIN_MM = 90.0  # the route map's least height: a route along a river is long and thin
-DENSITY_MAX_BANDWIDTH_M = 3_000.0  # as the analysis page starts: Scott's rule over a municipality gives tens of km
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
 
@@ -361,7 +367,7 @@ def _density_section(doc: _Document, city: City, assets, area, lang: str) -> Non
     crs = city.config.metric_crs
     points = assets.to_crs(crs).geometry.representative_point()
     scott_m = scott_bandwidth_m(np.column_stack([points.x, points.y]))
-    grid = kde(assets, crs, bandwidth_m=min(scott_m, DENSITY_MAX_BANDWIDTH_M))
+    grid = kde(assets, crs, bandwidth_m=min(scott_m, START_BANDWIDTH_MAX_M))
     ax, _ = _map_axes(doc, city, assets, area, 200, lang)
     minx, miny, maxx, maxy = grid.bounds()
     shown = np.ma.masked_less_equal(grid.values, grid.values.max() * 0.02)
@@ -374,7 +380,7 @@ def _density_section(doc: _Document, city: City, assets, area, lang: str) -> Non
     colorbar.ax.tick_params(labelsize=FONT_PT - 1.5)
     doc.y -= 8
     note = tr("report_density_note", lang, n=len(assets), bw=grid.bandwidth_m, scott=scott_m,
-              top=DENSITY_MAX_BANDWIDTH_M, cell=grid.cell_m)  # fmt: skip
+              top=START_BANDWIDTH_MAX_M, cell=grid.cell_m)  # fmt: skip
     doc.text(note, size=FONT_PT - 0.5)
 
 
@@ -408,7 +414,7 @@ def _corridor_section(doc: _Document, city: City, assets, lang: str) -> None:
     ax.tick_params(labelsize=FONT_PT - 1)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=FONT_PT - 1, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.01), ncol=3)
-    bands = band_counts(ref["distance_m"].to_numpy(), assets["layer"], BANDS_KM)
+    bands = band_counts(ref["distance_m"].to_numpy(), assets["layer"], DEFAULT_BANDS_KM)
     shown = [lid for lid in ASSET_LAYERS if lid in bands and bands[lid].sum()]
     rows = [[band, *(str(r[lid]) for lid in shown), str(r["total"]), str(r["cumulative"])]
             for band, r in zip(bands["band"], bands.to_dict("records"))]  # fmt: skip

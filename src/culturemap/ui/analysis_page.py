@@ -26,8 +26,21 @@ import pandas as pd
 import streamlit as st
 
 from culturemap.analysis.aggregate import h3_cell_area_km2, h3_counts
-from culturemap.analysis.corridor import band_counts, corridor_profile, linear_reference, river_length_km
-from culturemap.analysis.density import contour_polygons, grade_weights, kde_xy, scott_bandwidth_m
+from culturemap.analysis.corridor import (
+    DEFAULT_BANDS_KM,
+    PROFILE_BIN_KM,
+    band_counts,
+    corridor_profile,
+    linear_reference,
+    river_length_km,
+)
+from culturemap.analysis.density import (
+    START_BANDWIDTH_MAX_M,
+    contour_polygons,
+    grade_weights,
+    kde_xy,
+    scott_bandwidth_m,
+)
 from culturemap.analysis.districts import district_summary
 from culturemap.analysis.proximity import (
     COMPONENTS,
@@ -72,13 +85,10 @@ from culturemap.ui.widgets import choice
 
 POINTS_PREFIX = "points:"  # a density of an imported point dataset, not of assets: ("points:<name>",)
 BUFFER_CHOICES_KM = (0.5, 1.0, 2.0, 5.0, 10.0)
-DEFAULT_BUFFERS_KM = (0.5, 1.0, 2.0, 5.0)
 # the export panel's files: the density map as shown, the print map, the density and the corridor bands as data
 ANALYSIS_EXPORTS = ("view", "pdf", "png", "contours", "grid", "bands_csv", "bands_geojson")
-PROFILE_BIN_KM = 5.0
 BANDWIDTH_MIN_M = 200
 BANDWIDTH_MAX_M = 10_000  # the slider reaches further when Scott's rule suggests more
-BANDWIDTH_START_MAX_M = 3_000  # Scott's rule over a whole municipality gives tens of km: start at a town centre's scale
 BANDWIDTH_STEP_M = 100
 CAMPUS_TARGETS = ("heritage_units", "scenic_spots", "museums")
 DEFAULT_LAYERS = ("heritage_units", "scenic_spots", "museums")  # what the page analyses on a first visit
@@ -95,7 +105,7 @@ def bandwidth_slider_m(suggested_m: float) -> tuple[int, int, int, int]:
     suggestion = max(BANDWIDTH_STEP_M, int(round(suggested_m / BANDWIDTH_STEP_M)) * BANDWIDTH_STEP_M)
     low = min(BANDWIDTH_MIN_M, suggestion)
     high = max(BANDWIDTH_MAX_M, math.ceil(suggestion / 5_000) * 5_000)
-    return low, high, min(suggestion, BANDWIDTH_START_MAX_M), suggestion
+    return low, high, min(suggestion, START_BANDWIDTH_MAX_M), suggestion
 
 
 def _legend() -> alt.Legend:
@@ -507,7 +517,7 @@ def density_export(layers: Layers, bandwidth_m: float, weighted: bool) -> None:
         choice = ExportChoice(fmt=kind)
         if kind == VIEW:
             choice = view_options("analysis_export", lang, choice)
-        buffers = tuple(sorted(st.session_state.get("analysis_buffers") or DEFAULT_BUFFERS_KM))
+        buffers = tuple(sorted(st.session_state.get("analysis_buffers") or DEFAULT_BANDS_KM))
         asked = (ctx.path, ctx.version, layers, bandwidth_m, weighted, buffers, lang, basemap, choice)
 
         def build() -> PreparedFile:
@@ -617,7 +627,7 @@ def corridor_section(layers: Layers) -> None:
     st.header(tr("analysis_corridor", lang, river=cfg.river_name_zh if lang == "zh" else cfg.river_name_en))
     buffers = tuple(
         sorted(
-            st.sidebar.multiselect(tr("analysis_buffers", lang), BUFFER_CHOICES_KM, default=list(DEFAULT_BUFFERS_KM), key="analysis_buffers")
+            st.sidebar.multiselect(tr("analysis_buffers", lang), BUFFER_CHOICES_KM, default=list(DEFAULT_BANDS_KM), key="analysis_buffers")
         )
     ) or (1.0,)  # fmt: skip
     reference, length = _river_reference(ctx.path, ctx.version)
