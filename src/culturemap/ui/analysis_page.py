@@ -67,7 +67,7 @@ from culturemap.render.folium_map import (
 )
 from culturemap.render.static import density_figure
 from culturemap.store import store_for_pack
-from culturemap.ui.app import load_pack, page_context, vendor_base_url
+from culturemap.ui.app import load_pack, page_context, session_basemap, vendor_base_url
 from culturemap.ui.export_panel import (
     MIME_TYPES,
     VIEW,
@@ -324,15 +324,11 @@ def _map(view: str, layer: str, key: str, height: int, first: bool = False) -> N
     send nothing back, but the ``first`` (the page's top map) reports its centre once drawn until a map
     has been drawn in the session (:func:`first_drawn`: the page then adds its other sections)."""
     ctx = page_context()
-    base = _base_map(ctx.path, ctx.version, ctx.lang, _basemap(), view)
+    base = _base_map(ctx.path, ctx.version, ctx.lang, session_basemap(), view)
     waiting = first and not st.session_state.get(MAP_DRAWN)
     out = show(base, key=key, height=height, returned_objects=("center",) if waiting else (), layer=layer)
     if waiting:
         first_drawn(bool(out and out.get("center")))
-
-
-def _basemap() -> str:
-    return st.session_state.get("basemap", DEFAULT_BASEMAP)
 
 
 # ---------------------------------------------------------------- computed per section's inputs
@@ -484,7 +480,7 @@ def density_section(layers: Layers) -> None:
     overlay_tab, figure_tab = st.tabs([tr("analysis_tab_map", lang), tr("analysis_tab_figure", lang)],
                                       key=f"analysis_density_tab_{lang}", on_change="rerun")  # fmt: skip
     with overlay_tab:  # drawn in either tab, so that the map stays loaded
-        _map("density", _density_layer(*inputs, lang, _basemap()), key="analysis_density_map", height=520,
+        _map("density", _density_layer(*inputs, lang, session_basemap()), key="analysis_density_map", height=520,
              first=True)  # fmt: skip
     if figure_tab.open:  # the static figure takes a second or more: only while its tab is open
         with figure_tab:
@@ -506,7 +502,7 @@ def density_export(layers: Layers, bandwidth_m: float, weighted: bool) -> None:
     """The page's "Export" panel: the density map as shown (view snapshot), the print map of the chosen
     layers, the density (contours, grid) and the corridor's bands (with the sidebar's buffers) as data."""
     ctx = page_context()
-    lang, basemap = ctx.lang, _basemap()
+    lang, basemap = ctx.lang, session_basemap()
     if not (panel := folded_panel("analysis_export", lang)):
         return
     city, _ = ctx.load()
@@ -570,7 +566,7 @@ def hexagon_section(layers: Layers) -> None:
     st.header(tr("analysis_hexbins", lang))
     resolution = st.slider(tr("analysis_h3_res", lang), 5, 9, DEFAULT_H3_RESOLUTION, key="analysis_h3")
     cells = _hotspots(ctx.path, ctx.version, layers, resolution)
-    layer = _hexagon_layer(ctx.path, ctx.version, layers, resolution, lang, _basemap())
+    layer = _hexagon_layer(ctx.path, ctx.version, layers, resolution, lang, session_basemap())
     _map("hexagons", layer, key="analysis_hex_map", height=520)
     st.caption(tr("analysis_hex_note", lang, cells=int((cells["count"] > 0).sum()), res=resolution,
                   area=h3_cell_area_km2(resolution)))  # fmt: skip
@@ -613,7 +609,7 @@ def district_section(layers: Layers) -> None:
     st.caption(tr("analysis_score_note", lang))
     measure = choice("radio", tr("analysis_choropleth_of", lang), [DEFAULT_MEASURE, "per_100km2", "score_per_100km2"],
                      format_func=lambda key: labels[key], horizontal=True, key="analysis_choropleth")  # fmt: skip
-    layer = _choropleth_layer(ctx.path, ctx.version, layers, measure, labels[measure], lang, _basemap())
+    layer = _choropleth_layer(ctx.path, ctx.version, layers, measure, labels[measure], lang, session_basemap())
     _map("districts", layer, key="analysis_district_map", height=480)
 
 

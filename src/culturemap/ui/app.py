@@ -20,6 +20,7 @@ from culturemap.analysis.select import add_search_keys
 from culturemap.catalog import City, PackEntry, PackError, scan_packs
 from culturemap.i18n import tr
 from culturemap.render.assets import vendor_dir, vendored
+from culturemap.render.basemaps import DEFAULT_BASEMAP
 from culturemap.store import StoreError, packs_root, store_for_pack
 from culturemap.ui.map_component import served
 from culturemap.ui.widgets import choice
@@ -95,6 +96,11 @@ class PageContext:
 
 def page_context() -> PageContext:
     return st.session_state["_context"]
+
+
+def session_basemap() -> str:
+    """The basemap chosen on the Map page in this session (its ``basemap`` widget), else the default."""
+    return st.session_state.get("basemap", DEFAULT_BASEMAP)
 
 
 def _choose_city(entries: dict[str, PackEntry]) -> str:

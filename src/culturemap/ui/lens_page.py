@@ -16,10 +16,9 @@ from culturemap.catalog import City
 from culturemap.i18n import tr
 from culturemap.layers import LAYERS
 from culturemap.render.assets import localise_assets
-from culturemap.render.basemaps import DEFAULT_BASEMAP
 from culturemap.render.folium_map import campus_map, feature_name, ring_label
 from culturemap.ui.analysis_page import labelled
-from culturemap.ui.app import load_pack, page_context, vendor_base_url
+from culturemap.ui.app import load_pack, page_context, session_basemap, vendor_base_url
 from culturemap.ui.map_component import PreparedMap, prepare, show
 from culturemap.ui.widgets import choice
 
@@ -143,7 +142,7 @@ def lens_page() -> None:
     counts.columns = [ring_label(r, lang) for r in counts.columns]
     st.markdown(f"**{tr('lens_counts', lang)}**")
     st.dataframe(counts.rename_axis(tr("col_layer", lang)))
-    basemap = st.session_state.get("basemap", DEFAULT_BASEMAP)
+    basemap = session_basemap()
     show(_map(ctx.path, ctx.version, campus_id, lang, basemap), key="lens_map", height=560, returned_objects=())
     st.markdown(f"**{tr('lens_ranked', lang)}**")
     if reach.empty:

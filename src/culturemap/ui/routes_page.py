@@ -51,7 +51,7 @@ from culturemap.routing.itinerary import DEFAULT_DWELL_MIN, Endpoint, Plan, plan
 from culturemap.routing.network import load_graph, network_matrix, pack_network
 from culturemap.routing.travel import MODES
 from culturemap.ui.analysis_page import labelled
-from culturemap.ui.app import LANGS, PageContext, page_context, vendor_base_url
+from culturemap.ui.app import LANGS, PageContext, page_context, session_basemap, vendor_base_url
 from culturemap.ui.export_panel import (
     VIEW,
     ExportChoice,
@@ -634,7 +634,7 @@ def _route_map(ctx: PageContext, city, assets, choices: Choices, request: RouteR
     """The map: the base map (the same while the pack, language, basemap and legend are), the
     candidates' layer and the route's layer, each from the cache when drawn before."""
     lang = ctx.lang
-    basemap = st.session_state.get("basemap", DEFAULT_BASEMAP)
+    basemap = session_basemap()
     measured = plan is not None and not plan.estimated
     base = _base_map(ctx.path, ctx.version, lang, basemap, measured, vendor_base_url(), city)
     candidates = _candidates_script(ctx.path, ctx.version, choices.stops, lang, basemap, assets)
@@ -674,7 +674,7 @@ def _route_pdf(city, plan: Plan, title: str, lang: str) -> bytes:
 def _downloads(city, plan: Plan, themes: dict, choices: Choices, lang: str) -> None:
     """A button per export format and the route report (PDF): each file is written when its button is
     clicked, and a click does not rerun the page. The title is the theme's while its stops are, else
-    "Custom route (from <theme>)" (:func:`~culturemap.export.report.route_title`)."""
+    "Custom route (from <theme>)" (:func:`~culturemap.export.route.route_title`)."""
     theme = choices.theme
     title = route_title(themes.get(theme), choices.stops, lang)
     name = theme if theme in themes else "route"
@@ -722,7 +722,7 @@ def route_export(ctx: PageContext, city, assets, choices: Choices, request: Rout
     lang = ctx.lang
     if not (panel := folded_panel("route_export", lang)):
         return
-    basemap = st.session_state.get("basemap", DEFAULT_BASEMAP)
+    basemap = session_basemap()
     with panel:
         choice = view_options("route_export", lang, ExportChoice(fmt=VIEW))
         asked = (ctx.path, ctx.version, request, choices.stops, lang, basemap, choice)
