@@ -26,10 +26,10 @@
     }
   }
 
-  // What a step may change on a map without replacing it: its layers (tiles, overlays, fill colours).
-  // Not the offline look (class, notice): the tile probe sets it on its own, at any time.
+  // What a step may change on a map without replacing it: its basemap, its layers (tiles, overlays,
+  // fill colours). Not the offline look (class, notice): the tile probe sets it on its own, at any time.
   function look(map) {
-    const parts = [];
+    const parts = [map.cmBasemap || ""];
     map.eachLayer((layer) => {
       const url = layer._url || "";
       parts.push(url.length + url.slice(-40), (layer.options || {}).fillColor || "");

@@ -204,13 +204,11 @@ def _page_report(page) -> str:
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def map_frame(page, timeout_s: float = WAIT_S, replacing=None):
+def map_frame(page, timeout_s: float = WAIT_S):
     """The iframe holding the Leaflet map, once it has drawn its markers or cells.
 
     Only a map frame that has sized itself (it does so once Leaflet is loaded and the map drawn)
     is looked into: polling a frame that is still loading its scripts stalled them in Chromium.
-    ``replacing``: a map frame that the step just taken replaces (a new basemap is a new map, in a
-    new frame); its successor is returned, never the old frame still on screen before the rerun.
     """
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -218,7 +216,7 @@ def map_frame(page, timeout_s: float = WAIT_S, replacing=None):
             for handle in page.locator(MAP_IFRAME).element_handles():
                 box = handle.bounding_box()
                 frame = handle.content_frame()
-                if frame is None or frame == replacing or not (box and box["height"] > 0):
+                if frame is None or not (box and box["height"] > 0):
                     continue
                 if frame.evaluate("typeof map_div !== 'undefined'"):
                     return frame

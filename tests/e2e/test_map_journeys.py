@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import utm_to_lonlat
 from tests.e2e.conftest import (
+    ARTIFACTS,
     add_choice,
     choose,
     click_in_map,
@@ -222,14 +223,23 @@ def test_offline_tiles_fail_once_with_a_notice_and_no_developer_menu(page, app_u
     assert frame.locator(".leaflet-control-minimap").count() == 0
     assert len(tile_requests) == 1, tile_requests
     expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
-    # the offline basemap itself asks no tile server at all
+    # the offline basemap itself asks no tile server at all; it is swapped into the same map (same frame)
     choose(page, "底图", "离线底图（城市包）")
     assert wait_for_url(page, basemap="offline")
-    frame = map_frame(page, replacing=frame)  # another basemap is another map, in a new frame
+    frame.wait_for_function("map_div.cmBasemap === 'offline'")
+    assert map_frame(page) == frame
     check(page, 6, markers=6)
     expect(frame.locator("#map_div")).to_have_class(re.compile("cm-offline"))
     expect(frame.locator(".cm-tiles-notice")).to_have_count(0)
+    expect(frame.locator(".cm-district-label").first).to_be_visible()
     assert len(tile_requests) == 1
+    # back to OpenStreetMap: probed once more, the notice again, the same map
+    choose(page, "底图", "OpenStreetMap")
+    frame.wait_for_function("map_div.cmBasemap === 'osm' && map_div.cmTiles === 'offline'")
+    assert map_frame(page) == frame
+    expect(frame.locator(".cm-tiles-notice")).to_have_count(1)
+    check(page, 6, markers=6)
+    assert len(tile_requests) == 2, tile_requests
 
 
 def test_a_million_character_name_is_capped_at_load(page, app_url):
@@ -244,3 +254,80 @@ def test_a_million_character_name_is_capped_at_load(page, app_url):
     problems.locator("summary").click()
     expect(problems).to_contain_text("field name_en is 1000000 characters long; cut to the 200-character limit")
     expect_no_exception(page)
+
+
+def _tile_png(rgb: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), rgb).save(out, format="PNG")
+    return out.getvalue()
+
+
+# the main map's loaded tiles (not the minimap's), sampled on every frame the browser draws
+TILE_SAMPLER = """() => {
+    window.cmFewestTiles = null;
+    const tiles = '#map_div > .leaflet-map-pane > .leaflet-tile-pane img.leaflet-tile-loaded';
+    (function sample() {
+        const n = document.querySelectorAll(tiles).length;
+        window.cmFewestTiles = window.cmFewestTiles === null ? n : Math.min(window.cmFewestTiles, n);
+        requestAnimationFrame(sample);
+    })();
+}"""
+
+
+def test_switching_basemaps_keeps_the_map_and_its_tiles_until_the_new_ones_are_drawn(page, app_url):
+    """Issue 11: a basemap switch reloaded the map in a new frame, blank for ~0.8 s. Now the same map
+    swaps its basemap layer: the old tiles stay on screen until the new basemap's tiles are drawn
+    (sampled on every animation frame), the markers move to the new datum and nothing is reloaded.
+    The tile servers are answered by the test (no internet here)."""
+    served = {"osm": 0, "amap": 0}
+
+    def tiles(name: str, rgb: tuple[int, int, int]):
+        png = _tile_png(rgb)
+
+        def fulfil(route) -> None:
+            served[name] += 1
+            route.fulfill(status=200, content_type="image/png", body=png)
+
+        return fulfil
+
+    page.route(re.compile(r"https://tile\.openstreetmap\.org/.*"), tiles("osm", (200, 220, 240)))
+    page.route(re.compile(r"https://webrd0[1-4]\.is\.autonavi\.com/.*"), tiles("amap", (240, 220, 190)))
+    open_app(page, app_url)
+    check(page, 6, markers=6)
+    frame = map_frame(page)
+    frame.wait_for_function("map_div.cmTiles === 'online'")
+    expect(frame.locator("#map_div")).not_to_have_class(re.compile("cm-offline"))
+    expect(frame.locator(".leaflet-control-minimap")).to_have_count(1)
+    frame.wait_for_function(
+        "document.querySelectorAll('#map_div > .leaflet-map-pane > .leaflet-tile-pane img.leaflet-tile-loaded').length > 0"
+    )
+    bridge = frame.evaluate("""() => { const out = []; map_div.eachLayer(l => { if (l.feature && l.feature.properties
+        && l.feature.properties.id === 'hu-old-bridge') out.push(l.getLatLng()); }); return out[0]; }""")
+    frame.evaluate(TILE_SAMPLER)
+    osm_served = served["osm"]
+    choose(page, "底图", "高德地图（道路）")
+    assert wait_for_url(page, basemap="amap")
+    frame.wait_for_function("map_div.cmBasemap === 'amap' && map_div.cmTiles === 'online'")
+    frame.wait_for_function(  # the OpenStreetMap tiles retired once the AMap tiles were drawn
+        "[...document.querySelectorAll('#map_div .leaflet-tile-pane img.leaflet-tile')].every("
+        "t => !t.src.includes('openstreetmap'))"
+    )
+    assert map_frame(page) == frame  # the same map, never reloaded
+    check(page, 6, markers=6)
+    assert frame.evaluate("window.cmFewestTiles") > 0  # some tiles on screen on every frame drawn
+    assert served["amap"] > 0 and served["osm"] == osm_served
+    moved = frame.evaluate("""() => { const out = []; map_div.eachLayer(l => { if (l.feature && l.feature.properties
+        && l.feature.properties.id === 'hu-old-bridge') out.push(l.getLatLng()); }); return out[0]; }""")
+    shift_deg = ((moved["lat"] - bridge["lat"]) ** 2 + (moved["lng"] - bridge["lng"]) ** 2) ** 0.5
+    assert 0.001 < shift_deg < 0.01  # GCJ-02: a few hundred metres
+    expect(frame.locator(".leaflet-control-minimap")).to_have_count(1)  # the old minimap replaced, not added
+    # a filter afterwards swaps the markers and leaves the tiles alone: no tile asked again
+    amap_served = served["amap"]
+    search(page, "xita")
+    check(page, 1, markers=1)
+    assert served["amap"] == amap_served and frame.evaluate("window.cmFewestTiles") > 0
+    page.screenshot(path=str(ARTIFACTS / "basemap-switched-amap.png"))

@@ -253,6 +253,7 @@ def test_a_new_layer_choice_reruns_the_layer_sections_and_a_language_switch_keep
     # weighted by grade (a step above): the density integrates to the chosen assets' total weight
     total = grade_weights(load_city(LANZHOU).assets((*DEFAULT_LAYERS, "universities"))).sum()
     assert f"积分 = {total:.1f} 个点位" in at.caption[0].value
+    chinese = maps(at)
     widget(at, "radio", "lang").set_value("en").run()
     assert not at.exception
     assert {key: widget(at, kind, key).value for kind, key, _value, _section in STEPS} == {
@@ -260,6 +261,18 @@ def test_a_new_layer_choice_reruns_the_layer_sections_and_a_language_switch_keep
     }
     assert f"integral = {total:.1f} assets" in at.caption[0].value
     assert at.query_params["lang"] == "en"
+    # the language and then the basemap (chosen on the Map page) swap the maps' layers: each map stays
+    at.session_state["basemap"] = "amap"
+    english = maps(at)
+    at.run()
+    assert not at.exception
+    amap = maps(at)
+    chengguan = json.dumps("城关区")[1:-1]  # a district's name as the layer's GeoJSON spells it
+    for view in ("density", "hexagons", "districts"):
+        assert chinese[view]["script"] == english[view]["script"] == amap[view]["script"], view
+        if view != "districts":  # the outlines' names (the districts view fills its districts itself)
+            assert chengguan in chinese[view]["feature_group"] and chengguan not in english[view]["feature_group"]
+        assert "autonavi.com" in amap[view]["feature_group"] and "autonavi.com" not in english[view]["feature_group"]
 
 
 def test_the_server_start_computes_the_first_view_of_the_page(monkeypatch):

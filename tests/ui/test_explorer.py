@@ -134,7 +134,8 @@ def test_the_server_start_draws_each_working_packs_opening_map(three_packs, monk
     monkeypatch.setattr(explorer, "assets_layer", lambda *a, **k: drawn.append(a[1]) or real_layer(*a, **k))
     monkeypatch.setattr(explorer, "explorer_base_map", lambda *a, **k: bases.append(a[0]) or real_base(*a, **k))
     assert sorted(warm_up(three_packs)) == ["otherville", "testville"]
-    assert [len(shown) for shown in drawn] == [6, 6, 6, 6] and len(bases) == 4  # two packs, both languages
+    assert [len(shown) for shown in drawn] == [6, 6, 6, 6]  # two packs, both languages
+    assert len(bases) == 2  # one map per pack: the languages differ only in the layers over it
     drawn.clear(), bases.clear()
     for lang in ("zh", "en"):  # a visitor in either language: nothing left to draw
         at = run({"city": "testville", "lang": lang})
@@ -148,14 +149,14 @@ def marker_ids(script: str) -> list[str]:
     return sorted(re.findall(r'"id": "([a-z]{2}-[a-z-]+)"', script))
 
 
-def test_search_and_filters_keep_the_map_mounted_and_swap_its_layer(three_packs):
-    """Issue 11: filters and searches swap the assets' layer in the mounted map (no reload, no blank
-    map); only a language or basemap switch mounts another map. (A row selection is driven in
-    Chromium: AppTest cannot select rows.)"""
+def test_search_filters_language_and_basemap_keep_the_map_mounted_and_swap_its_layers(three_packs):
+    """Issue 11: filters, searches, the language and the basemap swap the layers over the mounted map
+    (no reload, no blank map): the map component's key never changes. (A row selection is driven
+    in Chromium: AppTest cannot select rows.)"""
     at = run({"city": "testville"})
     first = map_sent(at)
     everything = marker_ids(first["feature_group"])
-    assert len(everything) == 6
+    assert len(everything) == 6 and "tile.openstreetmap.org" in first["feature_group"]
     at.sidebar.text_input[0].set_value("xita").run()
     searched = map_sent(at)
     assert searched["key"] == first["key"] and marker_ids(searched["feature_group"]) == ["sc-west-pagoda"]
@@ -166,7 +167,24 @@ def test_search_and_filters_keep_the_map_mounted_and_swap_its_layer(three_packs)
     assert 0 < len(only_heritage) < 6 and all(i.startswith("hu-") for i in only_heritage)
     widget(at, "radio", "lang").set_value("en").run()
     english = map_sent(at)
-    assert english["key"] != first["key"] and marker_ids(english["feature_group"]) == only_heritage
+    assert english["key"] == first["key"] and marker_ids(english["feature_group"]) == only_heritage
+    assert "West" in english["feature_group"] and "West" not in first["feature_group"]  # the district labels
+    widget(at, "selectbox", "basemap").set_value("offline").run()
+    offline = map_sent(at)
+    assert offline["key"] == first["key"] and marker_ids(offline["feature_group"]) == only_heritage
+    assert (
+        'cmBasemap = "offline"' in offline["feature_group"] and "tile.openstreetmap.org" not in offline["feature_group"]
+    )
+    widget(at, "selectbox", "basemap").set_value("amap").run()
+    amap = map_sent(at)
+    assert amap["key"] == first["key"] and marker_ids(amap["feature_group"]) == only_heritage
+    assert "autonavi.com" in amap["feature_group"] and len(coordinates(amap)) == len(coordinates(offline)) > 0
+    assert coordinates(amap) != coordinates(offline)  # the markers shifted to GCJ-02 with the AMap tiles
+    assert not at.exception
+
+
+def coordinates(sent: dict) -> list[str]:
+    return re.findall(r'"coordinates": \[([0-9.]+, [0-9.]+)\]', sent["feature_group"])
 
 
 def markdown_table(text: str) -> list[list[str]]:

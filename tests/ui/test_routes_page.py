@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from culturemap.i18n import tr
 from tests.conftest import write_pack
 from tests.ui.test_app import APP, map_sent, widget
 
@@ -281,6 +282,17 @@ def test_a_visit_time_edit_replans_in_the_same_map_and_keeps_the_stops_and_the_l
     assert redrawn["key"] == drawn["key"]  # the same map stays on screen: only its route layer is new
     times = f"{bridge['到达']}\\u2013{table.loc['古桥', '离开']}"  # the bridge's tooltip, as the layer's JSON has it
     assert times in redrawn["feature_group"] and times not in drawn["feature_group"]
+    planned = itinerary(at)
+    at.session_state["basemap"] = "amap"  # chosen on the Map page: another basemap in the same map
+    at.run()
+    amap = map_sent(at)
+    assert amap["key"] == drawn["key"] and "autonavi.com" in amap["feature_group"]
+    assert "autonavi.com" not in redrawn["feature_group"] and itinerary(at).equals(planned)
+    widget(at, "radio", "lang").set_value("en").run()  # the language too: the same map, English layers
+    english = map_sent(at)
+    notes = [tr(key, "en") for key in ("route_estimated", "route_network")]  # the legend, now in English
+    assert english["key"] == drawn["key"] and sum(n in english["feature_group"] for n in notes) == 1
+    assert not any(n in amap["feature_group"] for n in notes)
 
 
 def test_downloads_are_written_when_clicked_and_do_not_rerun_the_page(routed_root):
@@ -360,14 +372,14 @@ def test_the_server_start_draws_the_first_view_of_the_page(monkeypatch):
     st.cache_data.clear()
     monkeypatch.delenv("CULTUREMAP_DATA", raising=False)
     calls = []
-    for name in ("route_base_map", "candidates_layer"):
+    for name in ("route_base_map", "basemap_layer", "candidates_layer"):
         real = getattr(routes_page, name)
         monkeypatch.setattr(
             routes_page, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k)
         )
     assert "lanzhou" in warm_up()
-    assert sorted(set(calls)) == ["candidates_layer", "route_base_map"]
+    assert sorted(set(calls)) == ["basemap_layer", "candidates_layer", "route_base_map"]
     calls.clear()
     at = routes()
     assert not at.exception and "feature_group" in map_sent(at)
-    assert calls == []  # the base map and the first theme's candidates came from the caches
+    assert calls == []  # the base map, its basemap and the first theme's candidates came from the caches

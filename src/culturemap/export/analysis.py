@@ -32,7 +32,7 @@ def density_map(city: City, grid, contours: gpd.GeoDataFrame, lang: str, basemap
 def route_map(city: City, plan, candidates: gpd.GeoDataFrame, lang: str, basemap: str) -> folium.Map:
     """The Routes page's map: the route of ``plan`` (numbered stops, legs) over the city, with the
     ``candidates`` (assets not on the route, WGS-84) as grey circles, fitted to the route."""
-    fmap = route_base_map(city, lang, basemap, measured=plan is not None and not plan.estimated)
+    fmap = route_base_map(city, lang, basemap)
     candidates_layer(candidates, lang, basemap).add_to(fmap)
     route_layer(city, plan, lang, basemap).add_to(fmap)
     return fmap

@@ -19,81 +19,102 @@ from culturemap.render.basemaps import Basemap
 OFFLINE_FILL = "#f2efe9"
 
 
-class OnlineTiles(JSCSSMixin, MacroElement):
-    """The basemap's web tiles, added only once one tile has loaded.
+class BasemapTiles(MacroElement):
+    """The basemap's web tiles, for the layer it belongs to (see ``folium_map.basemap_layer``): added to
+    the map when that layer is, and only once one probe tile has loaded.
 
     Offline (or when the tile server is unreachable) a single probe request fails instead of every
-    tile of the view and of the minimap: the map then switches to the pack's own offline look
-    (filled districts with labels, class ``cm-offline`` on the map container) and says so once,
-    in a small notice. When the probe succeeds later, the tiles and the minimap are added. The map's
-    ``cmTiles`` says what the probe decided (``probing``, ``online``, ``offline``).
+    tile of the view and of the minimap: the map then shows the pack's own offline look (class
+    ``cm-offline`` on the map container: the districts filled and labelled by ``CARD_CSS``) and says
+    so once, in a small notice. The map keeps one basemap at a time (``map.cmBase``): a layer with
+    the basemap already shown leaves its tiles alone (a filter swaps the layers, never the tiles),
+    and a layer with another basemap keeps the old tiles until the new ones are drawn, so switching
+    never blanks the map. The map's ``cmTiles`` says what the probe decided (``probing``,
+    ``online``, ``offline``), ``cmBasemap`` which basemap it shows.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function(map) {
-            var url = {{ this.url_json }}, options = {{ this.options_json }};
-            var districts = {{ this.districts_js }};
-            var container = map.getContainer(), notice = null, online = false;
-            // what the probe decided, for a snapshot to wait on: probing, online or offline
-            map.cmTiles = url ? "probing" : "offline";
-            if (!url) { container.classList.add("cm-offline"); return; }  // the offline basemap itself
+        {{ this._parent.get_name() }}.on("add", function() {
+            var url = {{ this.url_json }}, options = {{ this.options_json }}, minimap = {{ this.minimap_json }};
+            var map = this._map, container = map.getContainer();
+            var base = map.cmBase = map.cmBase || {seq: 0, url: undefined, tiles: null, minimap: null, notice: null,
+                                                    leaving: []};
+            if (base.url === url) { return; }  // the basemap shown: its tiles stay
+            var seq = ++base.seq;
+            base.url = url;
+            map.cmBasemap = {{ this.id_json }};
+            if (base.tiles) { base.leaving.push(base.tiles); }
+            if (base.minimap) { map.removeControl(base.minimap); }
+            if (base.notice) { map.removeControl(base.notice); }
+            base.tiles = base.minimap = base.notice = null;
+            function retire() {
+                base.leaving.forEach(function(tiles) { map.removeLayer(tiles); });
+                base.leaving = [];
+            }
             function offline() {
-                if (online || container.classList.contains("cm-offline")) { return; }
+                if (seq !== base.seq) { return; }
+                retire();
                 map.cmTiles = "offline";
                 container.classList.add("cm-offline");
-                if (districts) { districts.setStyle({fill: true, fillColor: {{ this.fill_json }}, fillOpacity: 1}); }
-                notice = L.control({position: "bottomleft"});
-                notice.onAdd = function() {
+                if (!url) { return; }  // the offline basemap itself: nothing failed
+                base.notice = L.control({position: "bottomleft"});
+                base.notice.onAdd = function() {
                     var div = L.DomUtil.create("div", "cm-tiles-notice");
                     div.style.cssText = "background:rgba(255,255,255,.92);padding:3px 6px;border-radius:3px;"
                         + "font:12px/1.4 sans-serif;max-width:260px";
                     div.textContent = {{ this.notice_json }};
                     return div;
                 };
-                notice.addTo(map);
+                base.notice.addTo(map);
             }
-            function goOnline() {
-                online = true;
+            function online() {
+                if (seq !== base.seq) { return; }
                 map.cmTiles = "online";
-                if (notice) { map.removeControl(notice); }
                 container.classList.remove("cm-offline");
-                if (districts) { districts.setStyle({fill: false}); }
-                var tiles = L.tileLayer(url, options).addTo(map);
-                tiles.bringToBack();
-                if ({{ this.minimap_json }} && L.Control.MiniMap) {
-                    new L.Control.MiniMap(L.tileLayer(url, options), {toggleDisplay: true, position: "bottomleft"})
-                        .addTo(map);
+                base.tiles = L.tileLayer(url, options).addTo(map);
+                base.tiles.bringToBack();
+                base.tiles.once("load", function() { if (seq === base.seq) { retire(); } });
+                if (minimap && L.Control.MiniMap) {
+                    base.minimap = new L.Control.MiniMap(L.tileLayer(url, options),
+                                                         {toggleDisplay: true, position: "bottomleft"}).addTo(map);
                 }
             }
+            if (!url) { offline(); return; }
+            map.cmTiles = "probing";
             var probe = new Image(), z = map.getZoom(), subdomains = options.subdomains || "a";
             var tile = map.project(map.getCenter(), z).divideBy(256).floor();
             var timer = setTimeout(offline, {{ this.timeout_ms }});
-            probe.onload = function() { clearTimeout(timer); goOnline(); };
+            probe.onload = function() { clearTimeout(timer); online(); };
             probe.onerror = function() { clearTimeout(timer); offline(); };
             probe.src = L.Util.template(url, {s: subdomains[0], x: tile.x, y: tile.y, z: z, r: ""});
-        })({{ this._parent.get_name() }});
+        });
         {% endmacro %}
         """
     )
 
-    def __init__(self, basemap: Basemap, lang: str, districts_js: str | None, minimap: bool, timeout_ms: int = 6000):
+    def __init__(self, basemap: Basemap, lang: str, minimap: bool, timeout_ms: int = 6000):
         super().__init__()
-        self._name = "OnlineTiles"
+        self._name = "BasemapTiles"
         options = {"attribution": basemap.attribution, "subdomains": basemap.subdomains, "maxZoom": basemap.max_zoom}
+        self.id_json = json.dumps(basemap.id)
         self.url_json = json.dumps(basemap.tiles)
         self.options_json = json.dumps(options)
-        self.districts_js = districts_js or "null"
-        self.fill_json = json.dumps(OFFLINE_FILL)
         self.notice_json = json.dumps(
             tr("map_tiles_failed", lang, basemap=basemap.label(lang)) if basemap.tiles else ""
         )
         self.minimap_json = "true" if minimap else "false"
         self.timeout_ms = int(timeout_ms)
-        if minimap and basemap.tiles:  # the minimap's script and styles (vendored by render.assets like folium's own)
-            self.default_js = list(MiniMap.default_js)
-            self.default_css = list(MiniMap.default_css)
+
+
+class MiniMapScripts(JSCSSMixin, MacroElement):
+    """Loads the minimap's script and styles with a map (vendored by render.assets like folium's own),
+    so that a basemap layer added later (:class:`BasemapTiles`) can show a minimap."""
+
+    _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
+    default_js = MiniMap.default_js
+    default_css = MiniMap.default_css
 
 
 class StillPopups(MacroElement):
@@ -200,4 +221,6 @@ CARD_CSS = (
     ".cm-card .cm-approx-note{color:#a63603}"
     ".cm-popup-moved .leaflet-popup-tip-container{display:none}"
     ".cm-district-label{display:none}.cm-offline .cm-district-label{display:block}"
+    # the districts are the offline basemap: filled there (a style rule outranks the path's fill="none")
+    f".cm-offline path.cm-district{{fill:{OFFLINE_FILL};fill-opacity:1}}"
 )

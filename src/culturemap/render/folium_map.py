@@ -32,8 +32,8 @@ from culturemap.crs import WGS84, geometry_from_wgs84
 from culturemap.crs import from_wgs84 as from_wgs84_array
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, PLACED_ACCURACY, THEMES, LayerSpec, approximate
-from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP, Basemap
-from culturemap.render.controls import CARD_CSS, OFFLINE_FILL, OnlineTiles, StillPopups, TouchTaps
+from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
+from culturemap.render.controls import CARD_CSS, BasemapTiles, MiniMapScripts, StillPopups, TouchTaps
 
 DETAIL_ZOOM = 14  # from this zoom on, individual markers replace hexagons when few enough are in view
 BASEMAP_PANE = "cm-basemap"  # between the tiles (200) and the overlays (400)
@@ -334,33 +334,47 @@ def _add_hexagons(parent: folium.Map | folium.FeatureGroup, cells: gpd.GeoDataFr
     ).add_to(parent)
 
 
-def _base_map(
-    city: City,
-    lang: str,
-    basemap: Basemap,
-    center: tuple[float, float],
-    zoom: int,
-    context: bool = True,
-    minimap: bool = False,
-    **map_options,
-) -> folium.Map:
-    """A map of ``city`` at ``center`` (lat, lon WGS-84) and ``zoom``: marker styles, popups that never
-    pan, taps on touch screens, the districts and river (``context``), and the basemap's web tiles
-    probed once (the pack's offline look when they cannot be reached)."""
+def _base_map(city: City, center: tuple[float, float], zoom: int, **map_options) -> folium.Map:
+    """A map of ``city`` at ``center`` (lat, lon WGS-84) and ``zoom`` without a basemap: marker styles,
+    popups that never pan, taps on touch screens and the pane the districts are drawn in. The basemap
+    (tiles, districts, river) is a layer of its own: :func:`basemap_layer`."""
     fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, **map_options)
     for element in (_MarkerStyles(), StillPopups(), TouchTaps()):
         element.add_to(fmap)
-    districts = _add_context(fmap, city, lang, basemap.datum, basemap.tiles is None) if context else None
-    OnlineTiles(basemap, lang, districts.get_name() if districts else None, minimap).add_to(fmap)
+    # the districts are the basemap when there are no tiles: under every overlay (density, hexagons)
+    folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=True).add_to(fmap)
     return fmap
 
 
-def _analysis_base(city: City, lang: str, basemap: str, zoom_out: int, context: bool = True):
-    """A map for the analysis views: the city centre ``zoom_out`` levels out (see :func:`_base_map`)."""
+CONTEXT = ("districts", "river")  # the pack's layers a basemap layer draws
+
+
+def basemap_layer(city: City, lang: str, basemap: str, *, context: tuple[str, ...] = CONTEXT,
+                  minimap: bool = False) -> folium.FeatureGroup:  # fmt: skip
+    """``basemap`` as one layer over a map of :func:`_base_map`: its web tiles (probed once, the pack's
+    offline look when they cannot be reached; a minimap of them with ``minimap``, whose script the
+    map loads) and the ``context`` layers (districts, river) in the basemap's datum. A page can swap
+    this layer for another basemap's without reloading the map: the old tiles stay until the new
+    ones are drawn (:class:`~culturemap.render.controls.BasemapTiles`)."""
     base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
+    overlay = _Overlay()
+    _add_context(overlay, city, lang, base.datum, context)
+    BasemapTiles(base, lang, minimap).add_to(overlay)
+    return overlay
+
+
+def _analysis_base(city: City, lang: str, basemap: str | None, zoom_out: int, *,
+                   context: tuple[str, ...] = CONTEXT, control: bool = False) -> folium.Map:  # fmt: skip
+    """A map for the analysis views: the city centre ``zoom_out`` levels out, with a layer control that
+    later overlays join when ``control``, and ``basemap`` (:func:`basemap_layer`; None: left out, for a
+    page that swaps it in as a layer of its own)."""
     cfg = city.config
-    fmap = _base_map(city, lang, base, (cfg.center_lat, cfg.center_lon), max(cfg.zoom - zoom_out, 1), context)
-    return fmap, base
+    fmap = _base_map(city, (cfg.center_lat, cfg.center_lon), max(cfg.zoom - zoom_out, 1))
+    if control:
+        _shared_layer_control(fmap)  # before the basemap layer: its districts and river join the control
+    if basemap is not None:
+        basemap_layer(city, lang, basemap, context=context).add_to(fmap)
+    return fmap
 
 
 SPOT_COLOURS = {"hot": "#b2182b", "cold": "#2166ac"}
@@ -424,28 +438,29 @@ class _Overlay(folium.FeatureGroup):
         super().__init__(control=False)
 
 
-def analysis_base_map(city: City, lang: str, basemap: str, view: str) -> folium.Map:
+def analysis_base_map(city: City, lang: str, basemap: str | None, view: str) -> folium.Map:
     """The map an analysis ``view`` ("density", "hexagons" or "districts") is drawn on, without the
-    view's results: the city centre, zoomed out to show the municipality, the districts and the river
-    (the districts view fills the districts itself: there, a pane under the river for them).
+    view's results: the city centre, zoomed out to show the municipality, with ``basemap`` (None: left
+    out, see :func:`analysis_basemap_layer`).
 
     The results come as one layer (:func:`density_layer`, :func:`hexagon_layer`,
     :func:`choropleth_layer`), so that a page can keep this map and swap only the layer.
     """
     if view not in ANALYSIS_VIEWS:
         raise ValueError(f"unknown analysis view {view!r}; expected one of {', '.join(ANALYSIS_VIEWS)}")
-    fmap, base = _analysis_base(city, lang, basemap, ANALYSIS_VIEWS[view], context=view != "districts")
-    if view == "districts":
-        folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=True).add_to(fmap)
-        river = _outline(city, "river", base.datum)
-        if len(river):
-            folium.GeoJson(
-                river[["geometry"]],
-                style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 3}, control=False,
-            ).add_to(fmap)  # fmt: skip
-        return fmap
-    _shared_layer_control(fmap)
-    return fmap
+    return _analysis_base(city, lang, basemap, ANALYSIS_VIEWS[view], context=_analysis_context(view),
+                          control=view != "districts")  # fmt: skip
+
+
+def _analysis_context(view: str) -> tuple[str, ...]:
+    return ("river",) if view == "districts" else CONTEXT  # the districts view fills the districts itself
+
+
+def analysis_basemap_layer(city: City, lang: str, basemap: str, view: str) -> folium.FeatureGroup:
+    """The basemap of an analysis ``view`` as a layer (:func:`basemap_layer`) for
+    ``analysis_base_map(city, lang, None, view)``: the districts and the river, only the river for the
+    districts view."""
+    return basemap_layer(city, lang, basemap, context=_analysis_context(view))
 
 
 def _datum(basemap: str) -> str:
@@ -575,26 +590,24 @@ def _outline(city: City, layer_id: str, datum: str) -> gpd.GeoDataFrame:
     return city.memo[key]
 
 
-def _add_context(fmap: folium.Map, city: City, lang: str, datum: str, offline: bool) -> folium.GeoJson | None:
-    """District outlines (filled, with labels, on the offline basemap) and the river; returns the
-    district layer. Labels are always drawn but only shown on an offline map (``cm-offline``)."""
-    districts = _outline(city, "districts", datum)
-    district_layer = None
+def _add_context(overlay: folium.FeatureGroup, city: City, lang: str, datum: str, layers: tuple[str, ...]) -> None:
+    """The district outlines and the river (as far as ``layers`` has them), each a named part of
+    ``overlay``. The districts carry their labels, shown (and the districts filled) only on an offline
+    map (``cm-offline``)."""
+    districts = _outline(city, "districts", datum) if "districts" in layers else []
     if len(districts):
         spec = LAYERS["districts"]
         name_field = "name_zh" if lang == "zh" else "name_en"
         shown = districts[[name_field, "geometry"]]
-        style = {"color": spec.color, "weight": 1.5, "fill": offline, "fillColor": OFFLINE_FILL, "fillOpacity": 1.0,
-                 "dashArray": "4 4"}  # fmt: skip
-        # the districts are the basemap when there are no tiles: under every overlay (density, hexagons)
-        folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=True).add_to(fmap)
-        district_layer = folium.GeoJson(
+        style = {"color": spec.color, "weight": 1.5, "fill": False, "dashArray": "4 4", "className": "cm-district"}
+        part = _OverlayPart(spec.label(lang)).add_to(overlay)
+        folium.GeoJson(
             shown,
-            name=spec.label(lang),
             style_function=lambda _f: style,
             tooltip=folium.GeoJsonTooltip(fields=[name_field], labels=False),
             pane=BASEMAP_PANE,
-        ).add_to(fmap)
+            control=False,
+        ).add_to(part)
         for name, geom in zip(shown[name_field], shown.geometry):
             label = shapely.point_on_surface(geom)
             folium.Marker(
@@ -606,16 +619,16 @@ def _add_context(fmap: folium.Map, city: City, lang: str, datum: str, offline: b
                     icon_anchor=(60, 9),
                 ),
                 interactive=False,
-            ).add_to(fmap)
-    river = _outline(city, "river", datum)
+            ).add_to(part)
+    river = _outline(city, "river", datum) if "river" in layers else []
     if len(river):
         cfg = city.config
+        part = _OverlayPart(cfg.river_name_zh if lang == "zh" else cfg.river_name_en).add_to(overlay)
         folium.GeoJson(
             river[["geometry"]],
-            name=cfg.river_name_zh if lang == "zh" else cfg.river_name_en,
             style_function=lambda _f: {"color": LAYERS["river"].color, "weight": 4, "opacity": 0.8},
-        ).add_to(fmap)
-    return district_layer
+            control=False,
+        ).add_to(part)
 
 
 def _in_bounds(assets: gpd.GeoDataFrame, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
@@ -637,21 +650,30 @@ def _shared_layer_control(fmap: folium.Map) -> None:
     _SharedLayerControl(control).add_to(fmap)
 
 
-def explorer_base_map(city: City, options: MapOptions | None = None) -> folium.Map:
-    """The map the explorer draws assets on, without them: the city (``options.center``/``zoom``,
-    else the city's view), districts and river, the controls (full screen, measure, minimap) when
-    ``options.controls``, and a layer control that :func:`assets_layer` joins, so that a page can
-    keep this map and swap only the assets when the filters change."""
+def explorer_base_map(city: City, options: MapOptions | None = None, any_basemap: bool = False) -> folium.Map:
+    """The map the explorer draws on, without its basemap or assets: the city (``options.center``/
+    ``zoom``, else the city's view), the controls (full screen, measure, and the minimap's script for
+    a basemap with tiles) when ``options.controls``, and a layer control that :func:`basemap_layer`
+    and :func:`assets_layer` join, so that a page can keep this map and swap only those layers when
+    the basemap or the filters change. ``any_basemap``: the page swaps basemaps over this map (it
+    then loads what any of them needs; ``options.basemap`` is not used)."""
     options = options or MapOptions()
-    basemap = BASEMAPS.get(options.basemap, BASEMAPS[DEFAULT_BASEMAP])
     lat, lon, zoom = _view(city, options)
-    fmap = _base_map(city, options.lang, basemap, (lat, lon), zoom, minimap=options.controls, height=options.height_px)
+    fmap = _base_map(city, (lat, lon), zoom, height=options.height_px)
     _ClusterScripts().add_to(fmap)
+    if options.controls and (any_basemap or BASEMAPS.get(options.basemap, BASEMAPS[DEFAULT_BASEMAP]).tiles):
+        MiniMapScripts().add_to(fmap)
     if options.controls:
         Fullscreen(position="topleft").add_to(fmap)
         MeasureControl(position="topleft", primary_length_unit="meters", primary_area_unit="sqmeters").add_to(fmap)
     _shared_layer_control(fmap)
     return fmap
+
+
+def explorer_basemap_layer(city: City, options: MapOptions | None = None) -> folium.FeatureGroup:
+    """The basemap layer (:func:`basemap_layer`) of :func:`explorer_base_map` for ``options``."""
+    options = options or MapOptions()
+    return basemap_layer(city, options.lang, options.basemap, minimap=options.controls)
 
 
 def _view(city: City, options: MapOptions) -> tuple[float, float, int]:
@@ -709,6 +731,7 @@ def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None =
     explorer's base map with the assets' layer on it, as one map (for exports and tests)."""
     options = options or MapOptions()
     fmap = explorer_base_map(city, options)
+    explorer_basemap_layer(city, options).add_to(fmap)
     layer = assets_layer(city, assets, options)
     layer.group.add_to(fmap)
     return MapResult(fmap, layer.mode, layer.markers, layer.cells, layer.resolution, _view(city, options))
@@ -933,26 +956,26 @@ def _add_route(group: folium.FeatureGroup, plan, datum: str, lang: str) -> np.nd
     return np.vstack(drawn) if drawn else np.empty((0, 2))
 
 
-def route_base_map(city: City, lang: str, basemap: str = DEFAULT_BASEMAP, measured: bool = False) -> folium.Map:
-    """The map a route is drawn on: the city, its districts and river, and a legend saying whether
-    the legs were measured on a road network (``measured``) or estimated.
+def route_base_map(city: City, lang: str, basemap: str | None = DEFAULT_BASEMAP) -> folium.Map:
+    """The map a route is drawn on: the city with the ``basemap`` (None: left out, for a page that
+    swaps it in as :func:`basemap_layer`).
 
     The route and the assets that can join it are layers of their own (:func:`route_layer`,
     :func:`candidates_layer`), so a page can keep this map and swap only them when they change.
     """
-    fmap, _ = _analysis_base(city, lang, basemap, 0)
-    note = tr("route_network" if measured else "route_estimated", lang)
-    _Legend(
-        f'<div class="cm-legend-title">{escape(tr("route_legend", lang))}</div><div>{escape(note)}</div>{_ROUTE_CSS}'
-    ).add_to(fmap)
-    return fmap
+    return _analysis_base(city, lang, basemap, 0)
 
 
 def route_layer(city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.FeatureGroup:
     """A planned route as one layer for :func:`route_base_map`: numbered stops, the path with an
-    arrow on each leg, the map fitted to the route when its extent changed. ``plan`` may be None
-    (no route): the layer is then empty and brings the city's view back."""
+    arrow on each leg, the map fitted to the route when its extent changed, and a legend saying
+    whether the legs were measured on a road network or estimated. ``plan`` may be None (no route):
+    the layer then holds the legend only and brings the city's view back."""
     group = folium.FeatureGroup(name=tr("route_legend", lang), control=False)
+    note = tr("route_network" if plan is not None and not plan.estimated else "route_estimated", lang)
+    _Legend(
+        f'<div class="cm-legend-title">{escape(tr("route_legend", lang))}</div><div>{escape(note)}</div>{_ROUTE_CSS}'
+    ).add_to(group)
     if plan is None:
         _FitView(center=(city.config.center_lat, city.config.center_lon), zoom=city.config.zoom).add_to(group)
         return group
@@ -990,6 +1013,7 @@ def campus_map(city: City, campus_id: str, reached: gpd.GeoDataFrame, rings_m, l
     options = MapOptions(lang=lang, basemap=basemap, center=(lat, lon), zoom=city.config.zoom, cluster=False,
                          controls=False, height_px=height_px)  # fmt: skip
     fmap = explorer_base_map(city, options)
+    explorer_basemap_layer(city, options).add_to(fmap)
     for n, ring_m in sorted(enumerate(rings_m), key=lambda item: -item[1]):
         folium.Circle((lat, lon), radius=float(ring_m), color=RING_COLOURS[n % len(RING_COLOURS)], weight=2,
                       fill=False, dash_array="6 4", tooltip=ring_label(ring_m, lang)).add_to(fmap)  # fmt: skip

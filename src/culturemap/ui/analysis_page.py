@@ -6,8 +6,9 @@ a fragment (its widgets rerun that section only) that shows what one cached func
 the pack (path + modification time), the chosen layers and the section's own parameters, and the
 language only where the result holds text. What depends on the pack alone (the assets' metric
 points, their places along the river, the districts' index components, the maps' base layers) is
-computed once per pack. A map is rendered once per pack, language and basemap; a section's results
-are a layer swapped over it, so moving a slider neither reloads nor blanks the map.
+computed once per pack. A map is rendered once per pack and view; its basemap (tiles, districts,
+river, in the language) and a section's results are layers swapped over it, so moving a slider,
+switching the language or the basemap neither reloads nor blanks the map.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from culturemap.render.basemaps import DEFAULT_BASEMAP
 from culturemap.render.folium_map import (
     ANALYSIS_VIEWS,
     analysis_base_map,
+    analysis_basemap_layer,
     choropleth_layer,
     density_layer,
     feature_name,
@@ -313,18 +315,27 @@ def _index_components(path: str, version: str) -> pd.DataFrame:
     return component_densities(city.layers["districts"], city.layers, city.config.metric_crs)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _base_map(path: str, version: str, view: str) -> PreparedMap:
+    """The map of an analysis view without its basemap and results (no text: one for every language
+    and basemap, which come as layers over it), rendered for :func:`show`."""
+    return prepare(localise_assets(analysis_base_map(_city(path, version), "en", None, view), vendor_base_url()))
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _base_map(path: str, version: str, lang: str, basemap: str, view: str) -> PreparedMap:
-    """The map of an analysis view without its results, rendered for :func:`show`."""
-    return prepare(localise_assets(analysis_base_map(_city(path, version), lang, basemap, view), vendor_base_url()))
+def _basemap_layer(path: str, version: str, lang: str, basemap: str, view: str) -> str:
+    """The basemap of an analysis view, the first layer over :func:`_base_map`."""
+    return layer_script(analysis_basemap_layer(_city(path, version), lang, basemap, view), index=0)
 
 
 def _map(view: str, layer: str, key: str, height: int, first: bool = False) -> None:
-    """The base map of ``view`` with ``layer`` (a script from :func:`layer_script`) over it. The maps
-    send nothing back, but the ``first`` (the page's top map) reports its centre once drawn until a map
-    has been drawn in the session (:func:`first_drawn`: the page then adds its other sections)."""
+    """The base map of ``view`` with its basemap and ``layer`` (a script from :func:`layer_script`, index
+    1) over it: a new language, basemap or result swaps the layers, the map stays. The maps send
+    nothing back, but the ``first`` (the page's top map) reports its centre once drawn until a map has
+    been drawn in the session (:func:`first_drawn`: the page then adds its other sections)."""
     ctx = page_context()
-    base = _base_map(ctx.path, ctx.version, ctx.lang, session_basemap(), view)
+    base = _base_map(ctx.path, ctx.version, view)
+    layer = _basemap_layer(ctx.path, ctx.version, ctx.lang, session_basemap(), view) + layer
     waiting = first and not st.session_state.get(MAP_DRAWN)
     out = show(base, key=key, height=height, returned_objects=("center",) if waiting else (), layer=layer)
     if waiting:
@@ -347,7 +358,7 @@ def _density(path: str, version: str, layers: Layers, bandwidth_m: float, weight
 def _density_layer(path: str, version: str, layers: Layers, bandwidth_m: float, weighted: bool, lang: str,
                    basemap: str) -> str:  # fmt: skip
     grid, contours = _density(path, version, layers, bandwidth_m, weighted)
-    return layer_script(density_layer(grid, contours, lang, basemap))
+    return layer_script(density_layer(grid, contours, lang, basemap), index=1)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -375,7 +386,7 @@ def _hotspots(path: str, version: str, layers: Layers, resolution: int):
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _hexagon_layer(path: str, version: str, layers: Layers, resolution: int, lang: str, basemap: str) -> str:
-    return layer_script(hexagon_layer(_hotspots(path, version, layers, resolution), lang, basemap))
+    return layer_script(hexagon_layer(_hotspots(path, version, layers, resolution), lang, basemap), index=1)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -398,7 +409,8 @@ def _district_summary(path: str, version: str, layers: Layers) -> gpd.GeoDataFra
 def _choropleth_layer(path: str, version: str, layers: Layers, measure: str, label: str, lang: str,
                       basemap: str) -> str:  # fmt: skip
     return layer_script(
-        choropleth_layer(_city(path, version), _district_summary(path, version, layers), measure, label, lang, basemap)
+        choropleth_layer(_city(path, version), _district_summary(path, version, layers), measure, label, lang, basemap),
+        index=1,
     )
 
 
@@ -417,7 +429,8 @@ def warm(path: str, version: str, lang: str) -> None:
         return
     start_m = bandwidth_slider_m(scott_bandwidth_m(_xy(_chosen(path, version, layers))))[2]
     for view in ANALYSIS_VIEWS:
-        _base_map(path, version, lang, DEFAULT_BASEMAP, view)
+        _base_map(path, version, view)
+        _basemap_layer(path, version, lang, DEFAULT_BASEMAP, view)
     _density_layer(path, version, layers, float(start_m), False, lang, DEFAULT_BASEMAP)
     _hexagon_layer(path, version, layers, DEFAULT_H3_RESOLUTION, lang, DEFAULT_BASEMAP)
     _pattern_stats(path, version, layers)

@@ -41,6 +41,7 @@ from culturemap.render.folium_map import (
     assets_layer,
     display_source,
     explorer_base_map,
+    explorer_basemap_layer,
     feature_name,
 )
 from culturemap.ui.app import LANGS, load_pack, page_context, vendor_base_url
@@ -64,12 +65,19 @@ LAYER_FILTERS = (
 )
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _base_map(path: str, version: str, lang: str, basemap: str) -> PreparedMap:
-    """The map the assets are drawn on (city view, districts, river, controls), rendered once per
-    language and basemap: filters only swap the layer over it, so the map never reloads for them."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _base_map(path: str, version: str) -> PreparedMap:
+    """The map the basemap and the assets are drawn on (city view, controls; no text), rendered once:
+    a language, a basemap or a filter only swaps the layers over it, so the map never reloads."""
     city, _assets = load_pack(path, version)
-    return prepare(localise_assets(explorer_base_map(city, MapOptions(lang=lang, basemap=basemap)), vendor_base_url()))
+    return prepare(localise_assets(explorer_base_map(city, any_basemap=True), vendor_base_url()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _basemap_layer(path: str, version: str, lang: str, basemap: str) -> str:
+    """The basemap's tiles, districts and river as the first layer over :func:`_base_map`."""
+    city, _assets = load_pack(path, version)
+    return layer_script(explorer_basemap_layer(city, MapOptions(lang=lang, basemap=basemap)), index=0)
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,7 @@ def _assets_layer(path: str, version: str, state: ViewState, bounds, zoom: int |
     shown = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
     options = MapOptions(lang=state.lang or city.config.default_lang, basemap=state.basemap, zoom=zoom, bounds=bounds)
     layer = assets_layer(city, shown, options)
-    return _Layer(layer_script(layer.group), layer.mode, layer.cells, layer.resolution)
+    return _Layer(layer_script(layer.group, index=1), layer.mode, layer.cells, layer.resolution)
 
 
 def _aggregated(total: int) -> bool:
@@ -104,7 +112,8 @@ def warm(path: str, version: str, city: City, assets: gpd.GeoDataFrame) -> None:
     langs = sorted(LANGS, key=lambda lang: lang != city.config.default_lang)
     for lang in langs:
         state = ViewState(city=city.config.id, lang=lang)
-        _base_map(path, version, lang, state.basemap)
+        _base_map(path, version)
+        _basemap_layer(path, version, lang, state.basemap)
         _assets_layer(path, version, state, None, zoom)
 
 
@@ -309,7 +318,7 @@ def _map_pane(path: str, version: str, state: ViewState, total: int) -> None:
     aggregated = _aggregated(total)
     bounds = ss.get("bounds") if aggregated and live_zoom >= DETAIL_ZOOM else None
     filters = replace(state, lat=None, lon=None, zoom=None)  # the view is passed to st_folium, not baked in
-    base = _base_map(path, version, state.lang, state.basemap)
+    base = _base_map(path, version)
     # markers do not depend on the zoom: one layer for every view, so zooming never redraws it
     layer = _assets_layer(path, version, filters, bounds, int(live_zoom) if aggregated else None)
     lang = state.lang
@@ -327,7 +336,7 @@ def _map_pane(path: str, version: str, state: ViewState, total: int) -> None:
         height=640,
         returned_objects=("center", "zoom", "bounds") if aggregated else ("center", "zoom"),
         key="map",
-        layer=layer.script,
+        layer=_basemap_layer(path, version, state.lang, state.basemap) + layer.script,
     )
     if not (out and out.get("center") and out.get("zoom")):
         return

@@ -45,7 +45,14 @@ from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, THEMES
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
-from culturemap.render.folium_map import candidates_layer, display_source, feature_name, route_base_map, route_layer
+from culturemap.render.folium_map import (
+    basemap_layer,
+    candidates_layer,
+    display_source,
+    feature_name,
+    route_base_map,
+    route_layer,
+)
 from culturemap.routing.errors import RouteError
 from culturemap.routing.itinerary import DEFAULT_DWELL_MIN, Endpoint, Plan, plan_route
 from culturemap.routing.network import load_graph, network_matrix, pack_network
@@ -488,33 +495,39 @@ def _asset_labels(path: str, version: str, lang: str, _assets) -> tuple[dict[str
     return names, labels
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _base_map(path: str, version: str, vendor: str | None, _city) -> PreparedMap:
+    """The map the route is drawn on, rendered once per pack (no text: the basemap, the candidates and
+    the route with its legend are layers over it, so a new language or basemap keeps the map)."""
+    return prepare(localise_assets(route_base_map(_city, "en", None), vendor))
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _base_map(
-    path: str, version: str, lang: str, basemap: str, measured: bool, vendor: str | None, _city
-) -> PreparedMap:
-    """The map the route is drawn on, rendered once per pack, language, basemap and legend."""
-    return prepare(localise_assets(route_base_map(_city, lang, basemap, measured), vendor))
+def _basemap_layer(path: str, version: str, lang: str, basemap: str, _city) -> str:
+    """The basemap's tiles, districts and river: the first layer over :func:`_base_map`."""
+    return layer_script(basemap_layer(_city, lang, basemap), index=0)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _candidates_script(path: str, version: str, stops: tuple[str, ...], lang: str, basemap: str, _assets) -> str:
     """The map layer of the assets not in ``stops`` (click to add)."""
-    return layer_script(candidates_layer(_assets[~_assets["id"].isin(stops)], lang, basemap), index=0)
+    return layer_script(candidates_layer(_assets[~_assets["id"].isin(stops)], lang, basemap), index=1)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _route_script(path: str, version: str, request: RouteRequest | None, lang: str, basemap: str, _city, _plan) -> str:
     """The map layer of the plan for ``request`` (None: no route)."""
-    return layer_script(route_layer(_city, _plan, lang, basemap), index=1)
+    return layer_script(route_layer(_city, _plan, lang, basemap), index=2)
 
 
 def warm(path: str, version: str, city, assets) -> None:
     """Build what a first visit to the page draws before any route is planned, in the pack's language
-    on the default basemap: the asset labels, the base map (estimated times) and the first theme's
+    on the default basemap: the asset labels, the base map, the basemap's layer and the first theme's
     candidates layer. ``culturemap serve`` calls this at start."""
     lang = city.config.default_lang
     _asset_labels(path, version, lang, assets)
-    _base_map(path, version, lang, DEFAULT_BASEMAP, False, vendor_base_url(), city)
+    _base_map(path, version, vendor_base_url(), city)
+    _basemap_layer(path, version, lang, DEFAULT_BASEMAP, city)
     if city.routes:
         _candidates_script(path, version, tuple(city.routes[0].stops), lang, DEFAULT_BASEMAP, assets)
 
@@ -631,16 +644,16 @@ def _summary(plan: Plan, lang: str) -> None:
 
 
 def _route_map(ctx: PageContext, city, assets, choices: Choices, request: RouteRequest | None, plan: Plan | None):
-    """The map: the base map (the same while the pack, language, basemap and legend are), the
-    candidates' layer and the route's layer, each from the cache when drawn before."""
+    """The map: the base map (one per pack), and over it the basemap's layer, the candidates' layer and
+    the route's layer, each from the cache when drawn before."""
     lang = ctx.lang
     basemap = session_basemap()
-    measured = plan is not None and not plan.estimated
-    base = _base_map(ctx.path, ctx.version, lang, basemap, measured, vendor_base_url(), city)
+    base = _base_map(ctx.path, ctx.version, vendor_base_url(), city)
+    tiles = _basemap_layer(ctx.path, ctx.version, lang, basemap, city)
     candidates = _candidates_script(ctx.path, ctx.version, choices.stops, lang, basemap, assets)
     route = _route_script(ctx.path, ctx.version, request, lang, basemap, city, plan)
     datum = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
-    _map_section(base, candidates + route, city, assets, list(choices.stops), datum, lang)
+    _map_section(base, tiles + candidates + route, city, assets, list(choices.stops), datum, lang)
 
 
 @st.fragment
