@@ -193,3 +193,17 @@ def test_out_refuses_a_folder_and_a_missing_folder(pack, tmp_path, capsys, name,
         in capsys.readouterr().err
     )
     assert not missing.parent.exists()
+
+
+def test_a_city_id_is_found_where_the_app_finds_it_from_any_folder(pack, tmp_path, monkeypatch, capsys):
+    """A city id resolved under ./geodata of the working directory only: run elsewhere, `culturemap
+    validate lanzhou` said "no such folder" while the app found the pack ($CULTUREMAP_DATA or geodata/)."""
+    monkeypatch.setenv("CULTUREMAP_DATA", str(pack.parent))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert run(["validate", pack.name, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["city"] == "testville" and Path(report["path"]) == pack
+    assert run(["validate", "nowhere-ville"]) == 2
+    assert "nowhere-ville" in capsys.readouterr().err

@@ -27,18 +27,22 @@ from culturemap.io.files import OutputError, atomic_outputs, safe_output_path
 from culturemap.io.tables import TableError, build_pack_layers, geojson_text
 from culturemap.layers import ASSET_LAYERS
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
-from culturemap.store import StoreError, open_store, store_for_pack
+from culturemap.store import StoreError, find_pack, open_store, store_for_pack
 from culturemap.validate import build_report, format_report
 
 log = logging.getLogger("culturemap")
 
 
 def _pack_path(value: str) -> Path:
-    """Accept a pack folder, or a city id looked up under ./geodata."""
+    """Accept a pack folder, or a city id looked up where the app looks (:func:`find_pack`:
+    ``$CULTUREMAP_DATA`` or the checkout's geodata/), whatever the working directory."""
     path = Path(value)
-    if not path.exists() and (Path("geodata") / value / "city.toml").exists():
-        path = Path("geodata") / value
-    return path
+    if path.exists():
+        return path
+    try:
+        return find_pack(value)
+    except StoreError:
+        return path  # not a city id either: the caller says that the folder is missing
 
 
 def _load_city(value: str) -> City:
