@@ -75,6 +75,7 @@
       return false;
     if (spec.changed && m.tag === marked.at && marked.looks.includes(m.look)) return false;
     if (spec.zoom !== undefined && m.zoom !== spec.zoom) return false;
+    if (spec.mapText !== undefined && !m.doc.body.textContent.includes(spec.mapText)) return false;
     if (spec.urlView) {
       const view = urlView();
       if (!view || (marked.view && view[0] === marked.view[0] && view[1] === marked.view[1])) return false;
@@ -101,7 +102,7 @@
   }
 
   function start(spec) {
-    spec.mapCheck = ["count", "changed", "zoom", "urlView"].some((k) => spec[k] !== undefined && spec[k] !== false);
+    spec.mapCheck = ["count", "changed", "zoom", "urlView", "mapText"].some((k) => spec[k] !== undefined && spec[k] !== false);
     const began = spec.nav ? 0 : marked.at;
     const run = { spec, done: false, ok: false, blankMs: 0, since: null, last: null };
     current = run;

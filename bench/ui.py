@@ -61,6 +61,7 @@ FIRST = "first markers, first visit after a server start"
 LATER = "first markers, a later visit"
 SHARED = "first markers, a shared link"
 MAP_SEARCH, MAP_FILTER, MAP_BASEMAP, MAP_ROW = "search", "filter (scenic grade)", "basemap switch", "row select"
+MAP_LANG = "language switch"
 ANALYSIS_VIEW = "Density & corridor: first view (the density map drawn)"
 ANALYSIS_WHOLE = "Density & corridor: whole page (every section drawn)"
 ANALYSIS_MAPS = 3  # density, hexagons, districts: the page's maps on the bundled pack
@@ -110,6 +111,11 @@ def search_for(text: str):
 
 def choose_option(label: str, option: str):
     return lambda page: choose(page, label, option)
+
+
+def language(label: str):
+    """Click the language radio's option ``label`` ("English", "中文")."""
+    return lambda page: page.get_by_test_id("stSidebar").get_by_text(label, exact=True).click()
 
 
 def scenic_grade(grade: str | None):
@@ -222,7 +228,8 @@ def visits(rig: Rig) -> None:
 
 
 def map_interactions(rig: Rig) -> None:
-    """Search, filter, basemap switch and row select, each ``rig.repeat`` times on a map page of its own."""
+    """Search, filter, basemap switch, language switch and row select, each ``rig.repeat`` times on a map
+    page of its own."""
     expected, repeat = rig.expected, rig.repeat
     n_all = expected.markers()
     start = Step(None, goto(rig.app.url), {"count": n_all, **SETTLE.spec}, nav=True)
@@ -239,8 +246,12 @@ def map_interactions(rig: Rig) -> None:
         )
         for b in ("offline", "osm")
     ]
+    langs = [  # English, Chinese, ...: the map's legend in the new language
+        Step(MAP_LANG, language(label), {"count": n_all, "mapText": tr("map_legend", lang)})
+        for lang, label in (("en", "English"), ("zh", "中文"))
+    ]
     rows = [Step(MAP_ROW, click_row(i), {"count": n_all, "zoom": 16, "urlView": True}) for i in range(repeat)]
-    for kind in (searches, filters, basemaps, rows):
+    for kind in (searches, filters, basemaps, langs, rows):
         rig.run([[start, *[s for step in (kind * repeat)[:repeat] for s in (step, SETTLE)]]])
 
 
@@ -408,7 +419,7 @@ def report(results: Results, info: dict, args) -> list[str]:
         (f"Map page, {FIRST}", [FIRST], FLOOR_FIRST, "4 s"),
         (f"Map page, {LATER}", [LATER], FLOOR_LATER, "2 s"),
         (f"Map page, {SHARED}", [SHARED], FLOOR_LATER, "2 s"),
-        *((f"Map page, {step}", [step], FLOOR_UPDATE, "1 s") for step in (MAP_SEARCH, MAP_FILTER, MAP_BASEMAP, MAP_ROW)),
+        *((f"Map page, {step}", [step], FLOOR_UPDATE, "1 s") for step in (MAP_SEARCH, MAP_FILTER, MAP_BASEMAP, MAP_LANG, MAP_ROW)),
         (ANALYSIS_VIEW, [ANALYSIS_VIEW], FLOOR_LATER, ""),
         (ANALYSIS_WHOLE, [ANALYSIS_WHOLE], FLOOR_LATER, ""),
         ("Density & corridor: a slider / radio / checkbox (all below)", list(ANALYSIS_CHANGES.values()), FLOOR_UPDATE,
@@ -437,7 +448,8 @@ def report(results: Results, info: dict, args) -> list[str]:
         "change reaching Streamlit) until the page shows the step's result, checked inside the page every 40 ms: "
         "the expected number of `.cm-marker` in a drawn Leaflet map (`.cm-route-stop` on the Routes page), a "
         "map showing the basemap chosen (its `cmBasemap`; the tiles, where reachable, follow as in any web map), "
-        "a map replaced or redrawn (analysis widgets), the map at zoom 16 on the row's position (row select). The analysis page's first view counts until its top map (the density map) is drawn: the "
+        "a map replaced or redrawn (analysis widgets), the map's legend in the new language (language switch), the map "
+        "at zoom 16 on the row's position (row select). The analysis page's first view counts until its top map (the density map) is drawn: the "
         "sections below follow once that map has reported; its whole page, and edits of the analysis and "
         "Routes pages, count until the rerun has ended and every map is drawn, held for 0.75 s (1 s on "
         "Routes), up to the start of that quiet spell. Every step "
