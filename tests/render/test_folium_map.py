@@ -269,3 +269,39 @@ def test_web_tiles_are_probed_once_and_popups_never_pan(pack):
     assert "L.Popup.prototype.options.autoPan = false" in page
     offline = html(build_map(city, city.assets(), MapOptions(basemap="offline")).map)
     assert "Control.MiniMap.js" not in offline and "tile.openstreetmap.org" not in offline
+
+
+def test_display_outlines_are_simplified_for_each_maps_zoom_and_the_pack_keeps_its_geometry():
+    """Issue 11: the district outlines and the river are drawn as coarse as the map's opening zoom
+    allows (twice the tolerance per level out), never coarser than 1 px there; the layers the
+    analysis uses keep every vertex."""
+    import folium
+
+    from culturemap.render.folium_map import DISPLAY_TOLERANCE_M, analysis_basemap_layer, basemap_layer
+    from tests.conftest import LANZHOU
+
+    city = load_city(LANZHOU)
+    pack_vertices = {lid: int(shapely.get_num_coordinates(city.layers[lid].geometry.array).sum())
+                     for lid in ("districts", "river")}  # fmt: skip
+
+    def geojsons(element):
+        for child in element._children.values():
+            if isinstance(child, folium.GeoJson):
+                yield child
+            yield from geojsons(child)
+
+    def drawn_vertices(layer) -> int:
+        geometries = [shapely.geometry.shape(f["geometry"]) for g in geojsons(layer) for f in g.data["features"]]
+        return int(shapely.get_num_coordinates(geometries).sum())
+
+    explorer = drawn_vertices(basemap_layer(city, "zh", "osm"))
+    density = drawn_vertices(analysis_basemap_layer(city, "zh", "osm", "density"))  # one level out
+    hexagons = drawn_vertices(analysis_basemap_layer(city, "zh", "osm", "hexagons"))  # two levels out
+    assert sum(pack_vertices.values()) > explorer > density > hexagons > 0
+    assert density < 0.8 * explorer and hexagons < 0.8 * density
+    # the tolerance stays under a pixel at each map's opening zoom (metres per pixel at the city's latitude)
+    for zoom_out in (0, 1, 2):
+        metres_per_px = 156_543.03 * np.cos(np.radians(city.config.center_lat)) / 2 ** (city.config.zoom - zoom_out)
+        assert DISPLAY_TOLERANCE_M * 2**zoom_out < metres_per_px
+    assert {lid: int(shapely.get_num_coordinates(city.layers[lid].geometry.array).sum())
+            for lid in ("districts", "river")} == pack_vertices  # fmt: skip

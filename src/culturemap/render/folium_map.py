@@ -350,15 +350,16 @@ CONTEXT = ("districts", "river")  # the pack's layers a basemap layer draws
 
 
 def basemap_layer(city: City, lang: str, basemap: str, *, context: tuple[str, ...] = CONTEXT,
-                  minimap: bool = False) -> folium.FeatureGroup:  # fmt: skip
+                  minimap: bool = False, zoom_out: int = 0) -> folium.FeatureGroup:  # fmt: skip
     """``basemap`` as one layer over a map of :func:`_base_map`: its web tiles (probed once, the pack's
     offline look when they cannot be reached; a minimap of them with ``minimap``, whose script the
-    map loads) and the ``context`` layers (districts, river) in the basemap's datum. A page can swap
-    this layer for another basemap's without reloading the map: the old tiles stay until the new
-    ones are drawn (:class:`~culturemap.render.controls.BasemapTiles`)."""
+    map loads) and the ``context`` layers (districts, river) in the basemap's datum, simplified for a
+    map opening ``zoom_out`` levels out from the city's view. A page can swap this layer for another
+    basemap's without reloading the map: the old tiles stay until the new ones are drawn
+    (:class:`~culturemap.render.controls.BasemapTiles`)."""
     base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
     overlay = _Overlay()
-    _add_context(overlay, city, lang, base.datum, context)
+    _add_context(overlay, city, lang, base.datum, context, zoom_out)
     BasemapTiles(base, lang, minimap).add_to(overlay)
     return overlay
 
@@ -373,7 +374,7 @@ def _analysis_base(city: City, lang: str, basemap: str | None, zoom_out: int, *,
     if control:
         _shared_layer_control(fmap)  # before the basemap layer: its districts and river join the control
     if basemap is not None:
-        basemap_layer(city, lang, basemap, context=context).add_to(fmap)
+        basemap_layer(city, lang, basemap, context=context, zoom_out=zoom_out).add_to(fmap)
     return fmap
 
 
@@ -460,7 +461,7 @@ def analysis_basemap_layer(city: City, lang: str, basemap: str, view: str) -> fo
     """The basemap of an analysis ``view`` as a layer (:func:`basemap_layer`) for
     ``analysis_base_map(city, lang, None, view)``: the districts and the river, only the river for the
     districts view."""
-    return basemap_layer(city, lang, basemap, context=_analysis_context(view))
+    return basemap_layer(city, lang, basemap, context=_analysis_context(view), zoom_out=ANALYSIS_VIEWS[view])
 
 
 def _datum(basemap: str) -> str:
@@ -576,25 +577,28 @@ def _simplified(frame: gpd.GeoDataFrame, metric_crs: str, tolerance_m: float) ->
     )
 
 
-def _outline(city: City, layer_id: str, datum: str) -> gpd.GeoDataFrame:
-    """``layer_id`` (district outlines, the river) for display: vertices closer than
-    ``DISPLAY_TOLERANCE_M`` to the line dropped, shifted to the basemap's datum, rounded to ~1 m.
-    Computed once per pack and datum; the analysis keeps the full geometry."""
-    key = ("outline", layer_id, datum)
+def _outline(city: City, layer_id: str, datum: str, zoom_out: int = 0) -> gpd.GeoDataFrame:
+    """``layer_id`` (district outlines, the river) for display on a map opening ``zoom_out`` levels
+    out from the city's view: vertices closer than ``DISPLAY_TOLERANCE_M`` to the line dropped (twice
+    that per level out: the same fraction of a pixel), shifted to the basemap's datum, rounded to
+    ~1 m. Computed once per pack, datum and zoom; the analysis keeps the full geometry."""
+    key = ("outline", layer_id, datum, zoom_out)
     if key not in city.memo:
         frame = city.layers[layer_id]
         if len(frame):
-            frame = _to_display(_simplified(frame, city.config.metric_crs, DISPLAY_TOLERANCE_M), datum)
+            tolerance_m = DISPLAY_TOLERANCE_M * 2**zoom_out
+            frame = _to_display(_simplified(frame, city.config.metric_crs, tolerance_m), datum)
             frame = frame.set_geometry(shapely.set_precision(frame.geometry.array, DISPLAY_GRID_DEG))
         city.memo[key] = frame
     return city.memo[key]
 
 
-def _add_context(overlay: folium.FeatureGroup, city: City, lang: str, datum: str, layers: tuple[str, ...]) -> None:
-    """The district outlines and the river (as far as ``layers`` has them), each a named part of
-    ``overlay``. The districts carry their labels, shown (and the districts filled) only on an offline
-    map (``cm-offline``)."""
-    districts = _outline(city, "districts", datum) if "districts" in layers else []
+def _add_context(overlay: folium.FeatureGroup, city: City, lang: str, datum: str, layers: tuple[str, ...],
+                 zoom_out: int = 0) -> None:  # fmt: skip
+    """The district outlines and the river (as far as ``layers`` has them; see :func:`_outline` for
+    ``zoom_out``), each a named part of ``overlay``. The districts carry their labels, shown (and the
+    districts filled) only on an offline map (``cm-offline``)."""
+    districts = _outline(city, "districts", datum, zoom_out) if "districts" in layers else []
     if len(districts):
         spec = LAYERS["districts"]
         name_field = "name_zh" if lang == "zh" else "name_en"
@@ -620,7 +624,7 @@ def _add_context(overlay: folium.FeatureGroup, city: City, lang: str, datum: str
                 ),
                 interactive=False,
             ).add_to(part)
-    river = _outline(city, "river", datum) if "river" in layers else []
+    river = _outline(city, "river", datum, zoom_out) if "river" in layers else []
     if len(river):
         cfg = city.config
         part = _OverlayPart(cfg.river_name_zh if lang == "zh" else cfg.river_name_en).add_to(overlay)
