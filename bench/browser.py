@@ -94,6 +94,15 @@ class Server:
         except psutil.Error:
             return float("nan")
 
+    def cpu_s(self) -> float:
+        """CPU time (user + system, s) used so far by the server and every process it started."""
+        try:
+            root = psutil.Process(self.process.pid)
+            times = [p.cpu_times() for p in [root, *root.children(recursive=True)]]
+            return sum(t.user + t.system for t in times)
+        except psutil.Error:
+            return float("nan")
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return

@@ -290,11 +290,19 @@ def routes(rig: Rig) -> None:
         ]])  # fmt: skip
 
 
+def _busy_s() -> float:
+    """CPU time (s) the whole machine has spent busy so far (every core, every process)."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
 def at_once(rig: Rig, server: Server, steps: list[Step], n: int) -> dict:
     """``n`` browser contexts working through ``steps`` at once; the server's memory (MB) before, at
-    the peak and after (the sessions still open)."""
+    the peak and after (the sessions still open), and the CPU time (s) the server and the whole
+    machine (the browsers, mostly) spent meanwhile."""
     time.sleep(2)  # let the previous sessions go
     memory = {"sessions": n, "before": server.rss_mb()}
+    cpu_before, busy_before = server.cpu_s(), _busy_s()
     peak = [memory["before"]]
     done = threading.Event()
 
@@ -311,7 +319,8 @@ def at_once(rig: Rig, server: Server, steps: list[Step], n: int) -> dict:
     finally:
         done.set()
         sampler.join()
-    return {**memory, "peak": max(peak[0], memory["after"])}
+    cpu = {"server_cpu_s": server.cpu_s() - cpu_before, "machine_cpu_s": _busy_s() - busy_before}
+    return {**memory, **cpu, "peak": max(peak[0], memory["after"])}
 
 
 def concurrency(rig: Rig, n: int) -> dict:
@@ -488,8 +497,8 @@ def report(results: Results, info: dict, args) -> list[str]:
             f"### {n} browser contexts at once (each: load, search, filter; on the floor: load, two searches)",
             "",
             "| server | page load p50 / p95 s (runs) | search p50 / p95 s | filter p50 / p95 s | RSS before MB "
-            "| peak MB | after MB | per extra session MB |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| peak MB | after MB | per extra session MB | server CPU s | machine CPU s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         floor_update = s.get(f"{n} sessions: floor update", [])
         for who, load, first, second in (
@@ -499,10 +508,13 @@ def report(results: Results, info: dict, args) -> list[str]:
             m = info["concurrency"][who]
             lines.append(
                 f"| {who} | {_cell(load)} | {_cell(first)} | {_cell(second)} | {m['before']:.0f} | {m['peak']:.0f} "
-                f"| {m['after']:.0f} | {(m['after'] - m['before']) / m['sessions']:.1f} |"
+                f"| {m['after']:.0f} | {(m['after'] - m['before']) / m['sessions']:.1f} "
+                f"| {m['server_cpu_s']:.1f} | {m['machine_cpu_s']:.1f} |"
             )
         lines += ["", "Memory before: the last pair of servers after every step above, no session open; after: "
-                  f"the {n} sessions still open. Per extra session: (after - before) / {n}."]  # fmt: skip
+                  f"the {n} sessions still open. Per extra session: (after - before) / {n}. CPU: seconds of CPU "
+                  "time from the first page load to the last step, used by the server's processes and by the whole "
+                  "machine (the browsers, mostly: every session's browser runs on the same 2 cores as the server)."]  # fmt: skip
     if results.failures:
         lines += ["", "Failed steps (left out of the figures above):", ""]
         lines += [f"- {name}: {len(msgs)} x, first: {msgs[0][:300]}" for name, msgs in results.failures.items()]
