@@ -181,6 +181,17 @@ def test_a_phone_opens_popups_by_tap_and_folds_the_legend(browser, app_url):
         legend.locator(".cm-legend-title").tap()
         expect(legend).not_to_have_class(re.compile("cm-folded"))
         expect(legend).to_contain_text("文物保护单位 (1)")
+        # a new search swaps the layer and its legend: the legend stays open as the reader left it
+        search(page, "")
+        assert wait_for_count(page, ".cm-marker", 6) == 6
+        expect(legend).to_contain_text("A级旅游景区 (2)")
+        expect(legend).not_to_have_class(re.compile("cm-folded"))
+        legend.locator(".cm-legend-title").tap()
+        expect(legend).to_have_class(re.compile("cm-folded"))
+        search(page, "guqiao")
+        assert wait_for_count(page, ".cm-marker", 1) == 1
+        expect(legend).to_contain_text("文物保护单位 (1)")
+        expect(legend).to_have_class(re.compile("cm-folded"))
         expect_no_exception(page)
     finally:
         context.close()

@@ -540,11 +540,13 @@ class _Legend(MacroElement):
                 if (title) {
                     title.setAttribute("role", "button");
                     title.setAttribute("tabindex", "0");
+                    // the map remembers the reader's choice: a legend of a layer swapped in later keeps it
                     var fold = function(folded) {
                         div.classList.toggle("cm-folded", folded);
                         title.setAttribute("aria-expanded", folded ? "false" : "true");
+                        map.cmLegendFolded = folded;
                     };
-                    fold(map.getSize().x < 600);
+                    fold(map.cmLegendFolded !== undefined ? map.cmLegendFolded : map.getSize().x < 600);
                     L.DomEvent.on(title, "click", function() { fold(!div.classList.contains("cm-folded")); });
                 }
                 return div;
