@@ -5,6 +5,7 @@ import pytest
 
 from culturemap.analysis.lens import RINGS_M, campus_reach
 from culturemap.catalog import load_city
+from culturemap.render.assets import walk
 from culturemap.render.folium_map import RING_COLOURS, campus_map, ring_label
 
 
@@ -13,7 +14,7 @@ def test_the_campus_map_draws_one_ring_per_distance_and_the_assets_reached(pack)
     reach = campus_reach(city, "un-tu-north")
     assets = city.assets()
     fmap = campus_map(city, "un-tu-north", assets[assets["id"].isin(reach["id"])], RINGS_M, "en")
-    circles = [e for e in fmap._children.values() if isinstance(e, folium.Circle)]
+    circles = [e for e in walk(fmap) if isinstance(e, folium.Circle)]
     assert sorted(c.options["radius"] for c in circles) == list(RINGS_M)
     assert {c.options["color"] for c in circles} == set(RING_COLOURS)
     html = fmap.get_root().render()

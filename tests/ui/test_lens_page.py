@@ -12,7 +12,7 @@ from culturemap.i18n import tr
 from culturemap.ui.lens_page import ROUTE_STOPS, route_params
 from culturemap.ui.routes_page import parse_route_params
 from tests.conftest import CITY_TOML, REPO, format_city_toml, write_pack
-from tests.ui.test_app import APP, widget
+from tests.ui.test_app import APP, map_sent, widget
 
 LENS = "src/culturemap/ui/pages/lens.py"
 COMPARE = "src/culturemap/ui/pages/compare.py"
@@ -50,8 +50,12 @@ def test_choosing_a_campus_lists_what_campus_reach_finds(one_pack):
     assert not at.exception
     assert at.title[0].value == "测试市：高校视角"
     assert at.query_params["campus"] == "un-tu-north"  # the first campus, written to the URL
+    north = map_sent(at)
     main_selectbox(at, "lens_campus").set_value("un-tu-south").run()
     assert not at.exception and at.query_params["campus"] == "un-tu-south"
+    south = map_sent(at)  # the same map, another campus layer over it (no reload, no blank map)
+    assert south["key"] == north["key"] and '"id": "un-tu-south"' in south["feature_group"]
+    assert '"id": "un-tu-south"' not in north["feature_group"]
     reach = campus_reach(load_city(one_pack), "un-tu-south")
     counts, ranked = at.dataframe[0].value, at.dataframe[1].value
     assert counts.to_numpy().tolist() == ring_counts(reach).to_numpy().tolist()

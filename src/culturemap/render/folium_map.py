@@ -1003,29 +1003,38 @@ def ring_label(ring_m: float, lang: str) -> str:
     return tr("lens_ring_other", lang, km=km)
 
 
-def campus_map(city: City, campus_id: str, reached: gpd.GeoDataFrame, rings_m, lang: str = "zh",
-               basemap: str = DEFAULT_BASEMAP, height_px: int = 560) -> folium.Map:  # fmt: skip
+def campus_layer(city: City, campus_id: str, reached: gpd.GeoDataFrame, rings_m, lang: str = "zh",
+                 basemap: str = DEFAULT_BASEMAP) -> folium.FeatureGroup:  # fmt: skip
     """A campus (``campus_id`` in the universities layer) with its reach rings (metres, drawn as
     circles around it, e.g. the lens's ``RINGS_M``) and ``reached`` (rows of :meth:`City.assets`
-    within reach, WGS-84) as the explorer's markers with their fact cards and legend; the view fits
-    the largest ring."""
+    within reach, WGS-84) as the explorer's markers with their fact cards and legend, the view fitted
+    to the largest ring: one layer for :func:`explorer_base_map`, so that a page swaps it when the
+    campus changes and keeps the map."""
     campuses = city.layers["universities"]
     campus = campuses[campuses["id"] == campus_id]
     if campus.empty:
         raise ValueError(f"no campus {campus_id!r} in the {city.config.id} pack")
-    base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
     point = campus.geometry.iloc[0]
-    lon, lat = (float(v[0]) for v in from_wgs84_array([point.x], [point.y], base.datum))
+    lon, lat = (float(v[0]) for v in from_wgs84_array([point.x], [point.y], _datum(basemap)))
     options = MapOptions(lang=lang, basemap=basemap, center=(lat, lon), zoom=city.config.zoom, cluster=False,
-                         controls=False, height_px=height_px)  # fmt: skip
-    fmap = explorer_base_map(city, options)
-    explorer_basemap_layer(city, options).add_to(fmap)
+                         controls=False)  # fmt: skip
+    shown = gpd.GeoDataFrame(pd.concat([campus.assign(layer="universities"), reached], ignore_index=True), crs=WGS84)
+    group = assets_layer(city, shown, options).group
     for n, ring_m in sorted(enumerate(rings_m), key=lambda item: -item[1]):
         folium.Circle((lat, lon), radius=float(ring_m), color=RING_COLOURS[n % len(RING_COLOURS)], weight=2,
-                      fill=False, dash_array="6 4", tooltip=ring_label(ring_m, lang)).add_to(fmap)  # fmt: skip
-    shown = gpd.GeoDataFrame(pd.concat([campus.assign(layer="universities"), reached], ignore_index=True), crs=WGS84)
-    assets_layer(city, shown, options).group.add_to(fmap)
+                      fill=False, dash_array="6 4", tooltip=ring_label(ring_m, lang)).add_to(group)  # fmt: skip
     dlat = max(rings_m) / 111_320
     dlon = dlat / max(np.cos(np.radians(lat)), 0.01)
-    fmap.fit_bounds([[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]])
+    _FitView([[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]]).add_to(group)
+    return group
+
+
+def campus_map(city: City, campus_id: str, reached: gpd.GeoDataFrame, rings_m, lang: str = "zh",
+               basemap: str = DEFAULT_BASEMAP, height_px: int = 560) -> folium.Map:  # fmt: skip
+    """The :func:`campus_layer` of ``campus_id`` on its basemap, as one map (for exports and tests)."""
+    layer = campus_layer(city, campus_id, reached, rings_m, lang, basemap)
+    options = MapOptions(lang=lang, basemap=basemap, cluster=False, controls=False, height_px=height_px)
+    fmap = explorer_base_map(city, options)
+    explorer_basemap_layer(city, options).add_to(fmap)
+    layer.add_to(fmap)
     return fmap

@@ -16,10 +16,17 @@ from culturemap.catalog import City
 from culturemap.i18n import tr
 from culturemap.layers import LAYERS
 from culturemap.render.assets import localise_assets
-from culturemap.render.folium_map import campus_map, feature_name, ring_label
+from culturemap.render.folium_map import (
+    MapOptions,
+    basemap_layer,
+    campus_layer,
+    explorer_base_map,
+    feature_name,
+    ring_label,
+)
 from culturemap.ui.analysis_page import labelled
 from culturemap.ui.app import load_pack, page_context, session_basemap, vendor_base_url
-from culturemap.ui.map_component import PreparedMap, prepare, show
+from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
 from culturemap.ui.widgets import choice
 
 ROUTE_STOPS = 5  # the campus culture route visits the nearest assets, at most this many
@@ -41,11 +48,28 @@ def card(path: str, version: str) -> CityCard:
     return city_card(_city(path, version))
 
 
+MAP_HEIGHT = 560
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _base_map(path: str, version: str) -> PreparedMap:
+    """The map the campuses are drawn on, one per pack (no text): the basemap and the campus are
+    layers over it, so choosing another campus, language or basemap keeps the map on screen."""
+    options = MapOptions(cluster=False, controls=False, height_px=MAP_HEIGHT)
+    return prepare(localise_assets(explorer_base_map(_city(path, version), options), vendor_base_url()))
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _map(path: str, version: str, campus_id: str, lang: str, basemap: str) -> PreparedMap:
+def _basemap_layer(path: str, version: str, lang: str, basemap: str) -> str:
+    return layer_script(basemap_layer(_city(path, version), lang, basemap), index=0)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _campus_layer(path: str, version: str, campus_id: str, lang: str, basemap: str) -> str:
+    """The campus, its rings and the assets it reaches (:func:`campus_layer`), over :func:`_base_map`."""
     city, assets = load_pack(path, version)
     reached = assets[assets["id"].isin(_reach(path, version, campus_id)["id"])]
-    return prepare(localise_assets(campus_map(city, campus_id, reached, RINGS_M, lang, basemap), vendor_base_url()))
+    return layer_script(campus_layer(city, campus_id, reached, RINGS_M, lang, basemap), index=1)
 
 
 def route_params(campus_id: str, reach: pd.DataFrame, stops: int = ROUTE_STOPS) -> dict[str, str]:
@@ -143,7 +167,10 @@ def lens_page() -> None:
     st.markdown(f"**{tr('lens_counts', lang)}**")
     st.dataframe(counts.rename_axis(tr("col_layer", lang)))
     basemap = session_basemap()
-    show(_map(ctx.path, ctx.version, campus_id, lang, basemap), key="lens_map", height=560, returned_objects=())
+    layers = _basemap_layer(ctx.path, ctx.version, lang, basemap) + _campus_layer(
+        ctx.path, ctx.version, campus_id, lang, basemap
+    )
+    show(_base_map(ctx.path, ctx.version), key="lens_map", height=MAP_HEIGHT, returned_objects=(), layer=layers)
     st.markdown(f"**{tr('lens_ranked', lang)}**")
     if reach.empty:
         st.info(tr("lens_nothing", lang, km=RINGS_M[-1] / 1000))
