@@ -3,7 +3,7 @@
 The map is rendered as one page with Leaflet and its plugins inlined (:func:`culturemap.export.html.map_page`,
 no CDN), opened in Chromium (Playwright's sync API; the system's ``chromium``, never a downloaded
 one) at the chosen size and device scale, and photographed once Leaflet has finished: the web
-tiles' probe decided (:class:`culturemap.render.controls.OnlineTiles`), no tile layer loading, every
+tiles' probe decided (:class:`culturemap.render.controls.BasemapTiles`), no tile layer loading, every
 image (tiles, the density overlay) loaded, no zoom or pan animation running, the web fonts ready.
 Web tiles that cannot be reached leave the map on the pack's offline basemap, as in the app: the
 snapshot is taken all the same and says which tile hosts were missing. A map that has not finished
