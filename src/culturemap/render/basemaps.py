@@ -81,3 +81,8 @@ BASEMAPS: dict[str, Basemap] = {
     )
 }
 DEFAULT_BASEMAP = "osm"
+
+
+def basemap_for(basemap_id: str | None) -> Basemap:
+    """The basemap ``basemap_id`` names, the default one for an unknown id or None."""
+    return BASEMAPS.get(basemap_id, BASEMAPS[DEFAULT_BASEMAP])

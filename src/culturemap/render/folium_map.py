@@ -32,7 +32,7 @@ from culturemap.crs import WGS84, geometry_from_wgs84
 from culturemap.crs import from_wgs84 as from_wgs84_array
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, PLACED_ACCURACY, THEMES, LayerSpec, approximate
-from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
+from culturemap.render.basemaps import DEFAULT_BASEMAP, basemap_for
 from culturemap.render.controls import CARD_CSS, BasemapTiles, MiniMapScripts, StillPopups, TouchTaps
 
 DETAIL_ZOOM = 14  # from this zoom on, individual markers replace hexagons when few enough are in view
@@ -357,7 +357,7 @@ def basemap_layer(city: City, lang: str, basemap: str, *, context: tuple[str, ..
     map opening ``zoom_out`` levels out from the city's view. A page can swap this layer for another
     basemap's without reloading the map: the old tiles stay until the new ones are drawn
     (:class:`~culturemap.render.controls.BasemapTiles`)."""
-    base = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP])
+    base = basemap_for(basemap)
     overlay = _Overlay()
     _add_context(overlay, city, lang, base.datum, context, zoom_out)
     BasemapTiles(base, lang, minimap).add_to(overlay)
@@ -464,15 +464,11 @@ def analysis_basemap_layer(city: City, lang: str, basemap: str, view: str) -> fo
     return basemap_layer(city, lang, basemap, context=_analysis_context(view), zoom_out=ANALYSIS_VIEWS[view])
 
 
-def _datum(basemap: str) -> str:
-    return BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
-
-
 def hexagon_layer(cells: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.FeatureGroup:
     """H3 cells (from :func:`~culturemap.analysis.aggregate.h3_counts`) filled by count, and, where a
     ``spot`` column says so (Gi* hot/cold spots), a thick red/blue outline; with a legend. One layer
     for the hexagons view of :func:`analysis_base_map`."""
-    datum = _datum(basemap)
+    datum = basemap_for(basemap).datum
     overlay = _Overlay()
     counts = _OverlayPart(tr("map_hexagons", lang)).add_to(overlay)
     _add_hexagons(counts, cells, lang, datum)
@@ -667,7 +663,7 @@ def explorer_base_map(city: City, options: MapOptions | None = None, any_basemap
     lat, lon, zoom = _view(city, options)
     fmap = _base_map(city, (lat, lon), zoom, height=options.height_px)
     _ClusterScripts().add_to(fmap)
-    if options.controls and (any_basemap or BASEMAPS.get(options.basemap, BASEMAPS[DEFAULT_BASEMAP]).tiles):
+    if options.controls and (any_basemap or basemap_for(options.basemap).tiles):
         MiniMapScripts().add_to(fmap)
     if options.controls:
         Fullscreen(position="topleft").add_to(fmap)
@@ -706,7 +702,7 @@ def assets_layer(city: City, assets: gpd.GeoDataFrame, options: MapOptions | Non
     ``options.zoom`` and ``options.bounds``, see the module), each asset layer listed in the map's
     layer control, with the legend: one layer for :func:`explorer_base_map`."""
     options = options or MapOptions()
-    datum = BASEMAPS.get(options.basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
+    datum = basemap_for(options.basemap).datum
     zoom = _view(city, options)[2]
     overlay = _Overlay()
     district_names = (
@@ -753,7 +749,7 @@ def density_layer(grid, contours: gpd.GeoDataFrame, lang: str, basemap: str = DE
     from rasterio.transform import from_origin
     from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-    datum = _datum(basemap)
+    datum = basemap_for(basemap).datum
     minx, miny, maxx, maxy = grid.bounds()
     ny, nx = grid.shape
     src_transform = from_origin(minx, maxy, grid.cell_m, grid.cell_m)
@@ -821,7 +817,7 @@ def choropleth_layer(
     overlay = _Overlay()
     fill = _OverlayPart(label).add_to(overlay)
     folium.GeoJson(
-        _feature_collection(_to_display(shown, _datum(basemap))),
+        _feature_collection(_to_display(shown, basemap_for(basemap).datum)),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"],
             "color": "#444",
@@ -898,7 +894,7 @@ def _point_layer(xs, ys, properties: list[dict], marker, tooltip_field: str | No
 def candidates_layer(candidates: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BASEMAP) -> folium.FeatureGroup:
     """Assets not on the route, as one layer for :func:`route_base_map`: small grey circles that can
     be clicked to add them, each at the asset's representative point, in the basemap's datum."""
-    datum = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
+    datum = basemap_for(basemap).datum
     group = folium.FeatureGroup(name=tr("routes_candidates_layer", lang), control=False)
     if len(candidates):
         points = candidates.geometry.representative_point()
@@ -985,7 +981,7 @@ def route_layer(city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP) -> 
     if plan is None:
         _FitView(center=(city.config.center_lat, city.config.center_lon), zoom=city.config.zoom).add_to(group)
         return group
-    path = _add_route(group, plan, BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum, lang)
+    path = _add_route(group, plan, basemap_for(basemap).datum, lang)
     _FitView([[path[:, 1].min(), path[:, 0].min()], [path[:, 1].max(), path[:, 0].max()]]).add_to(group)
     return group
 
@@ -1015,7 +1011,7 @@ def campus_layer(city: City, campus_id: str, reached: gpd.GeoDataFrame, rings_m,
     if campus.empty:
         raise ValueError(f"no campus {campus_id!r} in the {city.config.id} pack")
     point = campus.geometry.iloc[0]
-    lon, lat = (float(v[0]) for v in from_wgs84_array([point.x], [point.y], _datum(basemap)))
+    lon, lat = (float(v[0]) for v in from_wgs84_array([point.x], [point.y], basemap_for(basemap).datum))
     options = MapOptions(lang=lang, basemap=basemap, center=(lat, lon), zoom=city.config.zoom, cluster=False,
                          controls=False)  # fmt: skip
     shown = gpd.GeoDataFrame(pd.concat([campus.assign(layer="universities"), reached], ignore_index=True), crs=WGS84)

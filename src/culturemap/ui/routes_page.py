@@ -44,7 +44,7 @@ from culturemap.export.route import day_lines, route_title, to_csv, to_geojson, 
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, THEMES
 from culturemap.render.assets import localise_assets
-from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
+from culturemap.render.basemaps import DEFAULT_BASEMAP, basemap_for
 from culturemap.render.folium_map import (
     basemap_layer,
     candidates_layer,
@@ -652,7 +652,7 @@ def _route_map(ctx: PageContext, city, assets, choices: Choices, request: RouteR
     tiles = _basemap_layer(ctx.path, ctx.version, lang, basemap, city)
     candidates = _candidates_script(ctx.path, ctx.version, choices.stops, lang, basemap, assets)
     route = _route_script(ctx.path, ctx.version, request, lang, basemap, city, plan)
-    datum = BASEMAPS.get(basemap, BASEMAPS[DEFAULT_BASEMAP]).datum
+    datum = basemap_for(basemap).datum
     _map_section(base, tiles + candidates + route, city, assets, list(choices.stops), datum, lang)
 
 
