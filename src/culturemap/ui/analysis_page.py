@@ -3,7 +3,7 @@ how districts compare. Every number comes from culturemap.analysis (metric CRS, 
 
 The page reads like it looks: :func:`analysis_page` calls one function per section. Each section is
 a fragment (its widgets rerun that section only) that shows what one cached function computed from
-the pack (path + modification time), the chosen layers and the section's own parameters, and the
+the pack (path + data version), the chosen layers and the section's own parameters, and the
 language only where the result holds text. What depends on the pack alone (the assets' metric
 points, their places along the river, the districts' index components, the maps' base layers) is
 computed once per pack. A map is rendered once per pack and view; its basemap (tiles, districts,

@@ -24,12 +24,12 @@ from culturemap.ui.widgets import choice
 MIME = {"png": "image/png", "pdf": "application/pdf"}
 
 
-def _cards(packs: tuple[tuple[str, float], ...]) -> list[CityCard]:
+def _cards(packs: tuple[tuple[str, str], ...]) -> list[CityCard]:
     return [card(path, version) for path, version in packs]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _figure(packs: tuple[tuple[str, float], ...], lang: str, fmt: str) -> bytes:
+def _figure(packs: tuple[tuple[str, str], ...], lang: str, fmt: str) -> bytes:
     """The comparison figure of ``packs`` ((path, version) each) as a ``fmt`` file."""
     cards = _cards(packs)
     title = tr("compare_figure_title", lang, a=cards[0].name(lang), b=cards[1].name(lang))

@@ -109,10 +109,10 @@ def warm(path: str, version: str, city: City, assets: gpd.GeoDataFrame) -> None:
     """Draw the page's opening map (every layer, no filter, the city's view) in each language into
     the cache: what a visitor without a link sees first."""
     zoom = city.config.zoom if _aggregated(len(assets)) else None
+    _base_map(path, version)  # one for every language
     langs = sorted(LANGS, key=lambda lang: lang != city.config.default_lang)
     for lang in langs:
         state = ViewState(city=city.config.id, lang=lang)
-        _base_map(path, version)
         _basemap_layer(path, version, lang, state.basemap)
         _assets_layer(path, version, state, None, zoom)
 

@@ -100,7 +100,7 @@ def source_caption(source: str, lang: str) -> str:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _graph(path: str, stamp: str):
-    """A road graph read once per file version (``stamp``: the file's version)."""
+    """A road graph read once per file version (``stamp``: the file's modification time, ns)."""
     return load_graph(path)
 
 
@@ -148,8 +148,9 @@ def _network(city, lang: str):
                 if upload is not None:
                     graph, version = _uploaded_graph(upload, lang)
                 else:
-                    version = f"{shipped}@{shipped.stat().st_mtime_ns}"
-                    graph = _graph(str(shipped), str(shipped.stat().st_mtime_ns))
+                    stamp = str(shipped.stat().st_mtime_ns)
+                    version = f"{shipped}@{stamp}"
+                    graph = _graph(str(shipped), stamp)
         except RouteError as exc:
             st.error(exc.message(lang))
             return None, None
