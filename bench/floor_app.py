@@ -23,7 +23,7 @@ from streamlit_folium import st_folium
 
 from culturemap.layers import ASSET_LAYERS
 from culturemap.render.assets import localise_assets, vendor_dir, vendored
-from culturemap.render.folium_map import DISPLAY_TOLERANCE_M
+from culturemap.render.overlay import DISPLAY_TOLERANCE_M
 
 PACK = Path(__file__).resolve().parents[1] / "geodata" / "lanzhou"
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from culturemap.analysis.lens import campus_reach
 from culturemap.catalog import load_city
-from culturemap.render.folium_map import RING_COLOURS
+from culturemap.render.campus import RING_COLOURS
 from tests.e2e.conftest import wait_for_count, wait_for_url
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import pytest
 from culturemap.analysis.lens import RINGS_M, campus_reach
 from culturemap.catalog import load_city
 from culturemap.render.assets import walk
-from culturemap.render.folium_map import RING_COLOURS, campus_map, ring_label
+from culturemap.render.campus import RING_COLOURS, campus_map, ring_label
 
 
 def test_the_campus_map_draws_one_ring_per_distance_and_the_assets_reached(pack):

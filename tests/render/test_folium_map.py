@@ -9,7 +9,8 @@ from pyproj import Geod
 from culturemap.catalog import load_city
 from culturemap.crs import from_wgs84
 from culturemap.render.assets import localise_assets
-from culturemap.render.folium_map import MapOptions, build_map, candidates_layer, route_layer
+from culturemap.render.folium_map import MapOptions, build_map
+from culturemap.render.route import candidates_layer, route_layer
 from culturemap.routing.itinerary import plan_route
 
 GEOD = Geod(ellps="WGS84")
@@ -173,15 +174,16 @@ def test_local_assets_replace_cdn_links(pack):
 def test_choropleth_classes_by_value_in_a_layer_over_its_base_map(pack):
     import folium
 
+    from culturemap.render.analysis import analysis_base_map, choropleth_layer
     from culturemap.render.assets import walk
-    from culturemap.render.folium_map import _HEX_COLOURS, analysis_base_map, choropleth_layer
+    from culturemap.render.hexagons import HEX_COLOURS
 
     city = load_city(pack)
     areas = city.layers["districts"].assign(score=[0.0, 10.0])
     layer = choropleth_layer(city, areas, "score", "Score", "en")
     (fill,) = [c for c in walk(layer) if isinstance(c, folium.GeoJson)]
     fills = {f["properties"]["name_en"]: f["properties"]["fill"] for f in fill.data["features"]}
-    assert fills == {"West": _HEX_COLOURS[0], "East": _HEX_COLOURS[-1]}
+    assert fills == {"West": HEX_COLOURS[0], "East": HEX_COLOURS[-1]}
     fmap = analysis_base_map(city, "en", "osm", "districts")
     assert not [c for c in walk(fmap) if isinstance(c, folium.GeoJson) and "score" in str(c.data)]  # only in the layer
     page = html(layer.add_to(fmap))
@@ -192,7 +194,7 @@ def test_choropleth_classes_by_value_in_a_layer_over_its_base_map(pack):
 def test_analysis_layers_name_their_parts_and_carry_their_legends(pack):
     from culturemap.analysis.aggregate import h3_counts
     from culturemap.analysis.density import contour_polygons, kde
-    from culturemap.render.folium_map import analysis_base_map, density_layer, hexagon_layer
+    from culturemap.render.analysis import analysis_base_map, density_layer, hexagon_layer
 
     city = load_city(pack)
     assets = city.assets()
@@ -215,7 +217,7 @@ def test_analysis_layers_name_their_parts_and_carry_their_legends(pack):
 
 def test_popup_source_is_short_with_the_full_text_one_click_away_and_no_machine_path(make_pack):
     """Defect 13: the popup showed the absolute path of the machine that built the pack, and curator notes."""
-    from culturemap.render.folium_map import display_source
+    from culturemap.render.fact_card import display_source
 
     source = (
         "甘肃省文化和旅游厅 A级旅游景区名录 (grade recalled); address: /home/someone/work/shared/reference/"
@@ -277,7 +279,9 @@ def test_display_outlines_are_simplified_for_each_maps_zoom_and_the_pack_keeps_i
     analysis uses keep every vertex."""
     import folium
 
-    from culturemap.render.folium_map import DISPLAY_TOLERANCE_M, analysis_basemap_layer, basemap_layer
+    from culturemap.render.analysis import analysis_basemap_layer
+    from culturemap.render.folium_map import basemap_layer
+    from culturemap.render.overlay import DISPLAY_TOLERANCE_M
     from tests.conftest import LANZHOU
 
     city = load_city(LANZHOU)

@@ -339,7 +339,7 @@ def test_the_export_panel_photographs_the_route_map(routed_root, served):
     import numpy as np
     from PIL import Image
 
-    from culturemap.render.folium_map import ROUTE_DAY_COLOURS
+    from culturemap.render.route import ROUTE_DAY_COLOURS
 
     at = AppTest.from_file(APP, default_timeout=90)
     at.session_state["basemap"] = "offline"

@@ -12,18 +12,13 @@ import geopandas as gpd
 
 from culturemap.analysis.corridor import band_counts, band_polygons, distance_to_river_m
 from culturemap.catalog import City
-from culturemap.render.folium_map import (
-    analysis_base_map,
-    candidates_layer,
-    density_layer,
-    route_base_map,
-    route_layer,
-)
+from culturemap.render.analysis import analysis_base_map, density_layer
+from culturemap.render.route import candidates_layer, route_base_map, route_layer
 
 
 def density_map(city: City, grid, contours: gpd.GeoDataFrame, lang: str, basemap: str) -> folium.Map:
     """The density view of the Density & corridor page: its base map with the density overlay of
-    ``grid`` and its mass ``contours`` (see :func:`culturemap.render.folium_map.density_layer`)."""
+    ``grid`` and its mass ``contours`` (see :func:`culturemap.render.analysis.density_layer`)."""
     fmap = analysis_base_map(city, lang, basemap, "density")
     density_layer(grid, contours, lang, basemap).add_to(fmap)
     return fmap

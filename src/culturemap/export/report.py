@@ -56,7 +56,7 @@ from culturemap.export.print_map import MM, PAPER_MM, PrintOptions, _draw_basema
 from culturemap.export.route import day_lines, totals_text
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, MISSING_REASONS, approximate
-from culturemap.render.folium_map import display_source
+from culturemap.render.fact_card import display_source
 from culturemap.render.static import VECTOR_FONTS, use_cjk_font
 from culturemap.validate import coverage
 

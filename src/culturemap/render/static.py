@@ -18,7 +18,7 @@ from culturemap.analysis.density import DensityGrid  # noqa: E402
 from culturemap.i18n import tr  # noqa: E402
 from culturemap.layers import LAYERS  # noqa: E402
 
-# the web map's marker shapes (layers.LayerSpec.shape, render.folium_map._SHAPES) as matplotlib markers
+# the web map's marker shapes (layers.LayerSpec.shape, render.fact_card._SHAPES) as matplotlib markers
 MARKERS = {"star": "*", "square": "s", "diamond": "D", "triangle": "^", "hexagon": "H", "circle": "o"}
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei")
 

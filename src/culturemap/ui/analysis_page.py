@@ -56,17 +56,17 @@ from culturemap.catalog import City
 from culturemap.export import PRINT_FORMATS
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS
-from culturemap.render.assets import localise_assets
-from culturemap.render.basemaps import DEFAULT_BASEMAP
-from culturemap.render.folium_map import (
+from culturemap.render.analysis import (
     ANALYSIS_VIEWS,
     analysis_base_map,
     analysis_basemap_layer,
     choropleth_layer,
     density_layer,
-    feature_name,
     hexagon_layer,
 )
+from culturemap.render.assets import localise_assets
+from culturemap.render.basemaps import DEFAULT_BASEMAP
+from culturemap.render.fact_card import feature_name
 from culturemap.render.static import density_figure
 from culturemap.store import store_for_pack
 from culturemap.ui.app import load_pack, page_context, session_basemap, vendor_base_url

@@ -35,14 +35,13 @@ from culturemap.layers import (
 )
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import BASEMAPS
+from culturemap.render.fact_card import display_source, feature_name
 from culturemap.render.folium_map import (
     DETAIL_ZOOM,
     MapOptions,
     assets_layer,
-    display_source,
     explorer_base_map,
     explorer_basemap_layer,
-    feature_name,
 )
 from culturemap.ui.app import LANGS, load_pack, page_context, vendor_base_url
 from culturemap.ui.export_panel import export_panel

@@ -45,14 +45,9 @@ from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, THEMES
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import DEFAULT_BASEMAP, basemap_for
-from culturemap.render.folium_map import (
-    basemap_layer,
-    candidates_layer,
-    display_source,
-    feature_name,
-    route_base_map,
-    route_layer,
-)
+from culturemap.render.fact_card import display_source, feature_name
+from culturemap.render.folium_map import basemap_layer
+from culturemap.render.route import candidates_layer, route_base_map, route_layer
 from culturemap.routing.errors import RouteError
 from culturemap.routing.itinerary import DEFAULT_DWELL_MIN, Endpoint, Plan, plan_route
 from culturemap.routing.network import load_graph, network_matrix, pack_network
