@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from culturemap.i18n import tr
+from culturemap.ui.text import plain
 from tests.conftest import write_pack
 from tests.ui.test_app import APP, map_sent, widget
 
@@ -102,7 +103,7 @@ def test_routes_page_uses_the_packs_road_network(routed_root):
     assert not at.exception
     assert "路网" in at.subheader[0].value and "估算" not in at.subheader[0].value
     captions = [c.value for c in at.sidebar.caption]
-    assert "路网 network.osm.pbf：21 个节点，72 条路段" in captions
+    assert plain("路网 network.osm.pbf：21 个节点，72 条路段") in captions  # file names escaped for Markdown
 
 
 @pytest.fixture
@@ -177,7 +178,7 @@ def test_bad_route_url_values_are_dropped_with_a_notice(routed_root):
                  "date": "2026-02-30", "days": "x", "from": "0,0"})  # fmt: skip
     assert not at.exception
     assert sorted(t.value for t in at.toast) == sorted(
-        f"Link parameter {item} is not valid and was ignored"
+        f"Link parameter {plain(item)} is not valid and was ignored"
         for item in ("mode=boat", "start=25:00", "stops=nope", "date=2026-02-30", "days=x", "from=0,0")
     )
     assert widget(at, "multiselect", "route_stops").value == ["sc-west-pagoda", "mu-city"]
@@ -198,9 +199,11 @@ def test_days_on_the_page_and_a_day_limit_error_in_the_ui_language(routed_root):
     assert itinerary(at)["第几天"].tolist() == [1, 1, 2]
     widget(at, "selectbox", "route_days").set_value(1).run()
     assert not at.exception
-    assert at.error[0].value == "1 天内（每天 09:00–14:00）只能安排 3 个站点中的 2 个；走完全程需要 2 天"
+    assert at.error[0].value == plain("1 天内（每天 09:00–14:00）只能安排 3 个站点中的 2 个；走完全程需要 2 天")
     widget(at, "radio", "lang").set_value("en").run()
-    assert at.error[0].value == "only 2 of 3 stops fit in 1 day(s) (09:00-14:00 each); the whole route needs 2 days"
+    assert at.error[0].value == plain(
+        "only 2 of 3 stops fit in 1 day(s) (09:00-14:00 each); the whole route needs 2 days"
+    )
 
 
 def test_the_source_is_labelled_in_the_ui_language_and_a_url_shown_short(tmp_path, monkeypatch):
@@ -229,7 +232,7 @@ def test_an_uploaded_network_is_used_and_nothing_of_it_stays_on_disk(routed_root
     at = routes()
     at.sidebar.get("file_uploader")[0].set_value(("g.graphml", data, "application/xml")).run()
     assert not at.exception
-    assert "路网 g.graphml：25 个节点，80 条路段" in [c.value for c in at.sidebar.caption]
+    assert plain("路网 g.graphml：25 个节点，80 条路段") in [c.value for c in at.sidebar.caption]
     assert "估算" not in at.subheader[0].value
     assert list(own_tmp.rglob("*")) == []
 
@@ -243,7 +246,7 @@ def test_an_upload_over_the_size_limit_is_refused_in_the_ui_language(routed_root
     at = routes({"lang": "en"})
     at.sidebar.get("file_uploader")[0].set_value(("g.graphml", data, "application/xml")).run()
     assert not at.exception
-    assert at.sidebar.error[0].value == "g.graphml is 2 MB, over the 1 MB limit"
+    assert at.sidebar.error[0].value == plain("g.graphml is 2 MB, over the 1 MB limit")
     assert "estimated" in at.subheader[0].value  # planned without the network
     assert list(own_tmp.rglob("*")) == []
 
@@ -260,7 +263,7 @@ def test_stop_warnings_are_in_the_page_language(routed_root, lang, line, cell):
     at = routes({"lang": lang})
     edit_table(at, {2: {"opening_hours": "Mo-Su off"}})
     assert not at.exception
-    assert [w.value for w in at.warning] == [line]
+    assert [w.value for w in at.warning] == [plain(line)]
     column = "提示" if lang == "zh" else "Warning"
     assert itinerary(at)[column].tolist().count(cell) == 1
 

@@ -19,6 +19,7 @@ from culturemap.layers import LAYERS
 from culturemap.render.static import compare_figure
 from culturemap.ui.app import city_labels, data_root, data_version, page_context
 from culturemap.ui.lens_page import card, clusters_table
+from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
 
 MIME = {"png": "image/png", "pdf": "application/pdf"}
@@ -49,7 +50,7 @@ def _seed_pair(keys: list[str], lang: str) -> None:
         wanted = [v for v in str(st.query_params.get("compare", "")).split(",") if v]
         for item in wanted:
             if item not in keys:
-                st.toast(tr("app_url_ignored", lang, item=f"compare={item}"))
+                st.toast(tr("app_url_ignored", lang, item=plain(f"compare={item}")))
         known = [k for k in wanted if k in keys]
         first = known[0] if known else current
         ss["compare_a"] = first

@@ -11,7 +11,6 @@ store's stamp, see :func:`culturemap.ui.app.data_version`).
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,16 +36,10 @@ from culturemap.render.folium_map import MapOptions, build_map
 from culturemap.store import StoreError, store_for_pack
 from culturemap.ui.app import page_context, vendor_base_url
 from culturemap.ui.map_component import prepare, show
+from culturemap.ui.text import plain
 
 CRS_CHOICES = ("auto", "wgs84", "gcj02", "bd09", "epsg")
-_MARKDOWN = re.compile(r"([\\`*_\[\]{}()#+\-.!|<>~$:])")
 PREVIEW_HEIGHT_PX = 420
-
-
-def plain(text: str) -> str:
-    """``text`` (file names, column names, values from an upload) for Streamlit's Markdown alerts,
-    every Markdown and HTML character escaped so that it shows as typed."""
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 @contextmanager

@@ -48,6 +48,7 @@ from culturemap.ui.export_panel import export_panel
 from culturemap.ui.map_component import MAP_DRAWN, PreparedMap, first_drawn, layer_script, prepare
 from culturemap.ui.map_component import show as show_map
 from culturemap.ui.state import ViewState, parse_params
+from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
 from culturemap.validate import coverage
 
@@ -135,7 +136,7 @@ def init_from_url(city: City) -> None:
     ss["live_view"] = ss["view"]
     ss["bounds"] = None
     for item in state.ignored:
-        st.toast(tr("app_url_ignored", ss.get("lang", cfg.default_lang), item=item))
+        st.toast(tr("app_url_ignored", ss.get("lang", cfg.default_lang), item=plain(item)))
 
 
 def _show_only(layer_id: str) -> None:

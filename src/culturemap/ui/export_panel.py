@@ -27,6 +27,7 @@ from culturemap.export.view import ChromiumUnavailable
 from culturemap.i18n import tr
 from culturemap.render.basemaps import BASEMAPS
 from culturemap.ui.state import ViewState
+from culturemap.ui.text import plain
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +222,7 @@ def _panel_body(city: City, shown: gpd.GeoDataFrame, state: ViewState, lang: str
         lat, lon, zoom = st.session_state.get("live_view") or (state.lat, state.lon, state.zoom)
         view = replace(state, lat=lat, lon=lon, zoom=None if zoom is None else int(zoom))
         bounds = st.session_state.get("bounds")  # the area the map last reported (aggregated maps only)
-    st.caption(tr("export_what", lang, what=describe_selection(city, state.query(), lang), n=len(shown)))
+    st.caption(tr("export_what", lang, what=plain(describe_selection(city, state.query(), lang)), n=len(shown)))
     if shown.empty:
         st.warning(tr("export_nothing", lang))
         return

@@ -22,6 +22,7 @@ from culturemap.render.folium_map import MapOptions, basemap_layer, explorer_bas
 from culturemap.ui.analysis_page import labelled
 from culturemap.ui.app import load_pack, page_context, session_basemap, vendor_base_url
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
+from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
 
 ROUTE_STOPS = 5  # the campus culture route visits the nearest assets, at most this many
@@ -93,7 +94,7 @@ def _campus_choice(campuses: pd.DataFrame, lang: str) -> str:
     if "lens_campus" not in ss:
         wanted = st.query_params.get("campus")
         if wanted is not None and wanted not in ids:
-            st.toast(tr("app_url_ignored", lang, item=f"campus={wanted}"))
+            st.toast(tr("app_url_ignored", lang, item=plain(f"campus={wanted}")))
         ss["lens_campus"] = wanted if wanted in ids else ids[0]
     label = {
         row["id"]: tr("lens_campus_option", lang, name=feature_name(row, lang), campus=row["campus"])

@@ -64,6 +64,7 @@ from culturemap.ui.export_panel import (
     view_options,
 )
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
+from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
 
 SCRATCH = "__scratch__"
@@ -118,7 +119,7 @@ def _uploaded_graph(upload, lang: str):
     it is over the size limit."""
     size_mb = upload.size / 2**20
     if size_mb > NETWORK_UPLOAD_LIMIT_MB:
-        st.error(tr("too_large", lang, file=upload.name, size_mb=size_mb, limit_mb=NETWORK_UPLOAD_LIMIT_MB))
+        st.error(tr("too_large", lang, file=plain(upload.name), size_mb=size_mb, limit_mb=NETWORK_UPLOAD_LIMIT_MB))
         return None, None
     ss = st.session_state
     if ss.get("_route_upload", (None,))[0] != upload.file_id:  # hash each upload once, not on every rerun
@@ -147,13 +148,13 @@ def _network(city, lang: str):
                     version = f"{shipped}@{stamp}"
                     graph = _graph(str(shipped), stamp)
         except RouteError as exc:
-            st.error(exc.message(lang))
+            st.error(plain(exc.message(lang)))
             return None, None
         if graph is None:
             return None, None
         if upload is None:
-            st.caption(tr("routes_network_pack", lang, file=shipped.name))
-        st.caption(tr("routes_network_loaded", lang, file=source, nodes=graph.number_of_nodes(),
+            st.caption(tr("routes_network_pack", lang, file=plain(shipped.name)))
+        st.caption(tr("routes_network_loaded", lang, file=plain(source), nodes=graph.number_of_nodes(),
                       edges=graph.number_of_edges()))  # fmt: skip
         return graph, version
 
@@ -192,7 +193,7 @@ def _handle_click(out: dict | None, city, assets, stops: list[str], datum: str, 
     mode = st.session_state.get("route_click_mode", "toggle")
     pending: dict = {}
     if mode == "toggle" and asset:
-        name = feature_name(assets[assets["id"] == asset].iloc[0], lang)
+        name = plain(feature_name(assets[assets["id"] == asset].iloc[0], lang))
         if asset in stops:
             pending["route_stops"] = [s for s in stops if s != asset]
             st.session_state["_route_notice"] = tr("routes_clicked_removed", lang, name=name)
@@ -206,7 +207,7 @@ def _handle_click(out: dict | None, city, assets, stops: list[str], datum: str, 
         elif spot:
             lon, lat = (float(v[0]) for v in to_wgs84([spot["lng"]], [spot["lat"]], datum))
             if not city.config.in_bbox(lon, lat):
-                st.error(tr("routes_point_outside", lang, lon=lon, lat=lat, city=city.config.name(lang)))
+                st.error(tr("routes_point_outside", lang, lon=lon, lat=lat, city=plain(city.config.name(lang))))
                 return
             st.session_state[f"_route_{mode}_point"] = (round(float(lon), 6), round(float(lat), 6))
             pending[key] = ON_MAP
@@ -294,7 +295,7 @@ def _read_url(city, themes: dict, asset_ids: set[str], lang: str) -> None:
     mine = {name: str(st.query_params[name]) for name in URL_PARAMS if name in st.query_params}
     values, ignored = parse_route_params(mine, list(themes), asset_ids, city.config.in_bbox)
     for item in ignored:
-        st.toast(tr("app_url_ignored", lang, item=item))
+        st.toast(tr("app_url_ignored", lang, item=plain(item)))
     if "route" in values:
         ss["route_theme"] = values["route"]
     if "stops" in values:
@@ -363,7 +364,7 @@ def _take_table_edits(names: dict[str, str], lang: str) -> bool:
             if isinstance(minutes, (int, float)) and math.isfinite(minutes) and minutes > 0:
                 entry["dwell"] = int(round(minutes))
             else:
-                kept.append(names.get(fid, fid))
+                kept.append(plain(names.get(fid, fid)))
         if "opening_hours" in change:
             hours = change["opening_hours"]
             entry["hours"] = hours.strip() if isinstance(hours, str) else ""
@@ -618,7 +619,7 @@ def _plan(ctx: PageContext, city, assets, choices: Choices, graph, network: str 
     )  # fmt: skip
     plan, problem = _planned(request, city, assets, graph)
     if problem:
-        st.error(problem[lang])
+        st.error(plain(problem[lang]))
         return None, None
     return request, plan
 
@@ -636,7 +637,7 @@ def _summary(plan: Plan, lang: str) -> None:
     for line in day_lines(plan, lang):
         st.caption(line)
     for warning in plan.warning_lines(lang):
-        st.warning(warning)
+        st.warning(plain(warning))
 
 
 def _route_map(ctx: PageContext, city, assets, choices: Choices, request: RouteRequest | None, plan: Plan | None):
