@@ -161,7 +161,7 @@ def test_exports_carry_every_stop_in_order(city_with_hours, tmp_path):
     path = next(f for f in doc["features"] if f["geometry"]["type"] == "LineString")
     assert [tuple(c) for c in path["geometry"]["coordinates"]] == coords
 
-    csv = write_route(plan, "测试线", "csv", tmp_path / "r.csv").read_text(encoding="utf-8").splitlines()
+    csv = write_route(plan, "测试线", "csv", tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
     assert csv[0].startswith("order,id,name_zh") and len(csv) == 5
 
 

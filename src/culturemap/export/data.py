@@ -55,14 +55,16 @@ def selection_table(assets: gpd.GeoDataFrame, lists_as_text: bool = True) -> gpd
     return gpd.GeoDataFrame(table, geometry=assets.geometry.to_numpy(), crs=assets.crs)
 
 
-def _plain(table: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The attribute columns as text and numbers, empty cells as None."""
-    frame = pd.DataFrame(table.drop(columns=table.geometry.name))
+def _plain(table: pd.DataFrame) -> pd.DataFrame:
+    """The attribute columns (a GeoDataFrame's without its geometry) as text and numbers, empty cells as None."""
+    geometry = table.geometry.name if isinstance(table, gpd.GeoDataFrame) else None
+    frame = pd.DataFrame(table.drop(columns=geometry) if geometry else table)
     return frame.astype(object).where(frame.notna(), None)
 
 
-def to_csv_bytes(table: gpd.GeoDataFrame) -> bytes:
-    """UTF-8 with BOM, formula-like text cells neutralised (see :func:`neutralise_formula`)."""
+def to_csv_bytes(table: pd.DataFrame) -> bytes:
+    """``table`` as CSV, the one CSV writer of the app (data, dump, analysis and route exports): UTF-8
+    with BOM, CRLF rows, formula-like text cells neutralised (see :func:`neutralise_formula`); numbers stay numbers."""
     frame = _plain(table).map(neutralise_formula)
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 

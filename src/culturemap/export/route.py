@@ -17,6 +17,7 @@ from pygeoif.geometry import LineString as LineGeometry
 from pygeoif.geometry import Point as PointGeometry
 
 from culturemap.catalog import Route
+from culturemap.export.data import to_csv_bytes
 from culturemap.i18n import MESSAGES, tr
 from culturemap.io.files import atomic_outputs
 from culturemap.routing.itinerary import Plan
@@ -154,8 +155,10 @@ def to_geojson(plan: Plan, title: str) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
-def to_csv(plan: Plan, title: str) -> str:
-    return plan.stops.to_csv(index=False)
+def to_csv(plan: Plan, title: str) -> bytes:
+    """The stops table (order, day, date, times, legs, warnings, lon/lat in WGS-84 degrees) through the
+    app's one CSV writer (:func:`culturemap.export.data.to_csv_bytes`: BOM, formulas neutralised)."""
+    return to_csv_bytes(plan.stops)
 
 
 def write_route(plan: Plan, title: str, fmt: str, path: str | Path) -> Path:
@@ -167,7 +170,7 @@ def write_route(plan: Plan, title: str, fmt: str, path: str | Path) -> Path:
     writers = {"gpx": to_gpx, "kml": to_kml, "geojson": to_geojson, "csv": to_csv}
     if fmt not in writers:
         raise ValueError(f"unknown route format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    text = writers[fmt](plan, title)
+    data = writers[fmt](plan, title)
     with atomic_outputs([path]) as (tmp,):
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     return Path(path)
