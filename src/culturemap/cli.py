@@ -465,7 +465,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_route(args: argparse.Namespace) -> int:
-    from culturemap.export.route import write_route
+    from culturemap.export.route import end_text, write_route
     from culturemap.routing.itinerary import plan_route
 
     city = _load_city(args.city)
@@ -503,7 +503,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     how = "estimated" if plan.estimated else "road network"
     print(
         f"{args.format}: {out} ({len(plan.stops)} stops, {t['days']} day(s), {t['distance_km']:.1f} km, "
-        f"{t['start']}-{t['end']}, {how}, {plan.method})"
+        f"{t['start']}-{end_text(t, 'en')}, {how}, {plan.method})"
     )
     for d in t["per_day"] if t["days"] > 1 else ():
         print(f"  day {d['day']} {d['date']}: {d['stops']} stops, {d['distance_km']:.1f} km, "

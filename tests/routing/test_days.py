@@ -76,11 +76,13 @@ def test_the_way_back_of_a_round_trip_waits_for_the_next_morning(line_city):
     assert [tuple(p) for p in plan.day_paths[-1]] == [(away["lon"], away["lat"]), (home["lon"], home["lat"])]
 
 
-def test_without_a_day_end_one_day_as_before(line_city):
+def test_without_a_day_end_the_route_runs_on_and_its_day_advances_at_midnight(line_city):
     plan = plan_route(line_city, LINE, "walk", "16:00", SATURDAY)
-    assert plan.totals["days"] == 1 and plan.stops["day"].tolist() == [1] * 6
-    assert plan.stops["departure"].iloc[-1] == "03:50"  # 16:00 + 6 x 75 + 5 x 52 min, past midnight
-    assert plan.totals["end_date"] == "2026-11-29"
+    assert plan.stops["day"].tolist() == [1, 1, 1, 1, 2, 2] and plan.totals["days"] == 2
+    # the fifth museum is reached at 00:28 on Sunday (it read Saturday's hours: "closed on arrival");
+    # it opens at 09:00 that day, so the route waits for it
+    assert plan.stops["arrival"].iloc[4] == "00:28" and plan.stops["wait_min"].iloc[4] == pytest.approx(512, abs=0.5)
+    assert plan.stops["departure"].iloc[-1] == "12:22" and plan.totals["end_date"] == "2026-11-29"
 
 
 def test_a_day_limit_the_stops_do_not_fit_in_is_refused_in_both_languages(line_city):

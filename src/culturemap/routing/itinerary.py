@@ -24,6 +24,7 @@ from culturemap.routing.solve import best_order
 from culturemap.routing.travel import TravelMatrix, estimated_matrix
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+DAY_MIN = 24 * 60
 DEFAULT_DWELL_MIN = {
     "scenic_spots": 90,
     "heritage_units": 45,
@@ -95,11 +96,14 @@ class Plan:
     day_paths: list[np.ndarray] = field(repr=False, default_factory=list)
 
     def warning_lines(self, lang: str = "en") -> list[str]:
-        """One line per stop with a warning, in ``lang``: ``name (id): what is wrong``."""
-        return [
+        """The warnings in ``lang``: first that the route runs past midnight without a day end (when it
+        does), then one line per stop warning, ``name (id): what is wrong``."""
+        t = self.totals
+        overnight = [tr("routes_past_midnight", lang, day=t["days"], date=t["end_date"], end=t["end"])]
+        return [*(overnight if t.get("midnights") else []), *(
             tr("note_line", lang, name=zh if lang == "zh" else en, id=fid, note=note_text(note, lang))
             for zh, en, fid, note in self.warnings
-        ]
+        )]  # fmt: skip
 
 
 def _hhmm(minutes: float) -> str:
@@ -157,24 +161,34 @@ def schedule(
     ``dwell_min`` and ``opening_hours``; the table keeps each stop's ``address`` and ``opening_hours``);
     waits for opening time, reports stops reached after closing.
 
-    Without ``day_end_min`` the route is one day from ``start_min`` (min after midnight), however
-    long. With it the route is cut into days: a day ends before the stop whose visit would end
+    Without ``day_end_min`` the route runs on from ``start_min`` (min after midnight), however long:
+    past midnight its day and date advance (the opening hours of the new date apply) and every stop
+    reached after midnight gets a warning (``totals["midnights"]`` counts the midnights). With it
+    the route is cut into days: a day ends before the stop whose visit would end
     after ``day_end_min`` (the way back of a round trip counts as a visit), the night is spent at
     that day's last stop and the next day starts there at ``start_min`` on the next date, whose
     weekday the opening hours use; the leg from the night's stop is travelled on the new day. A
     stop that alone does not fit in a day gets a day of its own and a warning.
 
     ``totals`` holds the distance (km), travel and active time (min), start and end (HH:MM), the
-    number of ``days``, the ``end_date`` (ISO) and ``per_day`` (day, date, stops, distance_km,
-    travel_min, start, end, duration_min).
+    number of ``days``, the ``end_date`` (ISO), the ``midnights`` run past without a day end and
+    ``per_day`` (day, date, stops, distance_km, travel_min, start, end, duration_min).
     """
     rows, warnings = [], []
-    clock, dates, ends, first_of_day = float(start_min), [day], [], 0
+    clock, dates, starts, ends, first_of_day = float(start_min), [day], [float(start_min)], [], 0
 
     def next_day() -> float:
         ends.append(clock)
         dates.append(_next_date(dates[-1], clock, start_min))
+        starts.append(float(start_min))
         return float(start_min)
+
+    def past_midnight() -> float:
+        """No day end: the clock runs on into the next date (min after its midnight)."""
+        ends.append(float(DAY_MIN))
+        dates.append(dates[-1] + timedelta(days=1))
+        starts.append(0.0)
+        return clock - DAY_MIN
 
     for position, idx in enumerate(order):
         leg_m = leg_min = 0.0
@@ -182,6 +196,8 @@ def schedule(
             prev = order[position - 1]
             leg_m, leg_min = matrix.distance_m[prev, idx], matrix.time_min[prev, idx]
         stop = stops.iloc[idx]
+        while day_end_min is None and clock + leg_min >= DAY_MIN:
+            clock = past_midnight()
         wait, departure, note = _visit(stop, clock + leg_min, dates[-1])
         if day_end_min is not None and departure > day_end_min:
             if position > first_of_day:  # the night at the previous stop, on from there next morning
@@ -190,8 +206,11 @@ def schedule(
             if departure > day_end_min:
                 note = note or ("note_after_day_end", {"time": _hhmm(departure), "day_end": _hhmm(day_end_min)})
         arrival, clock = clock + leg_min, departure
-        if note:
-            warnings.append((stop["name_zh"], stop["name_en"], stop["id"], note))
+        late = None
+        if day_end_min is None and len(dates) > 1:
+            late = ("note_after_midnight", {"day": len(dates), "date": dates[-1].isoformat(), "time": _hhmm(arrival)})
+        notes = [n for n in (late, note) if n]
+        warnings += [(stop["name_zh"], stop["name_en"], stop["id"], n) for n in notes]
         rows.append(
             {
                 "order": position + 1,
@@ -210,8 +229,8 @@ def schedule(
                 "dwell_min": float(stop["dwell_min"]),
                 "leg_km": round(float(leg_m) / 1000.0, 3),
                 "leg_min": round(float(leg_min), 1),
-                "warning": note_text(note, "en"),
-                "warning_zh": note_text(note, "zh"),
+                "warning": "; ".join(note_text(n, "en") for n in notes),
+                "warning_zh": "；".join(note_text(n, "zh") for n in notes),
             }
         )
     back_m = back_min = 0.0
@@ -219,11 +238,15 @@ def schedule(
         back_m, back_min = matrix.distance_m[order[-1], order[0]], matrix.time_min[order[-1], order[0]]
         if day_end_min is not None and clock + back_min > day_end_min:
             clock = next_day()
+        while day_end_min is None and clock + back_min >= DAY_MIN:
+            clock = past_midnight()
         clock += back_min
+    while day_end_min is None and clock > DAY_MIN:  # the last visit ends after midnight
+        clock = past_midnight()
     ends.append(clock)
     table = pd.DataFrame(rows)
     per_day = []
-    for number, (on, end) in enumerate(zip(dates, ends), start=1):
+    for number, (on, begin, end) in enumerate(zip(dates, starts, ends), start=1):
         legs, last = table[table["day"] == number], number == len(dates)
         per_day.append(
             {
@@ -232,9 +255,9 @@ def schedule(
                 "stops": int((legs["role"] == "stop").sum()),
                 "distance_km": round(float(legs["leg_km"].sum()) + last * back_m / 1000.0, 3),
                 "travel_min": round(float(legs["leg_min"].sum()) + last * back_min, 1),
-                "start": _hhmm(start_min),
-                "end": _hhmm(end),
-                "duration_min": round(float(end - start_min), 1),
+                "start": _hhmm(begin),
+                "end": "24:00" if end == DAY_MIN else _hhmm(end),
+                "duration_min": round(float(end - begin), 1),
             }
         )
     totals = {
@@ -243,9 +266,10 @@ def schedule(
         "return_leg_km": round(float(back_m) / 1000.0, 3),
         "start": _hhmm(start_min),
         "end": _hhmm(clock),
-        "duration_min": round(float(sum(end - start_min for end in ends)), 1),
+        "duration_min": round(float(sum(end - begin for begin, end in zip(starts, ends))), 1),
         "days": len(dates),
-        "end_date": (dates[-1] + timedelta(days=int(clock // 1440))).isoformat(),
+        "end_date": (dates[-1] + timedelta(days=int(clock // DAY_MIN))).isoformat(),
+        "midnights": len(dates) - 1 if day_end_min is None else 0,
         "per_day": per_day,
     }
     return table, totals, warnings
@@ -318,7 +342,13 @@ def _check_request(
 
 
 def _day_paths(
-    order: list[int], days: list[int], return_day: int | None, lon: np.ndarray, lat: np.ndarray, leg_paths: dict | None
+    order: list[int],
+    days: list[int],
+    return_day: int | None,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    leg_paths: dict | None,
+    n_days: int = 1,
 ) -> list[np.ndarray]:
     """The (lon, lat) path of each day: ``days`` is the day of each position of ``order``,
     ``return_day`` that of the way back of a round trip (None without one); a day starts where the
@@ -331,6 +361,8 @@ def _day_paths(
         while on > len(paths):
             paths.append([(lon[a], lat[a])])
         paths[-1] += leg_paths[(a, b)][1:] if leg_paths else [(lon[b], lat[b])]
+    while len(paths) < n_days:  # a day with no leg: the last visit ran past midnight
+        paths.append([paths[-1][-1]])
     return [np.round(np.asarray(path, dtype=float).reshape(-1, 2), 6) for path in paths]
 
 
@@ -364,9 +396,9 @@ def plan_route(
     keeps the last stop last. ``dwell_min`` sets visit minutes per layer, ``stop_dwell`` and
     ``stop_hours`` (OSM ``opening_hours`` text, None for unknown) per stop id.
 
-    Without ``day_end`` and ``max_days`` the route is one day, however long, and the order keeps
-    to the opening hours where it can. With ``day_end`` (HH:MM, at most 24:00) the stops are
-    ordered once (by travel time) and the sequence is cut into days (see :func:`schedule`): each
+    Without ``day_end`` and ``max_days`` the route runs on, however long, and the order keeps to
+    the opening hours where it can; past midnight it is on the next date, with a warning. With
+    ``day_end`` (HH:MM, at most 24:00) the stops are ordered once (by travel time) and the sequence is cut into days (see :func:`schedule`): each
     day starts at ``start`` where the previous night was spent, on the next date. ``max_days``
     caps the days (``day_end`` then defaults to 24:00): a route that needs more raises a
     :class:`RouteError` saying how many stops fit and how many days the whole route needs.
@@ -447,6 +479,6 @@ def plan_route(
         table, totals, warnings, matrix.estimated, mode, method, round_trip, gpd.GeoSeries(ordered, crs=stops.crs)
     )
     return_day = totals["days"] if round_trip and len(order) > 1 else None
-    plan.day_paths = _day_paths(order, table["day"].tolist(), return_day, lon, lat, leg_paths)
+    plan.day_paths = _day_paths(order, table["day"].tolist(), return_day, lon, lat, leg_paths, totals["days"])
     plan.path = np.concatenate([plan.day_paths[0], *(p[1:] for p in plan.day_paths[1:])])
     return plan
