@@ -365,6 +365,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{time} 才结束，晚于当天结束时间 {day_end}",
         "ends at {time}, after the day's end {day_end}",
     ),
+    "note_after_midnight": (
+        "过了午夜才到达：第 {day} 天（{date}）{time}",
+        "arrives after midnight: day {day}, {date} {time}",
+    ),
+    "routes_past_midnight": (
+        "线路过了午夜仍未结束，且没有设置每天结束时间：第 {day} 天（{date}）{end} 才结束；请设置每天结束时间，分多天安排",
+        "The route runs past midnight with no day end: it ends on day {day} ({date}) at {end}; "
+        "set a day end to split it into days",
+    ),
+    "routes_end_next_day": ("次日 {time}", "{time} (+1 day)"),
+    "routes_end_days_later": ("{days} 天后 {time}", "{time} (+{days} days)"),
     "routes_source": ("来源：{source}", "Source: {source}"),
     "col_day": ("第几天", "Day"),
     "col_date": ("日期", "Date"),
@@ -430,17 +441,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "所选图层点位不足 2 个，无法计算密度。",
         "Fewer than 2 assets in the chosen layers: no density to compute.",
     ),
-    "note_after_midnight": (
-        "过了午夜才到达：第 {day} 天（{date}）{time}",
-        "arrives after midnight: day {day}, {date} {time}",
-    ),
-    "routes_past_midnight": (
-        "线路过了午夜仍未结束，且没有设置每天结束时间：第 {day} 天（{date}）{end} 才结束；请设置每天结束时间，分多天安排",
-        "The route runs past midnight with no day end: it ends on day {day} ({date}) at {end}; "
-        "set a day end to split it into days",
-    ),
-    "routes_end_next_day": ("次日 {time}", "{time} (+1 day)"),
-    "routes_end_days_later": ("{days} 天后 {time}", "{time} (+{days} days)"),
     "analysis_weighted": ("按景区等级加权（5A=5 … 1A=1）", "Weight scenic spots by grade (5A = 5 ... 1A = 1)"),
     "analysis_tab_map": ("交互地图", "Interactive map"),
     "analysis_tab_figure": ("报告用图（含色标）", "Report figure (with colour bar)"),
