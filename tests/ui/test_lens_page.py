@@ -10,7 +10,7 @@ from culturemap.analysis.lens import RINGS_M, campus_reach, ring_counts
 from culturemap.catalog import find_packs, load_city
 from culturemap.i18n import tr
 from culturemap.ui.lens_page import ROUTE_STOPS, route_params
-from culturemap.ui.routes_page import parse_route_params
+from culturemap.ui.route_params import parse_route_params
 from culturemap.ui.text import plain
 from tests.conftest import CITY_TOML, REPO, format_city_toml, write_pack
 from tests.ui.test_app import APP, map_sent, widget

@@ -238,10 +238,10 @@ def test_an_uploaded_network_is_used_and_nothing_of_it_stays_on_disk(routed_root
 
 
 def test_an_upload_over_the_size_limit_is_refused_in_the_ui_language(routed_root, own_tmp, monkeypatch):
-    from culturemap.ui import routes_page
+    from culturemap.ui import route_network
     from tests.routing.test_network import grid_graph
 
-    monkeypatch.setattr(routes_page, "NETWORK_UPLOAD_LIMIT_MB", 1)
+    monkeypatch.setattr(route_network, "NETWORK_UPLOAD_LIMIT_MB", 1)
     data = grid_graph(routed_root / "g.graphml").read_bytes() + b" " * 2 * 2**20  # a valid file of 2 MB
     at = routes({"lang": "en"})
     at.sidebar.get("file_uploader")[0].set_value(("g.graphml", data, "application/xml")).run()

@@ -26,13 +26,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
-import tempfile
-import threading
 from dataclasses import dataclass
 from datetime import date, time
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
 import numpy as np
@@ -50,9 +47,8 @@ from culturemap.render.folium_map import basemap_layer
 from culturemap.render.route import candidates_layer, route_base_map, route_layer
 from culturemap.routing.errors import RouteError
 from culturemap.routing.itinerary import DEFAULT_DWELL_MIN, Endpoint, Plan, plan_route
-from culturemap.routing.network import load_graph, network_matrix, pack_network
+from culturemap.routing.network import network_matrix
 from culturemap.routing.travel import MODES
-from culturemap.ui.analysis_page import labelled
 from culturemap.ui.app import LANGS, PageContext, page_context, session_basemap, vendor_base_url
 from culturemap.ui.export_panel import (
     VIEW,
@@ -64,21 +60,16 @@ from culturemap.ui.export_panel import (
     view_options,
 )
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
+from culturemap.ui.route_network import road_network
+from culturemap.ui.route_params import DAY_CHOICES, FIRST, FREE, ON_MAP, ROUND, SCRATCH, end_param, read_url, write_url
+from culturemap.ui.tables import labelled
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
 
-SCRATCH = "__scratch__"
-FIRST, FREE, ROUND, ON_MAP = "__first__", "__free__", "__round__", "__map__"
 CLICK_MODES = ("toggle", "origin", "destination")
 CLICK_TOLERANCE_DEG = 1e-5  # a clicked marker reports its own position (to float precision)
 CLICK_REPORTS = ("last_object_clicked", "last_object_clicked_count", "last_clicked")  # what the map sends back
 DEFAULT_START, DEFAULT_DAY_END = time(9, 0), time(18, 0)
-DAY_CHOICES = (0, 1, 2, 3, 4, 5, 6, 7)  # at most this many days; 0: as many as the stops need
-URL_PARAMS = ("route", "stops", "mode", "start", "date", "round", "from", "to", "day_end", "days")
-# an uploaded road network is parsed from a temporary copy, one at a time, and only the graph is kept
-# (at most 4 graphs, see _parsed_upload); `server.maxUploadSize` in .streamlit/config.toml may match this
-NETWORK_UPLOAD_LIMIT_MB = 100
-_PARSE_LOCK = threading.Lock()
 EXPORTS = (("gpx", to_gpx, "application/gpx+xml"), ("kml", to_kml, "application/vnd.google-earth.kml+xml"),
            ("geojson", to_geojson, "application/geo+json"), ("csv", to_csv, "text/csv"))  # fmt: skip
 
@@ -92,71 +83,6 @@ def source_caption(source: str, lang: str) -> str:
         name = PurePosixPath(url.path).name
         short = f"[{url.netloc}{'/…/' + name if name else ''}]({full})"
     return tr("routes_source", lang, source=short)
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _graph(path: str, stamp: str):
-    """A road graph read once per file version (``stamp``: the file's modification time, ns)."""
-    return load_graph(path)
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _parsed_upload(digest: str, name: str, _data: bytes):
-    """The road graph in an uploaded file, cached by content (``digest``: SHA-256 of ``_data``).
-
-    The bytes are written to a temporary folder only while they are parsed (one upload at a time)
-    and deleted right after: nothing of an upload stays on disk.
-    """
-    suffix = ".osm.pbf" if name.lower().endswith(".pbf") else Path(name).suffix.lower()
-    with _PARSE_LOCK, tempfile.TemporaryDirectory(prefix="culturemap-network-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(_data)
-        return load_graph(path, shown=name)
-
-
-def _uploaded_graph(upload, lang: str):
-    """The graph of an upload and its content digest, or (None, None) and an error in ``lang`` when
-    it is over the size limit."""
-    size_mb = upload.size / 2**20
-    if size_mb > NETWORK_UPLOAD_LIMIT_MB:
-        st.error(tr("too_large", lang, file=plain(upload.name), size_mb=size_mb, limit_mb=NETWORK_UPLOAD_LIMIT_MB))
-        return None, None
-    ss = st.session_state
-    if ss.get("_route_upload", (None,))[0] != upload.file_id:  # hash each upload once, not on every rerun
-        ss["_route_upload"] = (upload.file_id, hashlib.sha256(upload.getvalue()).hexdigest())
-    digest = ss["_route_upload"][1]
-    return _parsed_upload(digest, upload.name, upload.getvalue()), digest
-
-
-def _network(city, lang: str):
-    """The road graph for routing and a name for its version (the cache key of what is measured on
-    it): an uploaded file, else the pack's, else (None, None) for estimated times."""
-    with st.sidebar.expander(tr("routes_network", lang)):
-        upload = st.file_uploader(tr("routes_network_upload", lang), type=["pbf", "osm", "xml", "graphml"],
-                                  key="route_network_upload", max_upload_size=NETWORK_UPLOAD_LIMIT_MB)  # fmt: skip
-        shipped = pack_network(city.path)
-        source = upload.name if upload is not None else shipped.name if shipped else None
-        if source is None:
-            st.caption(tr("routes_network_none", lang))
-            return None, None
-        try:
-            with st.spinner(tr("routes_network_loading", lang, file=source)):
-                if upload is not None:
-                    graph, version = _uploaded_graph(upload, lang)
-                else:
-                    stamp = str(shipped.stat().st_mtime_ns)
-                    version = f"{shipped}@{stamp}"
-                    graph = _graph(str(shipped), stamp)
-        except RouteError as exc:
-            st.error(plain(exc.message(lang)))
-            return None, None
-        if graph is None:
-            return None, None
-        if upload is None:
-            st.caption(tr("routes_network_pack", lang, file=plain(shipped.name)))
-        st.caption(tr("routes_network_loaded", lang, file=plain(source), nodes=graph.number_of_nodes(),
-                      edges=graph.number_of_edges()))  # fmt: skip
-        return graph, version
 
 
 def _clicked_asset(assets, click: dict, datum: str) -> str | None:
@@ -224,113 +150,6 @@ def _endpoint(choice: str, role: str, lang: str):
             which = tr("routes_origin" if role == "origin" else "routes_destination", lang)
             st.info(tr("routes_map_pick_missing", lang, which=which))
         return point
-    return None if choice in (FIRST, FREE, ROUND) else choice
-
-
-def _clock(text: str) -> time | None:
-    """``HH:MM`` as a time, None when it is not one."""
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
-    return time(int(match[1]), int(match[2])) if match and int(match[1]) < 24 and int(match[2]) < 60 else None
-
-
-def parse_route_params(
-    params: dict[str, str], themes: list[str], asset_ids: set[str], in_bbox
-) -> tuple[dict, list[str]]:
-    """Read the route's URL parameters (see the module docstring) into widget values.
-
-    ``themes`` are the route ids, ``asset_ids`` the ids a stop or an end may take, ``in_bbox(lon,
-    lat)`` tells a point in the city. Returns (values by parameter, ``name=value`` items ignored).
-    """
-    values, ignored = {}, []
-
-    def end(text: str):
-        if text in asset_ids:
-            return text
-        try:
-            lon, lat = (float(v) for v in text.split(","))
-        except ValueError:
-            return None
-        return (round(lon, 6), round(lat, 6)) if in_bbox(lon, lat) else None
-
-    readers = {
-        "route": lambda v: SCRATCH if v == "scratch" else v if v in themes else None,
-        "mode": lambda v: v if v in MODES else None,
-        "start": _clock,
-        "day_end": _clock,
-        "date": lambda v: date.fromisoformat(v) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) else None,
-        "round": lambda v: True if v == "1" else None,
-        "from": end,
-        "to": end,
-        "days": lambda v: int(v) if v.isdigit() and int(v) in DAY_CHOICES[1:] else None,
-    }
-    for name, text in params.items():
-        if name == "stops":
-            values["stops"] = []
-            for fid in (v.strip() for v in text.split(",") if v.strip()):
-                if fid in asset_ids and fid not in values["stops"]:
-                    values["stops"].append(fid)
-                else:
-                    ignored.append(f"stops={fid}")
-        elif name in readers:
-            try:
-                value = readers[name](text.strip())
-            except ValueError:  # a date that does not exist
-                value = None
-            if value is None:
-                ignored.append(f"{name}={text}")
-            else:
-                values[name] = value
-    if values.get("round") and "to" in values:
-        ignored.append(f"to={params['to']}")  # a round trip ends at the start
-        del values["to"]
-    return values, ignored
-
-
-def _read_url(city, themes: dict, asset_ids: set[str], lang: str) -> None:
-    """Seed the route widgets from the URL once per session, with a notice per value dropped."""
-    ss = st.session_state
-    if ss.get("_route_url_read"):
-        return
-    ss["_route_url_read"] = True
-    mine = {name: str(st.query_params[name]) for name in URL_PARAMS if name in st.query_params}
-    values, ignored = parse_route_params(mine, list(themes), asset_ids, city.config.in_bbox)
-    for item in ignored:
-        st.toast(tr("app_url_ignored", lang, item=plain(item)))
-    if "route" in values:
-        ss["route_theme"] = values["route"]
-    if "stops" in values:
-        ss["route_stops"] = values["stops"]
-        ss["_route_theme_loaded"] = ss.get("route_theme", next(iter(themes), SCRATCH))
-    for name, key in (("mode", "route_mode"), ("start", "route_start"), ("date", "route_date"),
-                      ("day_end", "route_day_end"), ("days", "route_days")):  # fmt: skip
-        if name in values:
-            ss[key] = values[name]
-    if "day_end" in values or "days" in values:
-        ss["route_split"] = True
-    if values.get("round"):
-        ss["route_destination"] = ROUND
-    for name, role in (("from", "origin"), ("to", "destination")):
-        if isinstance(values.get(name), tuple):
-            ss[f"_route_{role}_point"], ss[f"route_{role}"] = values[name], ON_MAP
-        elif name in values:
-            ss[f"route_{role}"] = values[name]
-
-
-def _write_url(params: dict[str, str | None]) -> None:
-    """Put the route's parameters in the URL (None: not set, or the default) and leave the others."""
-    for name in URL_PARAMS:
-        if params.get(name) is not None:
-            if st.query_params.get(name) != params[name]:
-                st.query_params[name] = params[name]
-        elif name in st.query_params:
-            del st.query_params[name]
-
-
-def _end_param(choice: str, role: str) -> str | None:
-    """The URL form of a start/end choice: an asset id, ``LON,LAT`` for a map point, else None."""
-    if choice == ON_MAP:
-        point = st.session_state.get(f"_route_{role}_point")
-        return f"{point[0]:.6f},{point[1]:.6f}" if point else None
     return None if choice in (FIRST, FREE, ROUND) else choice
 
 
@@ -530,7 +349,7 @@ def warm(path: str, version: str, city, assets) -> None:
 
 
 def _sidebar(assets, themes: dict, labels: dict[str, str], lang: str, theme_label) -> Choices:
-    """The sidebar's route choices (the road network is chosen below them, see :func:`_network`)."""
+    """The sidebar's route choices (the road network is chosen below them, see :func:`road_network`)."""
     ss = st.session_state
     sb = st.sidebar
     theme = choice("selectbox", tr("routes_theme", lang), [*themes, SCRATCH], key="route_theme", container=sb,
@@ -586,8 +405,8 @@ def _url_params(choices: Choices, themes: dict) -> dict[str, str | None]:
         "start": choices.start.strftime("%H:%M") if choices.start != DEFAULT_START else None,
         "date": choices.day.isoformat() if choices.day != date.today() else None,
         "round": "1" if choices.destination == ROUND else None,
-        "from": _end_param(choices.origin, "origin"),
-        "to": _end_param(choices.destination, "destination"),
+        "from": end_param(choices.origin, "origin"),
+        "to": end_param(choices.destination, "destination"),
         "day_end": choices.day_end,
         "days": str(choices.max_days) if choices.max_days else None,
     }
@@ -754,11 +573,11 @@ def routes_page() -> None:
     themes = {r.id: r for r in city.routes}
     names, labels = _asset_labels(ctx.path, ctx.version, lang, assets)
     _apply_pending()
-    _read_url(city, themes, set(names), lang)
+    read_url(city, themes, set(names), lang)
     st.title(tr("routes_title", lang, city=city.config.name(lang)))
     choices = _sidebar(assets, themes, labels, lang, city.config.theme_label)
-    graph, network = _network(city, lang)
-    _write_url(_url_params(choices, themes))
+    graph, network = road_network(city, lang)
+    write_url(_url_params(choices, themes))
     if choices.theme in themes:
         _theme_caption(themes[choices.theme], lang)
     _route_section(ctx, city, assets, themes, choices, graph, network, names)
