@@ -168,7 +168,7 @@ def test_the_server_start_computes_the_city_cards(one_pack, monkeypatch):
     and the lens's clusters then compute nothing for their first visitor."""
     import streamlit as st
 
-    from culturemap.ui import lens_page
+    from culturemap.ui import city_cards
     from culturemap.ui.app import warm_up
 
     write_pack(one_pack.parent / "otherville", city_toml=other_city_toml())
@@ -178,7 +178,7 @@ def test_the_server_start_computes_the_city_cards(one_pack, monkeypatch):
     def no_more(city):
         raise AssertionError(f"city_card computed again for {city.config.id}")
 
-    monkeypatch.setattr(lens_page, "city_card", no_more)
+    monkeypatch.setattr(city_cards, "city_card", no_more)
     at = open_page(COMPARE, {"compare": "testville,otherville"})
     assert not at.exception and [s.value for s in at.subheader] == ["测试市", "另一市"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from culturemap.analysis.lens import RING_MODES, RINGS_M, CityCard, campus_reach, city_card, ring_counts
+from culturemap.analysis.lens import RING_MODES, RINGS_M, campus_reach, ring_counts
 from culturemap.catalog import City
 from culturemap.i18n import tr
 from culturemap.layers import LAYERS
@@ -20,6 +20,7 @@ from culturemap.render.campus import campus_layer, ring_label
 from culturemap.render.fact_card import feature_name
 from culturemap.render.folium_map import MapOptions, basemap_layer, explorer_base_map
 from culturemap.ui.app import load_pack, page_context, session_basemap, vendor_base_url
+from culturemap.ui.city_cards import card, clusters_table
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
 from culturemap.ui.tables import labelled
 from culturemap.ui.text import plain
@@ -36,12 +37,6 @@ def _city(path: str, version: str) -> City:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _reach(path: str, version: str, campus_id: str) -> pd.DataFrame:
     return campus_reach(_city(path, version), campus_id, RINGS_M)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def card(path: str, version: str) -> CityCard:
-    """The pack's :func:`~culturemap.analysis.lens.city_card`, once per pack (the Compare page's too)."""
-    return city_card(_city(path, version))
 
 
 MAP_HEIGHT = 560
@@ -122,27 +117,6 @@ def _ranked_table(reach: pd.DataFrame, lang: str) -> pd.DataFrame:
     names = {"name": tr("col_name", lang), "class": tr("col_class", lang), "distance_km": tr("col_distance_km", lang),
              "ring": tr("col_ring", lang)}  # fmt: skip
     return labelled(table, lang).rename(columns=names)
-
-
-def clusters_table(city_card: CityCard, lang: str) -> pd.DataFrame | None:
-    """The heritage clusters of ``city_card`` and the campus nearest to each, labelled; None without clusters."""
-    clusters = city_card.clusters
-    if clusters.empty:
-        return None
-    campuses = city_card.campus_clusters.set_index("id")
-    nearest = [
-        tr("lens_campus_option", lang, name=feature_name(campuses.loc[cid], lang), campus=campuses.loc[cid, "campus"])
-        for cid in clusters["nearest_campus_id"]
-    ]
-    return pd.DataFrame(
-        {
-            tr("col_cluster", lang): clusters["cluster"],
-            tr("col_cluster_label", lang): clusters["label_zh" if lang == "zh" else "label_en"],
-            tr("col_n_units", lang): clusters["n_units"],
-            tr("col_nearest_campus", lang): nearest,
-            tr("col_nearest_campus_km", lang): clusters["nearest_campus_km"].round(2),
-        }
-    )
 
 
 def lens_page() -> None:
