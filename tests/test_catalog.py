@@ -339,8 +339,7 @@ def test_find_packs_lists_folders_with_a_city_toml(tmp_path, make_pack):
 
 
 def test_scan_packs_keys_packs_by_city_id_and_keeps_broken_ones_with_their_error(tmp_path, make_pack):
-    make_pack(name="b_copy")  # same id "testville" as a_orig: the later folder gets id@folder
-    make_pack(name="a_orig")
+    make_pack(name="a_orig")  # id "testville" (two packs with one id: tests/test_pack_ids.py)
     for broken in ("c_broken", "testville"):  # a broken folder named like a claimed id
         path = make_pack(name=broken) / "city.toml"
         path.write_text(path.read_text(encoding="utf-8").replace("zoom = 11", 'zoom = "twelve"'), encoding="utf-8")
@@ -348,12 +347,11 @@ def test_scan_packs_keys_packs_by_city_id_and_keeps_broken_ones_with_their_error
     entries = scan_packs(tmp_path)
     assert [(e.path.name, e.key) for e in entries] == [
         ("a_orig", "testville"),
-        ("b_copy", "testville@b_copy"),
         ("c_broken", "c_broken"),
         ("testville", "testville@testville"),
     ]
-    assert [e.config.id for e in entries[:2]] == ["testville", "testville"] and entries[0].error is None
-    broken = entries[2]
+    assert entries[0].config.id == "testville" and entries[0].error is None
+    broken = entries[1]
     assert broken.config is None
     assert (
         str(broken.error)
@@ -362,7 +360,7 @@ def test_scan_packs_keys_packs_by_city_id_and_keeps_broken_ones_with_their_error
     assert [e.key for e in scan_packs(tmp_path)] == [e.key for e in entries]  # deterministic
     cached = pickle.loads(pickle.dumps(entries))  # as st.cache_data stores them
     assert [(e.key, e.config, str(e.error)) for e in cached] == [(e.key, e.config, str(e.error)) for e in entries]
-    assert (cached[2].error.code, cached[2].error.key) == ("pack_expected_integer", "zoom")
+    assert (cached[1].error.code, cached[1].error.key) == ("pack_expected_integer", "zoom")
 
 
 def test_scan_packs_keys_a_pack_by_its_id_not_its_folder(tmp_path, make_pack):

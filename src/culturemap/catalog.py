@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -31,11 +32,12 @@ from pyproj import CRS
 
 from culturemap.crs import WGS84
 from culturemap.i18n import tr
+from culturemap.io.files import file_kind, kind_labels
 from culturemap.layers import ASSET_LAYERS, LAYERS, MISSING_REASONS, REQUIRED_LAYERS, THEMES, LayerSpec, Vocabulary
 
 log = logging.getLogger(__name__)
 
-MAX_LAYER_FILE_MB = 512
+MAX_LAYER_FILE_MB = 512  # a layer file is read only when it is a regular file of at most this size
 DEFAULT_DISTRICT_TOLERANCE_M = 100.0
 DEFAULT_ZOOM = 11
 ZOOM_RANGE = (1, 20)  # web map zoom levels the basemaps serve
@@ -302,6 +304,14 @@ class City:
 
 
 def _read_toml(path: Path) -> dict:
+    try:
+        kind = file_kind(path.stat().st_mode)  # a FIFO would block the open
+    except FileNotFoundError:
+        raise NotAPackError("pack_no_city_toml", path) from None
+    except OSError as exc:
+        raise PackError("pack_unreadable", path, reason=exc.strerror or str(exc)) from None
+    if kind is not None and kind != "folder":  # a folder: "cannot be read" below, as before
+        raise PackError("pack_not_regular_file", path, **kind_labels(kind))
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -751,7 +761,18 @@ class _LayerChecker:
 
 
 def _read_layer(path: Path, spec: LayerSpec, problems: list[Problem]) -> gpd.GeoDataFrame | None:
-    size_mb = path.stat().st_size / 2**20
+    try:
+        st = path.stat()
+    except OSError as exc:  # a dangling symlink, no permission
+        problems.append(Problem("error", "unreadable", spec.file, values={"reason": exc.strerror or str(exc)}))
+        return None
+    kind = file_kind(st.st_mode)
+    if kind is not None:  # a FIFO or device would block the read, a folder is not a layer
+        problems.append(
+            Problem("error", "not_regular_file", spec.file, values={**kind_labels(kind), "limit_mb": MAX_LAYER_FILE_MB})
+        )
+        return None
+    size_mb = st.st_size / 2**20
     if size_mb > MAX_LAYER_FILE_MB:
         problems.append(
             Problem("error", "too_large", spec.file, values={"size_mb": size_mb, "limit_mb": MAX_LAYER_FILE_MB})
@@ -912,7 +933,7 @@ def read_pack_layers(pack_dir: str | Path) -> tuple[dict[str, gpd.GeoDataFrame |
     frames: dict[str, gpd.GeoDataFrame | None] = {}
     for lid, spec in LAYERS.items():
         path = pack_dir / spec.file
-        if path.exists():
+        if os.path.lexists(path):
             frames[lid] = _read_layer(path, spec, problems)
     return frames, problems
 
@@ -1013,6 +1034,9 @@ def scan_packs(root: str | Path) -> list[PackEntry]:
     3. a pack whose id (or folder name) is already claimed is keyed ``<id>@<folder>`` instead
        (ids cannot contain ``@``, so these never clash with a plain id).
 
+    Two or more packs whose ``city.toml`` has the same id (a copied folder) are all broken
+    (``pack_duplicate_id``, naming the other folders): none of them may silently answer to the id.
+
     Only ``city.toml`` is read, not the layers.
     """
     entries = []
@@ -1021,6 +1045,11 @@ def scan_packs(root: str | Path) -> list[PackEntry]:
             entries.append(PackEntry(path, read_city_config(path), None))
         except PackError as exc:
             entries.append(PackEntry(path, None, exc))
+    folders: dict[str, list[Path]] = {}
+    for entry in entries:
+        if entry.config is not None:
+            folders.setdefault(entry.config.id, []).append(entry.path)
+    entries = [_duplicate(entry, folders[entry.config.id]) if entry.config else entry for entry in entries]
     claimed: set[str] = set()
     keyed = {}
     for entry in sorted(entries, key=lambda e: e.config is None):  # stable: folder order within each group
@@ -1030,3 +1059,12 @@ def scan_packs(root: str | Path) -> list[PackEntry]:
         claimed.add(key)
         keyed[entry.path] = entry if key == entry.key else PackEntry(entry.path, entry.config, entry.error, key)
     return [keyed[entry.path] for entry in entries]
+
+
+def _duplicate(entry: PackEntry, folders: list[Path]) -> PackEntry:
+    """``entry`` as it is when its id is its own, else broken with ``pack_duplicate_id``."""
+    if len(folders) == 1:
+        return entry
+    others = ", ".join(str(p) for p in folders if p != entry.path)
+    error = PackError("pack_duplicate_id", entry.path / "city.toml", setting="id", id=entry.config.id, others=others)
+    return PackEntry(entry.path, None, error)

@@ -28,7 +28,7 @@ from culturemap.io.tables import TableError, build_pack_layers, geojson_text
 from culturemap.layers import ASSET_LAYERS
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
 from culturemap.store import StoreError, find_pack, open_store, store_for_pack
-from culturemap.validate import build_report, format_report
+from culturemap.validate import build_report, build_root_report, format_report, format_root_report, is_data_root
 
 log = logging.getLogger("culturemap")
 
@@ -51,12 +51,18 @@ def _load_city(value: str) -> City:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Exit 0 when the pack (or with ``--city`` the city's store) is clean, 1 on errors (also a
-    broken ``city.toml``), 2 when not a pack."""
+    """Exit 0 when the pack (or with ``--city`` the city's store, or every pack of a data root) is
+    clean, 1 on errors (also a broken ``city.toml``, or two packs with one id), 2 when not a pack."""
     if (args.city_dir is None) == (args.city is None):
         raise ValueError("give a pack folder or --city C (the city's store), not both")
-    pack = _pack_path(args.city_dir) if args.city_dir else None
+    if args.city_dir and is_data_root(Path(args.city_dir)):
+        lang = args.lang or "en"
+        report = build_root_report(Path(args.city_dir), lang)
+        print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_root_report(report, lang))
+        return 0 if report["ok"] else 1
+    pack = None
     try:
+        pack = _pack_path(args.city_dir) if args.city_dir else None
         city = load_city(pack) if pack else open_store(args.city).load_city()
     except PackError as exc:
         if isinstance(exc, NotAPackError):
@@ -210,10 +216,14 @@ def _iso_date(text: str) -> date:
 
 
 def _output_path(text: str) -> Path:
-    """A file to write, checked before any work (see :func:`culturemap.io.files.safe_output_path`)."""
+    """A file to write, checked before any work (see :func:`culturemap.io.files.safe_output_path`); a
+    file of a city's store is refused with one ``error:`` line and exit 1 (the store is left untouched)."""
     try:
         return safe_output_path(text)
     except OutputError as exc:
+        if exc.refuses_store:
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
@@ -612,7 +622,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     validate = sub.add_parser("validate", help="load a city pack and report counts, coverage and every error")
-    validate.add_argument("city_dir", nargs="?", help="pack folder (geodata/<city>) or city id")
+    validate.add_argument("city_dir", nargs="?", help="pack folder (geodata/<city>), city id, or a data root "
+                          "(geodata/: every pack under it, and which ones share an id)")  # fmt: skip
     validate.add_argument("--city", help="validate what the store of this city holds (instead of a pack folder)")
     validate.add_argument("--json", action="store_true", help="print the report as one JSON object")
     validate.add_argument("--lang", choices=("zh", "en"), help="message language (default: the city's)")

@@ -179,6 +179,66 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_warnings": ("警告 {n} 条", "{n} warnings"),
     "report_ok": ("校验通过", "Validation passed"),
     "report_failed": ("校验未通过", "Validation failed"),
+    # a data root (`culturemap validate geodata/`): every pack under it
+    "report_root_pack": ("== {folder} ==", "== {folder} =="),
+    "report_root_summary": (
+        "{n} 个城市包，{broken} 个无法加载，{failed} 个有错误",
+        "{n} pack(s), {broken} cannot be loaded, {failed} with errors",
+    ),
+    "pack_duplicate_id": (
+        '{file}：id "{id}" 与 {others} 的 id 相同；一个城市 id 只能对应一个城市包：请给每个副本一个自己的 id',
+        '{file}: id "{id}" is also the id of {others}; a city id names one pack: give each copy an id of its own',
+    ),
+    # files that are not regular files ({kind_zh} / {kind_en}: see culturemap.io.files.file_kind)
+    "file_kind_folder": ("文件夹", "a folder"),
+    "file_kind_char_device": ("字符设备", "a character device"),
+    "file_kind_block_device": ("块设备", "a block device"),
+    "file_kind_fifo": ("命名管道（FIFO）", "a FIFO (named pipe)"),
+    "file_kind_socket": ("套接字", "a socket"),
+    "file_kind_other": ("非普通文件", "not a regular file"),
+    "not_regular_file": (
+        "{file} 是{kind_zh}，应为不超过 {limit_mb} MB 的普通文件（未读取）",
+        "{file} is {kind_en}; expected a regular file of at most {limit_mb} MB (not read)",
+    ),
+    "pack_not_regular_file": ("{file} 是{kind_zh}，应为普通文件", "{file} is {kind_en}; expected a regular file"),
+    # output paths (culturemap.io.files.OutputError); {path} is the path given, with "(-> target)" for a symlink
+    "output_symlink_loop": (
+        "{path}：无法解析其符号链接（{reason}）；应为文件路径",
+        "{path}: cannot follow its symlinks ({reason}); expected a file path",
+    ),
+    "output_no_folder": (
+        "{path}：文件夹 {folder} 不存在；应为已存在文件夹中的文件",
+        "{path}: folder {folder} does not exist; expected a file in an existing folder",
+    ),
+    "output_not_regular": (
+        "{path} 是{kind_zh}；应为普通文件或新文件名",
+        "{path} is {kind_en}; expected a regular file or a new file name",
+    ),
+    "output_store_store": (
+        "{path} 是城市 {city} 的数据存储（{folder}）；写入会替换其中已存储的数据：请选择 {folder} 之外的文件",
+        "{path} is the store of the city {city} ({folder}); writing it would replace the stored data: "
+        "choose a file outside {folder}",
+    ),
+    "output_store_journal": (
+        "{path} 是城市 {city} 数据存储的日志文件（{folder}）；写入会损坏数据存储：请选择 {folder} 之外的文件",
+        "{path} is a journal file of the store of the city {city} ({folder}); writing it would corrupt the "
+        "store: choose a file outside {folder}",
+    ),
+    "output_store_lock": (
+        "{path} 是城市 {city} 数据存储的写入锁（{folder}）；写入会让并发写入失去保护：请选择 {folder} 之外的文件",
+        "{path} is the write lock of the store of the city {city} ({folder}); writing it would let two writes "
+        "clash: choose a file outside {folder}",
+    ),
+    "output_store_temp": (
+        "{path} 是城市 {city} 数据存储的临时副本（{folder}）；正在进行的写入会用到它：请选择 {folder} 之外的文件",
+        "{path} is a temporary copy of the store of the city {city} ({folder}); a write in progress uses it: "
+        "choose a file outside {folder}",
+    ),
+    "store_stale_copies_removed": (
+        "已删除 {file} 的 {n} 个临时副本（中断的写入留下，无写入进程持有），释放 {mb:.1f} MB（{bytes:,} 字节）",
+        "removed {n} temporary copies of {file} left by interrupted writes (held by no writer): "
+        "{mb:.1f} MB ({bytes:,} bytes) freed",
+    ),
     "report_approx_share": ("概略位置占 {pct}%", "{pct}% approximate positions"),
     "report_missing_named": (
         "来源点名但数据中缺少的 {n} 处：",

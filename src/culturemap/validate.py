@@ -2,15 +2,18 @@
 
 :func:`build_report` turns a loaded :class:`~culturemap.catalog.City` into one plain dict (what
 ``culturemap validate --json`` prints); :func:`format_report` renders it as text in zh or en.
+:func:`build_root_report` does it for every pack of a data root (``geodata/``), broken ones (two
+packs with one id, a bad ``city.toml``) with their error.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 
-from culturemap.catalog import City, PublishedFigure
+from culturemap.catalog import City, PackError, PublishedFigure, find_packs, load_city, scan_packs
 from culturemap.i18n import tr
 from culturemap.layers import COORD_ACCURACY, LAYERS, MISSING_REASONS, approximate
 
@@ -169,4 +172,47 @@ def format_report(report: dict, lang: str = "zh") -> str:
     lines += [tr("report_errors", lang, n=len(report["errors"]))]
     lines += [f"  {e['message']}" for e in report["errors"]]
     lines += ["", tr("report_ok" if report["ok"] else "report_failed", lang)]
+    return "\n".join(lines)
+
+
+def is_data_root(path: Path) -> bool:
+    """True for a folder that is not a pack itself (no ``city.toml``) but holds packs (``*/city.toml``)."""
+    return path.is_dir() and not (path / "city.toml").exists() and bool(find_packs(path))
+
+
+def build_root_report(root: Path, lang: str = "en") -> dict:
+    """Every pack under the data root ``root`` (:func:`culturemap.catalog.scan_packs`), as one dict:
+    ``path``, ``ok`` (every pack loads and has no error) and ``packs``, one per folder in name order:
+    the pack's :func:`build_report` with its ``folder``, ``key`` and ``loaded`` True, or for a pack
+    that cannot be loaded (a bad ``city.toml``, an id another pack has too) ``folder``, ``key``,
+    ``path``, ``loaded`` and ``ok`` False and its one error."""
+    packs = []
+    for entry in scan_packs(root):
+        head = {"folder": entry.path.name, "key": entry.key}
+        if entry.error is None:
+            try:
+                packs.append({**head, "loaded": True, **build_report(load_city(entry.path), lang)})
+                continue
+            except PackError as exc:  # changed since it was listed
+                error = exc
+        else:
+            error = entry.error
+        packs.append({**head, "path": str(entry.path), "ok": False, "loaded": False, "errors": [error.to_dict(lang)]})
+    return {"path": str(root), "ok": all(p["ok"] for p in packs), "packs": packs}
+
+
+def format_root_report(report: dict, lang: str = "en") -> str:
+    """Render :func:`build_root_report` output as plain text: each pack's report (or its error), then a summary."""
+    lines = []
+    for pack in report["packs"]:
+        lines.append(tr("report_root_pack", lang, folder=pack["folder"]))
+        if pack["loaded"]:
+            lines.append(format_report(pack, lang))
+        else:
+            lines += [f"error: {e['message']}" for e in pack["errors"]]
+        lines.append("")
+    broken = sum(not p["loaded"] for p in report["packs"])
+    failed = sum(not p["ok"] for p in report["packs"]) - broken
+    lines.append(tr("report_root_summary", lang, n=len(report["packs"]), broken=broken, failed=failed))
+    lines.append(tr("report_ok" if report["ok"] else "report_failed", lang))
     return "\n".join(lines)

@@ -265,13 +265,14 @@ def test_packs_with_the_same_name_get_distinct_labels(tmp_path):
     from culturemap.catalog import scan_packs
     from culturemap.ui.app import city_labels
 
-    for name in ("testville", "zbigville"):  # both say id = "testville"
-        write_pack(tmp_path / name)
+    for name in ("testville", "zbigville"):  # both named 测试市 / Testville, ids testville and zbigville
+        toml = write_pack(tmp_path / name) / "city.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace('"testville"', f'"{name}"'), encoding="utf-8")
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "city.toml").write_text('id = "broken"\n', encoding="utf-8")
     labels = city_labels({e.key: e for e in scan_packs(tmp_path)})
     assert labels == {
         "testville": "测试市 / Testville (testville)",
-        "testville@zbigville": "测试市 / Testville (testville@zbigville)",
+        "zbigville": "测试市 / Testville (zbigville)",
         "broken": "broken ⚠ 无法加载 / cannot be loaded",
     }

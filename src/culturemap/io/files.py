@@ -1,9 +1,10 @@
-"""Safe output files: write where a path really points, atomically, never onto a folder or device.
+"""Safe output files: write where a path really points, atomically, never onto a folder, a device or the store.
 
 Every command that writes a file goes through :func:`atomic_outputs`: the target is checked with
 :func:`safe_output_path` (symlinks followed, only regular files or new names in an existing
-folder), the content is written to a temporary file in the target's folder and renamed onto the
-target only when everything was written, so a failure leaves the old file as it was.
+folder, never a file of a city's store), the content is written to a temporary file in the target's
+folder and renamed onto the target only when everything was written, so a failure leaves the old
+file as it was.
 """
 
 from __future__ import annotations
@@ -13,35 +14,95 @@ import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
-NEW_FILE_MODE = 0o644
+from culturemap.i18n import tr
 
 
 class OutputError(ValueError):
-    """An output path that must not be written to; the message names the path and what is expected."""
+    """An output path that must not be written to; the message names the path and what is expected.
+
+    ``code`` is a message key of :mod:`culturemap.i18n` and ``values`` its fields; ``str(exc)`` is the
+    English message, :meth:`message` renders it in zh or en.
+    """
+
+    def __init__(self, code: str, **values):
+        self.code = code
+        self.values = values
+        super().__init__(self.message("en"))
+
+    def __reduce__(self):
+        return partial(type(self), self.code, **self.values), ()
+
+    @property
+    def refuses_store(self) -> bool:
+        """True when the path is a file of a city's store (the store, its journal, lock or a temporary copy)."""
+        return self.code.startswith("output_store_")
+
+    def message(self, lang: str = "en") -> str:
+        return tr(self.code, lang, **self.values)
 
 
-def _kind(mode: int) -> str | None:
-    """What a non-regular file is, for the message; None for a regular file."""
-    kinds = {
-        stat.S_ISDIR: "a folder",
-        stat.S_ISCHR: "a character device",
-        stat.S_ISBLK: "a block device",
-        stat.S_ISFIFO: "a FIFO (named pipe)",
-        stat.S_ISSOCK: "a socket",
-    }
+def file_kind(mode: int) -> str | None:
+    """What a file of ``st_mode`` ``mode`` is when it is not a regular file (``folder``, ``fifo``,
+    ``socket``, ...: see :func:`kind_labels`), None for a regular file."""
     if stat.S_ISREG(mode):
         return None
-    return next((name for test, name in kinds.items() if test(mode)), "not a regular file")
+    kinds = {
+        stat.S_ISDIR: "folder",
+        stat.S_ISCHR: "char_device",
+        stat.S_ISBLK: "block_device",
+        stat.S_ISFIFO: "fifo",
+        stat.S_ISSOCK: "socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "other")
+
+
+def kind_labels(kind: str) -> dict[str, str]:
+    """``{"kind_zh": ..., "kind_en": ...}``: the words for a :func:`file_kind` in a message's fields."""
+    return {"kind_zh": tr(f"file_kind_{kind}", "zh"), "kind_en": tr(f"file_kind_{kind}", "en")}
+
+
+def _store_file(target: Path) -> tuple[str, str, Path] | None:
+    """(kind, city, store folder) when ``target`` (absolute, symlinks resolved) is a file of a city's store."""
+    from culturemap.store import store_file  # here: the store writes its files through this module
+
+    return store_file(target)
+
+
+def _checked(path: str | Path, *, allow_store: bool) -> Path:
+    """:func:`safe_output_path`; ``allow_store``: the store writing its own file (the only writer allowed to)."""
+    path = Path(path)
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop: RuntimeError up to Python 3.12, OSError after
+        raise OutputError("output_symlink_loop", path=str(path), reason=str(exc)) from None
+    shown = str(path) if target == path.absolute() else f"{path} (-> {target})"
+    found = None if allow_store else _store_file(target)
+    if found is not None:
+        kind, city, folder = found
+        raise OutputError(f"output_store_{kind}", path=shown, city=city, folder=str(folder))
+    try:
+        mode = target.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        if not target.parent.is_dir():
+            raise OutputError("output_no_folder", path=str(path), folder=str(target.parent)) from None
+        return target
+    kind = file_kind(mode)
+    if kind is not None:
+        raise OutputError("output_not_regular", path=shown, **kind_labels(kind))
+    return target
 
 
 def safe_output_path(path: str | Path) -> Path:
-    """The file that writing ``path`` must replace: symlinks resolved, only a regular file or a new name.
+    """The file that writing ``path`` must replace: symlinks resolved, only a regular file or a new name,
+    never a file of a city's store.
 
     Parameters
     ----------
-    path : the output path a user gave; may be a symlink (its target is written, the link stays).
+    path : the output path a user gave, absolute or relative; may be a symlink (its target is written,
+        the link stays).
 
     Returns
     -------
@@ -52,26 +113,31 @@ def safe_output_path(path: str | Path) -> Path:
     Raises
     ------
     OutputError
-        when ``path`` is (or links to) a folder, device, FIFO or socket, or its folder does not exist.
+        when ``path`` is (or links to) a folder, device, FIFO or socket, or its folder does not exist;
+        or when it is a store's file (:func:`culturemap.store.store_file`: ``<city>.gpkg``, its journal,
+        its lock ``<city>.gpkg.lock`` or a temporary copy ``.<city>.gpkg.*.tmp.gpkg`` in the store
+        folder): writing it would replace or corrupt the stored data (``OutputError.refuses_store``).
     """
-    path = Path(path)
+    return _checked(path, allow_store=False)
+
+
+def _umask() -> int:
+    """The process's umask (read without changing it where /proc tells it)."""
     try:
-        target = path.resolve()
-    except (OSError, RuntimeError) as exc:  # a symlink loop: RuntimeError up to Python 3.12, OSError after
-        raise OutputError(f"{path}: cannot follow its symlinks ({exc}); expected a file path") from None
-    try:
-        mode = target.stat().st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        if not target.parent.is_dir():
-            raise OutputError(
-                f"{path}: folder {target.parent} does not exist; expected a file in an existing folder"
-            ) from None
-        return target
-    kind = _kind(mode)
-    if kind is not None:
-        shown = str(path) if target == path.absolute() else f"{path} (-> {target})"
-        raise OutputError(f"{shown} is {kind}; expected a regular file or a new file name")
-    return target
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode() -> int:
+    """The permission bits a new file gets: ``0o666`` less the umask (``0o644`` under the usual ``022``)."""
+    return 0o666 & ~_umask()
 
 
 def _replace_all(temps: Sequence[Path], targets: Sequence[Path]) -> None:
@@ -103,29 +169,33 @@ def _replace_all(temps: Sequence[Path], targets: Sequence[Path]) -> None:
 
 
 @contextmanager
-def atomic_outputs(paths: Sequence[str | Path], suffix: str = ".tmp") -> Iterator[list[Path]]:
+def atomic_outputs(
+    paths: Sequence[str | Path], suffix: str = ".tmp", *, allow_store: bool = False
+) -> Iterator[list[Path]]:
     """Temporary files to write, one per path in ``paths``, renamed onto the targets all or none.
 
-    Every path is checked with :func:`safe_output_path` before anything is written. The temporary
-    files (``.<target name>.<random><suffix>``) live in the targets' folders (same file system, so
-    renaming is atomic); an existing target keeps its permission bits, a new file gets ``0o644``. If
-    the ``with`` body or any rename fails, every temporary file is removed and every target is left
-    byte-identical.
+    Every path is checked with :func:`safe_output_path` before anything is written (``allow_store``:
+    only for the store writing its own file). The temporary files (``.<target name>.<random><suffix>``)
+    live in the targets' folders (same file system, so renaming is atomic). Just before the renames
+    each one gets its target's permission bits, or for a new file those the umask gives
+    (:func:`new_file_mode`), whatever wrote it (GDAL replaces the file). If the ``with`` body or any
+    rename fails, every temporary file is removed and every target is left byte-identical.
 
     Examples
     --------
     >>> with atomic_outputs(["map.png"]) as (tmp,):  # doctest: +SKIP
     ...     figure.savefig(tmp, format="png")
     """
-    targets = [safe_output_path(p) for p in paths]
+    targets = [_checked(p, allow_store=allow_store) for p in paths]
     temps: list[Path] = []
     try:
         for target in targets:
             fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
             os.close(fd)
             temps.append(Path(name))
-            os.chmod(name, stat.S_IMODE(target.stat().st_mode) if target.exists() else NEW_FILE_MODE)
         yield temps
+        for tmp, target in zip(temps, targets):
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else new_file_mode())
         _replace_all(temps, targets)
     finally:
         for tmp in temps:

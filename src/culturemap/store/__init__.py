@@ -25,7 +25,7 @@ import platformdirs
 
 from culturemap.catalog import City, scan_packs
 from culturemap.store.errors import StoreError, WriteResult
-from culturemap.store.gpkg import GeoPackageStore
+from culturemap.store.gpkg import GeoPackageStore, store_file_kind
 
 
 @runtime_checkable
@@ -110,14 +110,46 @@ def store_folder() -> Path:
     return Path(os.environ.get(STORE_ENV) or platformdirs.user_data_dir("culturemap", appauthor=False))
 
 
+def store_file(path: Path) -> tuple[str, str, Path] | None:
+    """What ``path`` (absolute, symlinks resolved) is to the GeoPackage stores: ``(kind, city, folder)``
+    when it is in :func:`store_folder` and named like a store's file (kind ``store``, ``journal``,
+    ``lock`` or ``temp``: see :func:`culturemap.store.gpkg.store_file_kind`), whatever the city and
+    whether it exists yet; else None. The folders are compared as files (a symlink or bind mount of
+    the store folder is the store folder)."""
+    named = store_file_kind(path.name)
+    if named is None:
+        return None
+    folder = store_folder()
+    try:
+        same = os.path.samefile(path.parent, folder)
+    except OSError:  # one of them does not exist: compare the paths
+        same = path.parent == folder.resolve()
+    return (*named, folder) if same else None
+
+
 def find_pack(city_id: str, root: Path | None = None) -> Path:
     """The pack folder of ``city_id`` under ``root`` (default :func:`packs_root`): the pack whose key
-    (:func:`culturemap.catalog.scan_packs`: its id, or its folder name) is ``city_id``."""
+    (:func:`culturemap.catalog.scan_packs`: its id, or its folder name) is ``city_id``, else the pack
+    in the folder of that name.
+
+    Raises
+    ------
+    PackError
+        the pack's own error when it cannot be loaded, e.g. when another pack has the same id
+        (``pack_duplicate_id``: neither is opened by that id).
+    StoreError
+        when no pack has that key or folder name.
+    """
     root = packs_root() if root is None else Path(root)
-    for entry in scan_packs(root):
-        if city_id in (entry.key, entry.path.name):
-            return entry.path
-    raise StoreError("store_no_pack", city=city_id, root=str(root))
+    entries = scan_packs(root)
+    found = next((e for e in entries if e.key == city_id), None) or next(
+        (e for e in entries if e.path.name == city_id), None
+    )
+    if found is None:
+        raise StoreError("store_no_pack", city=city_id, root=str(root))
+    if found.error is not None:
+        raise found.error
+    return found.path
 
 
 def store_for_pack(pack_dir: Path) -> Store:

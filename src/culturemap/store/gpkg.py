@@ -10,7 +10,10 @@ before or after a write, never half of one.
 
 from __future__ import annotations
 
+import glob
+import logging
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -23,8 +26,11 @@ import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from culturemap.crs import WGS84
+from culturemap.i18n import tr
 from culturemap.io.files import atomic_outputs
 from culturemap.store.base import BaseStore, to_json_text
+
+log = logging.getLogger(__name__)
 
 META_TABLE = "culturemap_meta"
 POINTS_PREFIX = "points__"
@@ -94,6 +100,73 @@ def _read_layer(path: Path, name: str, **options) -> gpd.GeoDataFrame | None:
     return frame.set_crs(WGS84, allow_override=True)
 
 
+# The files of the store of <city> in the store folder (culturemap.store.store_file): <city>.gpkg and the
+# SQLite journals beside it; its write lock <city>.gpkg.lock (and the lock's journal); the temporary copy a
+# write works on, .<city>.gpkg.<random>.tmp.gpkg (atomic_outputs), with GDAL's journals and the backup
+# hard link (.bak) of the rename.
+_STORE_NAME = re.compile(r"(?P<city>[^/]+?)\.gpkg(?P<journal>-journal|-wal|-shm)?")
+_LOCK_NAME = re.compile(r"(?P<city>[^/]+?)\.gpkg\.lock(?:-journal|-wal|-shm)?")
+_TEMP_NAME = re.compile(r"\.(?P<city>[^/]+?)\.gpkg\.[^/]*\.tmp\.gpkg[^/]*")
+
+
+def store_file_kind(name: str) -> tuple[str, str] | None:
+    """``(kind, city)`` when a file called ``name`` in the store folder belongs to a city's store:
+    kind ``store`` (``<city>.gpkg``), ``journal`` (its SQLite journals), ``lock`` (``<city>.gpkg.lock``)
+    or ``temp`` (``.<city>.gpkg.*.tmp.gpkg``, a write's copy); None for any other name."""
+    for kind, pattern in (("temp", _TEMP_NAME), ("lock", _LOCK_NAME), ("store", _STORE_NAME)):
+        found = pattern.fullmatch(name)
+        if found:
+            return ("journal" if kind == "store" and found["journal"] else kind), found["city"]
+    return None
+
+
+def lock_path(path: Path) -> Path:
+    """The write lock of the store file ``path``: ``<file>.lock`` beside it."""
+    return path.with_name(path.name + ".lock")
+
+
+def temporary_copies(path: Path) -> list[Path]:
+    """The temporary copies of the store file ``path`` beside it (with their journals and backups), sorted."""
+    return sorted(path.parent.glob(f".{glob.escape(path.name)}.*.tmp.gpkg*"))
+
+
+def remove_stale_copies(path: Path) -> int:
+    """Delete the temporary copies of the store file ``path`` that no live writer holds; returns the
+    bytes freed (logged with the number of files).
+
+    A copy exists only while a write holds the store's lock (:func:`lock_path`, an exclusive SQLite
+    transaction that the system releases when its process dies, ``kill -9`` included). So when the lock
+    can be taken at once, no write is under way and every copy there is was left by a write that died:
+    they are deleted while holding the lock, so no write can start meanwhile. When a writer holds the
+    lock nothing is deleted; the next open tries again. (A process id in the copy's name would not do:
+    ids are reused, and another machine's writer on a shared folder has an id that means nothing here.)
+    """
+    if not temporary_copies(path):
+        return 0
+    try:
+        lock = sqlite3.connect(lock_path(path), timeout=0, isolation_level=None)
+    except sqlite3.Error:  # e.g. a read-only folder: leave them
+        return 0
+    freed, removed = 0, 0
+    with closing(lock):
+        try:
+            lock.execute("BEGIN EXCLUSIVE")
+        except sqlite3.OperationalError:  # a write is under way: its copy is live
+            return 0
+        for copy in temporary_copies(path):
+            try:
+                st = copy.lstat()
+                copy.unlink()
+            except OSError as exc:
+                log.warning("%s: cannot remove a stale temporary copy (%s)", copy, exc.strerror or exc)
+                continue
+            removed += 1
+            freed += st.st_size if st.st_nlink == 1 else 0  # a backup link of the live store frees nothing
+    if removed:
+        log.warning(tr("store_stale_copies_removed", "en", n=removed, file=path, mb=freed / 2**20, bytes=freed))
+    return freed
+
+
 @contextmanager
 def _exclusive(lock_path: Path) -> Iterator[None]:
     """Hold an exclusive lock for the ``with`` body, waiting up to :data:`LOCK_WAIT_S` for another
@@ -141,8 +214,10 @@ class GeoPackageStore(BaseStore):
     @contextmanager
     def _transaction(self) -> Iterator[_Transaction]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = self.path.with_name(self.path.name + ".lock")
-        with _exclusive(lock), atomic_outputs([self.path], suffix=".tmp.gpkg") as (tmp,):  # GDAL wants .gpkg
+        with (
+            _exclusive(lock_path(self.path)),
+            atomic_outputs([self.path], suffix=".tmp.gpkg", allow_store=True) as (tmp,),  # GDAL wants .gpkg
+        ):
             if self.path.exists():
                 shutil.copyfile(self.path, tmp)
             else:
@@ -150,6 +225,12 @@ class GeoPackageStore(BaseStore):
             with _gdal_options(OGR_SQLITE_SYNCHRONOUS="OFF"):  # the whole file is fsynced below
                 yield _Transaction(tmp)
             _fsync(tmp)
+
+    def ensure_seeded(self) -> None:
+        """Delete the temporary copies that writes killed mid-way left (:func:`remove_stale_copies`),
+        then seed the store as every backend does."""
+        remove_stale_copies(self.path)
+        super().ensure_seeded()
 
     def _meta(self) -> dict:
         return _read_meta(self.path)
