@@ -22,9 +22,10 @@ from culturemap.catalog import City, NotAPackError, PackError, load_city, read_c
 from culturemap.export import EXPORT_FORMATS, VIEW_SCALES, VIEW_SIZE_PX
 from culturemap.export.data import to_csv_bytes
 from culturemap.export.raster import write_geotiff
+from culturemap.failures import EXPECTED, error_lang, failure
 from culturemap.i18n import tr
 from culturemap.io.files import OutputError, atomic_outputs, safe_output_path
-from culturemap.io.tables import TableError, build_pack_layers, geojson_text
+from culturemap.io.tables import build_pack_layers, geojson_text
 from culturemap.layers import ASSET_LAYERS
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
 from culturemap.store import StoreError, find_pack, open_store, store_for_pack
@@ -826,13 +827,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    argv, args = sys.argv[1:] if argv is None else [str(a) for a in argv], None
     try:
+        args = build_parser().parse_args(argv)  # an --out the file system refuses raises OSError here
+        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
         return args.func(args)
-    except (PackError, TableError, StoreError, ValueError, OSError) as exc:  # bad data, bad input, files: not bugs
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except EXPECTED as exc:  # bad data or input (exit 2); a database, disk or folder failing (exit 1): not bugs
+        message, code = failure(exc, error_lang(argv, getattr(args, "lang", None)))
+        print(f"error: {message}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

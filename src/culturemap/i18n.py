@@ -285,6 +285,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请在左侧选择其他城市；修正该城市包后刷新页面即可。",
         "Choose another city in the sidebar; reload the page once the pack is fixed.",
     ),
+    "app_store_unavailable": (
+        "{city}的数据暂时无法使用：{reason}。下次操作（点击、选择或刷新页面）时会自动重试。",
+        "The data of {city} is unavailable for now: {reason}. The page tries again on your next action "
+        "(a click, a choice or a reload).",
+    ),
     "app_layer_filters": ("按图层筛选", "Filters of one layer"),
     "app_filters_all": ("筛选（所有图层）", "Filters (all layers)"),
     "app_filter_scope": (
@@ -853,6 +858,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store_info_rows": ("各图层行数：", "Rows per layer:"),
     "store_reset_done": ("已从数据包 {pack} 重新填充 {location}", "Reseeded {location} from the pack {pack}"),
     "store_dump_written": ("已写出 {n} 行到 {path}", "Wrote {n} rows to {path}"),
+    # a failure of the store itself or of a file (StoreUnavailable, StoreWriteFailed, OSError): never SQL or rows
+    "store_unavailable": ("无法读取存储 {location}：{reason}", "Cannot read the store {location}: {reason}"),
+    "store_write_failed": (
+        "图层 {layer} 未写入 {location}：{reason}；存储保持不变",
+        "Nothing written to layer {layer} in {location}: {reason}; the store is unchanged",
+    ),
+    "store_points_write_failed": (
+        "点数据集 {name} 未写入 {location}：{reason}；存储保持不变",
+        "The point dataset {name} was not written to {location}: {reason}; the store is unchanged",
+    ),
+    "store_seed_failed": (
+        "无法用数据包 {pack} 填充存储 {location}：{reason}",
+        "Cannot seed the store {location} from the pack {pack}: {reason}",
+    ),
+    "store_points_case_clash": (
+        "已有点数据集 {existing}；名称只差大小写的数据集视为同一个（{name} 未写入）：用 {existing} 替换它，或换一个名称",
+        "A point dataset {existing} is already stored; names differing only in case are the same dataset "
+        "({name} not written): use {existing} to replace it, or choose another name",
+    ),
+    "reason_disk_full": ("磁盘已满（{folder} 剩余 {free_mb:.1f} MB）", "the disk is full ({free_mb:.1f} MB free in {folder})"),
+    "reason_read_only": ("{path} 是只读的", "{path} is read-only"),
+    "reason_no_permission": ("没有 {path} 的访问权限", "permission denied on {path}"),
+    "reason_file_too_big": ("文件超出了允许的大小上限", "the file would exceed the file size limit"),
+    "reason_name_too_long": (
+        "文件名过长（{n} 字节，上限 {limit} 字节）",
+        "the file name is too long ({n} bytes; the limit is {limit})",
+    ),
+    "reason_path_too_long": ("路径过长（{n} 字节）", "the path is too long ({n} bytes)"),
+    "reason_os": ("文件系统拒绝：{error}", "the file system refused: {error}"),
+    "reason_gdal": ("GDAL/SQLite 处理该文件失败（{kind}）", "GDAL/SQLite failed on the file ({kind})"),
+    "reason_db_connection": ("与数据库的连接失败或中断", "the connection to the database failed or was lost"),
+    "reason_db_full": (
+        "数据库服务器的磁盘或内存不足（SQLSTATE {sqlstate}）",
+        "the database server is out of disk space or memory (SQLSTATE {sqlstate})",
+    ),
+    "reason_db_read_only": ("数据库只读（SQLSTATE {sqlstate}）", "the database is read-only (SQLSTATE {sqlstate})"),
+    "reason_db_permission": (
+        "数据库用户没有所需权限（SQLSTATE {sqlstate}）",
+        "the database user lacks the permission (SQLSTATE {sqlstate})",
+    ),
+    "reason_db_error": ("数据库报错（SQLSTATE {sqlstate}）", "the database reported an error (SQLSTATE {sqlstate})"),
+    "os_error": ("{path}：{reason}", "{path}: {reason}"),
     #
     # import and the Data page
     "import_too_large": (

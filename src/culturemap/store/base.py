@@ -12,7 +12,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,7 +23,7 @@ import shapely
 from culturemap.catalog import City, CityConfig, check_city, check_rows, read_city_config, read_pack_layers
 from culturemap.crs import WGS84
 from culturemap.layers import LAYERS, LayerSpec
-from culturemap.store.errors import StoreError, WriteResult
+from culturemap.store.errors import StoreError, StoreUnavailable, StoreWriteFailed, WriteResult, os_reason
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +104,13 @@ class BaseStore:
       ``replace_points(name, frame)``, ``drop_all()``, ``set_meta(dict)``; all of it lands at once
       when the body ends and none of it when it raises;
     - ``_read(name)``, ``_meta()``, ``_point_names()``, ``_count(name)``, ``_read_points(name, bbox)``,
-      ``stamp()``, ``location``.
+      ``stamp()``, ``location``;
+    - ``_failure(exc)``: why ``exc`` is the backend failing (a full disk, a read-only folder, the
+      database gone) as a message key and its fields, None for any other error.
 
-    Layer names are layer ids; point datasets are kept apart by the backend.
+    Layer names are layer ids; point datasets are kept apart by the backend. A backend failure while
+    reading raises :class:`StoreUnavailable`, while writing :class:`StoreWriteFailed`: one message
+    naming the store and the reason, never the backend's own text (it may quote SQL and row values).
     """
 
     city_id: str
@@ -142,11 +146,35 @@ class BaseStore:
     def location(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _failure(self, exc: Exception) -> tuple[str, dict] | None:
+        return os_reason(exc) if isinstance(exc, OSError) else None
+
+    @contextmanager
+    def _failing_as(self, error: type[StoreError], code: str, **values) -> Iterator[None]:
+        """A backend failure in the body (see ``_failure``) raised as ``error(code, ...)`` with the
+        store's location and the reason; any other exception as it is."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except Exception as exc:
+            reason = self._failure(exc)
+            if reason is None:
+                raise
+            log.info("%s: %s (%s)", self.location, code, type(exc).__name__)
+            log.debug("the backend's error", exc_info=True)  # may quote SQL and row values: debug only
+            reason_code, reason_values = reason
+            raise error(code, location=self.location, **values, reason_code=reason_code, **reason_values) from exc
+
+    def _reading(self) -> AbstractContextManager:
+        return self._failing_as(StoreUnavailable, "store_unavailable")
+
     # ----------------------------------------------------------------- seeding
     def ensure_seeded(self) -> None:
         """Seed the store from the pack when it is new, or when the pack changed and nothing was
         written to the store since it was seeded (a store with writes keeps them; logged)."""
-        meta = self._meta()
+        with self._reading():
+            meta = self._meta()
         seed = pack_fingerprint(self.pack_dir)
         if meta.get("seed") == seed:
             return
@@ -155,7 +183,7 @@ class BaseStore:
                         self.location, self.pack_dir)  # fmt: skip
             return
         read_city_config(self.pack_dir)  # not a loadable pack: PackError before any store is made
-        with self._transaction() as tx:
+        with self._seeding(), self._transaction() as tx:
             meta = tx.meta()
             if meta.get("seed") != seed and meta.get("edited") != "yes":  # another process may have seeded it
                 self._seed(tx, seed)
@@ -163,8 +191,11 @@ class BaseStore:
     def reset(self) -> None:
         """Drop every layer and point dataset and reseed from the pack."""
         read_city_config(self.pack_dir)
-        with self._transaction() as tx:
+        with self._seeding(), self._transaction() as tx:
             self._seed(tx, pack_fingerprint(self.pack_dir))
+
+    def _seeding(self) -> AbstractContextManager:
+        return self._failing_as(StoreWriteFailed, "store_seed_failed", pack=str(self.pack_dir))
 
     def _seed(self, tx, seed: str) -> None:
         frames, _problems = read_pack_layers(self.pack_dir)
@@ -184,13 +215,15 @@ class BaseStore:
     # ----------------------------------------------------------------- reading
     def layers(self) -> list[str]:
         """The layer ids the store holds (those the pack had when seeded), registry order."""
-        held = set(json.loads(self._meta().get("layers", "[]")))
+        with self._reading():
+            held = set(json.loads(self._meta().get("layers", "[]")))
         return [lid for lid in LAYERS if lid in held]
 
     def read_layer(self, layer_id: str) -> gpd.GeoDataFrame:
         if layer_id not in LAYERS:
             raise StoreError("store_unknown_layer", layer=layer_id, expected=", ".join(LAYERS))
-        frame = self._read(layer_id)
+        with self._reading():
+            frame = self._read(layer_id)
         if frame is None:
             frame = gpd.GeoDataFrame({f.name: [] for f in LAYERS[layer_id].fields}, geometry=[], crs=WGS84)
         return normalise(layer_id, frame)
@@ -203,17 +236,21 @@ class BaseStore:
         return city
 
     def layer_counts(self) -> dict[str, int]:
-        counts = {lid: self._count(lid, points=False) for lid in self.layers()}
-        counts.update({f"points:{name}": self._count(name, points=True) for name in self.point_datasets()})
+        layers, datasets = self.layers(), self.point_datasets()
+        with self._reading():
+            counts = {lid: self._count(lid, points=False) for lid in layers}
+            counts.update({f"points:{name}": self._count(name, points=True) for name in datasets})
         return counts
 
     def point_datasets(self) -> list[str]:
-        return sorted(self._point_names())
+        with self._reading():
+            return sorted(self._point_names())
 
     def read_points(self, name: str, bbox: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
-        if name not in self._point_names():
+        if name not in self.point_datasets():
             raise StoreError("store_unknown_points", name=name, expected=", ".join(self.point_datasets()) or "-")
-        return self._read_points(name, bbox)
+        with self._reading():
+            return self._read_points(name, bbox)
 
     # ----------------------------------------------------------------- writing
     def write(self, layer_id: str, rows: gpd.GeoDataFrame, *, delete_ids: Iterable[str] = ()) -> WriteResult:
@@ -224,7 +261,7 @@ class BaseStore:
         config = read_city_config(self.pack_dir)
         _refuse_bad_rows(layer_id, rows, config, key_field(spec))
         delete_ids = set(delete_ids)
-        with self._transaction() as tx:
+        with self._failing_as(StoreWriteFailed, "store_write_failed", layer=layer_id), self._transaction() as tx:
             current = tx.read(layer_id)
             merged, counts = _merge(current, rows, key_field(spec), delete_ids)
             tx.replace(layer_id, merged)
@@ -237,7 +274,10 @@ class BaseStore:
             raise StoreError("store_bad_dataset_name", name=name)
         points = _in_wgs84(points)
         _refuse_bad_points(points)
-        with self._transaction() as tx:
+        same = [held for held in self.point_datasets() if held.casefold() == name.casefold() and held != name]
+        if same:  # one dataset on every backend (GeoPackage table names ignore case)
+            raise StoreError("store_points_case_clash", name=name, existing=same[0])
+        with self._failing_as(StoreWriteFailed, "store_points_write_failed", name=name), self._transaction() as tx:
             tx.replace_points(name, points.reset_index(drop=True))
             tx.set_meta({"edited": "yes"})
         return len(points)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from culturemap.i18n import tr
 
@@ -40,7 +44,75 @@ class StoreError(Exception):
 
     def message(self, lang: str = "en") -> str:
         first = self.problems[0].message(lang) if self.problems else ""
-        return tr(self.code, lang, **{**self.values, "first": first})
+        values = {**self.values, "first": first}
+        if "reason_code" in values:
+            values["reason"] = tr(values["reason_code"], lang, **values)
+        return tr(self.code, lang, **values)
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be read now: the database is down or unreachable, the file cannot be opened.
+
+    Nothing was changed; the same call may work later (the app retries on the next interaction).
+    The message names the store and the reason, never the SQL or a row.
+    """
+
+
+class StoreWriteFailed(StoreError):
+    """A write (an import, a seed from the pack, a reset) that did not land: the disk is full, the
+    folder read-only, the database went away. The store is as it was before the write."""
+
+
+def os_reason(exc: OSError) -> tuple[str, dict]:
+    """The message key and fields (see :mod:`culturemap.i18n`) of what the file system refused in
+    ``exc``: a full disk, a read-only folder, no permission, a name too long, else the system's text."""
+    path = str(exc.filename) if exc.filename is not None else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "reason_disk_full", {"folder": os.path.dirname(path) or path, "free_mb": _free_mb(path)}
+    if exc.errno == errno.EROFS:
+        return "reason_read_only", {"path": path}
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "reason_no_permission", {"path": path}
+    if exc.errno == errno.EFBIG:
+        return "reason_file_too_big", {}
+    if exc.errno == errno.ENAMETOOLONG:
+        longest = max((part.encode() for part in Path(path).parts), key=len, default=b"")
+        limit = _name_max(path)
+        if len(longest) > limit:
+            return "reason_name_too_long", {"n": len(longest), "limit": limit}
+        return "reason_path_too_long", {"n": len(path.encode())}
+    return "reason_os", {"error": exc.strerror or type(exc).__name__}
+
+
+def os_error_message(exc: OSError, lang: str = "en") -> str:
+    """``exc`` as one line in ``lang``: the path and what the file system refused (see :func:`os_reason`);
+    an error naming no file as it is (its text says what)."""
+    if exc.filename is None:
+        return str(exc)
+    code, values = os_reason(exc)
+    return tr("os_error", lang, path=exc.filename, reason=tr(code, lang, **values))
+
+
+def _free_mb(path: str) -> float:
+    """Free space (MB) of the file system holding ``path`` (its nearest existing folder); NaN if unknown."""
+    folder = Path(path or ".").absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free / 1e6
+    except OSError:
+        return float("nan")
+
+
+def _name_max(path: str) -> int:
+    """The longest file name (bytes) the file system of ``path`` takes (255 on most)."""
+    folder = Path(path or ".").absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ before or after a write, never half of one.
 
 from __future__ import annotations
 
+import errno
 import glob
 import logging
 import os
@@ -29,12 +30,14 @@ from culturemap.crs import WGS84
 from culturemap.i18n import tr
 from culturemap.io.files import atomic_outputs
 from culturemap.store.base import BaseStore, to_json_text
+from culturemap.store.errors import os_reason
 
 log = logging.getLogger(__name__)
 
 META_TABLE = "culturemap_meta"
 POINTS_PREFIX = "points__"
 LOCK_WAIT_S = 600  # how long a writer waits for another one (a million points take ~30 s on a slow machine)
+WRITE_ROOM_BYTES = 1 << 20  # a write needs a copy of the store and this much more: less free is a full disk
 
 
 def _storable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -225,6 +228,35 @@ class GeoPackageStore(BaseStore):
             with _gdal_options(OGR_SQLITE_SYNCHRONOUS="OFF"):  # the whole file is fsynced below
                 yield _Transaction(tmp)
             _fsync(tmp)
+
+    def _failure(self, exc: Exception) -> tuple[str, dict] | None:
+        """Why the file system, SQLite or GDAL failed on the store, from what the folder is (read-only,
+        full, not writable): their own messages quote SQL and values. None for any other error."""
+        if not isinstance(exc, OSError | sqlite3.Error | DataSourceError | DataLayerError):
+            return None
+        folder = self.path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        code = exc.errno if isinstance(exc, OSError) else None
+        try:
+            fs = os.statvfs(folder)
+        except OSError:
+            return os_reason(exc) if code else ("reason_gdal", {"kind": type(exc).__name__})
+        free = fs.f_bavail * fs.f_frsize
+        if code == errno.EROFS or fs.f_flag & os.ST_RDONLY:
+            return "reason_read_only", {"path": str(folder)}
+        if code in (errno.ENOSPC, errno.EDQUOT):
+            return "reason_disk_full", {"folder": str(folder), "free_mb": free / 1e6}
+        if code in (errno.EACCES, errno.EPERM):
+            return "reason_no_permission", {"path": str(folder)}
+        if code is not None:
+            return os_reason(exc)
+        size = self.path.stat().st_size if self.path.exists() else 0
+        if "disk is full" in str(exc) or free < size + WRITE_ROOM_BYTES:  # GDAL often reports only what broke next
+            return "reason_disk_full", {"folder": str(folder), "free_mb": free / 1e6}
+        if not os.access(folder, os.W_OK):
+            return "reason_no_permission", {"path": str(folder)}
+        return "reason_gdal", {"kind": type(exc).__name__}
 
     def ensure_seeded(self) -> None:
         """Delete the temporary copies that writes killed mid-way left (:func:`remove_stale_copies`),

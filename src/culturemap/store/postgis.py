@@ -20,6 +20,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import psycopg
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import shapely
@@ -30,12 +31,12 @@ from sqlalchemy import bindparam, create_engine, delete, func, insert, select, t
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from culturemap.crs import WGS84
 from culturemap.layers import LAYERS
 from culturemap.store.base import BaseStore, iter_chunks, key_field
-from culturemap.store.errors import StoreError
+from culturemap.store.errors import StoreUnavailable
 from culturemap.store.schema import SCHEMA, cities, features, point_sets
 
 COPY_CHUNK_ROWS = 200_000
@@ -63,8 +64,37 @@ def _engine(url: str) -> Engine:
             command.upgrade(config, "head")
     except OperationalError as exc:
         _engine.cache_clear()
-        raise StoreError("store_db_unreachable", url=_shown_url(url), reason=str(exc.orig).strip()) from None
+        reason = str(exc.orig).strip().splitlines()[0]  # psycopg's first line: host, port, what failed
+        raise StoreUnavailable("store_db_unreachable", url=_shown_url(url), reason=reason) from None
+    except DBAPIError as exc:  # e.g. no permission to create the schema: the statement is not for the user
+        _engine.cache_clear()
+        reason_code, values = db_reason(exc)
+        raise StoreUnavailable(
+            "store_unavailable", location=_shown_url(url), reason_code=reason_code, **values
+        ) from exc
     return engine
+
+
+def db_reason(exc: Exception) -> tuple[str, dict] | None:
+    """Why the database failed in ``exc`` (SQLAlchemy's or psycopg's error) as a message key and its
+    fields, from the error's class and SQLSTATE only (its text may quote SQL and row values); None
+    for any other exception."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if not isinstance(exc, DBAPIError) and not isinstance(orig, psycopg.Error):
+        return None
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    no_answer = isinstance(exc, OperationalError | InterfaceError) or isinstance(
+        orig, psycopg.OperationalError | psycopg.InterfaceError
+    )
+    if sqlstate.startswith(("08", "57P")) or not sqlstate and no_answer:  # connection refused or lost, server stopping
+        return "reason_db_connection", {}
+    if sqlstate.startswith("53"):  # insufficient resources: disk full, out of memory
+        return "reason_db_full", {"sqlstate": sqlstate}
+    if sqlstate == "25006":
+        return "reason_db_read_only", {"sqlstate": sqlstate}
+    if sqlstate == "42501":
+        return "reason_db_permission", {"sqlstate": sqlstate}
+    return "reason_db_error", {"sqlstate": sqlstate or "-"}
 
 
 def _shown_url(url: str) -> str:
@@ -187,6 +217,9 @@ class PostGISStore(BaseStore):
     def backend(self) -> str:
         return "PostGIS"
 
+    def _failure(self, exc: Exception) -> tuple[str, dict] | None:
+        return db_reason(exc)
+
     @contextmanager
     def _transaction(self) -> Iterator[_Transaction]:
         with self.engine.begin() as conn:
@@ -234,7 +267,7 @@ class PostGISStore(BaseStore):
         return points.drop(columns=["_x", "_y"]).rename_geometry("geometry")
 
     def stamp(self) -> str:
-        with self.engine.connect() as conn:
+        with self._reading(), self.engine.connect() as conn:
             return (
                 conn.execute(select(cities.c.stamp).where(cities.c.city_id == self.city_id)).scalar_one_or_none()
                 or "none"

@@ -22,7 +22,9 @@ from culturemap.i18n import tr
 from culturemap.render.assets import vendor_dir, vendored
 from culturemap.render.basemaps import DEFAULT_BASEMAP
 from culturemap.store import StoreError, packs_root, store_for_pack
+from culturemap.store.errors import StoreUnavailable, StoreWriteFailed
 from culturemap.ui.map_component import served
+from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
 
 log = logging.getLogger(__name__)
@@ -103,6 +105,14 @@ def session_basemap() -> str:
     return st.session_state.get("basemap", DEFAULT_BASEMAP)
 
 
+def store_notice(city_name: str, exc: StoreError, lang: str) -> None:
+    """The notice of a city whose store cannot be used now (``exc``: the database is down, the disk
+    full, the folder read-only): what is unavailable and why, and that the page tries again (every
+    run reads the store anew, so the next click after the database is back shows the page)."""
+    log.warning("the store of %s is unavailable: %s", city_name, exc)
+    st.warning(plain(tr("app_store_unavailable", lang, city=city_name, reason=exc.message(lang))), icon="⚠️")
+
+
 def _choose_city(entries: dict[str, PackEntry]) -> str:
     """The city selector. On a session's first run the URL decides; switching city clears the
     previous city's view from the URL."""
@@ -165,7 +175,10 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
             analysis_page.warm(path, version, city.config.default_lang)
             routes_page.warm(path, version, city, assets)
             lens_page.card(path, version)  # the lens's clusters and the Compare page's indicators
-        except (PackError, StoreError, OSError, ValueError):
+        except StoreError as exc:  # the database is down, the disk full: the message says why (never SQL)
+            log.warning("cannot warm the pack in %s: %s", entry.path, exc)
+            continue
+        except (PackError, OSError, ValueError):
             log.exception("cannot warm the pack in %s", entry.path)
             continue
         warmed.append(entry.key)
@@ -189,6 +202,10 @@ def main() -> None:
             version = data_version(path)
             with st.spinner(tr("app_loading", lang)):
                 city, _assets = load_pack(str(path), version)
+        except (StoreUnavailable, StoreWriteFailed) as exc:  # not the pack's fault: says so, retries next run
+            st.title("culturemap")
+            store_notice(entry.config.name(lang), exc, lang)
+            return
         except (PackError, StoreError) as exc:  # city.toml changed since the packs were listed; no database
             problem = exc.message(lang)
         except (OSError, ValueError) as exc:  # an unreadable folder or file: the other packs still work
@@ -208,4 +225,7 @@ def main() -> None:
         st.Page(PAGES / "compare.py", title=tr("page_compare", lang), url_path="compare"),
         st.Page(PAGES / "data.py", title=tr("page_data", lang), url_path="data"),
     ]
-    st.navigation(pages).run()
+    try:
+        st.navigation(pages).run()
+    except (StoreUnavailable, StoreWriteFailed) as exc:  # the database went away while the page ran
+        store_notice(entry.config.name(lang), exc, lang)
