@@ -535,7 +535,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         store = store_for_pack(pack)
         if args.points:
-            points, dropped = read_point_dataset(args.file, crs=args.crs)
+            points, dropped = read_point_dataset(args.file, crs=args.crs, mapping={f: c for c, f in args.map or ()})
             stored = 0 if args.dry_run else store.write_points(args.points, points)
             print(tr("import_points_stored", lang, name=args.points, n=stored, dropped=dropped))
             if args.dry_run:
@@ -545,8 +545,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print("error: argument --layer is required (or --points NAME for a point dataset)", file=sys.stderr)
             return 2
         report, result = import_file(store, args.file, args.layer, skip_bad=args.skip_bad, dry_run=args.dry_run,
-                                     default=args.on_duplicate, crs=args.crs, sheet=args.sheet)  # fmt: skip
-        print(format_report(report, lang))
+                                     default=args.on_duplicate, crs=args.crs, sheet=args.sheet,
+                                     mapping={f: c for c, f in args.map or ()}, defaults=dict(args.set or ()))  # fmt: skip
+        print(format_report(report, lang, on_duplicate=args.on_duplicate))
         if report.refused and not args.skip_bad:
             print(tr("import_nothing_stored", lang, n=report.refused), file=sys.stderr)
             return 1
@@ -561,6 +562,22 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     print(tr("import_stored", lang, layer=args.layer, inserted=result.inserted, updated=result.updated))
     return 0
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    """``--set FIELD=VALUE`` as (FIELD, VALUE), split at the first "=" (a value may hold one)."""
+    left, sep, right = text.partition("=")
+    if not sep or not left.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected FIELD=VALUE")
+    return left.strip(), right.strip()
+
+
+def _column_field(text: str) -> tuple[str, str]:
+    """``--map COLUMN=FIELD`` as (COLUMN, FIELD), split at the last "=" (a column name may hold one)."""
+    column, sep, field = text.rpartition("=")
+    if not sep or not field.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected COLUMN=FIELD (an empty COLUMN leaves FIELD unmatched)")
+    return column.strip(), field.strip()
 
 
 def _crs_choice(text: str) -> str:
@@ -749,7 +766,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="report only, store nothing")
     imp.add_argument("--skip-bad", action="store_true", help="store the accepted rows even when others are not")
     imp.add_argument("--on-duplicate", choices=("skip", "update", "keep"), default="skip",
-                     help="what a probable duplicate of a stored asset does (default: skip)")  # fmt: skip
+                     help="what a probable duplicate of a stored asset does (default: skip); update replaces only "
+                     "one with the same id or name, a row with a similar name nearby is skipped and reported")  # fmt: skip
+    imp.add_argument("--map", action="append", type=_column_field, metavar="COLUMN=FIELD",
+                     help="read FIELD from the file's COLUMN (repeatable; overrides the columns matched by name; "
+                     "an empty COLUMN leaves FIELD unmatched), e.g. --map description=name_zh")  # fmt: skip
+    imp.add_argument("--set", action="append", type=_assignment, metavar="FIELD=VALUE",
+                     help="FIELD of every row whose cell is blank or missing (repeatable), e.g. --set grade=4A")  # fmt: skip
     imp.add_argument(
         "--points", metavar="NAME", help="import a generic point dataset NAME (analysis layer, not assets)"
     )

@@ -952,6 +952,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} 中找不到经纬度列（经度/lon/lng/x，纬度/lat/y）；现有列：{columns}",
         "{file}: no longitude/latitude columns found (lon/lng/x/经度, lat/y/纬度); columns: {columns}",
     ),
+    "import_unknown_field": (
+        "{file}：{option} 指定的字段 {field} 不属于图层 {layer}；应为：{fields}",
+        "{file}: {option} names the field {field}, which layer {layer} does not have; expected one of {fields}",
+    ),
+    "import_unknown_column": (
+        "{file}：列对应指定的列 {column} 在文件中不存在；现有列：{columns}",
+        "{file}: the column mapping names the column {column}, which the file does not have; its columns: {columns}",
+    ),
     "import_expected_degrees": ("以度为单位的数字", "a number of degrees"),
     "import_bad_number": (
         "字段 {field} 的值 {value!r} 不是数字；应为以度为单位的数字",
@@ -979,6 +987,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "字段 {field} 的值 {value!r} 无法识别；应为：{expected}",
         "field {field} is {value!r}, not a known value; expected one of {expected}",
     ),
+    "import_bad_grade": (
+        "字段 {field} 的值 {value!r} 不是一个明确的等级（不作猜测）；应为 {expected} 之一，"
+        "可写作 4A、4A级、AAAA、四A级、国家4A级旅游景区",
+        "field {field} is {value!r}, not one clear grade (never guessed); expected one of {expected}, "
+        "written e.g. 4A, 4A级, AAAA, 四A级 or 国家4A级旅游景区",
+    ),
     "import_summary": (
         "共 {total} 行：接受 {accepted}，疑似重复 {duplicate}，拒绝 {rejected}，在本市之外 {outside}，仅有地址 {address_only}",
         "{total} rows: {accepted} accepted, {duplicate} probable duplicates, {rejected} rejected, "
@@ -999,6 +1013,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Coordinates: the file does not say; taken as WGS-84 (choose GCJ-02 for AMap/Tencent, BD-09 for Baidu)",
     ),
     "import_note_pinyin": ("{n} 行没有英文名，已用拼音代替", "{n} rows have no English name: pinyin used instead"),
+    "import_note_sheet": (
+        "读取工作表 {sheet}：第一张表头含名称和经纬度的工作表（已跳过：{skipped}）",
+        "Sheet {sheet} read: the first sheet with a header naming a name and coordinates (skipped: {skipped})",
+    ),
     "import_note_no_coords": (
         "找不到经纬度列；请在列对应中指定。现有列：{columns}",
         "No longitude/latitude columns found; set them in the column mapping. Columns: {columns}",
@@ -1020,8 +1038,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import_mapping": ("列对应：{mapping}", "Columns: {mapping}"),
     "import_encoding": ("文字编码：{encoding}", "Text encoding: {encoding}"),
     "import_line_duplicate": (
-        "疑似重复：第 {row} 行 {name} 与已有的 {other}（{other_id}）相距 {distance_m:.0f} 米",
-        "probable duplicate: row {row} {name} is {distance_m:.0f} m from the stored {other} ({other_id})",
+        "疑似重复：第 {row} 行 {name} 与已有的 {other}（{other_id}）相距 {distance_m:.0f} 米（{match}）",
+        "probable duplicate: row {row} {name} is {distance_m:.0f} m from the stored {other} ({other_id}; {match})",
+    ),
+    "import_match_id": ("编号相同", "same id"),
+    "import_match_name": ("名称相同", "same name"),
+    "import_match_similar": ("名称相似，需确认是否同一处", "similar name: the same place?"),
+    "import_line_not_updated": (
+        "第 {row} 行未更新：{name} 与已有的 {other}（{other_id}，相距 {distance_m:.0f} 米）仅名称相似，已跳过；"
+        "update 只替换编号或名称相同的点位。如确为同一处，请在该行填写其编号 {other_id}，或在数据页面逐行选择",
+        "row {row}: not updated: {name} only resembles the stored {other} ({other_id}, {distance_m:.0f} m away), "
+        "skipped; update replaces only an asset with the same id or name. If it is the same place, give the row "
+        "the id {other_id}, or choose row by row on the Data page",
     ),
     "import_line": ("第 {row} 行 [{status}]：{message}", "row {row} [{status}]: {message}"),
     "import_status_accepted": ("接受", "accepted"),
@@ -1072,6 +1100,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data_col_column": ("文件中的列", "Column of the file"),
     "data_problems": ("未通过的行（{n}）", "Rows not accepted ({n})"),
     "data_duplicates": ("疑似重复（{n}）：请逐行选择", "Probable duplicates ({n}): choose for each row"),
+    "data_similar_question": (
+        "第 {row} 行 {name} 与已有的 {other}（{other_id}，相距 {distance_m:.0f} 米）仅名称相似：是同一处吗？"
+        "只有确认是同一处时才选择“更新已有点位”",
+        "Row {row} {name} only resembles the stored {other} ({other_id}, {distance_m:.0f} m away): the same place? "
+        "Choose “update the stored asset” only if it is",
+    ),
     "data_col_choice": ("处理方式", "Choice"),
     "data_choice_skip": ("跳过", "skip"),
     "data_choice_update": ("更新已有点位", "update the stored asset"),

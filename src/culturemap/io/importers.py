@@ -15,7 +15,6 @@ vectorised, no per-row Python, stored with :meth:`culturemap.store.Store.write_p
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import unicodedata
@@ -34,78 +33,24 @@ from culturemap.analysis.select import normalise
 from culturemap.catalog import City, Problem, _check_places, check_rows
 from culturemap.crs import DATUMS, WGS84, to_wgs84
 from culturemap.i18n import tr
-from culturemap.io.readers import MAX_IMPORT_MB, ImportFileError, SourceTable, decode_text, read_source
-from culturemap.layers import COORD_ACCURACY, GRADES, LAYERS, Vocabulary
+from culturemap.io.columns import COLUMN_ALIASES, header_key
+from culturemap.io.duplicates import CONFIDENT_MATCHES, find_duplicates, shift_note
+from culturemap.io.readers import MAX_IMPORT_MB, ImportFileError, SourceTable, cell_text, decode_text, read_source
+from culturemap.io.values import list_values, vocabulary_value
+from culturemap.layers import COORD_ACCURACY, GRADES, LAYERS
 
-DUPLICATE_M = 200.0  # a stored asset this close with the same or a similar name is a probable duplicate
-SIMILAR_NAME = 0.75  # difflib ratio of two normalised names from which they count as similar
-SHIFT_M = (150.0, 900.0)  # same names this far apart on median: a datum shift (GCJ-02 ~300-600 m, BD-09 more)
 DEFAULT_ACCURACY = "surveyed"  # the user's own coordinate list; a column 坐标精度 / coord_accuracy overrides
 COORD_FIELDS = ("lon", "lat", "datum")
 STATUSES = ("accepted", "duplicate", "rejected", "outside", "address_only")
 STORED_STATUSES = ("accepted", "duplicate")
 DUPLICATE_CHOICES = ("skip", "update", "keep")
+ID_HEX_DIGITS = 16  # 64 bits of a generated id's hash (10 digits, 40 bits, collide once in ~1M rows)
 
-# Column names, compared after :func:`_header_key` (NFKC, lower case, no spaces, punctuation or
-# bracketed notes such as "经度（GCJ-02）"). Only the fields of the chosen layer take part.
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "编号", "编码", "代码"),
-    "lon": ("lon", "lng", "long", "longitude", "x", "经度", "东经", "x坐标"),
-    "lat": ("lat", "latitude", "y", "纬度", "北纬", "y坐标"),
-    "datum": ("datum", "坐标系", "坐标系统"),
-    "name_zh": (
-        "name_zh",
-        "名称",
-        "name",
-        "中文名",
-        "中文名称",
-        "景区名称",
-        "单位名称",
-        "博物馆名称",
-        "学校名称",
-        "院校名称",
-        "名字",
-    ),  # fmt: skip
-    "name_en": ("name_en", "英文名", "英文名称", "englishname", "nameen"),
-    "grade": ("grade", "等级", "级别", "质量等级", "景区等级"),
-    "level": ("level", "级别", "保护级别", "等级"),
-    "category": ("category", "类别", "类型", "分类"),
-    "kind": ("kind", "类别", "类型", "分类"),
-    "type": ("type", "类型", "办学类型", "类别"),
-    "district": ("district", "区县", "所在区县", "所属区县", "县区", "区", "行政区", "所在地"),
-    "address": ("address", "地址", "详细地址"),
-    "era": ("era", "年代", "时代"),
-    "batch": ("batch", "批次", "公布批次"),
-    "campus": ("campus", "校区"),
-    "former_name_zh": ("former_name_zh", "曾用名", "原名"),
-    "grade_since": ("grade_since", "评定时间", "公布时间", "评定日期"),
-    "opening_hours": ("opening_hours", "开放时间"),
-    "themes": ("themes", "主题"),
-    "note": ("note", "备注", "说明", "description"),
-    "coord_accuracy": ("coord_accuracy", "坐标精度", "精度"),
-    "source": ("source", "来源", "数据来源"),
-}
-# Values written otherwise than the registry's value or its zh/en label.
-VALUE_ALIASES: dict[str, tuple[str, ...]] = {
-    "national": ("国家级", "国保", "全国重点", "国家重点", "全国重点文保单位"),
-    "provincial": ("省保", "省级文保单位"),
-    "municipal": ("市保", "市级文保单位"),
-    "county": ("县保", "区级", "县区级", "县级文保单位"),
-    "surveyed": ("测量", "实测", "已核对"),
-    "address": ("地址", "地址定位"),
-    "approx": ("概略", "估计", "approximate"),
-}
 DATUM_ALIASES = {
     "wgs84": ("wgs84", "wgs", "gps", "epsg4326", "4326"),
     "gcj02": ("gcj02", "gcj", "火星", "高德", "腾讯", "amap", "国测局"),
     "bd09": ("bd09", "bd", "百度", "baidu", "bd09ll"),
 }
-_BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
-_GRADE = re.compile(r"([1-5])a|(?<![a-z])(a{1,5})(?![a-z])")
-
-
-def _header_key(text: str) -> str:
-    return normalise(_BRACKETS.sub("", unicodedata.normalize("NFKC", str(text))))
 
 
 def _datum_in(text: str) -> str | None:
@@ -130,11 +75,11 @@ def match_columns(columns, layer_id: str, mapping: Mapping[str, str | None] | No
     mapping = dict(mapping or {})
     matched = {f: c for f, c in mapping.items() if f in fields and c in columns}
     used = set(matched.values())
-    keys = {c: _header_key(c) for c in columns}
+    keys = {c: header_key(c) for c in columns}
     for name in fields:
         if name in mapping:
             continue
-        aliases = [_header_key(a) for a in COLUMN_ALIASES.get(name, (name,))]
+        aliases = [header_key(a) for a in COLUMN_ALIASES.get(name, (name,))]
         for alias in aliases:  # the alias order is the preference
             column = next((c for c in columns if c not in used and keys[c] == alias), None)
             if column is not None:
@@ -142,31 +87,6 @@ def match_columns(columns, layer_id: str, mapping: Mapping[str, str | None] | No
                 used.add(column)
                 break
     return {f: matched[f] for f in fields if f in matched}
-
-
-def vocabulary_value(text, vocab: Vocabulary) -> str | None:
-    """The registry value that ``text`` names (its value, zh or en label, a known alias, an
-    unambiguous start of a zh label; for grades also ``AAAA``, ``国家4A级旅游景区``), or None."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    key = normalise(unicodedata.normalize("NFKC", text))
-    for value, (zh, en) in vocab.labels.items():
-        names = (value, zh, en, *VALUE_ALIASES.get(value, ()))
-        if key in {normalise(n) for n in names}:
-            return value
-    if vocab is GRADES:
-        found = _GRADE.search(key)
-        if found:
-            return f"{found[1] or len(found[2])}A"
-    starts = [v for v, (zh, _en) in vocab.labels.items() if len(key) >= 2 and normalise(zh).startswith(key)]
-    return starts[0] if len(starts) == 1 else None
-
-
-def _list_values(text, vocab: Vocabulary) -> tuple[list[str], list[str]]:
-    """A list cell ("黄河；红色文化", "yellow_river, red") as registry values, and the items not known."""
-    items = [t for t in re.split(r"[;,，；、|]", text or "") if t.strip()] if isinstance(text, str) else []
-    values = [vocabulary_value(t, vocab) for t in items]
-    return [v for v in values if v], [t.strip() for t, v in zip(items, values) if v is None]
 
 
 @dataclass
@@ -231,17 +151,27 @@ class ImportReport:
 
     def duplicates(self) -> pd.DataFrame:
         dup = self.rows[self.rows["status"] == "duplicate"]
-        return dup[["row", "id", "name_zh", "duplicate_of", "duplicate_name", "distance_m"]].reset_index(drop=True)
+        columns = ["row", "id", "name_zh", "duplicate_of", "duplicate_name", "distance_m", "match"]
+        return dup[columns].reset_index(drop=True)
+
+    def default_choice(self, row: int, default: str = "skip") -> str:
+        """What ``default`` does to the duplicate ``row``: ``update`` only replaces a confident match
+        (:data:`CONFIDENT_MATCHES`); a row whose name only resembles the stored one is skipped."""
+        match = self.rows.loc[self.rows["row"] == row, "match"].iloc[0]
+        return "skip" if default == "update" and match not in CONFIDENT_MATCHES else default
 
     def rows_to_write(self, choices: Mapping[int, str] | None = None, default: str = "skip") -> gpd.GeoDataFrame:
         """The rows one write stores: every accepted row, and each duplicate as chosen in ``choices``
-        (``{row: "skip" | "update" | "keep"}``, else ``default``): ``update`` takes the stored
-        asset's id (the write replaces it), ``keep`` stores the row beside it, ``skip`` leaves it out."""
+        (``{row: "skip" | "update" | "keep"}``, else ``default`` as :meth:`default_choice` applies it):
+        ``update`` takes the stored asset's id (the write replaces it), ``keep`` stores the row beside
+        it, ``skip`` leaves it out."""
         choices = dict(choices or {})
         rows = self.candidates.copy()
         keep = []
         for rec in self.rows[self.rows["status"].isin(STORED_STATUSES)].itertuples():
-            choice = "keep" if rec.status == "accepted" else choices.get(rec.row, default)
+            choice = (
+                "keep" if rec.status == "accepted" else choices.get(rec.row) or self.default_choice(rec.row, default)
+            )
             if choice not in DUPLICATE_CHOICES:
                 raise ValueError(f"row {rec.row}: choice {choice!r}; expected one of {', '.join(DUPLICATE_CHOICES)}")
             if choice == "skip":
@@ -355,7 +285,7 @@ def _coordinates(table: SourceTable, matched: dict[str, str], crs_choice: str | 
     for axis, column, values in (("lon", lon_col, x), ("lat", lat_col, y)):
         if column is None:
             continue
-        bad = np.isnan(values) & frame[column].astype(str).str.strip().ne("").to_numpy()
+        bad = np.isnan(values) & frame[column].map(lambda v: bool(cell_text(v))).to_numpy(bool)
         for i in np.flatnonzero(bad):
             state.refuse(i, "rejected", _problem(axis, frame[column].iloc[i], tr("import_expected_degrees", "en"),
                                                  "import_bad_number"))  # fmt: skip
@@ -366,7 +296,7 @@ def _coordinates(table: SourceTable, matched: dict[str, str], crs_choice: str | 
         hinted = _datum_in(" ".join(c for c in (lon_col, lat_col) if c))
         datum, crs, source = (hinted, None, "header") if hinted else ("wgs84", None, "assumed")
     if "datum" in matched and not crs_choice:
-        per_row = np.array([_datum_in(v) or "" for v in frame[matched["datum"]]], dtype=object)
+        per_row = np.array([_datum_in(cell_text(v)) or "" for v in frame[matched["datum"]]], dtype=object)
         datum, source = "per row", "column"
     else:
         per_row = np.full(len(frame), datum if crs is None else "", dtype=object)
@@ -424,8 +354,10 @@ def _geometry_checks(geoms, state: _Rows, city: City, address) -> None:
 
 
 def _new_id(prefix: str, layer_id: str, name, geom) -> str:
+    """A stable id for a row without one: ``prefix`` and 64 bits (16 hex digits) of a hash of its
+    layer, name and position (a collision among a million rows has odds of ~3e-8)."""
     key = f"{layer_id}|{name}|{geom.wkt if geom is not None else ''}"
-    return f"{prefix}{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+    return f"{prefix}{hashlib.sha1(key.encode()).hexdigest()[:ID_HEX_DIGITS]}"
 
 
 def _district_names(city: City) -> dict[str, str]:
@@ -440,32 +372,37 @@ def _district_names(city: City) -> dict[str, str]:
 
 
 def _schema_frame(table: SourceTable, layer_id: str, matched: dict, geoms, state: _Rows, city: City,
-                  accuracy: str, notes: list, generated: set) -> gpd.GeoDataFrame:  # fmt: skip
-    """The layer's schema columns for every record, vocabulary mapped; unknown values reported."""
+                  accuracy: str, notes: list, generated: set, defaults: Mapping[str, str]) -> gpd.GeoDataFrame:  # fmt: skip
+    """The layer's schema columns for every record (``defaults`` filling blank or absent cells),
+    vocabulary mapped; unknown values reported."""
     spec = LAYERS[layer_id]
     frame = table.frame
     n = len(frame)
     data: dict[str, list] = {}
 
-    def column(name: str) -> list:
+    def column(name: str) -> list[str | None]:
+        """The column's cells as text, the default where missing (blank, null, NaN: never "nan"), else None."""
+        default = defaults.get(name) or None
         if name not in matched:
-            return [None] * n
-        return [v.strip() if isinstance(v, str) and v.strip() else (None if isinstance(v, str) or v is None else v)
-                for v in frame[matched[name]].tolist()]  # fmt: skip
+            return [default] * n
+        return [cell_text(v) or default for v in frame[matched[name]].tolist()]
 
     for spec_field in spec.fields:
         values = column(spec_field.name)
-        values = [str(v) if v is not None and not isinstance(v, str) else v for v in values]
         vocab = spec_field.vocabulary
-        if spec_field.kind == "enum" and vocab is not None and spec_field.name in matched:
+        if (
+            spec_field.kind == "enum"
+            and vocab is not None
+            and (spec_field.name in matched or spec_field.name in defaults)
+        ):
             known = {v: vocabulary_value(v, vocab) for v in set(values) if v is not None}  # a list repeats its values
             mapped = [known.get(v) for v in values]
+            code = "import_bad_grade" if vocab is GRADES else "import_bad_value"
             for i in np.flatnonzero([v is not None and m is None for v, m in zip(values, mapped)]):
-                state.refuse(i, "rejected", _problem(spec_field.name, values[i], ", ".join(vocab.values),
-                                                     "import_bad_value"))  # fmt: skip
+                state.refuse(i, "rejected", _problem(spec_field.name, values[i], ", ".join(vocab.values), code))
             values = mapped
         elif spec_field.kind == "list" and vocab is not None:
-            lists = [_list_values(v, vocab) for v in values]
+            lists = [list_values(v, vocab) for v in values]
             for i, (_ok, unknown) in enumerate(lists):
                 if unknown:
                     state.refuse(i, "rejected", _problem(spec_field.name, "; ".join(unknown), ", ".join(vocab.values),
@@ -512,7 +449,8 @@ def _fill_districts(data: dict, geoms, state: _Rows, city: City) -> None:
 
 def _pack_checks(candidates: gpd.GeoDataFrame, layer_id: str, state: _Rows, city: City, file_name: str) -> None:
     """The checks a pack's rows get (:func:`culturemap.catalog.check_rows`: schema, vocabularies,
-    geometry, ids; then the district each point lies in) on the rows not refused yet."""
+    geometry, ids; then the district each point lies in) on the rows not refused yet. A text over its
+    cap is cut in ``candidates`` as the check's warning says."""
     open_rows = np.flatnonzero(np.isin(state.status, STORED_STATUSES))
     if not len(open_rows):
         return
@@ -525,71 +463,13 @@ def _pack_checks(candidates: gpd.GeoDataFrame, layer_id: str, state: _Rows, city
     for problem in problems:
         i = open_rows[problem.row - 1]
         found = _from_catalog(problem, file_name, int(candidates.index[i]))
+        if problem.code == "text_too_long":  # stored as the warning says: cut to the cap, the last character "…"
+            j = candidates.columns.get_loc(problem.field)
+            candidates.iat[i, j] = candidates.iat[i, j][: problem.values["cap"] - 1] + "…"
         if problem.severity == "warning":
             state.problems[i].append(found)
         else:
             state.refuse(i, "outside" if problem.code == "outside_city" else "rejected", found)
-
-
-def _duplicates(candidates: gpd.GeoDataFrame, existing: gpd.GeoDataFrame, state: _Rows, city: City) -> pd.DataFrame:
-    """Per row: the stored asset with the same id, or the same or a similar name within DUPLICATE_M."""
-    out = pd.DataFrame({"duplicate_of": None, "duplicate_name": None, "distance_m": np.nan},
-                       index=range(len(candidates)))  # fmt: skip
-    if existing.empty or candidates.empty:
-        return out
-    metric = city.config.metric_crs
-    new_pts = shapely.point_on_surface(candidates.to_crs(metric).geometry.to_numpy())
-    old = existing.to_crs(metric)
-    old_pts = shapely.point_on_surface(old.geometry.to_numpy())
-    old_names = [normalise(n) if isinstance(n, str) else "" for n in old["name_zh"]]
-    by_id = {fid: j for j, fid in enumerate(old["id"])}
-    new_names = [normalise(n) if isinstance(n, str) else "" for n in candidates["name_zh"]]
-    new_ids = candidates["id"].tolist()
-    open_rows = np.flatnonzero(np.isin(state.status, STORED_STATUSES))
-    near: dict[int, list[int]] = {}
-    for a, b in zip(*shapely.STRtree(old_pts).query(new_pts[open_rows], predicate="dwithin", distance=DUPLICATE_M)):
-        near.setdefault(int(open_rows[a]), []).append(int(b))
-    for i in open_rows:
-        j = by_id.get(new_ids[i])
-        if j is None:
-            similar = [k for k in near.get(i, ()) if _similar(new_names[i], old_names[k])]
-            j = min(similar, key=lambda k: shapely.distance(new_pts[i], old_pts[k])) if similar else None
-        if j is not None:
-            out.loc[i] = [old["id"].iloc[j], old["name_zh"].iloc[j], float(shapely.distance(new_pts[i], old_pts[j]))]
-            state.status[i] = "duplicate"
-    return out
-
-
-def _similar(a: str, b: str) -> bool:
-    return bool(a and b) and (a == b or a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= SIMILAR_NAME)
-
-
-def _shift_note(candidates: gpd.GeoDataFrame, existing: gpd.GeoDataFrame, state: _Rows, city: City) -> tuple | None:
-    """When stored assets with the same names lie SHIFT_M apart on median, and reading the file as
-    GCJ-02 or BD-09 brings them together, the datum that does."""
-    if existing.empty or candidates.empty:
-        return None
-    names = {normalise(n): g for n, g in zip(existing["name_zh"], existing.geometry) if isinstance(n, str) and g}
-    pairs = [(g, names[normalise(n)]) for n, g, s in zip(candidates["name_zh"], candidates.geometry, state.status)
-             if isinstance(n, str) and normalise(n) in names and g is not None and isinstance(g, shapely.Point)]  # fmt: skip
-    if not pairs:
-        return None
-    metric = city.config.metric_crs
-    old = gpd.GeoSeries([p[1] for p in pairs], crs=WGS84).to_crs(metric)
-    new = gpd.GeoSeries([p[0] for p in pairs], crs=WGS84)
-    median_m = float(np.median(new.to_crs(metric).distance(old, align=False)))
-    if not SHIFT_M[0] <= median_m <= SHIFT_M[1]:
-        return None
-    best = None
-    for datum in ("gcj02", "bd09"):
-        lon, lat = to_wgs84(new.x.to_numpy(), new.y.to_numpy(), datum)
-        moved = gpd.GeoSeries(shapely.points(lon, lat), crs=WGS84).to_crs(metric)
-        d = float(np.median(moved.distance(old, align=False)))
-        if d < median_m / 3 and (best is None or d < best[1]):
-            best = (datum, d)
-    values = {"n": len(pairs), "distance_m": median_m, "datum": best[0] if best else "?",
-              "after_m": best[1] if best else median_m}  # fmt: skip
-    return ("import_note_shifted" if best else "import_note_shifted_unknown", values)
 
 
 def prepare_import(
@@ -600,6 +480,7 @@ def prepare_import(
     crs: str | None = None,
     sheet: str | None = None,
     mapping: Mapping[str, str | None] | None = None,
+    defaults: Mapping[str, str] | None = None,
     file_name: str | None = None,
     accuracy: str = DEFAULT_ACCURACY,
     max_mb: float = MAX_IMPORT_MB,
@@ -615,7 +496,10 @@ def prepare_import(
     crs : ``wgs84``, ``gcj02``, ``bd09`` or ``EPSG:n`` for coordinates without a declared CRS (a
         table; GCJ-02 / BD-09 positions in a WGS-84 feature file). Default: the file's CRS, a datum
         named in the coordinate columns' headers, else WGS-84 (the report says which).
-    mapping : ``{field: column}`` overriding the matched columns (see :func:`match_columns`).
+    mapping : ``{field: column}`` overriding the matched columns (see :func:`match_columns`); a
+        column the file does not have, or a field the layer does not have, is an ImportFileError.
+    defaults : ``{field: value}``, the value of every row whose cell is blank or whose file has no
+        such column (``{"grade": "4A"}`` for a list of 4A spots), read like a cell.
     accuracy : ``coord_accuracy`` of rows whose file does not say (a value of COORD_ACCURACY).
 
     Raises
@@ -637,20 +521,27 @@ def prepare_import(
     table = source if isinstance(source, SourceTable) else read_source(source, file_name=file_name, sheet=sheet,
                                                                          max_mb=max_mb)  # fmt: skip
     columns = [str(c) for c in table.frame.columns if c != "geometry" or not table.has_geometry]
+    defaults = dict(defaults or {})
+    _check_options(table.file_name, layer_id, columns, dict(mapping or {}), defaults)
     matched = match_columns(columns, layer_id, mapping)
     state = _Rows(len(table.frame))
     notes: list[tuple[str, dict]] = []
+    if table.skipped_sheets:
+        notes.append(("import_note_sheet", {"sheet": table.sheet, "skipped": ", ".join(table.skipped_sheets)}))
     if not table.has_geometry and not ({"lon", "lat"} <= set(matched)) and "address" not in matched:
         notes.append(("import_note_no_coords", {"columns": ", ".join(columns)}))
     geoms, datum, datum_source = _coordinates(table, matched, crs, state, city)
-    address = table.frame[matched["address"]].tolist() if "address" in matched else [None] * len(table.frame)
+    address = (
+        [cell_text(v) for v in table.frame[matched["address"]]] if "address" in matched else [""] * len(table.frame)
+    )
     _geometry_checks(geoms, state, city, address)
     generated: set[tuple[int, str]] = set()
-    candidates = _schema_frame(table, layer_id, matched, geoms, state, city, accuracy, notes, generated)
+    candidates = _schema_frame(table, layer_id, matched, geoms, state, city, accuracy, notes, generated, defaults)
     _pack_checks(candidates, layer_id, state, city, table.file_name)
     existing = city.layers[layer_id]
-    dups = _duplicates(candidates, existing, state, city)
-    shift = _shift_note(candidates, existing, state, city)
+    dups = find_duplicates(candidates, existing, np.flatnonzero(np.isin(state.status, STORED_STATUSES)), city)
+    state.status[dups["duplicate_of"].notna().to_numpy()] = "duplicate"
+    shift = shift_note(candidates, existing, city)
     if shift:
         notes.append(shift)
     if (state.status == "rejected").any() and all(
@@ -679,6 +570,21 @@ def prepare_import(
                         generated)  # fmt: skip
 
 
+def _check_options(file_name: str, layer_id: str, columns: list[str], mapping: dict, defaults: dict) -> None:
+    """A mapping or a default naming a field the layer does not have, or a column the file does not
+    have: ImportFileError saying what there is."""
+    fields = [*COORD_FIELDS, *(f.name for f in LAYERS[layer_id].fields)]
+    for option, names in (("--map", mapping), ("--set", defaults)):
+        for name in names:
+            if name not in fields or (option == "--set" and name in COORD_FIELDS):
+                allowed = fields if option == "--map" else fields[len(COORD_FIELDS) :]
+                raise ImportFileError("import_unknown_field", file_name, option=option, field=name, layer=layer_id,
+                                      fields=", ".join(allowed))  # fmt: skip
+    for column in mapping.values():
+        if column and column not in columns:
+            raise ImportFileError("import_unknown_column", file_name, column=column, columns=", ".join(columns))
+
+
 def commit_import(store, report: ImportReport, choices: Mapping[int, str] | None = None, default: str = "skip"):
     """Store the report's rows (see :meth:`ImportReport.rows_to_write`) with one
     :meth:`culturemap.store.Store.write`: all of them or, on any error, none. Returns its WriteResult."""
@@ -697,9 +603,10 @@ def import_file(store, path: str | Path, layer_id: str, *, skip_bad: bool = Fals
     return report, commit_import(store, report, default=default)
 
 
-def format_report(report: ImportReport, lang: str = "en") -> str:
+def format_report(report: ImportReport, lang: str = "en", on_duplicate: str | None = None) -> str:
     """The report as text for the terminal: the file, the datum, the columns, every row not
-    stored with its reasons, the duplicates, the summary."""
+    stored with its reasons, the duplicates (with ``on_duplicate="update"``: each one left out
+    because its name only resembles the stored one), the summary."""
     lines = [
         tr("import_head", lang, file=report.file_name, layer=LAYERS[report.layer_id].label(lang)),
         report.datum_text(lang),
@@ -710,8 +617,11 @@ def format_report(report: ImportReport, lang: str = "en") -> str:
     lines += [f"! {note}" for note in report.note_lines(lang)]
     for rec in report.rows.itertuples():
         if rec.status == "duplicate":
-            lines.append(tr("import_line_duplicate", lang, row=rec.row, name=rec.name_zh, other=rec.duplicate_name,
-                            other_id=rec.duplicate_of, distance_m=rec.distance_m))  # fmt: skip
+            values = {"row": rec.row, "name": rec.name_zh, "other": rec.duplicate_name, "other_id": rec.duplicate_of,
+                      "distance_m": rec.distance_m}  # fmt: skip
+            lines.append(tr("import_line_duplicate", lang, match=tr(f"import_match_{rec.match}", lang), **values))
+            if on_duplicate and report.default_choice(rec.row, on_duplicate) != on_duplicate:
+                lines.append(tr("import_line_not_updated", lang, **values))
         for p in rec.problems:
             lines.append(tr("import_line", lang, row=rec.row, status=tr("import_status_" + rec.status, lang),
                             message=p["message"][lang]))  # fmt: skip

@@ -15,7 +15,7 @@ import logging
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -30,6 +30,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from culturemap.i18n import tr
+from culturemap.io.columns import is_place_header
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ MAX_IMPORT_MB = 200  # the Data page's upload limit too (Streamlit's server.maxU
 MAX_UNZIPPED_MB = 1024  # everything an archive may hold once extracted
 MAX_ZIP_RATIO = 200  # uncompressed / compressed bytes of one member; text compresses ~10x, bombs ~1000x
 MAX_ZIP_MEMBERS = 1000
+HEADER_SEARCH_ROWS = 30  # a workbook's header row is looked for this far down (title lines, notes above it)
 TEXT_ENCODINGS = ("utf_8", "gb18030", "big5")  # what Chinese tables come in; GBK and GB2312 are subsets of GB18030
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx")
 FEATURE_SUFFIXES = (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz")
@@ -75,6 +77,7 @@ class SourceTable:
     sheet: str | None = None
     crs: str | None = None
     encoding: str | None = None
+    skipped_sheets: list[str] = field(default_factory=list)  # sheets passed over for ``sheet`` (no header)
 
     @property
     def has_geometry(self) -> bool:
@@ -128,8 +131,20 @@ def read_csv(path: Path, file_name: str) -> SourceTable:
     return SourceTable(frame, file_name, np.arange(2, len(frame) + 2), encoding=encoding)
 
 
-def _cell_text(value) -> str:
+def is_missing(value) -> bool:
+    """True for a missing cell: None, NaN, NaT, ``pd.NA`` (a list or other container is a value)."""
     if value is None:
+        return True
+    try:
+        return bool(pd.isna(value)) if np.ndim(value) == 0 else False
+    except (TypeError, ValueError):
+        return False
+
+
+def cell_text(value) -> str:
+    """A cell as text: "" for a missing one (:func:`is_missing`, never "nan" or "None"), a date at
+    midnight as ``YYYY-MM-DD``, a whole float as an integer (``7.0`` -> ``7``), text stripped."""
+    if is_missing(value):
         return ""
     if isinstance(value, datetime) and value.time() == time(0):
         return value.date().isoformat()
@@ -147,6 +162,8 @@ def check_zip(path: Path, file_name: str) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ImportFileError("import_bad_zip", file_name, reason=str(exc)) from None
     members = archive.infolist()
+    for info in members:
+        info.filename = _member_name(info)
     if len(members) > MAX_ZIP_MEMBERS:
         archive.close()
         raise ImportFileError("import_zip_members", file_name, n=len(members), limit=MAX_ZIP_MEMBERS)
@@ -168,6 +185,25 @@ def check_zip(path: Path, file_name: str) -> zipfile.ZipFile:
     return archive
 
 
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its tool meant it. Without the UTF-8 flag Python reads the name as CP437
+    (the zip standard's default), but Chinese Windows tools write GBK and some UTF-8 without the
+    flag: the bytes are decoded as UTF-8, else GB18030, else left as CP437."""
+    name = info.filename
+    if info.flag_bits & 0x800 or name.isascii():
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:  # not a CP437 decoding (a name given in Python): as it is
+        return name
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name
+
+
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str) -> bytes:
     """The bytes of one member, never more than its header declares (a lying header is a bomb)."""
     with archive.open(info) as fh:
@@ -179,6 +215,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str
 
 
 def read_xlsx(path: Path, file_name: str, sheet: str | None) -> SourceTable:
+    """A worksheet: ``sheet``, else the first whose header (in its first :data:`HEADER_SEARCH_ROWS`
+    rows, one row or two with merged group cells) names a name, a longitude and a latitude, else the
+    first sheet with two rows filled. The sheets passed over are in ``skipped_sheets``."""
     import openpyxl  # uses defusedxml for the workbook's XML when it is installed
 
     check_zip(path, file_name).close()
@@ -190,22 +229,61 @@ def read_xlsx(path: Path, file_name: str, sheet: str | None) -> SourceTable:
         if sheet is not None and sheet not in book.sheetnames:
             raise ImportFileError("import_no_sheet", file_name, sheet=sheet, sheets=", ".join(book.sheetnames))
         names = [sheet] if sheet is not None else book.sheetnames
-        for name in names:  # default: the first sheet with a header and a row (not a cover sheet)
-            cells = [[_cell_text(v) for v in row] for row in book[name].iter_rows(values_only=True)]
-            if sum(1 for row in cells if any(row)) >= 2:
+        chosen = fallback = None
+        for name in names:
+            cells = [[cell_text(v) for v in row] for row in book[name].iter_rows(values_only=True)]
+            header = _place_header(cells[:HEADER_SEARCH_ROWS])
+            if header is not None:
+                chosen = (name, cells, header)
                 break
+            if fallback is None and (sum(1 for row in cells if any(row)) >= 2 or name == names[-1]):
+                fallback = (name, cells, None)
     finally:
         book.close()
+    name, cells, header = chosen or fallback
+    skipped = names[: names.index(name)] if chosen is not None else []
     if not any(any(row) for row in cells):
         raise ImportFileError("import_empty", file_name)
-    # the header: the first row with two cells filled (a title line above it fills one, often merged)
-    first = next((i for i, row in enumerate(cells) if sum(1 for v in row if v) >= 2), None)
-    first = first if first is not None else next(i for i, row in enumerate(cells) if any(row))
-    header = [h or f"column {j + 1}" for j, h in enumerate(cells[first])]
-    body = [row + [""] * (len(header) - len(row)) for row in cells[first + 1 :]]
+    if header is None:  # the first row with two cells filled (a title line above it fills one, often merged)
+        first = next((i for i, row in enumerate(cells) if sum(1 for v in row if v) >= 2), None)
+        first = first if first is not None else next(i for i, row in enumerate(cells) if any(row))
+        header = (first, 1, cells[first])
+    first, depth, names_in_header = header
+    columns = [h or f"column {j + 1}" for j, h in enumerate(names_in_header)]
+    body = [row + [""] * (len(columns) - len(row)) for row in cells[first + depth :]]
     keep = [i for i, row in enumerate(body) if any(row)]
-    frame = pd.DataFrame([body[i][: len(header)] for i in keep], columns=header, dtype=object)
-    return SourceTable(frame, file_name, np.array(keep, dtype=int) + first + 2, sheet=name)
+    frame = pd.DataFrame([body[i][: len(columns)] for i in keep], columns=columns, dtype=object)
+    rows = np.array(keep, dtype=int) + first + depth + 1  # the sheet's row numbers, counting from 1
+    return SourceTable(frame, file_name, rows, sheet=name, skipped_sheets=skipped)
+
+
+def _place_header(cells: list[list[str]]) -> tuple[int, int, list[str]] | None:
+    """Where the header of a list of places is (:func:`culturemap.io.columns.is_place_header`):
+    ``(row index, rows it spans, column names)``, or None. A header of two rows (a merged group cell
+    such as 坐标 over 经度 / 纬度, the other names merged down) names its columns ``经度（坐标）``."""
+    for i, row in enumerate(cells):
+        if is_place_header(row):
+            return i, 1, row
+        if i + 1 < len(cells) and any(row):
+            names = _two_row_names(row, cells[i + 1])
+            if is_place_header(names):
+                return i, 2, names
+    return None
+
+
+def _two_row_names(top: list[str], sub: list[str]) -> list[str]:
+    """One name per column of a two-row header: the lower cell, with the group above it in brackets
+    (a merged group cell holds its text in its first column only), else the upper cell."""
+    width = max(len(top), len(sub))
+    top, sub = top + [""] * (width - len(top)), sub + [""] * (width - len(sub))
+    names, group = [], ""
+    for upper, lower in zip(top, sub):
+        if upper:
+            group = upper if lower else ""
+        elif not lower:
+            group = ""
+        names.append(f"{lower}（{group}）" if lower and group else lower or upper)
+    return names
 
 
 def _read_features(path: Path | str, file_name: str, layer: str | None = None, **options) -> SourceTable:
@@ -302,6 +380,12 @@ def _kml_geometry(node):
 def parse_kml(data: bytes, file_name: str) -> SourceTable:
     """Placemarks of a KML document: name, description, ExtendedData and geometry (WGS-84 by the
     KML standard). Parsed with defusedxml: a DTD or entity is refused, nothing is fetched."""
+    return _kml_table(*_kml_placemarks(data, file_name), file_name)
+
+
+def _kml_placemarks(data: bytes, file_name: str, first: int = 1) -> tuple[list[dict], list]:
+    """The attributes and geometries of every Placemark of a KML document, in any Folder or
+    Document nesting; ``first`` is the first one's number in messages."""
     try:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -312,7 +396,7 @@ def parse_kml(data: bytes, file_name: str) -> SourceTable:
         if isinstance(element.tag, str):
             element.tag = element.tag.rsplit("}", 1)[-1]
     records, geometries = [], []
-    for n, mark in enumerate(root.iter("Placemark"), start=1):
+    for n, mark in enumerate(root.iter("Placemark"), start=first):
         record = {"name": _kml_text(mark, "name"), "description": _kml_text(mark, "description")}
         for data_node in mark.iter("Data"):
             record[data_node.get("name", "")] = (data_node.findtext("value") or "").strip()
@@ -327,6 +411,10 @@ def parse_kml(data: bytes, file_name: str) -> SourceTable:
                     raise ImportFileError("import_kml_geometry", file_name, row=n, reason=str(exc)) from None
         records.append(record)
         geometries.append(geometry)
+    return records, geometries
+
+
+def _kml_table(records: list[dict], geometries: list, file_name: str) -> SourceTable:
     if not records:
         raise ImportFileError("import_no_rows", file_name)
     frame = gpd.GeoDataFrame(pd.DataFrame(records).fillna(""), geometry=geometries, crs="EPSG:4326")
@@ -334,12 +422,20 @@ def parse_kml(data: bytes, file_name: str) -> SourceTable:
 
 
 def read_kmz(path: Path, file_name: str) -> SourceTable:
+    """The placemarks of a KMZ: those of its ``doc.kml`` (else its first .kml) or, when that only links
+    to the others (GDAL's LIBKML driver writes ``doc.kml`` with a NetworkLink per layer to
+    ``layers/<layer>.kml``), those of every other .kml in the archive, in archive order."""
     with check_zip(path, file_name) as archive:
-        kmls = [m for m in archive.infolist() if m.filename.lower().endswith(".kml")]
+        kmls = [m for m in archive.infolist() if m.filename.lower().endswith(".kml") and not m.is_dir()]
         if not kmls:
             raise ImportFileError("import_kmz_no_kml", file_name)
         doc = next((m for m in kmls if PurePosixPath(m.filename).name.lower() == "doc.kml"), kmls[0])
-        return parse_kml(_read_member(archive, doc, file_name), file_name)
+        records, geometries = _kml_placemarks(_read_member(archive, doc, file_name), file_name)
+        for member in kmls if not records else ():
+            if member is not doc:
+                more = _kml_placemarks(_read_member(archive, member, file_name), file_name, first=len(records) + 1)
+                records, geometries = records + more[0], geometries + more[1]
+    return _kml_table(records, geometries, file_name)
 
 
 def read_source(
@@ -390,4 +486,19 @@ def read_source(
         raise ImportFileError("import_unreadable", file_name, reason=str(exc).strip() or type(exc).__name__) from None
     if table.frame.empty:
         raise ImportFileError("import_no_rows", file_name)
+    _missing_as_none(table.frame)
     return table
+
+
+def _missing_as_none(frame: pd.DataFrame) -> None:
+    """Every missing cell of a text or date column (NaN of a pandas string column, NaT) as None, in
+    place; number columns keep NaN. Then no reader hands on a null that ``str()`` turns into "nan"."""
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    for column in frame.columns:
+        values = frame[column]
+        if column == geometry or pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values):
+            continue
+        missing = values.isna().to_numpy()
+        if missing.any() or not pd.api.types.is_object_dtype(values.dtype):
+            frame[column] = pd.Series([None if m else v for v, m in zip(values.astype(object), missing)],
+                                      index=frame.index, dtype=object)  # fmt: skip

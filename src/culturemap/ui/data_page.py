@@ -116,9 +116,12 @@ def _duplicate_choices(report: ImportReport, lang: str, file_key: str) -> dict[i
     if dups.empty:
         return {}
     st.subheader(tr("data_duplicates", lang, n=len(dups)))
+    for rec in dups[dups["match"] == "similar"].itertuples():  # a question: only the user can say it is the same
+        st.warning(plain(tr("data_similar_question", lang, row=rec.row, name=rec.name_zh, other=rec.duplicate_name,
+                            other_id=rec.duplicate_of, distance_m=rec.distance_m)))  # fmt: skip
     labels = {c: tr(f"data_choice_{c}", lang) for c in DUPLICATE_CHOICES}
     edited = st.data_editor(
-        dups.assign(choice=labels["skip"]),
+        dups.assign(match=[tr(f"import_match_{m}", lang) for m in dups["match"]], choice=labels["skip"]),
         column_config={"choice": st.column_config.SelectboxColumn(tr("data_col_choice", lang),
                                                                   options=list(labels.values()), required=True)},
         disabled=[c for c in dups.columns],
