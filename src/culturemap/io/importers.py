@@ -30,7 +30,7 @@ from pypinyin import lazy_pinyin
 from pyproj import CRS, Transformer
 
 from culturemap.analysis.select import normalise
-from culturemap.catalog import City, Problem, _check_places, check_rows
+from culturemap.catalog import City, Problem, check_places, check_rows
 from culturemap.crs import DATUMS, WGS84, to_wgs84
 from culturemap.i18n import tr
 from culturemap.io.columns import COLUMN_ALIASES, header_key
@@ -459,7 +459,7 @@ def _pack_checks(candidates: gpd.GeoDataFrame, layer_id: str, state: _Rows, city
     failed = {p.row for p in problems if p.severity == "error"}
     placed = frame.assign(_row=np.arange(1, len(frame) + 1))
     placed = placed[~placed["_row"].isin(failed)]
-    _check_places(city.config, {layer_id: placed, "districts": city.layers["districts"]}, problems)
+    check_places(city.config, {layer_id: placed, "districts": city.layers["districts"]}, problems)
     for problem in problems:
         i = open_rows[problem.row - 1]
         found = _from_catalog(problem, file_name, int(candidates.index[i]))

@@ -293,7 +293,7 @@ def _read_features(path: Path | str, file_name: str, layer: str | None = None, *
             if layer not in names:
                 raise ImportFileError("import_no_sheet", file_name, sheet=layer, sheets=", ".join(names))
         if Path(file_name).suffix.lower() in (".geojson", ".json"):
-            options["DATE_AS_STRING"] = "YES"  # dates stay text, checked as such (see catalog._read_layer)
+            options["DATE_AS_STRING"] = "YES"  # dates stay text, checked as such (see catalog.read._read_layer)
         frame = pyogrio.read_dataframe(path, layer=layer, **options)
     except ImportFileError:
         raise
