@@ -842,9 +842,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     threading.Thread(target=warm, name="culturemap-warm-up", daemon=True).start()
     # no file watcher: a served app does not reload on edits (use `streamlit run app.py` while developing);
-    # no full garbage collection after every script run (see .streamlit/config.toml, read only in the checkout)
+    # no full garbage collection after every script run, and no message cache: a busy browser froze on a
+    # "Cached ForwardMsg MISS" (see .streamlit/config.toml, read only in the checkout, for both)
     streamlit_cli.main(["run", str(app), "--server.port", str(args.port), "--server.headless", "true",
-                        "--server.fileWatcherType", "none", "--runner.postScriptGC", "false"],
+                        "--server.fileWatcherType", "none", "--runner.postScriptGC", "false",
+                        "--global.minCachedMessageSize", "1e12"],
                        prog_name="streamlit")  # fmt: skip
     return 0
 

@@ -160,9 +160,11 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
             time.sleep(0.1)
     import streamlit_folium
 
-    from culturemap.ui import analysis_page, explorer, lens_page, routes_page  # the page modules import this one
+    # declared at import, outside a script run when imported here: registered at once, before the page
+    # modules' imports (seconds on a busy machine), during which a first visitor's map got a 404 and never drew
+    served(streamlit_folium._component_func)
 
-    served(streamlit_folium._component_func)  # declared at import: outside a script run when imported here
+    from culturemap.ui import analysis_page, explorer, lens_page, routes_page  # the page modules import this one
 
     warmed = []
     for entry in scan_packs(root or data_root()):
