@@ -29,11 +29,13 @@ class Vocabulary:
         return self.aliases.get(value, value)
 
     def label(self, value: str, lang: str) -> str:
+        """The label of ``value`` in ``lang`` (a former name reads as the current one, an unknown value as itself)."""
         zh, en = self.labels.get(self.canonical(value), (value, value))
         return zh if lang == "zh" else en
 
     @property
     def values(self) -> tuple[str, ...]:
+        """The current values, in display order (former names not included)."""
         return tuple(self.labels)
 
 
@@ -207,16 +209,20 @@ class LayerSpec:
 
     @property
     def file(self) -> str:
+        """The layer's file name in a city pack (``<id>.geojson``)."""
         return f"{self.id}.geojson"
 
     def label(self, lang: str) -> str:
+        """The layer's name in ``lang`` (``zh`` or ``en``)."""
         return self.label_zh if lang == "zh" else self.label_en
 
     def field(self, name: str) -> FieldSpec | None:
+        """The spec of the field called ``name``, None when the layer has no such field."""
         return next((f for f in self.fields if f.name == name), None)
 
     @property
     def class_vocabulary(self) -> Vocabulary | None:
+        """The values of the layer's class field (grade, level, kind or type), None when it has none."""
         spec = self.field(self.class_field) if self.class_field else None
         return spec.vocabulary if spec else None
 

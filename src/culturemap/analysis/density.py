@@ -36,6 +36,7 @@ class DensityGrid:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """(rows, columns) of the grid: cells south to north, cells west to east."""
         return self.values.shape
 
     def total(self) -> float:

@@ -162,6 +162,7 @@ class CityCard:
     campus_clusters: pd.DataFrame  # per campus, its nearest heritage cluster
 
     def name(self, lang: str) -> str:
+        """The city's name in ``lang`` (``zh`` or ``en``)."""
         return self.name_zh if lang == "zh" else self.name_en
 
 

@@ -136,9 +136,12 @@ class Problem:
     values: dict = dataclass_field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
+        """The finding in ``lang`` (``zh`` or ``en``), naming the file, the feature, the row and the field."""
         return tr(self.code, lang, file=self.file, id=self.feature_id, row=self.row, field=self.field, **self.values)
 
     def to_dict(self, lang: str = "en") -> dict:
+        """The finding as JSON-ready data: severity, code, file, ``id`` (the feature), row, field and the message
+        in ``lang``."""
         return {
             "severity": self.severity,
             "code": self.code,
@@ -162,6 +165,7 @@ class MissingAsset:
     note: str | None = None
 
     def reason_label(self, lang: str) -> str:
+        """Why the asset is missing, as :data:`~culturemap.layers.MISSING_REASONS` labels it in ``lang``."""
         return MISSING_REASONS.label(self.reason, lang)
 
 
@@ -181,6 +185,7 @@ class PublishedFigure:
     missing: tuple[MissingAsset, ...] = ()
 
     def label(self, lang: str) -> str:
+        """What the figure counts, in ``lang`` (e.g. "A-class scenic spots")."""
         return self.label_zh if lang == "zh" else self.label_en
 
 
@@ -227,6 +232,7 @@ class CityConfig:
     population: Population | None = None  # None: no source gives it
 
     def name(self, lang: str) -> str:
+        """The city's name in ``lang`` (``zh`` or ``en``)."""
         return self.name_zh if lang == "zh" else self.name_en
 
     def river_name(self, lang: str) -> str:
@@ -256,6 +262,7 @@ class Route:
     source: str
 
     def title(self, lang: str) -> str:
+        """The route's title in ``lang`` (``zh`` or ``en``)."""
         return self.title_zh if lang == "zh" else self.title_en
 
 
@@ -273,10 +280,12 @@ class City:
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems of severity ``error``, in the order they were found."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems of severity ``warning``, in the order they were found."""
         return [p for p in self.problems if p.severity == "warning"]
 
     def assets(self, layer_ids: tuple[str, ...] = ASSET_LAYERS) -> gpd.GeoDataFrame:

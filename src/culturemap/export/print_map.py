@@ -81,6 +81,7 @@ class PrintOptions:
 
     @property
     def size_mm(self) -> tuple[float, float]:
+        """(width, height) of the page in millimetres, turned for landscape."""
         width, height = PAPER_MM[self.paper]
         return (height, width) if self.landscape else (width, height)
 
@@ -134,6 +135,7 @@ def describe_selection(city: City, query: AssetQuery, lang: str) -> str:
 
 
 def default_title(city: City, lang: str) -> str:
+    """The map's title when none is given: the city's name in ``lang`` (e.g. "Lanzhou: cultural assets")."""
     return tr("export_title", lang, city=city.config.name(lang))
 
 

@@ -41,6 +41,7 @@ class OutputError(ValueError):
         return self.code.startswith("output_store_")
 
     def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``zh`` or ``en``), naming the path and what is expected."""
         return tr(self.code, lang, **self.values)
 
 

@@ -58,6 +58,7 @@ class ImportFileError(ValueError):
         return partial(type(self), self.code, self.file, **self.values), ()
 
     def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``zh`` or ``en``), naming the file and what is wrong with it."""
         return tr(self.code, lang, file=self.file, **self.values)
 
 
@@ -81,6 +82,7 @@ class SourceTable:
 
     @property
     def has_geometry(self) -> bool:
+        """True for a feature file (``frame`` is a GeoDataFrame), False for a table (coordinates in columns)."""
         return isinstance(self.frame, gpd.GeoDataFrame)
 
 
@@ -118,6 +120,8 @@ def _delimiter(sample: str) -> str:
 
 
 def read_csv(path: Path, file_name: str) -> SourceTable:
+    """A CSV (or text) table, every cell as text: encoding (:func:`decode_text`) and delimiter (``,`` ``;`` tab
+    ``|``) detected, rows numbered by file line (the header is line 1); ``file_name`` names it in errors."""
     text, encoding = decode_text(path.read_bytes(), file_name)
     if not text.strip():
         raise ImportFileError("import_empty", file_name)

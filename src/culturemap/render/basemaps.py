@@ -15,6 +15,9 @@ from xyzservices import TileProvider
 
 @dataclass(frozen=True)
 class Basemap:
+    """A basemap: its tile URL template (None: drawn from the pack), attribution (HTML) and the datum its
+    tiles are drawn in (``wgs84``, or ``gcj02``: overlays are shifted to match), up to zoom ``max_zoom``."""
+
     id: str
     label_zh: str
     label_en: str
@@ -25,6 +28,7 @@ class Basemap:
     max_zoom: int = 18
 
     def label(self, lang: str) -> str:
+        """The basemap's name in ``lang`` (``zh`` or ``en``)."""
         return self.label_zh if lang == "zh" else self.label_en
 
     @property

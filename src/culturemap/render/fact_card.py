@@ -43,6 +43,7 @@ def feature_name(row, lang: str) -> str:
 
 
 def blank(value) -> bool:
+    """True for a missing cell value: None, empty text or NaN."""
     return value is None or value == "" or (isinstance(value, float) and np.isnan(value))
 
 

@@ -18,6 +18,9 @@ _GEOD = Geod(ellps="WGS84")
 
 @dataclass(frozen=True)
 class Mode:
+    """A way of travelling without a road network: door-to-door speed (km/h), circuity (road distance over
+    straight-line distance) and a fixed overhead per leg (min)."""
+
     id: str
     speed_kph: float
     circuity: float  # road distance / straight-line distance

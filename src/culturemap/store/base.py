@@ -51,6 +51,7 @@ def key_field(spec: LayerSpec) -> str:
 
 
 def list_fields(spec: LayerSpec) -> list[str]:
+    """The layer's list fields (e.g. ``themes``), stored as JSON text (:func:`to_json_text`)."""
     return [f.name for f in spec.fields if f.kind == "list"]
 
 
@@ -140,10 +141,12 @@ class BaseStore:
         raise NotImplementedError
 
     def stamp(self) -> str:  # pragma: no cover - abstract
+        """A token that changes on every write and reset (a cache key for the UI)."""
         raise NotImplementedError
 
     @property
     def location(self) -> str:  # pragma: no cover - abstract
+        """Where the store is, for messages: a file path or a database URL without password."""
         raise NotImplementedError
 
     def _failure(self, exc: Exception) -> tuple[str, dict] | None:
@@ -220,6 +223,8 @@ class BaseStore:
         return [lid for lid in LAYERS if lid in held]
 
     def read_layer(self, layer_id: str) -> gpd.GeoDataFrame:
+        """Every stored row of ``layer_id`` as :func:`normalise` gives it (EPSG:4326, stored order), unvalidated;
+        no rows when the store does not hold the layer, :class:`StoreError` for an id not in the registry."""
         if layer_id not in LAYERS:
             raise StoreError("store_unknown_layer", layer=layer_id, expected=", ".join(LAYERS))
         with self._reading():
@@ -229,6 +234,7 @@ class BaseStore:
         return normalise(layer_id, frame)
 
     def load_city(self) -> City:
+        """The city with the pack's config and the store's layers (EPSG:4326), checked as a pack is."""
         config = read_city_config(self.pack_dir)
         frames = {lid: self.read_layer(lid) for lid in self.layers()}
         city = check_city(self.pack_dir, config, frames, [])
@@ -236,6 +242,7 @@ class BaseStore:
         return city
 
     def layer_counts(self) -> dict[str, int]:
+        """Rows stored per layer and per point dataset (``points:<name>``)."""
         layers, datasets = self.layers(), self.point_datasets()
         with self._reading():
             counts = {lid: self._count(lid, points=False) for lid in layers}
@@ -243,10 +250,13 @@ class BaseStore:
         return counts
 
     def point_datasets(self) -> list[str]:
+        """The names of the stored point datasets, sorted."""
         with self._reading():
             return sorted(self._point_names())
 
     def read_points(self, name: str, bbox: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
+        """The point dataset ``name`` (EPSG:4326), only points in ``bbox`` (min lon, min lat, max lon, max lat)
+        when given; :class:`StoreError` naming the stored datasets when there is no such one."""
         if name not in self.point_datasets():
             raise StoreError("store_unknown_points", name=name, expected=", ".join(self.point_datasets()) or "-")
         with self._reading():
@@ -254,6 +264,8 @@ class BaseStore:
 
     # ----------------------------------------------------------------- writing
     def write(self, layer_id: str, rows: gpd.GeoDataFrame, *, delete_ids: Iterable[str] = ()) -> WriteResult:
+        """In one transaction: upsert ``rows`` on the layer's key (:func:`key_field`) and delete ``delete_ids``;
+        a bad row raises :class:`StoreError` naming the row and field, the store unchanged."""
         if layer_id not in LAYERS:
             raise StoreError("store_unknown_layer", layer=layer_id, expected=", ".join(LAYERS))
         spec = LAYERS[layer_id]
@@ -270,6 +282,8 @@ class BaseStore:
         return WriteResult(*counts, stamp=self.stamp())
 
     def write_points(self, name: str, points: gpd.GeoDataFrame) -> int:
+        """Store (replace) the point dataset ``name`` (1-40 letters, digits, ``_``, ``-``; points in EPSG:4326);
+        returns the rows stored."""
         if not DATASET_NAME.fullmatch(name or ""):
             raise StoreError("store_bad_dataset_name", name=name)
         points = _in_wgs84(points)
@@ -343,5 +357,6 @@ def _merge(current: gpd.GeoDataFrame | None, rows: gpd.GeoDataFrame, key: str, d
 
 
 def iter_chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    """``frame`` in consecutive slices of at most ``size`` rows (for bulk loads)."""
     for start in range(0, len(frame), size):
         yield frame.iloc[start : start + size]

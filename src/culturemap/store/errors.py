@@ -32,17 +32,21 @@ class StoreError(Exception):
 
     @property
     def row(self) -> int | None:
+        """The 1-based row of the frame written that the error is about, None when it names no row."""
         return self.values.get("row")
 
     @property
     def field(self) -> str | None:
+        """The field the error is about, None when it names no field."""
         return self.values.get("field")
 
     @property
     def problems(self) -> list:
+        """Every :class:`~culturemap.catalog.Problem` of a refused write of bad rows (``store_bad_row``), else empty."""
         return self.values.get("problems", [])
 
     def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``zh`` or ``en``), quoting the first problem and the backend's reason if any."""
         first = self.problems[0].message(lang) if self.problems else ""
         values = {**self.values, "first": first}
         if "reason_code" in values:

@@ -208,10 +208,12 @@ class GeoPackageStore(BaseStore):
 
     @property
     def location(self) -> str:
+        """The GeoPackage file's path."""
         return str(self.path)
 
     @property
     def backend(self) -> str:
+        """The backend's name for messages."""
         return "GeoPackage"
 
     @contextmanager
@@ -284,6 +286,8 @@ class GeoPackageStore(BaseStore):
         return _read_layer(self.path, POINTS_PREFIX + name, bbox=bbox)
 
     def stamp(self) -> str:
+        """The file's inode, modification time (ns) and size, which every write and reset change (the file is
+        replaced); ``none`` before the file exists."""
         try:
             st = self.path.stat()
         except FileNotFoundError:

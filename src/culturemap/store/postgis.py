@@ -211,10 +211,12 @@ class PostGISStore(BaseStore):
 
     @property
     def location(self) -> str:
+        """The database URL with the password hidden."""
         return _shown_url(self.url)
 
     @property
     def backend(self) -> str:
+        """The backend's name for messages."""
         return "PostGIS"
 
     def _failure(self, exc: Exception) -> tuple[str, dict] | None:
@@ -267,6 +269,8 @@ class PostGISStore(BaseStore):
         return points.drop(columns=["_x", "_y"]).rename_geometry("geometry")
 
     def stamp(self) -> str:
+        """The city's row stamp in the database, a random hex renewed by every write and reset; ``none`` before
+        the first."""
         with self._reading(), self.engine.connect() as conn:
             return (
                 conn.execute(select(cities.c.stamp).where(cities.c.city_id == self.city_id)).scalar_one_or_none()

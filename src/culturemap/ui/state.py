@@ -17,6 +17,9 @@ from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
 
 @dataclass(frozen=True)
 class ViewState:
+    """The explorer's view as its URL holds it: city, language, the filters (``river_km`` in km), basemap,
+    map centre (WGS-84 degrees) and zoom; ``ignored`` lists the parameters dropped as unknown or malformed."""
+
     city: str | None = None
     lang: str | None = None
     layers: tuple[str, ...] = ASSET_LAYERS
@@ -35,6 +38,7 @@ class ViewState:
     ignored: tuple[str, ...] = field(default=(), compare=False)
 
     def query(self) -> AssetQuery:
+        """The view's filters as an :class:`~culturemap.analysis.select.AssetQuery`."""
         return AssetQuery.from_filters(**{name: getattr(self, name) for name in FILTER_PARAMS})
 
     def to_params(self) -> dict[str, str]:
