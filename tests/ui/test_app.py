@@ -263,7 +263,7 @@ def test_soft_power_weights_reorder_the_districts(data_root):
 def test_packs_with_the_same_name_get_distinct_labels(tmp_path):
     """Equal selectbox labels made Streamlit switch to the other pack on the next rerun."""
     from culturemap.catalog import scan_packs
-    from culturemap.ui.app import city_labels
+    from culturemap.ui.context import city_labels
 
     for name in ("testville", "zbigville"):  # both named 测试市 / Testville, ids testville and zbigville
         toml = write_pack(tmp_path / name) / "city.toml"

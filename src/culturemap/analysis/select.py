@@ -11,8 +11,6 @@ and punctuation.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,13 +20,7 @@ import shapely
 
 from culturemap.analysis.corridor import distance_to_river_m
 from culturemap.layers import ASSET_LAYERS, GRADES, HERITAGE_LEVELS, MUSEUM_KINDS, THEMES, UNIVERSITY_TYPES
-
-_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-def normalise(text: str) -> str:
-    """Lower-case ``text`` and drop spaces and punctuation (keeps CJK, letters, digits, tone marks)."""
-    return _DROP.sub("", unicodedata.normalize("NFC", str(text)).lower())
+from culturemap.names import normalise
 
 
 def search_key(name_zh: str | None, name_en: str | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from culturemap.analysis.select import normalise
+from culturemap.names import normalise
 
 # Column names, compared after :func:`header_key` (NFKC, lower case, no spaces, punctuation or
 # bracketed notes such as "经度（GCJ-02）"). Only the fields of the chosen layer take part.

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from culturemap.analysis.select import normalise
 from culturemap.catalog import City
 from culturemap.crs import WGS84, to_wgs84
+from culturemap.names import normalise
 
 DUPLICATE_M = 200.0  # a stored asset this close with the same or a similar name is a probable duplicate
 SIMILAR_NAME = 0.75  # difflib ratio of two normalised names from which they count as similar

@@ -29,7 +29,6 @@ import shapely
 from pypinyin import lazy_pinyin
 from pyproj import CRS, Transformer
 
-from culturemap.analysis.select import normalise
 from culturemap.catalog import City, Problem, check_places, check_rows
 from culturemap.crs import DATUMS, WGS84, to_wgs84
 from culturemap.i18n import tr
@@ -38,6 +37,7 @@ from culturemap.io.duplicates import CONFIDENT_MATCHES, find_duplicates, shift_n
 from culturemap.io.readers import MAX_IMPORT_MB, ImportFileError, SourceTable, cell_text, decode_text, read_source
 from culturemap.io.values import list_values, vocabulary_value
 from culturemap.layers import COORD_ACCURACY, GRADES, LAYERS
+from culturemap.names import normalise
 
 DEFAULT_ACCURACY = "surveyed"  # the user's own coordinate list; a column 坐标精度 / coord_accuracy overrides
 COORD_FIELDS = ("lon", "lat", "datum")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from culturemap.analysis.select import normalise
 from culturemap.layers import GRADES, Vocabulary
+from culturemap.names import normalise
 
 # Values written otherwise than the registry's value or its zh/en label.
 VALUE_ALIASES: dict[str, tuple[str, ...]] = {

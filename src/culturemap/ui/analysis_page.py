@@ -68,8 +68,8 @@ from culturemap.render.basemaps import DEFAULT_BASEMAP
 from culturemap.render.fact_card import feature_name
 from culturemap.render.static import density_figure
 from culturemap.store import store_for_pack
-from culturemap.ui.app import load_pack, page_context, session_basemap, vendor_base_url
 from culturemap.ui.charts import corridor_profile_chart, ripley_chart, soft_power_chart
+from culturemap.ui.context import load_pack, page_context, session_basemap, vendor_base_url
 from culturemap.ui.export_panel import (
     MIME_TYPES,
     VIEW,

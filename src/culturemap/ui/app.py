@@ -1,79 +1,30 @@
-"""The application shell: city packs, language, navigation, and what every page shares.
+"""The application shell: city packs, language and navigation; it runs the chosen page and, at server
+start, warms every page's caches.
 
 ``main`` lists the packs under the data root (a broken pack is listed with its error and the
 others keep working), picks the city and language (from the URL on the first visit), and runs the
-chosen page. Pages get the loaded city through :func:`page_context`.
+chosen page. Pages get the loaded city through :func:`culturemap.ui.context.page_context`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
 import streamlit as st
-import streamlit.components.v1 as components
 
-from culturemap.analysis.select import add_search_keys
-from culturemap.catalog import City, PackEntry, PackError, scan_packs
+from culturemap.catalog import PackEntry, PackError, scan_packs
 from culturemap.i18n import tr
-from culturemap.render.assets import vendor_dir, vendored
-from culturemap.render.basemaps import DEFAULT_BASEMAP
-from culturemap.store import StoreError, packs_root, store_for_pack
+from culturemap.store import StoreError
 from culturemap.store.errors import StoreUnavailable, StoreWriteFailed
+from culturemap.ui.context import LANGS, PageContext, city_labels, data_root, data_version, load_pack
 from culturemap.ui.map_component import served
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
 
 log = logging.getLogger(__name__)
 PAGES = Path(__file__).resolve().parent / "pages"
-LANGS = ("zh", "en")
-
-
-def data_root() -> Path:
-    """Where the city packs are: ``$CULTUREMAP_DATA`` or the repository's ``geodata/``."""
-    return packs_root()
-
-
-@st.cache_resource(show_spinner=False)
-def vendor_base_url() -> str | None:
-    """Serve vendor/node_modules through Streamlit's component file route (proper MIME types)."""
-    if not vendored():
-        return None
-    component = served(components.declare_component("culturemap_vendor", path=str(vendor_dir())))
-    return f"/component/{component.name}/"
-
-
-def city_labels(entries: dict[str, PackEntry]) -> dict[str, str]:
-    """A distinct label per pack: its names (a broken pack: its folder and a warning), plus the key
-    when two packs share a label.
-
-    Streamlit's selectbox gives back the option whose label was picked, so two equal labels
-    would silently switch to the other pack on the next rerun.
-    """
-    labels = {
-        key: f"{e.config.name_zh} / {e.config.name_en}" if e.config else f"{e.path.name} ⚠ {tr('app_pack_broken_short', 'zh')} / {tr('app_pack_broken_short', 'en')}"
-        for key, e in entries.items()
-    }  # fmt: skip
-    seen = list(labels.values())
-    return {key: f"{label} ({key})" if seen.count(label) > 1 else label for key, label in labels.items()}
-
-
-def data_version(path: Path) -> str:
-    """The version of the city of the pack at ``path``: its store's stamp (changes on every write)
-    and the pack's newest modification time (``city.toml`` and ``routes.toml`` are read from the pack)."""
-    store = store_for_pack(path)
-    return f"{store.stamp()}@{max(p.stat().st_mtime for p in path.iterdir() if p.is_file())}"
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def load_pack(path: str, version: str) -> tuple[City, gpd.GeoDataFrame]:
-    """The city of the pack at ``path``, read from its store, and its assets with search keys,
-    loaded once per version (``version``: :func:`data_version`)."""
-    city = store_for_pack(Path(path)).load_city()
-    return city, add_search_keys(city.assets())
 
 
 def _url_city(entries: dict[str, PackEntry]) -> str | None:
@@ -82,27 +33,6 @@ def _url_city(entries: dict[str, PackEntry]) -> str | None:
     if wanted in entries:
         return wanted
     return next((key for key, e in entries.items() if e.path.name == wanted), None)
-
-
-@dataclass(frozen=True)
-class PageContext:
-    """What every page needs: the pack (path + version of its data, for the caches) and the language."""
-
-    path: str
-    version: str  # data_version(path)
-    lang: str
-
-    def load(self) -> tuple[City, gpd.GeoDataFrame]:
-        return load_pack(self.path, self.version)
-
-
-def page_context() -> PageContext:
-    return st.session_state["_context"]
-
-
-def session_basemap() -> str:
-    """The basemap chosen on the Map page in this session (its ``basemap`` widget), else the default."""
-    return st.session_state.get("basemap", DEFAULT_BASEMAP)
 
 
 def store_notice(city_name: str, exc: StoreError, lang: str) -> None:
@@ -164,7 +94,7 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
     # modules' imports (seconds on a busy machine), during which a first visitor's map got a 404 and never drew
     served(streamlit_folium._component_func)
 
-    from culturemap.ui import analysis_page, explorer, lens_page, routes_page  # the page modules import this one
+    from culturemap.ui import analysis_page, city_cards, explorer, routes_page  # the page modules import this one
 
     warmed = []
     for entry in scan_packs(root or data_root()):
@@ -176,7 +106,7 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
             explorer.warm(path, version, city, assets)
             analysis_page.warm(path, version, city.config.default_lang)
             routes_page.warm(path, version, city, assets)
-            lens_page.card(path, version)  # the lens's clusters and the Compare page's indicators
+            city_cards.card(path, version)  # the lens's clusters and the Compare page's indicators
         except StoreError as exc:  # the database is down, the disk full: the message says why (never SQL)
             log.warning("cannot warm the pack in %s: %s", entry.path, exc)
             continue

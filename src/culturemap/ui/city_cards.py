@@ -9,7 +9,7 @@ import streamlit as st
 from culturemap.analysis.lens import CityCard, city_card
 from culturemap.i18n import tr
 from culturemap.render.fact_card import feature_name
-from culturemap.ui.app import load_pack
+from culturemap.ui.context import load_pack
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

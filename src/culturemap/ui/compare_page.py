@@ -17,8 +17,8 @@ from culturemap.export.figure import FIGURE_FORMATS, figure_bytes
 from culturemap.i18n import tr
 from culturemap.layers import LAYERS
 from culturemap.render.static import compare_figure
-from culturemap.ui.app import city_labels, data_root, data_version, page_context
 from culturemap.ui.city_cards import card, clusters_table
+from culturemap.ui.context import city_labels, data_root, data_version, page_context
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
 

@@ -5,7 +5,7 @@ coordinate system and the column mapping, shows the per-row report of
 :func:`culturemap.io.importers.prepare_import` (rejected rows with their reasons, duplicates with a
 choice each, accepted rows on a map) and writes only when the confirm button is pressed: one
 :meth:`culturemap.store.Store.write`. The other pages read the store again (their cache key is the
-store's stamp, see :func:`culturemap.ui.app.data_version`).
+store's stamp, see :func:`culturemap.ui.context.data_version`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from culturemap.layers import ASSET_LAYERS, LAYERS
 from culturemap.render.assets import localise_assets
 from culturemap.render.folium_map import MapOptions, build_map
 from culturemap.store import StoreError, store_for_pack
-from culturemap.ui.app import page_context, vendor_base_url
+from culturemap.ui.context import page_context, vendor_base_url
 from culturemap.ui.map_component import prepare, show
 from culturemap.ui.text import plain
 

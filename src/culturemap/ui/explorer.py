@@ -43,7 +43,7 @@ from culturemap.render.folium_map import (
     explorer_base_map,
     explorer_basemap_layer,
 )
-from culturemap.ui.app import LANGS, load_pack, page_context, vendor_base_url
+from culturemap.ui.context import LANGS, load_pack, page_context, vendor_base_url
 from culturemap.ui.export_panel import export_panel
 from culturemap.ui.map_component import MAP_DRAWN, PreparedMap, first_drawn, layer_script, prepare
 from culturemap.ui.map_component import show as show_map

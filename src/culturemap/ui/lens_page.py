@@ -19,8 +19,8 @@ from culturemap.render.assets import localise_assets
 from culturemap.render.campus import campus_layer, ring_label
 from culturemap.render.fact_card import feature_name
 from culturemap.render.folium_map import MapOptions, basemap_layer, explorer_base_map
-from culturemap.ui.app import load_pack, page_context, session_basemap, vendor_base_url
 from culturemap.ui.city_cards import card, clusters_table
+from culturemap.ui.context import load_pack, page_context, session_basemap, vendor_base_url
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
 from culturemap.ui.tables import labelled
 from culturemap.ui.text import plain

@@ -49,7 +49,7 @@ from culturemap.routing.errors import RouteError
 from culturemap.routing.itinerary import DEFAULT_DWELL_MIN, Endpoint, Plan, plan_route
 from culturemap.routing.network import network_matrix
 from culturemap.routing.travel import MODES
-from culturemap.ui.app import LANGS, PageContext, page_context, session_basemap, vendor_base_url
+from culturemap.ui.context import LANGS, PageContext, page_context, session_basemap, vendor_base_url
 from culturemap.ui.export_panel import (
     VIEW,
     ExportChoice,

@@ -1,0 +1,87 @@
+"""What every page shares: the data root, the loaded city (cached per pack version), the page's
+language and basemap, the vendored map library's URL. Pages import this module, never the shell
+(``ui/app.py``) nor each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+import streamlit.components.v1 as components
+
+from culturemap.analysis.select import add_search_keys
+from culturemap.catalog import City, PackEntry
+from culturemap.i18n import tr
+from culturemap.render.assets import vendor_dir, vendored
+from culturemap.render.basemaps import DEFAULT_BASEMAP
+from culturemap.store import packs_root, store_for_pack
+from culturemap.ui.map_component import served
+
+LANGS = ("zh", "en")
+
+
+def data_root() -> Path:
+    """Where the city packs are: ``$CULTUREMAP_DATA`` or the repository's ``geodata/``."""
+    return packs_root()
+
+
+@st.cache_resource(show_spinner=False)
+def vendor_base_url() -> str | None:
+    """Serve vendor/node_modules through Streamlit's component file route (proper MIME types)."""
+    if not vendored():
+        return None
+    component = served(components.declare_component("culturemap_vendor", path=str(vendor_dir())))
+    return f"/component/{component.name}/"
+
+
+def city_labels(entries: dict[str, PackEntry]) -> dict[str, str]:
+    """A distinct label per pack: its names (a broken pack: its folder and a warning), plus the key
+    when two packs share a label.
+
+    Streamlit's selectbox gives back the option whose label was picked, so two equal labels
+    would silently switch to the other pack on the next rerun.
+    """
+    labels = {
+        key: f"{e.config.name_zh} / {e.config.name_en}" if e.config else f"{e.path.name} ⚠ {tr('app_pack_broken_short', 'zh')} / {tr('app_pack_broken_short', 'en')}"
+        for key, e in entries.items()
+    }  # fmt: skip
+    seen = list(labels.values())
+    return {key: f"{label} ({key})" if seen.count(label) > 1 else label for key, label in labels.items()}
+
+
+def data_version(path: Path) -> str:
+    """The version of the city of the pack at ``path``: its store's stamp (changes on every write)
+    and the pack's newest modification time (``city.toml`` and ``routes.toml`` are read from the pack)."""
+    store = store_for_pack(path)
+    return f"{store.stamp()}@{max(p.stat().st_mtime for p in path.iterdir() if p.is_file())}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_pack(path: str, version: str) -> tuple[City, gpd.GeoDataFrame]:
+    """The city of the pack at ``path``, read from its store, and its assets with search keys,
+    loaded once per version (``version``: :func:`data_version`)."""
+    city = store_for_pack(Path(path)).load_city()
+    return city, add_search_keys(city.assets())
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page needs: the pack (path + version of its data, for the caches) and the language."""
+
+    path: str
+    version: str  # data_version(path)
+    lang: str
+
+    def load(self) -> tuple[City, gpd.GeoDataFrame]:
+        return load_pack(self.path, self.version)
+
+
+def page_context() -> PageContext:
+    return st.session_state["_context"]
+
+
+def session_basemap() -> str:
+    """The basemap chosen on the Map page in this session (its ``basemap`` widget), else the default."""
+    return st.session_state.get("basemap", DEFAULT_BASEMAP)
