@@ -116,6 +116,7 @@ class ImportReport:
     generated: set[tuple[int, str]] = field(default_factory=set)  # (row, field) filled in, not read (pinyin)
 
     def count(self, status: str) -> int:
+        """Rows of the file with ``status`` (one of :data:`STATUSES`)."""
         return int((self.rows["status"] == status).sum())
 
     @property
@@ -124,13 +125,16 @@ class ImportReport:
         return int((~self.rows["status"].isin(STORED_STATUSES)).sum())
 
     def summary(self, lang: str = "en") -> str:
+        """The rows per status in one line in ``lang``, e.g. "12 rows: 9 accepted, 1 probable duplicates, ..."."""
         counts = {s: self.count(s) for s in STATUSES}
         return tr("import_summary", lang, total=len(self.rows), **counts)
 
     def datum_text(self, lang: str = "en") -> str:
+        """What the coordinates were taken as and why, in ``lang`` (e.g. "Coordinates: as the file declares (...)")."""
         return tr(f"import_datum_{self.datum_source}", lang, datum=self.datum)
 
     def note_lines(self, lang: str = "en") -> list[str]:
+        """The file-level findings (``notes``) as sentences in ``lang``."""
         return [tr(code, lang, **values) for code, values in self.notes]
 
     def problem_table(self, lang: str = "en") -> pd.DataFrame:
@@ -150,6 +154,8 @@ class ImportReport:
         return pd.DataFrame(lines, columns=["row", "status", "name", "field", "value", "message"])
 
     def duplicates(self) -> pd.DataFrame:
+        """The probable duplicates, one line each: ``row``, ``id``, ``name_zh``, the stored asset (``duplicate_of``,
+        ``duplicate_name``), ``distance_m`` (m) and ``match`` (``id``, ``name`` or ``similar``)."""
         dup = self.rows[self.rows["status"] == "duplicate"]
         columns = ["row", "id", "name_zh", "duplicate_of", "duplicate_name", "distance_m", "match"]
         return dup[columns].reset_index(drop=True)

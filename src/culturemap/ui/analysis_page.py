@@ -312,6 +312,8 @@ def warm(path: str, version: str, lang: str) -> None:
 
 
 def analysis_page() -> None:
+    """The page: one section per analysis of the chosen layers, density first and the rest once its map is drawn
+    (the river corridor only when the pack has a river)."""
     ctx = page_context()
     city, _ = ctx.load()
     st.title(tr("analysis_title", ctx.lang, city=city.config.name(ctx.lang)))

@@ -89,6 +89,8 @@ def _city_column(column, entry_card: CityCard, lang: str) -> None:
 
 
 def compare_page() -> None:
+    """The page: two packs of the data root chosen side by side (kept in the URL), their indicators, the figure
+    and its downloads (PNG, PDF); a note instead when fewer than two packs load."""
     ctx = page_context()
     lang = ctx.lang
     st.title(tr("compare_title", lang))

@@ -171,6 +171,8 @@ def _done(message: str) -> None:
 
 
 def data_page() -> None:
+    """The page: an upload checked row by row into an asset layer, or read as a point dataset, stored only on
+    confirmation."""
     ctx = page_context()
     lang = ctx.lang
     city, _assets = ctx.load()

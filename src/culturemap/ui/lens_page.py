@@ -120,6 +120,8 @@ def _ranked_table(reach: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def lens_page() -> None:
+    """The page: the chosen campus's assets within 1, 3 and 10 km (straight line; counts, ring map, ranked list,
+    route hand-over), then the campuses nearest each heritage cluster."""
     ctx = page_context()
     lang = ctx.lang
     city, _ = ctx.load()

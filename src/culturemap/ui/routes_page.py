@@ -567,6 +567,8 @@ def route_export(ctx: PageContext, city, assets, choices: Choices, request: Rout
 
 
 def routes_page() -> None:
+    """The page: theme and stops from the URL and the sidebar (a pending map click applied first), the road
+    network, then the route section (stop table, totals, map, itinerary, downloads, export)."""
     ctx = page_context()
     lang = ctx.lang
     city, assets = ctx.load()
