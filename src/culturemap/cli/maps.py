@@ -1,0 +1,189 @@
+"""The map commands: ``export`` (the assets the explorer's filters select as a print map, a standalone
+HTML map, data, or a PNG of the map as the browser shows it) and ``report`` (a report PDF of the city,
+one district or a themed route)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from culturemap.analysis.select import FILTER_PARAMS, read_filter_params
+from culturemap.cli.args import (
+    TRAVEL_MODES,
+    add_city,
+    add_lang,
+    add_out,
+    bbox,
+    clock_time,
+    dpi,
+    filter_param,
+    read_city,
+    river_km,
+    view_px,
+)
+from culturemap.export import EXPORT_FORMATS, VIEW_SCALES
+from culturemap.i18n import tr
+from culturemap.io.files import atomic_outputs
+from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
+
+
+def add_export_parser(sub: argparse._SubParsersAction) -> None:
+    """``culturemap export --city C [filters] (--format F | --view-png) [print or view options] --out FILE``."""
+    export = sub.add_parser(
+        "export",
+        help="the assets the filters select (the explorer's URL parameters) as a print map (PNG/PDF/SVG), "
+        "a standalone HTML map or data (GeoJSON, GeoPackage, KML, CSV, XLSX)",
+    )
+    add_city(export)
+    export.add_argument("--layers", type=filter_param("layers"), help="comma-separated layer ids (default: all)")
+    export.add_argument("--grade", type=filter_param("grade"), help="scenic spots of this grade and above, e.g. 4A")
+    export.add_argument("--level", type=filter_param("level"), help="heritage levels, comma-separated")
+    export.add_argument("--kind", type=filter_param("kind"), help="museum kinds, comma-separated")
+    export.add_argument("--type", type=filter_param("type"), help="university types, comma-separated")
+    export.add_argument("--district", help="district names (Chinese or English), comma-separated")
+    export.add_argument("--theme", type=filter_param("theme"), help="themes, comma-separated")
+    export.add_argument("--river-km", type=river_km, help="only assets within this distance (km) of the river")
+    export.add_argument("--q", help="name search: Chinese, pinyin (with or without tones), initials or English")
+    export.add_argument("--bbox", type=bbox, help="only assets in W,S,E,N (WGS-84 degrees); the print map shows it")
+    add_lang(export, "language of the map's text (default: the city's)")
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--format", choices=EXPORT_FORMATS)
+    what.add_argument("--view-png", action="store_true",
+                      help="the explorer's map as the browser shows it, a PNG drawn by headless Chromium")  # fmt: skip
+    export.add_argument("--width", type=view_px, default=1600, help="view snapshot width, CSS pixels (default 1600)")
+    export.add_argument("--height", type=view_px, default=1000, help="view snapshot height, CSS pixels (default 1000)")
+    export.add_argument("--scale", type=int, choices=VIEW_SCALES, default=1, help="view snapshot pixels per CSS pixel")
+    export.add_argument("--basemap", choices=tuple(BASEMAPS), default=None,
+                        help="basemap (the explorer's basemap parameter) of the view snapshot and the HTML map "
+                             f"(default {DEFAULT_BASEMAP}); a print map draws its web tiles under the pack's "
+                             "outlines where they can be reached (default: the pack's offline basemap alone)")  # fmt: skip
+    export.add_argument("--lat", type=float, help="view snapshot centre latitude (default: the city's)")
+    export.add_argument("--lon", type=float, help="view snapshot centre longitude (default: the city's)")
+    export.add_argument("--zoom", type=int, choices=range(1, 21), metavar="1..20", help="view snapshot zoom")
+    export.add_argument("--paper", choices=("A4", "A3"), default="A4", help="print map paper (default A4)")
+    export.add_argument("--landscape", action="store_true", help="print map in landscape")
+    export.add_argument("--dpi", type=dpi, default=300, help="PNG resolution in dots per inch (default 300)")
+    export.add_argument("--title", help="the map's title (default: from the city and the filters)")
+    add_out(export)
+    export.set_defaults(func=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The selection the filters name (as in the explorer's URL) as a print map, HTML page or data file."""
+    from dataclasses import replace
+
+    from tqdm import tqdm
+
+    from culturemap.analysis.select import AssetQuery, select_assets
+    from culturemap.export.print_map import PrintOptions, describe_selection
+    from culturemap.export.selection import write_selection
+
+    with tqdm(total=4, desc="export", unit="step", disable=None, leave=False) as progress:
+        city = read_city(args.city)
+        progress.update()
+        lang = args.lang or city.config.default_lang
+        districts = city.layers["districts"]
+        params = {name: getattr(args, name) for name in FILTER_PARAMS if getattr(args, name) is not None}
+        if "district" in params:  # English names are welcome too; links use the Chinese ones
+            by_en = {str(en).casefold(): zh for zh, en in zip(districts["name_zh"], districts["name_en"])}
+            params["district"] = ",".join(
+                by_en.get(d.strip().casefold(), d.strip()) for d in params["district"].split(",")
+            )
+        values, ignored = read_filter_params(params, tuple(districts["name_zh"]))
+        if ignored:
+            known = ", ".join(f"{zh} ({en})" for zh, en in zip(districts["name_zh"], districts["name_en"]))
+            bad = ", ".join(item.partition("=")[2] for item in ignored)
+            print(f"error: argument --district: unknown district(s) {bad}; choose from {known}", file=sys.stderr)
+            return 2
+        query = replace(AssetQuery.from_filters(**values), bbox=args.bbox)
+        assets = select_assets(city.assets(), query, city.layers["river"], city.config.metric_crs)
+        progress.update()
+        described = describe_selection(city, query, lang)
+        progress.update()
+        if args.view_png:
+            from culturemap.export.view import ChromiumUnavailable, view_png, write_view_png
+            from culturemap.render.folium_map import MapOptions, build_map
+
+            center = (args.lat, args.lon) if args.lat is not None and args.lon is not None else None
+            view = MapOptions(lang=lang, basemap=args.basemap or DEFAULT_BASEMAP, center=center, zoom=args.zoom)
+            fmap = build_map(city, assets, view).map
+            try:
+                snapshot = view_png(fmap, args.width, args.height, args.scale)
+            except ChromiumUnavailable as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            out = write_view_png(snapshot, args.out)
+            progress.update()
+            for note in snapshot.notes(lang):
+                print(f"warning: {note}", file=sys.stderr)
+            print(f"view png: {out} ({args.width * args.scale} x {args.height * args.scale} px, {len(assets)} assets: "
+                  f"{described})")  # fmt: skip
+            return 0
+        options = PrintOptions(paper=args.paper, landscape=args.landscape, dpi=args.dpi, lang=lang, title=args.title)
+        tiles = BASEMAPS[args.basemap] if args.basemap else None  # the print map asks the web only when told
+        written = write_selection(city, assets, query, args.format, args.out, options,
+                                  args.basemap or DEFAULT_BASEMAP, print_basemap=tiles)  # fmt: skip
+        out = written.path
+        progress.update()
+    for note in written.notes:
+        print(f"warning: {note}", file=sys.stderr)
+    print(f"{args.format}: {out} ({len(assets)} assets: {described})")
+    return 0
+
+
+def add_report_parser(sub: argparse._SubParsersAction) -> None:
+    """``culturemap report --city C [--district D | --route R [--mode] [--start]] [--lang] --out FILE``."""
+    report = sub.add_parser("report", help="a report PDF (A4): the whole city, one district, or a themed route")
+    add_city(report)
+    scope = report.add_mutually_exclusive_group()
+    scope.add_argument("--district", help="one district (Chinese or English name): its map, counts and density")
+    scope.add_argument("--route", help="route id from the pack's routes.toml: map, itinerary and totals")
+    report.add_argument("--mode", choices=TRAVEL_MODES, default="walk", help="travel mode of --route")
+    report.add_argument("--start", type=clock_time, default="09:00", help="start time HH:MM of --route")
+    add_lang(report, "language of the report (default: the city's)")
+    add_out(report, "output PDF (a symlink writes its target)")
+    report.set_defaults(func=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The report PDF of a city, one of its districts or a themed route, with a progress bar over the pages."""
+    from tqdm import tqdm
+
+    from culturemap.export.report import UnknownDistrictError, city_report, route_report
+    from culturemap.export.route import route_title
+
+    city = read_city(args.city)
+    lang = args.lang or city.config.default_lang
+    with tqdm(desc=tr("report_progress", lang), unit=tr("report_step", lang), disable=None, leave=False) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        if args.route:
+            route = next((r for r in city.routes if r.id == args.route), None)
+            if route is None:
+                known = ", ".join(r.id for r in city.routes) or "none"
+                print(f"error: argument --route: no route {args.route!r} in {city.path / 'routes.toml'} (known: {known})",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            from culturemap.routing.itinerary import plan_route
+            from culturemap.routing.network import load_graph, pack_network
+
+            network = pack_network(city.path)
+            plan = plan_route(city, list(route.stops), args.mode, args.start, date.today(),
+                              graph=load_graph(network) if network else None)  # fmt: skip
+            what = route_title(route, route.stops, lang)
+            data = route_report(city, plan, what, lang, progress=progress)
+        else:
+            try:
+                data = city_report(city, args.district, lang, progress=progress)
+            except UnknownDistrictError as exc:
+                print(f"error: argument --district: {exc}", file=sys.stderr)
+                return 2
+            what = args.district or city.config.name(lang)
+        with atomic_outputs([args.out]) as (tmp,):
+            tmp.write_bytes(data)
+    print(f"pdf: {args.out} ({what}, {len(data) / 1024:,.0f} KB)")
+    return 0
