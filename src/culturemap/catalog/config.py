@@ -11,7 +11,6 @@ import tomllib
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
@@ -23,6 +22,7 @@ from culturemap.crs import WGS84
 from culturemap.i18n import tr
 from culturemap.io.files import file_kind, kind_labels
 from culturemap.layers import ASSET_LAYERS, LAYERS, MISSING_REASONS, THEMES
+from culturemap.messages import FileMessageError
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def max_chars(field: str) -> int:
     return MAX_NAME_CHARS if field in NAME_FIELDS else MAX_TEXT_CHARS
 
 
-class PackError(Exception):
+class PackError(FileMessageError):
     """A city pack that cannot be loaded at all.
 
     ``code`` is a message key of :mod:`culturemap.i18n` and ``values`` its fields; ``file`` is the
@@ -88,23 +88,10 @@ class PackError(Exception):
     :meth:`message` renders it in zh or en.
     """
 
-    def __init__(self, code: str, file: str | Path, **values):
-        self.code = code
-        self.file = str(file)
-        self.values = values
-        super().__init__(self.message("en"))
-
-    def __reduce__(self):  # picklable (st.cache_data pickles what it caches)
-        return partial(type(self), self.code, self.file, **self.values), ()
-
     @property
     def key(self) -> str | None:
         """The ``city.toml`` key at fault, or None when the whole file or folder is."""
         return self.values.get("setting")
-
-    def message(self, lang: str = "en") -> str:
-        """The message in ``lang`` (``zh`` or ``en``), naming the file, the key and what was expected."""
-        return tr(self.code, lang, file=self.file, **self.values)
 
     def to_dict(self, lang: str = "en") -> dict:
         """The same fields as :meth:`Problem.to_dict`, ``field`` holding the key."""

@@ -14,35 +14,23 @@ import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 
 from culturemap.i18n import tr
+from culturemap.messages import MessageError
 
 
-class OutputError(ValueError):
+class OutputError(MessageError, ValueError):
     """An output path that must not be written to; the message names the path and what is expected.
 
     ``code`` is a message key of :mod:`culturemap.i18n` and ``values`` its fields; ``str(exc)`` is the
     English message, :meth:`message` renders it in zh or en.
     """
 
-    def __init__(self, code: str, **values):
-        self.code = code
-        self.values = values
-        super().__init__(self.message("en"))
-
-    def __reduce__(self):
-        return partial(type(self), self.code, **self.values), ()
-
     @property
     def refuses_store(self) -> bool:
         """True when the path is a file of a city's store (the store, its journal, lock or a temporary copy)."""
         return self.code.startswith("output_store_")
-
-    def message(self, lang: str = "en") -> str:
-        """The message in ``lang`` (``zh`` or ``en``), naming the path and what is expected."""
-        return tr(self.code, lang, **self.values)
 
 
 def file_kind(mode: int) -> str | None:

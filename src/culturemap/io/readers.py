@@ -17,7 +17,6 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import partial
 from pathlib import Path, PurePosixPath
 
 import charset_normalizer
@@ -29,8 +28,8 @@ import shapely
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
-from culturemap.i18n import tr
 from culturemap.io.columns import is_place_header
+from culturemap.messages import FileMessageError
 
 log = logging.getLogger(__name__)
 
@@ -45,21 +44,8 @@ FEATURE_SUFFIXES = (".geojson", ".json", ".zip", ".gpkg", ".kml", ".kmz")
 SUFFIXES = TABLE_SUFFIXES + FEATURE_SUFFIXES
 
 
-class ImportFileError(ValueError):
-    """A file that cannot be imported. ``code`` is an i18n key, ``values`` its fields (``file`` always)."""
-
-    def __init__(self, code: str, file: str, **values):
-        self.code = code
-        self.file = file
-        self.values = values
-        super().__init__(self.message("en"))
-
-    def __reduce__(self):
-        return partial(type(self), self.code, self.file, **self.values), ()
-
-    def message(self, lang: str = "en") -> str:
-        """The message in ``lang`` (``zh`` or ``en``), naming the file and what is wrong with it."""
-        return tr(self.code, lang, file=self.file, **self.values)
+class ImportFileError(FileMessageError, ValueError):
+    """A file that cannot be imported. ``code`` is an i18n key, ``values`` its fields, ``file`` the file's name."""
 
 
 @dataclass

@@ -6,13 +6,13 @@ import errno
 import os
 import shutil
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from culturemap.i18n import tr
+from culturemap.messages import MessageError
 
 
-class StoreError(Exception):
+class StoreError(MessageError):
     """A store that cannot be opened, or a write it refuses; nothing was changed.
 
     ``code`` is a message key of :mod:`culturemap.i18n` and ``values`` its fields (``layer``,
@@ -21,14 +21,6 @@ class StoreError(Exception):
     the first one quoted in the message. ``str(exc)`` is the English message; :meth:`message`
     renders it in zh or en.
     """
-
-    def __init__(self, code: str, **values):
-        self.code = code
-        self.values = values
-        super().__init__(self.message("en"))
-
-    def __reduce__(self):
-        return partial(type(self), self.code, **self.values), ()
 
     @property
     def row(self) -> int | None:

@@ -118,6 +118,7 @@ def warm_up(root: Path | None = None, wait_for_server: bool = False) -> list[str
 
 
 def main() -> None:
+    """One run of the app: the city and language chosen, the store's state said, the chosen page run."""
     st.set_page_config(page_title="culturemap", layout="wide")
     root = data_root()
     entries = {e.key: e for e in scan_packs(root)}

@@ -75,10 +75,12 @@ class PageContext:
     lang: str
 
     def load(self) -> tuple[City, gpd.GeoDataFrame]:
+        """The city and its assets with search keys (:func:`load_pack`, cached)."""
         return load_pack(self.path, self.version)
 
 
 def page_context() -> PageContext:
+    """This run's :class:`PageContext`, set by the shell before it runs the page."""
     return st.session_state["_context"]
 
 
