@@ -47,7 +47,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from culturemap.io.importers import prepare_import, read_point_dataset
+    from culturemap.io.importers import prepare_import
+    from culturemap.io.point_sets import read_point_dataset
     from culturemap.store import store_for_pack
 
     with tempfile.TemporaryDirectory() as tmp:

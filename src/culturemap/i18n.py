@@ -877,7 +877,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A point dataset {existing} is already stored; names differing only in case are the same dataset "
         "({name} not written): use {existing} to replace it, or choose another name",
     ),
-    "reason_disk_full": ("磁盘已满（{folder} 剩余 {free_mb:.1f} MB）", "the disk is full ({free_mb:.1f} MB free in {folder})"),
+    "reason_disk_full": (
+        "磁盘已满（{folder} 剩余 {free_mb:.1f} MB）",
+        "the disk is full ({free_mb:.1f} MB free in {folder})",
+    ),
     "reason_read_only": ("{path} 是只读的", "{path} is read-only"),
     "reason_no_permission": ("没有 {path} 的访问权限", "permission denied on {path}"),
     "reason_file_too_big": ("文件超出了允许的大小上限", "the file would exceed the file size limit"),

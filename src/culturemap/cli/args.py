@@ -240,7 +240,7 @@ def column_field(text: str) -> tuple[str, str]:
 
 def crs_choice(text: str) -> str:
     """``--crs``: wgs84, gcj02, bd09 or EPSG:n, as :func:`culturemap.io.importers.parse_crs` reads it."""
-    from culturemap.io.importers import parse_crs
+    from culturemap.io.coordinates import parse_crs
 
     try:
         return parse_crs(text)[0]

@@ -198,7 +198,8 @@ def add_import_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit 0 when stored (or a clean dry run), 1 when a row is not accepted (nothing stored unless
     --skip-bad) or the store refuses the write, 2 when the file cannot be read."""
-    from culturemap.io.importers import format_report, import_file, read_point_dataset
+    from culturemap.io.importers import format_report, import_file
+    from culturemap.io.point_sets import read_point_dataset
     from culturemap.io.readers import ImportFileError
 
     pack = pack_path(args.city)

@@ -9,8 +9,7 @@ expected), a probable duplicate of a stored asset (same or similar name within
 :data:`DUPLICATE_M`), outside the city, or address only (no geocoder offline). Nothing is stored
 until :func:`commit_import`, one :meth:`culturemap.store.Store.write` (all or nothing).
 
-:func:`read_point_dataset` is the fast path for generic point datasets (check-ins, photos):
-vectorised, no per-row Python, stored with :meth:`culturemap.store.Store.write_points`.
+Generic point datasets (check-ins, photos) take the fast path of :mod:`culturemap.io.point_sets`.
 """
 
 from __future__ import annotations
@@ -27,14 +26,15 @@ import numpy as np
 import pandas as pd
 import shapely
 from pypinyin import lazy_pinyin
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
 from culturemap.catalog import City, Problem, check_places, check_rows
-from culturemap.crs import DATUMS, WGS84, to_wgs84
+from culturemap.crs import WGS84, to_wgs84
 from culturemap.i18n import tr
 from culturemap.io.columns import COLUMN_ALIASES, header_key
+from culturemap.io.coordinates import parse_crs, parse_float, transform_xy
 from culturemap.io.duplicates import CONFIDENT_MATCHES, find_duplicates, shift_note
-from culturemap.io.readers import MAX_IMPORT_MB, ImportFileError, SourceTable, cell_text, decode_text, read_source
+from culturemap.io.readers import MAX_IMPORT_MB, ImportFileError, SourceTable, cell_text, read_source
 from culturemap.io.values import list_values, vocabulary_value
 from culturemap.layers import COORD_ACCURACY, GRADES, LAYERS
 from culturemap.names import normalise
@@ -217,35 +217,6 @@ def _from_catalog(problem: Problem, file_name: str, source_row: int) -> dict:
     }
 
 
-def _parse_float(text) -> float:
-    if text is None:
-        return np.nan
-    if isinstance(text, int | float):
-        return float(text)
-    cleaned = unicodedata.normalize("NFKC", str(text)).strip().rstrip("°").replace(",", ".")
-    try:
-        return float(cleaned) if cleaned else np.nan
-    except ValueError:
-        return np.nan
-
-
-def parse_crs(value: str | None) -> tuple[str, CRS | None]:
-    """``wgs84``/``gcj02``/``bd09`` (no CRS) or ``EPSG:n`` (its CRS); ValueError naming what is expected."""
-    text = (value or "").strip()
-    if text.lower().replace("-", "").replace("_", "") in DATUMS:
-        return text.lower().replace("-", "").replace("_", ""), None
-    try:
-        crs = CRS.from_user_input(text)
-    except Exception:  # pyproj's CRSError for anything it cannot read
-        raise ValueError(f"unknown CRS {text!r}: expected wgs84, gcj02, bd09 or EPSG:<code>") from None
-    return crs.to_string(), crs
-
-
-def _transform(crs: CRS, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    lon, lat = Transformer.from_crs(crs, WGS84, always_xy=True).transform(x, y)
-    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-
-
 @dataclass
 class _Rows:
     """Per-record state while an import is prepared."""
@@ -286,8 +257,8 @@ def _coordinates(table: SourceTable, matched: dict[str, str], crs_choice: str | 
             geoms = np.array([geometry_to_wgs84(g, datum) if g is not None else None for g in geoms], dtype=object)
         return geoms, datum, source
     lon_col, lat_col = matched.get("lon"), matched.get("lat")
-    x = frame[lon_col].map(_parse_float).to_numpy(float) if lon_col else np.full(len(frame), np.nan)
-    y = frame[lat_col].map(_parse_float).to_numpy(float) if lat_col else np.full(len(frame), np.nan)
+    x = frame[lon_col].map(parse_float).to_numpy(float) if lon_col else np.full(len(frame), np.nan)
+    y = frame[lat_col].map(parse_float).to_numpy(float) if lat_col else np.full(len(frame), np.nan)
     for axis, column, values in (("lon", lon_col, x), ("lat", lat_col, y)):
         if column is None:
             continue
@@ -308,7 +279,7 @@ def _coordinates(table: SourceTable, matched: dict[str, str], crs_choice: str | 
         per_row = np.full(len(frame), datum if crs is None else "", dtype=object)
     lon, lat = x.copy(), y.copy()
     if crs is not None:
-        lon, lat = _transform(crs, x, y)
+        lon, lat = transform_xy(crs, x, y)
     else:
         with np.errstate(invalid="ignore"):
             in_range = (np.abs(x) <= 180) & (np.abs(y) <= 90)
@@ -636,69 +607,3 @@ def format_report(report: ImportReport, lang: str = "en", on_duplicate: str | No
 
 
 # --------------------------------------------------------------------------- generic point datasets
-
-
-def read_point_dataset(
-    path: str | Path,
-    *,
-    file_name: str | None = None,
-    crs: str | None = None,
-    mapping: Mapping[str, str | None] | None = None,
-    max_mb: float = MAX_IMPORT_MB,
-) -> tuple[gpd.GeoDataFrame, int]:
-    """A generic point dataset (check-ins, photo locations) as WGS-84 points with the file's other
-    columns, and the number of rows dropped (no number, outside lon/lat range).
-
-    CSV is read by Arrow and the coordinates converted in arrays (no Python per row); other formats
-    through :func:`culturemap.io.readers.read_source`. ``crs`` as in :func:`prepare_import`
-    (default: the file's, else WGS-84).
-    """
-    path = Path(path)
-    file_name = file_name or path.name
-    datum, target = parse_crs(crs or "wgs84")
-    if Path(file_name).suffix.lower() in (".csv", ".txt"):
-        from culturemap.io.readers import check_size
-
-        check_size(path, file_name, max_mb)
-        with path.open("rb") as fh:
-            sample = fh.read(1 << 20)
-        encoding = decode_text(sample[: sample.rfind(b"\n") + 1] or sample, file_name)[1].replace("-sig", "_sig")
-        try:
-            frame = pd.read_csv(path, engine="pyarrow", encoding=encoding)
-        except Exception as exc:  # Arrow's and pandas' parse errors say where
-            raise ImportFileError("import_unreadable", file_name, reason=str(exc).strip()) from None
-        x, y, attributes = _point_columns(
-            frame, file_name, mapping, to_number=lambda v: pd.to_numeric(v, errors="coerce")
-        )
-    else:
-        table = read_source(path, file_name=file_name, max_mb=max_mb)
-        if table.has_geometry:
-            frame = table.frame if table.crs is None else table.frame.to_crs(WGS84)
-            geoms = frame.geometry.to_numpy()
-            ok = shapely.get_type_id(geoms) == 0
-            x = np.where(ok, shapely.get_x(np.where(ok, geoms, None)), np.nan)
-            y = np.where(ok, shapely.get_y(np.where(ok, geoms, None)), np.nan)
-            attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-        else:
-            x, y, attributes = _point_columns(table.frame, file_name, mapping, to_number=lambda v: v.map(_parse_float))
-    if target is not None:
-        x, y = _transform(target, x, y)
-    with np.errstate(invalid="ignore"):
-        ok = np.isfinite(x) & np.isfinite(y) & (np.abs(x) <= 180) & (np.abs(y) <= 90)
-    x, y = x[ok], y[ok]
-    if datum in ("gcj02", "bd09"):
-        x, y = to_wgs84(x, y, datum)
-    points = gpd.GeoDataFrame(attributes[ok].reset_index(drop=True), geometry=shapely.points(x, y), crs=WGS84)
-    return points, int((~ok).sum())
-
-
-def _point_columns(
-    frame: pd.DataFrame, file_name: str, mapping, to_number
-) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
-    """The lon and lat columns of a point table as float arrays, and the other columns."""
-    matched = match_columns(frame.columns, "attractions", mapping)
-    if not {"lon", "lat"} <= set(matched):
-        raise ImportFileError("import_points_no_coords", file_name, columns=", ".join(map(str, frame.columns)))
-    x = np.asarray(to_number(frame[matched["lon"]]), dtype=float)
-    y = np.asarray(to_number(frame[matched["lat"]]), dtype=float)
-    return x, y, frame.drop(columns=[matched["lon"], matched["lat"]])

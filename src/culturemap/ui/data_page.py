@@ -27,8 +27,8 @@ from culturemap.io.importers import (
     commit_import,
     match_columns,
     prepare_import,
-    read_point_dataset,
 )
+from culturemap.io.point_sets import read_point_dataset
 from culturemap.io.readers import MAX_IMPORT_MB, SUFFIXES, ImportFileError, SourceTable, read_source
 from culturemap.layers import ASSET_LAYERS, LAYERS
 from culturemap.render.assets import localise_assets
