@@ -44,9 +44,11 @@ COMMANDS = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``culturemap`` parser: ``-v`` and one subcommand, in the README's order."""
-    parser = argparse.ArgumentParser(
-        prog="culturemap", description="Cultural assets of a city: validate, build, analyse."
+    description = (
+        "Cultural assets of a city on a map, with analysis: check and build packs, analyse, plan routes, "
+        "export maps and reports, keep the store, import lists, serve the app (see README.md)."
     )
+    parser = argparse.ArgumentParser(prog="culturemap", description=description)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub = parser.add_subparsers(dest="command", required=True)
     for add_parser in COMMANDS:
