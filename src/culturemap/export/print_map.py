@@ -259,6 +259,43 @@ def _draw_basemap(ax, city: City, crs: str, extent, font_pt: float, lang: str, f
         river.plot(ax=ax, color=LAYERS["river"].color, linewidth=2.2, alpha=0.85, zorder=3)
 
 
+def draw_scale_bar(ax, extent, font_pt: float) -> float:
+    """A scale bar (m or km, a fifth of the map's width rounded down by :func:`nice_length`) in the lower
+    left of ``ax`` (data in metres of a metric CRS, showing ``extent``); returns its length in metres."""
+    minx, _, maxx, _ = extent
+    scale_m = nice_length((maxx - minx) / 5)
+    unit, value = ("km", scale_m / 1000) if scale_m >= 1000 else ("m", scale_m)
+    ax.add_artist(
+        ScaleBar(1, units="m", fixed_value=value, fixed_units=unit, location="lower left", box_alpha=0.8,
+                 scale_loc="top", scale_formatter=lambda v, u: f"{v:g} {u}", font_properties={"size": font_pt}, width_fraction=0.008, color="black",
+                 border_pad=0.6)
+    )  # fmt: skip
+    return scale_m
+
+
+def draw_north_arrow(ax, crs: str, extent, font_pt: float, lang: str) -> None:
+    """A north arrow pointing to true north (see :func:`_north_angle`) in the upper right of ``ax``."""
+    minx, miny, maxx, maxy = extent
+    angle = _north_angle(crs, (minx + maxx) / 2, (miny + maxy) / 2)
+    arrow_len = (maxy - miny) * 0.07
+    base = np.array([maxx - (maxx - minx) * 0.05, maxy - (maxy - miny) * 0.14])
+    tip = base + arrow_len * np.array([np.sin(angle), np.cos(angle)])
+    ax.annotate("", xy=tip, xytext=base, zorder=9,
+                arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": "black", "lw": 1.4})  # fmt: skip
+    _halo_text(ax, *tip, tr("export_north", lang), ha="center", va="bottom", fontsize=font_pt * 1.3,
+               fontweight="bold", zorder=9)  # fmt: skip
+
+
+def basemap_legend_handles(city: City, lang: str) -> list:
+    """Legend entries of the offline basemap (:func:`_draw_basemap`): the river (by its name) and the district boundaries."""
+    river_name = city.config.river_name_zh if lang == "zh" else city.config.river_name_en
+    return [
+        Line2D([], [], color=LAYERS["river"].color, linewidth=2.2, label=river_name),
+        Line2D([], [], color=LAYERS["districts"].color, linewidth=0.8, linestyle=(0, (4, 3)),
+               label=LAYERS["districts"].label(lang)),
+    ]  # fmt: skip
+
+
 def _marker_style(lid: str, approx: bool, size_pt: float) -> dict:
     spec = LAYERS[lid]
     face = mpl.colors.to_rgba(spec.color, 0.55 if approx else 0.9)
@@ -354,21 +391,8 @@ def print_map(
     for spine in ax.spines.values():
         spine.set_linewidth(0.8)
 
-    scale_m = nice_length((maxx - minx) / 5)
-    unit, value = ("km", scale_m / 1000) if scale_m >= 1000 else ("m", scale_m)
-    ax.add_artist(
-        ScaleBar(1, units="m", fixed_value=value, fixed_units=unit, location="lower left", box_alpha=0.8,
-                 scale_loc="top", scale_formatter=lambda v, u: f"{v:g} {u}", font_properties={"size": font_pt}, width_fraction=0.008, color="black",
-                 border_pad=0.6)
-    )  # fmt: skip
-    angle = _north_angle(crs, (minx + maxx) / 2, (miny + maxy) / 2)
-    arrow_len = (maxy - miny) * 0.07
-    base = np.array([maxx - (maxx - minx) * 0.05, maxy - (maxy - miny) * 0.14])
-    tip = base + arrow_len * np.array([np.sin(angle), np.cos(angle)])
-    ax.annotate("", xy=tip, xytext=base, zorder=9,
-                arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": "black", "lw": 1.4})  # fmt: skip
-    _halo_text(ax, *tip, tr("export_north", lang), ha="center", va="bottom", fontsize=font_pt * 1.3,
-               fontweight="bold", zorder=9)  # fmt: skip
+    scale_m = draw_scale_bar(ax, extent, font_pt)
+    draw_north_arrow(ax, crs, extent, font_pt, lang)
 
     top = 1 - margin / page_h
     fig.text(0.5, top, options.title or default_title(city, lang), ha="center", va="top", fontsize=font_pt * 2.4,
@@ -384,10 +408,7 @@ def print_map(
         handles.append(ax.scatter([], [], label=f"{spec.label(lang)} ({n})", **_marker_style(lid, False, size_pt)))
     handles.append(ax.scatter([], [], label=tr("export_approx", lang),
                               **{**_marker_style("attractions", True, size_pt), "facecolors": ["white"]}))  # fmt: skip
-    river_name = city.config.river_name_zh if lang == "zh" else city.config.river_name_en
-    handles.append(Line2D([], [], color=LAYERS["river"].color, linewidth=2.2, label=river_name))
-    handles.append(Line2D([], [], color=LAYERS["districts"].color, linewidth=0.8, linestyle=(0, (4, 3)),
-                          label=LAYERS["districts"].label(lang)))  # fmt: skip
+    handles += basemap_legend_handles(city, lang)
     fig.legend(handles=handles, loc="upper left", ncol=ncol, frameon=False, fontsize=font_pt,
                bbox_to_anchor=(margin / page_w, (margin + footer_h + legend_h - 1.5 * scale) / page_h),
                title=tr("map_legend", lang), title_fontsize=font_pt * 1.1, alignment="left",

@@ -38,6 +38,7 @@ import shapely
 from adjustText import adjust_text
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from culturemap.analysis.corridor import (
     DEFAULT_BANDS_KM,
@@ -52,11 +53,22 @@ from culturemap.analysis.districts import district_summary
 from culturemap.analysis.proximity import COMPONENTS, DEFAULT_WEIGHTS, FORMULA, soft_power_index
 from culturemap.analysis.select import AssetQuery, select_assets
 from culturemap.catalog import City
-from culturemap.export.print_map import MM, PAPER_MM, PrintOptions, _draw_basemap, _extent, print_map
+from culturemap.export.print_map import (
+    MM,
+    PAPER_MM,
+    PrintOptions,
+    _draw_basemap,
+    _extent,
+    basemap_legend_handles,
+    draw_north_arrow,
+    draw_scale_bar,
+    print_map,
+)
 from culturemap.export.route import day_lines, totals_text
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, MISSING_REASONS, approximate
 from culturemap.render.fact_card import display_source
+from culturemap.render.route import ROUTE_DAY_COLOURS
 from culturemap.render.static import VECTOR_FONTS, use_cjk_font
 from culturemap.validate import coverage
 
@@ -69,6 +81,7 @@ PT_MM = 25.4 / 72  # millimetres per point
 CORRIDOR_KM = max(DEFAULT_BANDS_KM)  # the corridor as the analysis page opens
 TOP_SOURCES = 8
 ROUTE_MAP_MIN_MM = 90.0  # the route map's least height: a route along a river is long and thin
+ROUTE_LEGEND_MM = 14.0  # the legend under the route map: its title and a row of entries
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
 
@@ -118,6 +131,21 @@ def wrap(text: str, width: int) -> list[str]:
 def _columns(width_mm: float, size_pt: float) -> int:
     """Display columns that fit in ``width_mm`` at ``size_pt`` (a Latin character about 0.55 em)."""
     return max(4, int(width_mm / (size_pt * PT_MM * 0.55)))
+
+
+def _fit_headers(header: list[str], widths_mm: list[float], size_pt: float) -> tuple[list[str], list[float]]:
+    """``header`` and ``widths_mm`` such that no header breaks inside a word: a Chinese label wider than
+    its column breaks before its unit ("停留\n（分钟）"), and columns too narrow for a header's longest
+    piece widen, taking room from the columns that can spare it (unchanged when it cannot all fit)."""
+    unit = size_pt * PT_MM * 0.55  # mm per display column, as :func:`_columns`
+    pieces = [str(h).replace("（", " （").split() for h in header]
+    need = [2.05 + unit * max((_width(p) for p in ps), default=1) for ps in pieces]
+    short = sum(max(n - w, 0.0) for n, w in zip(need, widths_mm))
+    spare = sum(max(w - n, 0.0) for n, w in zip(need, widths_mm))
+    if 0 < short <= spare:
+        widths_mm = [n if w <= n else w - (w - n) * short / spare for n, w in zip(need, widths_mm)]
+    fits = [_width(h) <= _columns(w - 2.0, size_pt) for h, w in zip(header, widths_mm)]
+    return [h if fit else str(h).replace("（", "\n（", 1) for h, fit in zip(header, fits)], widths_mm
 
 
 class _Document:
@@ -176,7 +204,7 @@ class _Document:
         """A table (matplotlib's) with wrapped cells, rows as high as their longest cell; rows that do
         not fit continue on the next page under the repeated header (and ``title``, marked continued)."""
         scale = TEXT_W / sum(widths_mm)
-        widths_mm = [w * scale for w in widths_mm]
+        header, widths_mm = _fit_headers(header, [w * scale for w in widths_mm], size)
         line_mm = size * PT_MM * 1.3
 
         def cells(row):
@@ -562,10 +590,27 @@ def _totals_lines(plan, lang: str) -> list[str]:
     return [totals_text(plan, lang), *day_lines(plan, lang), *back]
 
 
+def _route_legend(ax, city: City, plan, colours: list[str], lang: str, font_pt: float) -> None:
+    """The legend under the route map: a line per day (one "route" line for a one-day plan), the
+    numbered stop, and the basemap's river and district boundaries (as on the print maps)."""
+    style = {"linewidth": 2.2, "linestyle": (0, (4, 2)) if plan.estimated else "-"}
+    label = tr("report_route_straight" if plan.estimated else "route_legend", lang)
+    names = [tr("routes_day_n", lang, day=n) for n in range(1, len(colours) + 1)] if len(colours) > 1 else [label]
+    days = [Line2D([], [], color=c, label=name, **style) for c, name in zip(colours, names)]
+    stop = Line2D([], [], marker="o", markersize=9, markerfacecolor="white", markeredgecolor=colours[0],
+                  markeredgewidth=1.2, linestyle="none", label=tr("report_route_stop_legend", lang))  # fmt: skip
+    handles = [*days, stop, *basemap_legend_handles(city, lang)]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.01), ncol=min(len(handles), 6), frameon=False,
+              fontsize=font_pt, title=tr("map_legend", lang), title_fontsize=font_pt, alignment="left",
+              handlelength=2.6, columnspacing=1.4, borderaxespad=0.2)  # fmt: skip
+
+
 def _route_map(doc: _Document, city: City, plan, max_height_mm: float, lang: str) -> None:
-    """The route on the offline basemap: the line, a dot at each stop and its number in a circle. The map
-    is as high as the route's shape asks (between :data:`ROUTE_MAP_MIN_MM` and ``max_height_mm``);
-    numbers of stops closer than a circle apart are moved aside (adjustText) with a line to their dot."""
+    """The route on the offline basemap: each day's path in its colour (the web map's
+    :data:`~culturemap.render.route.ROUTE_DAY_COLOURS`, dashed when estimated), a numbered circle per stop
+    in its day's colour, a scale bar, a north arrow and a legend below (as the print maps). The map is as
+    high as the route's shape asks (between :data:`ROUTE_MAP_MIN_MM` and ``max_height_mm``); numbers of
+    stops closer than a circle apart are moved aside (adjustText) with a line to their dot."""
     stops = gpd.GeoDataFrame(plan.stops, geometry=gpd.points_from_xy(plan.stops["lon"], plan.stops["lat"]),
                              crs="EPSG:4326")  # fmt: skip
     path = shapely.LineString(plan.path) if len(plan.path) > 1 else None
@@ -573,22 +618,31 @@ def _route_map(doc: _Document, city: City, plan, max_height_mm: float, lang: str
     crs = city.config.metric_crs
     west, south, east, north = gpd.GeoSeries([area], crs="EPSG:4326").to_crs(crs).total_bounds
     shape = (north - south) / max(east - west, 1.0)
+    max_height_mm -= ROUTE_LEGEND_MM
     height_mm = float(np.clip(TEXT_W * shape * 1.15, min(ROUTE_MAP_MIN_MM, max_height_mm), max_height_mm))
-    ax, _ = _map_axes(doc, city, stops, area, height_mm, lang)
-    colour = "#dc143c"
-    if path is not None:
-        gpd.GeoSeries([path], crs="EPSG:4326").to_crs(crs).plot(
-            ax=ax, color=colour, linewidth=2.2, alpha=0.85, zorder=6
-        )
+    ax, extent = _map_axes(doc, city, stops, area, height_mm, lang)
+    n_days = max(len(plan.day_paths), 1)
+    colours = [ROUTE_DAY_COLOURS[i % len(ROUTE_DAY_COLOURS)] for i in range(n_days)]
+    dashes = (0, (4, 2)) if plan.estimated else "-"
+    for colour, day_path in zip(colours, plan.day_paths or [plan.path]):
+        if len(day_path) > 1:
+            line = gpd.GeoSeries([shapely.LineString(day_path)], crs="EPSG:4326").to_crs(crs)
+            ax.plot(*line.iloc[0].xy, color=colour, linewidth=2.2, alpha=0.9, linestyle=dashes, zorder=6)
     points = stops.to_crs(crs).geometry
-    ax.scatter(points.x, points.y, s=14, color=colour, edgecolors="white", linewidths=0.6, zorder=7)
-    size = 8.0
+    stop_colours = [colours[(int(day) - 1) % n_days] for day in plan.stops["day"]]
+    ax.scatter(points.x, points.y, s=14, color=stop_colours, edgecolors="white", linewidths=0.6, zorder=7)
+    size = 8.0 if len(stops) < 10 else 7.0
     labels = [ax.text(x, y, str(order), ha="center", va="center", fontsize=size, fontweight="bold", color=colour,
                       zorder=8, bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": colour, "lw": 1.2})
-              for x, y, order in zip(points.x, points.y, plan.stops["order"])]  # fmt: skip
+              for x, y, order, colour in zip(points.x, points.y, plan.stops["order"], stop_colours)]  # fmt: skip
     if len(labels) > 1:
         adjust_text(labels, x=points.x.to_numpy(), y=points.y.to_numpy(), ax=ax, ensure_inside_axes=True,
-                    expand=(1.15, 1.25), arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.8})  # fmt: skip
+                    expand=(2.4, 1.9), force_text=(0.4, 0.5), iter_lim=2000,
+                    arrowprops={"arrowstyle": "-", "color": "#444", "lw": 0.7})  # fmt: skip
+    draw_scale_bar(ax, extent, FONT_PT - 1)
+    draw_north_arrow(ax, crs, extent, FONT_PT - 1, lang)
+    _route_legend(ax, city, plan, colours, lang, FONT_PT - 1)
+    doc.y -= ROUTE_LEGEND_MM
 
 
 def route_report(city: City, plan, title: str, lang: str = "zh", today: date | None = None,
