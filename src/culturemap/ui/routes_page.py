@@ -42,7 +42,7 @@ from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, THEMES
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import DEFAULT_BASEMAP, basemap_for
-from culturemap.render.fact_card import display_source, feature_name
+from culturemap.render.fact_card import blank, display_source, feature_name
 from culturemap.render.folium_map import basemap_layer
 from culturemap.render.route import candidates_layer, route_base_map, route_layer
 from culturemap.routing.errors import RouteError
@@ -305,9 +305,15 @@ def _planned(request: RouteRequest, _city, _assets, _graph) -> tuple[Plan | None
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _asset_labels(path: str, version: str, lang: str, _assets) -> tuple[dict[str, str], dict[str, str]]:
-    """The pack's asset names and their ``name · layer`` labels in ``lang``, by id."""
+    """The pack's asset names and their ``name（campus）· layer`` labels in ``lang``, by id (a
+    university's campuses share its name; :func:`choice` appends the id to labels still shared)."""
     names = {fid: feature_name(row, lang) for fid, row in _assets.set_index("id").iterrows()}
-    labels = {fid: f"{names[fid]} · {LAYERS[layer].label(lang)}" for fid, layer in zip(_assets["id"], _assets["layer"])}
+    campuses = _assets["campus"] if "campus" in _assets else pd.Series(None, index=_assets.index)
+    labels = {
+        fid: f"{tr('lens_campus_option', lang, name=names[fid], campus=campus) if not blank(campus) else names[fid]}"
+        f" · {LAYERS[layer].label(lang)}"
+        for fid, campus, layer in zip(_assets["id"], campuses, _assets["layer"])
+    }
     return names, labels
 
 

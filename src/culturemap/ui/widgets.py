@@ -7,6 +7,12 @@ comes back as the label text. Here every widget instance is keyed by its labels,
 make a new widget, seeded from the value kept under the stable ``key`` in session state.
 
 Read a value with ``st.session_state[key]``; set it (before the widget is drawn) the same way.
+
+For the same reason no two options of one widget may share a label: the browser sends back the
+label, and Streamlit maps it to the *first* option showing it (three campuses all labelled
+"兰州大学 · 高等院校" made a chosen start jump to another campus). :func:`distinct_labels` gives
+each option a label of its own: a label that several options share gets the option's id appended,
+``<label> [<id>]``; pages should still say what tells the options apart (a campus, a layer).
 """
 
 from __future__ import annotations
@@ -24,6 +30,16 @@ def widget_key(key: str, labels: Sequence[str]) -> str:
     """The key of the widget instance that shows ``labels``: ``<key>~<digest of the labels>``."""
     digest = hashlib.sha1("\x1f".join(labels).encode("utf-8")).hexdigest()[:8]
     return f"{key}~{digest}"
+
+
+def distinct_labels(options: Sequence[Any], format_func: Callable[[Any], str] = str) -> list[str]:
+    """The label of each option, made distinct: a label that several options share gets each
+    option's id appended (``<label> [<id>]``), and one still shared its position (``#<n>``)."""
+    labels = [str(format_func(o)) for o in options]
+    shared = {lab for lab in labels if labels.count(lab) > 1}
+    labels = [f"{lab} [{o}]" if lab in shared else lab for lab, o in zip(labels, options)]
+    shared = {lab for lab in labels if labels.count(lab) > 1}
+    return [f"{lab} #{n}" if lab in shared else lab for n, lab in enumerate(labels, 1)]
 
 
 def _valid(kind: str, value: Any, options: Sequence[Any], default: Any) -> Any:
@@ -51,14 +67,15 @@ def choice(
     """
     if kind not in _KINDS:
         raise ValueError(f"unknown choice widget {kind!r}; expected one of {', '.join(_KINDS)}")
-    options = list(options)
+    options = list(dict.fromkeys(options))  # an option listed twice is one choice
     if default is None and kind == "multiselect":
         default = []
     elif default is None and options and kind in ("selectbox", "radio", "select_slider"):
         default = options[0]
     ss = st.session_state
     value = _valid(kind, ss.get(key, default), options, default)
-    labels = [format_func(o) for o in options]
+    labels = distinct_labels(options, format_func)
+    label_of = dict(zip(options, labels))
     instance = widget_key(key, labels)
     if ss.get(instance) != value:
         ss[instance] = value  # new labels (a new widget) or a value set in code: show the kept value
@@ -74,6 +91,8 @@ def choice(
             user_change()
 
     widget = getattr(container or st, kind)
-    chosen = widget(label, options, format_func=format_func, key=instance, on_change=changed, **kwargs)
+    chosen = widget(
+        label, options, format_func=lambda o: label_of.get(o, str(o)), key=instance, on_change=changed, **kwargs
+    )
     ss[key] = list(chosen) if kind == "multiselect" else chosen
     return ss[key]
