@@ -36,6 +36,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _own_id(city_id: str) -> str:
+    """The synthetic city's ``city.toml`` under an id of its own (two packs with one id are both broken)."""
+    return format_city_toml(CITY_TOML.replace('id = "testville"', f'id = "{city_id}"'))
+
+
 @pytest.fixture(scope="session")
 def data_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("e2e-data")
@@ -48,7 +53,7 @@ def data_root(tmp_path_factory) -> Path:
     evil = default_layers()
     evil["scenic_spots"][0]["properties"]["name_zh"] = EVIL_NAME
     evil["museums"][0]["properties"]["name_en"] = "M" * 1_000_000  # capped at load, with a warning
-    write_pack(root / "xssville", evil)
+    write_pack(root / "xssville", evil, city_toml=_own_id("xssville"))
     big = default_layers()
     big["museums"] = [
         feature(
@@ -57,7 +62,7 @@ def data_root(tmp_path_factory) -> Path:
         )
         for i in range(BIG_N)
     ]
-    write_pack(root / "zbigville", big)
+    write_pack(root / "zbigville", big, city_toml=_own_id("zbigville"))
     # a folder whose name is not its city id (links say ?city=otherville)
     other = (
         CITY_TOML.replace('id = "testville"', 'id = "otherville"')
@@ -66,7 +71,7 @@ def data_root(tmp_path_factory) -> Path:
     )
     write_pack(root / "v2-otherville", city_toml=format_city_toml(other))
     # a broken pack beside the good ones: its city.toml has a zoom that is not a number
-    write_pack(root / "brokenville", city_toml=format_city_toml(CITY_TOML).replace("zoom = 11", 'zoom = "twelve"'))
+    write_pack(root / "brokenville", city_toml=_own_id("brokenville").replace("zoom = 11", 'zoom = "twelve"'))
     return root
 
 
