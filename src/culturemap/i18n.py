@@ -799,6 +799,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_col_order": ("顺序", "Order"),
     "report_unknown": ("不详", "not known"),
     "report_route_pdf": ("路线报告（PDF）", "Route report (PDF)"),
+    "route_title_from": ("{start} 出发 · {days} 天", "From {start} · {days} days"),
+    "route_title_from_one": ("{start} 出发 · 1 天", "From {start} · 1 day"),
     "report_route_stop_legend": ("站点（数字为游览顺序）", "Stop (number: order of visit)"),
     "report_route_straight": ("线路（直线示意）", "Route (straight lines)"),
     "report_progress": ("报告", "report"),

@@ -141,6 +141,7 @@ def add_report_parser(sub: argparse._SubParsersAction) -> None:
     scope.add_argument("--route", help="route id from the pack's routes.toml: map, itinerary and totals")
     report.add_argument("--mode", choices=TRAVEL_MODES, default="walk", help="travel mode of --route")
     report.add_argument("--start", type=clock_time, default="09:00", help="start time HH:MM of --route")
+    report.add_argument("--title", help="the title of --route's report (default: the theme's)")
     add_lang(report, "language of the report (default: the city's)")
     add_out(report, "output PDF (a symlink writes its target)")
     report.set_defaults(func=cmd_report)
@@ -174,7 +175,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             network = pack_network(city.path)
             plan = plan_route(city, list(route.stops), args.mode, args.start, date.today(),
                               graph=load_graph(network) if network else None)  # fmt: skip
-            what = route_title(route, route.stops, lang)
+            what = route_title(route, route.stops, lang, plan, city, args.title)
             data = route_report(city, plan, what, lang, progress=progress)
         else:
             try:

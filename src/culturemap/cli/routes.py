@@ -39,7 +39,8 @@ def add_route_parser(sub: argparse._SubParsersAction) -> None:
     route.add_argument("--keep-order", action="store_true", help="visit the stops in the given order")
     route.add_argument("--format", choices=("gpx", "kml", "geojson", "csv"), required=True)
     add_out(route)
-    add_lang(route, "language of the route title")
+    add_lang(route, "language of the route title and of the GPX/KML description")
+    route.add_argument("--title", help="the route's title (default: the theme's, or its start and days)")
     route.add_argument(
         "--network",
         help="road network: OpenStreetMap .osm.pbf / .osm or osmnx .graphml "
@@ -50,7 +51,7 @@ def add_route_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_route(args: argparse.Namespace) -> int:
     """Plan the route (distances in km, times HH:MM), write it to --out and print its totals and warnings."""
-    from culturemap.export.route import end_text, write_route
+    from culturemap.export.route import end_text, route_title, write_route
     from culturemap.routing.itinerary import plan_route
 
     city = read_city(args.city)
@@ -60,16 +61,14 @@ def cmd_route(args: argparse.Namespace) -> int:
             known = ", ".join(r.id for r in city.routes) or "none"
             print(f"error: no route {args.theme!r} in {city.path / 'routes.toml'} (known: {known})", file=sys.stderr)
             return 2
-        stops, title = list(route.stops), route.title(args.lang or city.config.default_lang)
-        if not route.official:
-            title += " (建议 / suggested)"
+        stops = list(route.stops)
     else:
+        route = None
         stops = list(args.stops)
         if len({*stops, args.origin, args.destination} - {None}) < 2:
             print(f"error: argument --stops: expected at least 2 stops, or 1 with --from or --to; got {','.join(stops)!r}",
                   file=sys.stderr)  # fmt: skip
             return 2
-        title = "culturemap route"
     day = args.date or date.today()
     from culturemap.routing.network import load_graph, pack_network
 
@@ -83,7 +82,11 @@ def cmd_route(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    out = write_route(plan, title, args.format, args.out)
+    title_lang = args.lang or city.config.default_lang
+    title = route_title(route, stops, title_lang, plan, city, args.title)
+    if route is not None and not route.official and not args.title:
+        title += " (建议 / suggested)"
+    out = write_route(plan, title, args.format, args.out, title_lang)
     t = plan.totals
     how = "estimated" if plan.estimated else "road network"
     print(

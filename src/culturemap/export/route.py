@@ -7,6 +7,9 @@ draws each day's path on its own (a GPX track, a KML line, a GeoJSON LineString 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
+from datetime import date
 from pathlib import Path
 
 import gpxpy.gpx
@@ -16,24 +19,66 @@ from fastkml.styles import LineStyle, Style
 from pygeoif.geometry import LineString as LineGeometry
 from pygeoif.geometry import Point as PointGeometry
 
-from culturemap.catalog import Route
+from culturemap.catalog import City, Route
 from culturemap.export.data import to_csv_bytes
 from culturemap.i18n import MESSAGES, tr
 from culturemap.io.files import atomic_outputs
+from culturemap.render.fact_card import blank, feature_name
 from culturemap.routing.itinerary import Plan
 
 FORMATS = ("gpx", "kml", "geojson", "csv")
 
 
-def route_title(route: Route | None, stop_ids, lang: str) -> str:
-    """The title of a route made of ``stop_ids``: the theme's own title while its stops are the
-    theme's (in any order: the planner reorders them anyway), "Custom route (from <theme>)" once
-    stops were added or removed, "Custom route" without a theme."""
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]+')
+
+
+def full_name(row, lang: str, city: City | None = None) -> str:
+    """A stop's name in ``lang`` with its campus when it has one ("兰州大学（城关校区）", "Lanzhou
+    University (城关校区)"); the campus is the row's own or, given ``city``, its asset's."""
+    name = feature_name(row, lang)
+    campus = row.get("campus")
+    frame = city.layers.get(row.get("layer")) if city is not None and blank(campus) else None
+    if frame is not None and "campus" in frame:
+        match = frame.loc[frame["id"] == row.get("id"), "campus"]
+        campus = match.iloc[0] if len(match) else None
+    return name if blank(campus) else tr("lens_campus_option", lang, name=name, campus=campus)
+
+
+def route_title(
+    route: Route | None, stop_ids, lang: str, plan: Plan | None = None, city: City | None = None,
+    title: str | None = None,
+) -> str:  # fmt: skip
+    """The title of a route made of ``stop_ids``: ``title`` when the user gave one (white space
+    collapsed), else the theme's own title while its stops are the theme's (in any order: the planner
+    reorders them anyway), "Custom route (from <theme>)" once stops were added or removed; without a
+    theme, its start in full and its days when ``plan`` is given ("兰州大学（城关校区） 出发 · 2 天",
+    "From Lanzhou University (城关校区) · 2 days"; ``city`` names the campus), else "Custom route"."""
+    if title and title.strip():
+        return " ".join(title.split())
     if route is None:
+        if plan is not None and len(plan.stops):
+            days = int(plan.totals["days"])
+            start = full_name(plan.stops.iloc[0].to_dict(), lang, city)
+            return tr("route_title_from_one" if days == 1 else "route_title_from", lang, start=start, days=days)
         return tr("report_route_custom", lang)
     if set(stop_ids) == set(route.stops):
         return route.title(lang)
     return tr("report_route_custom_from", lang, theme=route.title(lang))
+
+
+def file_slug(text: str, max_chars: int = 80) -> str:
+    """``text`` as part of a file name on any system: Chinese and letters kept, / \\ : * ? " < > | and
+    control characters dropped, white space and "·" as one "-", no dot or dash at either end, at most
+    ``max_chars`` characters; "route" when nothing is left."""
+    text = _UNSAFE_IN_FILE_NAMES.sub("", re.sub(r"[\s·]+", "-", unicodedata.normalize("NFC", str(text))))
+    text = re.sub(r"-{2,}", "-", text).strip(".- ")
+    return text[:max_chars].strip(".- ") or "route"
+
+
+def route_file_name(city_id: str, title: str, day: date | str, fmt: str) -> str:
+    """The download name of a route: ``<city>-<title>-<date>.<fmt>`` (title through :func:`file_slug`;
+    ``day`` the route's first date, YYYY-MM-DD), e.g. ``lanzhou-黄河风情线漫步-2026-11-27.gpx``."""
+    return f"{file_slug(city_id)}-{file_slug(title)}-{day if isinstance(day, str) else day.isoformat()}.{fmt}"
 
 
 def method_label(method: str, lang: str) -> str:
@@ -84,11 +129,12 @@ def _day_paths(plan: Plan, title: str) -> list[tuple[str, dict, list[tuple[float
     ]
 
 
-def to_gpx(plan: Plan, title: str) -> str:
-    """GPX 1.1: one waypoint per stop (name, [day,] arrival-departure) and one track per day."""
+def to_gpx(plan: Plan, title: str, lang: str = "en") -> str:
+    """GPX 1.1: the route's name (``title``) and description in ``lang``, one waypoint per stop (name,
+    [day,] arrival-departure) and one track per day."""
     gpx = gpxpy.gpx.GPX()
     gpx.name = title
-    gpx.description = _how(plan)
+    gpx.description = _how(plan, lang)
     for row in plan.stops.to_dict("records"):
         gpx.waypoints.append(
             gpxpy.gpx.GPXWaypoint(
@@ -105,16 +151,24 @@ def to_gpx(plan: Plan, title: str) -> str:
     return gpx.to_xml(version="1.1")
 
 
-def _how(plan: Plan) -> str:
-    return "travel times estimated (great-circle x circuity)" if plan.estimated else "travel times from a road network"
+def _how(plan: Plan, lang: str = "en") -> str:
+    """How the times were found and the totals, in ``lang`` (English: the words tools search for)."""
+    if lang != "en":
+        how = tr("report_route_estimated" if plan.estimated else "report_route_network", lang)
+    elif plan.estimated:
+        how = "travel times estimated (great-circle x circuity)"
+    else:
+        how = "travel times from a road network"
+    return f"{how}\n{totals_text(plan, lang)}"
 
 
-def to_kml(plan: Plan, title: str) -> str:
-    """OGC KML 2.2: one numbered placemark per stop and a styled line per day."""
+def to_kml(plan: Plan, title: str, lang: str = "en") -> str:
+    """OGC KML 2.2: the document's name (``title``) and description in ``lang``, one numbered placemark
+    per stop and a styled line per day."""
     document = Document(
         id="route",
         name=title,
-        description=_how(plan),
+        description=_how(plan, lang),
         styles=[Style(id="route-line", styles=[LineStyle(color="ff3c14dc", width=3)])],
     )
     for row in plan.stops.to_dict("records"):
@@ -171,16 +225,17 @@ def to_csv(plan: Plan, title: str) -> bytes:
     return to_csv_bytes(plan.stops)
 
 
-def write_route(plan: Plan, title: str, fmt: str, path: str | Path) -> Path:
+def write_route(plan: Plan, title: str, fmt: str, path: str | Path, lang: str = "en") -> Path:
     """Write ``plan`` in ``fmt`` (gpx, kml, geojson, csv) to ``path``, atomically; returns the path.
 
-    ``path`` is checked with :func:`culturemap.io.files.safe_output_path` (a symlink writes its
-    target; a folder, device or FIFO is refused) and the old file stays intact if writing fails.
+    GPX and KML carry their description in ``lang``. ``path`` is checked with
+    :func:`culturemap.io.files.safe_output_path` (a symlink writes its target; a folder, device or FIFO
+    is refused) and the old file stays intact if writing fails.
     """
     writers = {"gpx": to_gpx, "kml": to_kml, "geojson": to_geojson, "csv": to_csv}
     if fmt not in writers:
         raise ValueError(f"unknown route format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    data = writers[fmt](plan, title)
+    data = writers[fmt](plan, title, lang) if fmt in ("gpx", "kml") else writers[fmt](plan, title)
     with atomic_outputs([path]) as (tmp,):
         tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     return Path(path)
