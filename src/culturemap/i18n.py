@@ -801,6 +801,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_route_pdf": ("路线报告（PDF）", "Route report (PDF)"),
     "route_title_from": ("{start} 出发 · {days} 天", "From {start} · {days} days"),
     "route_title_from_one": ("{start} 出发 · 1 天", "From {start} · 1 day"),
+    "routes_title_input": ("路线标题", "Route title"),
+    "routes_title_help": (
+        "用于 PDF、GPX/KML 与下载文件名；留空则用默认标题。",
+        "Used in the PDF, the GPX/KML and the file names; leave empty for the default title.",
+    ),
     "report_route_stop_legend": ("站点（数字为游览顺序）", "Stop (number: order of visit)"),
     "report_route_straight": ("线路（直线示意）", "Route (straight lines)"),
     "report_progress": ("报告", "report"),

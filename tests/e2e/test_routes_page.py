@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,12 +26,12 @@ def test_a_theme_opened_from_the_map_page_keeps_its_route(page, app_url):
     expect(page.get_by_role("button", name="下载 GPX")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name="下载 GPX").click()
-    assert download.value.suggested_filename == "bridge-line.gpx"
+    assert download.value.suggested_filename == f"testville-古桥线-{date.today().isoformat()}.gpx"  # city-title-date
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.count("<wpt ") == 4 and "古桥线" in text
     with page.expect_download(timeout=120_000) as download:  # the route report is drawn on the click
         page.get_by_role("button", name="路线报告（PDF）").click()
-    assert download.value.suggested_filename == "bridge-line.pdf"
+    assert download.value.suggested_filename == f"testville-古桥线-{date.today().isoformat()}.pdf"
     report = subprocess.run(["pdftotext", download.value.path(), "-"], capture_output=True, text=True, check=True)
     assert "古桥线" in report.stdout and "估算行程时间" in report.stdout and "行程表" in report.stdout
     assert page.console_log.errors == [], page.console_log.failed

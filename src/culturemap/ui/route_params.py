@@ -20,7 +20,8 @@ SCRATCH = "__scratch__"
 DAY_CHOICES = (0, 1, 2, 3, 4, 5, 6, 7)  # at most this many days; 0: as many as the stops need
 
 
-URL_PARAMS = ("route", "stops", "mode", "start", "date", "round", "from", "to", "day_end", "days")
+URL_PARAMS = ("route", "stops", "mode", "start", "date", "round", "from", "to", "day_end", "days", "title")
+TITLE_MAX_CHARS = 120
 
 
 def _clock(text: str) -> time | None:
@@ -58,6 +59,7 @@ def parse_route_params(
         "from": end,
         "to": end,
         "days": lambda v: int(v) if v.isdigit() and int(v) in DAY_CHOICES[1:] else None,
+        "title": lambda v: " ".join(v.split())[:TITLE_MAX_CHARS] or None,
     }
     for name, text in params.items():
         if name == "stops":
@@ -94,6 +96,8 @@ def read_url(city, themes: dict, asset_ids: set[str], lang: str) -> None:
         st.toast(tr("app_url_ignored", lang, item=plain(item)))
     if "route" in values:
         ss["route_theme"] = values["route"]
+    if "title" in values:
+        ss["route_title"] = values["title"]
     if "stops" in values:
         ss["route_stops"] = values["stops"]
         ss["_route_theme_loaded"] = ss.get("route_theme", next(iter(themes), SCRATCH))

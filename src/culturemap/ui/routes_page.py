@@ -37,7 +37,16 @@ import pandas as pd
 import streamlit as st
 
 from culturemap.crs import from_wgs84, to_wgs84
-from culturemap.export.route import day_lines, route_title, to_csv, to_geojson, to_gpx, to_kml, totals_text
+from culturemap.export.route import (
+    day_lines,
+    route_file_name,
+    route_title,
+    to_csv,
+    to_geojson,
+    to_gpx,
+    to_kml,
+    totals_text,
+)
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, THEMES
 from culturemap.render.assets import localise_assets
@@ -61,7 +70,18 @@ from culturemap.ui.export_panel import (
 )
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
 from culturemap.ui.route_network import road_network
-from culturemap.ui.route_params import DAY_CHOICES, FIRST, FREE, ON_MAP, ROUND, SCRATCH, end_param, read_url, write_url
+from culturemap.ui.route_params import (
+    DAY_CHOICES,
+    FIRST,
+    FREE,
+    ON_MAP,
+    ROUND,
+    SCRATCH,
+    URL_PARAMS,
+    end_param,
+    read_url,
+    write_url,
+)
 from culturemap.ui.tables import labelled
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
@@ -415,7 +435,13 @@ def _url_params(choices: Choices, themes: dict) -> dict[str, str | None]:
         "to": end_param(choices.destination, "destination"),
         "day_end": choices.day_end,
         "days": str(choices.max_days) if choices.max_days else None,
+        "title": _typed_title(),
     }
+
+
+def _typed_title() -> str | None:
+    """The title typed in the downloads' title box, white space collapsed (None when empty)."""
+    return " ".join(str(st.session_state.get("route_title") or "").split()) or None
 
 
 def _theme_caption(route, lang: str) -> None:
@@ -507,18 +533,27 @@ def _route_pdf(city, plan: Plan, title: str, lang: str) -> bytes:
 
 
 def _downloads(city, plan: Plan, themes: dict, choices: Choices, lang: str) -> None:
-    """A button per export format and the route report (PDF): each file is written when its button is
-    clicked, and a click does not rerun the page. The title is the theme's while its stops are, else
-    "Custom route (from <theme>)" (:func:`~culturemap.export.route.route_title`)."""
-    theme = choices.theme
-    title = route_title(themes.get(theme), choices.stops, lang)
-    name = theme if theme in themes else "route"
+    """The route's title (typed, else :func:`~culturemap.export.route.route_title`'s: the theme's, or the
+    start and days) and a button per export format and the route report (PDF), named
+    ``<city>-<title>-<date>.<fmt>``: each file is written when its button is clicked, and a click does
+    not rerun the page. The typed title goes into the link (``title=``)."""
+    default = route_title(themes.get(choices.theme), choices.stops, lang, plan, city)
+    st.text_input(tr("routes_title_input", lang), key="route_title", placeholder=default, max_chars=120,
+                  help=tr("routes_title_help", lang))  # fmt: skip
+    typed = _typed_title()
+    if typed != st.query_params.get("title"):  # a fragment's rerun does not rewrite the link
+        write_url({**{name: st.query_params.get(name) for name in URL_PARAMS}, "title": typed})
+    title = typed or default
+    day = plan.stops["date"].iloc[0] if len(plan.stops) else choices.day.isoformat()
     columns = st.columns(len(EXPORTS) + 1)
     for column, (fmt, writer, mime) in zip(columns, EXPORTS):
+        writer = partial(writer, lang=lang) if fmt in ("gpx", "kml") else writer
         column.download_button(tr("routes_download", lang, fmt=fmt.upper()), partial(writer, plan, title),
-                               f"{name}.{fmt}", mime, key=f"route_download_{fmt}", on_click="ignore")  # fmt: skip
+                               route_file_name(city.config.id, title, day, fmt), mime, key=f"route_download_{fmt}",
+                               on_click="ignore")  # fmt: skip
     columns[-1].download_button(tr("report_route_pdf", lang), partial(_route_pdf, city, plan, title, lang),
-                                f"{name}.pdf", "application/pdf", key="route_download_pdf", on_click="ignore")  # fmt: skip
+                                route_file_name(city.config.id, title, day, "pdf"), "application/pdf",
+                                key="route_download_pdf", on_click="ignore")  # fmt: skip
 
 
 @st.fragment
