@@ -434,6 +434,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "过了午夜才到达：第 {day} 天（{date}）{time}",
         "arrives after midnight: day {day}, {date} {time}",
     ),
+    "note_leg_too_long": (
+        "{mode_zh} {km:.1f} 公里，超过合理的 {limit:.0f} 公里：建议{suggest_zh}",
+        "{km:.1f} km {mode_en}, over the sensible {limit:.0f} km: go by {suggest_en}",
+    ),
+    "note_outside_daytime": (
+        "{time} 到达，不在白天（{early}–{late}），开放时间未知",
+        "arrives at {time}, outside daytime ({early}-{late}) and its opening hours are unknown",
+    ),
+    "leg_walk": ("步行", "on foot"),
+    "leg_bike": ("骑行", "by bike"),
+    "leg_car": ("自驾", "by car"),
+    "leg_taxi": ("乘出租车", "by taxi"),
+    "routes_day_overrun": (
+        "第 {day} 天（{date}）{start}–{end}，晚于当天结束时间 {limit}",
+        "Day {day} ({date}) runs {start}-{end}, past the day's end {limit}",
+    ),
+    "routes_left_out": (
+        "{days} 天内（每天 {start}–{end}）只能安排 {n} 个站点中的 {fit} 个；以下 {left} 个未安排：",
+        "Only {fit} of {n} stops fit in {days} day(s) ({start}-{end} each); {left} left out:",
+    ),
+    "left_out_more_days": (
+        "{name}（{id}）：{days} 天内（每天到 {end}）排不下；全部站点需要 {needed} 天",
+        "{name} ({id}): does not fit in {days} day(s) ending at {end}; all stops need {needed} days",
+    ),
+    "left_out_faster": (
+        "{name}（{id}）：{days} 天内（每天到 {end}）排不下；全部站点需要 {needed} 天，或改为{mode_zh}（{days} 天可排完）",
+        "{name} ({id}): does not fit in {days} day(s) ending at {end}; all stops need {needed} days, "
+        "or go by {mode_en} (all fit in {days} day(s))",
+    ),
     "routes_past_midnight": (
         "线路过了午夜仍未结束，且没有设置每天结束时间：第 {day} 天（{date}）{end} 才结束；请设置每天结束时间，分多天安排",
         "The route runs past midnight with no day end: it ends on day {day} ({date}) at {end}; "

@@ -85,17 +85,16 @@ def test_without_a_day_end_the_route_runs_on_and_its_day_advances_at_midnight(li
     assert plan.stops["departure"].iloc[-1] == "12:22" and plan.totals["end_date"] == "2026-11-29"
 
 
-def test_a_day_limit_the_stops_do_not_fit_in_is_refused_in_both_languages(line_city):
-    with pytest.raises(RouteError) as caught:
-        plan_route(line_city, LINE, "walk", "09:00", SATURDAY, day_end="13:30", max_days=2)
-    assert str(caught.value) == "only 4 of 6 stops fit in 2 day(s) (09:00-13:30 each); the whole route needs 3 days"
-    assert caught.value.message("zh") == "2 天内（每天 09:00–13:30）只能安排 6 个站点中的 4 个；走完全程需要 3 天"
+def test_a_day_limit_the_stops_do_not_fit_in_plans_those_that_fit_in_both_languages(line_city):
+    plan = plan_route(line_city, LINE, "walk", "09:00", SATURDAY, day_end="13:30", max_days=2)
+    assert len(plan.stops) == 4 and len(plan.left_out) == 2 and plan.totals["days"] == 2
+    assert plan.left_out_lines("en")[0] == "Only 4 of 6 stops fit in 2 day(s) (09:00-13:30 each); 2 left out:"
+    assert plan.left_out_lines("zh")[0] == "2 天内（每天 09:00–13:30）只能安排 6 个站点中的 4 个；以下 2 个未安排："
     assert plan_route(line_city, LINE, "walk", "09:00", SATURDAY, day_end="13:30", max_days=3).totals["days"] == 3
     # a single day without an end time ends at midnight
-    with pytest.raises(
-        RouteError, match=r"^only 4 of 6 stops fit in 1 day\(s\) \(16:00-24:00 each\); .* needs 2 days$"
-    ):
-        plan_route(line_city, LINE, "walk", "16:00", SATURDAY, max_days=1)
+    plan = plan_route(line_city, LINE, "walk", "16:00", SATURDAY, max_days=1)
+    assert plan.left_out_lines("en")[0] == "Only 4 of 6 stops fit in 1 day(s) (16:00-24:00 each); 2 left out:"
+    assert "all stops need 2 days" in plan.left_out_lines("en")[1]
     with pytest.raises(RouteError, match=r"day end must be HH:MM after the start time 09:00 .* got '08:30'"):
         plan_route(line_city, LINE, day_end="08:30")
     with pytest.raises(RouteError, match="number of days must be a whole number of at least 1, got 0"):
@@ -173,5 +172,5 @@ def test_cli_plans_twenty_lanzhou_stops_over_several_days(mode, tmp_path, capsys
     assert f"20 stops, {days} day(s)" in capsys.readouterr().out
     for _, day in table.groupby("day"):
         assert len(day) == 1 or day["departure"].max() <= "18:00"  # only a stop alone on its day runs late
-    assert main([*argv, "--days", "1"]) == 2
-    assert f"the whole route needs {days} days" in capsys.readouterr().err
+    assert main([*argv, "--days", "1"]) == 0  # the stops that fit in a day, the rest left out (issue 24)
+    assert f"全部站点需要 {days} 天" in capsys.readouterr().err  # the pack's language

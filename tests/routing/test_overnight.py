@@ -51,7 +51,9 @@ def test_times_past_midnight_are_on_the_next_day_and_flagged(line_pack):
     ]
     assert t["duration_min"] == pytest.approx(11 * 60 + 50, abs=0.5)  # 16:00 to 03:50, nothing lost at midnight
     # open 24/7: open at 00:28 on Sunday (Saturday's hours end at 24:00, so it read "closed on arrival")
-    assert table["warning"].tolist() == [""] * 4 + ["arrives after midnight: day 2, 2026-11-29 00:28",
+    # 22:21 at a museum whose hours are unknown: outside daytime (issue 24)
+    late = "arrives at 22:21, outside daytime (07:00-22:00) and its opening hours are unknown"
+    assert table["warning"].tolist() == [""] * 3 + [late, "arrives after midnight: day 2, 2026-11-29 00:28",
                                                     "arrives after midnight: day 2, 2026-11-29 02:35"]  # fmt: skip
     assert plan.warning_lines("en")[0] == (
         "The route runs past midnight with no day end: it ends on day 2 (2026-11-29) at 03:50; "
@@ -61,7 +63,7 @@ def test_times_past_midnight_are_on_the_next_day_and_flagged(line_pack):
         plan.warning_lines("zh")[0]
         == "线路过了午夜仍未结束，且没有设置每天结束时间：第 2 天（2026-11-29）03:50 才结束；请设置每天结束时间，分多天安排"
     )
-    assert plan.warning_lines("zh")[1:] == ["馆5（mu-5）：过了午夜才到达：第 2 天（2026-11-29）00:28",
+    assert plan.warning_lines("zh")[2:] == ["馆5（mu-5）：过了午夜才到达：第 2 天（2026-11-29）00:28",
                                             "馆6（mu-6）：过了午夜才到达：第 2 天（2026-11-29）02:35"]  # fmt: skip
     assert "16:00-03:50 (+1 day) (estimated" in totals_text(plan, "en")
     assert totals_text(plan, "en").endswith(" · 2 days")

@@ -33,7 +33,9 @@ def add_route_parser(sub: argparse._SubParsersAction) -> None:
     route.add_argument("--date", type=iso_date, help="YYYY-MM-DD, for opening days (default: today)")
     route.add_argument("--round-trip", action="store_true", help="return to the first stop")
     route.add_argument("--day-end", help="HH:MM each day ends; the route is split into days (night at the last stop)")
-    route.add_argument("--days", type=int, help="at most this many days (error if the stops need more)")
+    route.add_argument(
+        "--days", type=int, help="at most this many days (the stops that do not fit are left out, with a warning)"
+    )
     route.add_argument("--from", dest="origin", type=endpoint, help="start: a feature id or LON,LAT (WGS-84)")
     route.add_argument("--to", dest="destination", type=endpoint, help="end: a feature id or LON,LAT (WGS-84)")
     route.add_argument("--keep-order", action="store_true", help="visit the stops in the given order")
@@ -96,6 +98,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     for d in t["per_day"] if t["days"] > 1 else ():
         print(f"  day {d['day']} {d['date']}: {d['stops']} stops, {d['distance_km']:.1f} km, "
               f"{d['travel_min']:.0f} min travelling, {d['start']}-{d['end']}")  # fmt: skip
-    for warning in plan.warning_lines(args.lang or city.config.default_lang):
+    lang = args.lang or city.config.default_lang
+    for warning in [*plan.warning_lines(lang), *plan.left_out_lines(lang)]:
         print(f"warning: {warning}", file=sys.stderr)
     return 0

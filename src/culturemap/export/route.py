@@ -134,7 +134,7 @@ def to_gpx(plan: Plan, title: str, lang: str = "en") -> str:
     [day,] arrival-departure) and one track per day."""
     gpx = gpxpy.gpx.GPX()
     gpx.name = title
-    gpx.description = _how(plan, lang)
+    gpx.description = _about(plan, lang)
     for row in plan.stops.to_dict("records"):
         gpx.waypoints.append(
             gpxpy.gpx.GPXWaypoint(
@@ -162,13 +162,18 @@ def _how(plan: Plan, lang: str = "en") -> str:
     return f"{how}\n{totals_text(plan, lang)}"
 
 
+def _about(plan: Plan, lang: str = "en") -> str:
+    """The route's description: how its times were found, its warnings and the stops left out, a line each."""
+    return "\n".join([_how(plan, lang), *plan.warning_lines(lang), *plan.left_out_lines(lang)])
+
+
 def to_kml(plan: Plan, title: str, lang: str = "en") -> str:
     """OGC KML 2.2: the document's name (``title``) and description in ``lang``, one numbered placemark
     per stop and a styled line per day."""
     document = Document(
         id="route",
         name=title,
-        description=_how(plan, lang),
+        description=_about(plan, lang),
         styles=[Style(id="route-line", styles=[LineStyle(color="ff3c14dc", width=3)])],
     )
     for row in plan.stops.to_dict("records"):
@@ -213,6 +218,10 @@ def to_geojson(plan: Plan, title: str) -> str:
         "order_method": plan.method,
         "round_trip": plan.round_trip,
         "warnings": plan.warning_lines("en"),
+        "left_out": [
+            {k: s[k] for k in ("id", "name_zh", "name_en")} | {"reason": plan.left_out_lines("en")[i + 1]}
+            for i, s in enumerate(plan.left_out)
+        ],  # fmt: skip
         "totals": {k: v for k, v in plan.totals.items() if k != "per_day"},
         "features": features,
     }

@@ -21,10 +21,11 @@ from culturemap.catalog import City
 from culturemap.i18n import tr
 from culturemap.routing.errors import RouteError
 from culturemap.routing.solve import best_order
-from culturemap.routing.travel import TravelMatrix, estimated_matrix
+from culturemap.routing.travel import LEG_LIMIT_KM, MODES, TravelMatrix, estimated_matrix, modes_for_leg
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 DAY_MIN = 24 * 60
+DAYTIME_MIN = (7 * 60, 22 * 60)  # arrivals outside it are flagged at stops whose opening hours are unknown
 DEFAULT_DWELL_MIN = {
     "scenic_spots": 90,
     "heritage_units": 45,
@@ -94,20 +95,48 @@ class Plan:
     geometry: gpd.GeoSeries = field(repr=False)
     path: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 2)))
     day_paths: list[np.ndarray] = field(repr=False, default_factory=list)
+    # stops a day limit left out: id, name_zh, name_en and ``reason`` (a Note: why, and what would fit them)
+    left_out: list[dict] = field(default_factory=list)
 
     def warning_lines(self, lang: str = "en") -> list[str]:
         """The warnings in ``lang``: first that the route runs past midnight without a day end (when it
-        does), then one line per stop warning, ``name (id): what is wrong``."""
+        does), then each day that ends after the day's end (22:00 without one), then one line per
+        stop warning, ``name (id): what is wrong``."""
         t = self.totals
         overnight = [tr("routes_past_midnight", lang, day=t["days"], date=t["end_date"], end=t["end"])]
-        return [*(overnight if t.get("midnights") else []), *(
+        limit = t.get("day_end_min") or DAYTIME_MIN[1]
+        overruns = [
+            tr("routes_day_overrun", lang, limit=_clock(limit), **d)
+            for d in t["per_day"]
+            if _minutes(d["start"]) + d["duration_min"] > limit + 0.5
+            and not (t.get("midnights") and _minutes(d["start"]) + d["duration_min"] >= DAY_MIN)
+        ]
+        return [*(overnight if t.get("midnights") else []), *overruns, *(
             tr("note_line", lang, name=zh if lang == "zh" else en, id=fid, note=note_text(note, lang))
             for zh, en, fid, note in self.warnings
+        )]  # fmt: skip
+
+    def left_out_lines(self, lang: str = "en") -> list[str]:
+        """The stops a day limit left out in ``lang``: a first line saying how many fit, then one line
+        per stop left out, ``name (id): why, and what would fit it``; none when every stop fits."""
+        if not self.left_out:
+            return []
+        fit, values = int((self.stops["role"] == "stop").sum()), self.left_out[0]["reason"][1]
+        head = tr("routes_left_out", lang, fit=fit, n=fit + len(self.left_out), left=len(self.left_out),
+                  days=values["days"], start=values["start"], end=values["end"])  # fmt: skip
+        return [head, *(
+            tr(s["reason"][0], lang, name=s["name_zh" if lang == "zh" else "name_en"], id=s["id"], **s["reason"][1])
+            for s in self.left_out
         )]  # fmt: skip
 
 
 def _hhmm(minutes: float) -> str:
     return (datetime(2000, 1, 1) + timedelta(minutes=round(minutes))).strftime("%H:%M")
+
+
+def _clock(minutes: float) -> str:
+    """HH:MM of a day's end, 24:00 for midnight."""
+    return "24:00" if round(minutes) == DAY_MIN else _hhmm(minutes)
 
 
 Note = tuple[str, dict] | None  # a stop's warning: an i18n key (``note_*``) and its values
@@ -135,6 +164,30 @@ def _visit(stop: pd.Series, arrival: float, day: date) -> tuple[float, float, No
         if later and arrival + wait + stop["dwell_min"] > later[0][1]:
             note = note or ("note_closes_before_end", {"time": _hhmm(later[0][1])})
     return wait, arrival + wait + stop["dwell_min"], note
+
+
+def _leg_note(leg_m: float, mode: str) -> Note:
+    """A warning for a leg (m) longer than ``mode`` is sensible for, naming the modes that fit it."""
+    km, limit = leg_m / 1000.0, LEG_LIMIT_KM.get(mode)
+    if limit is None or km <= limit:
+        return None
+    fits = modes_for_leg(km, mode)
+    return ("note_leg_too_long", {"km": round(km, 1), "limit": limit, "mode_zh": tr(f"leg_{mode}", "zh"),
+            "mode_en": tr(f"leg_{mode}", "en"), "suggest_zh": "/".join(tr(f"mode_{m}", "zh") for m in fits),
+            "suggest_en": "/".join(tr(f"mode_{m}", "en") for m in fits)})  # fmt: skip
+
+
+def _dark_note(stop: pd.Series, arrival: float, day: date) -> Note:
+    """A warning for a visit reached outside daytime (07:00-22:00) at a stop whose hours are unknown."""
+    if stop.get("role", "stop") != "stop" or DAYTIME_MIN[0] <= arrival <= DAYTIME_MIN[1]:
+        return None
+    try:
+        if opening_windows(stop.get("opening_hours"), day.weekday()) is not None:
+            return None  # known hours: the visit checks them
+    except ValueError:
+        pass  # unreadable: as unknown
+    return ("note_outside_daytime", {"time": _hhmm(arrival), "early": _hhmm(DAYTIME_MIN[0]),
+                                     "late": _hhmm(DAYTIME_MIN[1])})  # fmt: skip
 
 
 def _text_or_none(value) -> str | None:
@@ -209,7 +262,8 @@ def schedule(
         late = None
         if day_end_min is None and len(dates) > 1:
             late = ("note_after_midnight", {"day": len(dates), "date": dates[-1].isoformat(), "time": _hhmm(arrival)})
-        notes = [n for n in (late, note) if n]
+        far = _leg_note(float(leg_m), matrix.mode)
+        notes = [n for n in (late, far, None if late else _dark_note(stop, arrival, dates[-1]), note) if n]
         warnings += [(stop["name_zh"], stop["name_en"], stop["id"], n) for n in notes]
         rows.append(
             {
@@ -270,6 +324,7 @@ def schedule(
         "days": len(dates),
         "end_date": (dates[-1] + timedelta(days=int(clock // DAY_MIN))).isoformat(),
         "midnights": len(dates) - 1 if day_end_min is None else 0,
+        "day_end_min": day_end_min,
         "per_day": per_day,
     }
     return table, totals, warnings
@@ -366,6 +421,20 @@ def _day_paths(
     return [np.round(np.asarray(path, dtype=float).reshape(-1, 2), 6) for path in paths]
 
 
+def _faster_mode(city: City, stop_ids: list[str], mode: str, *args) -> str | None:
+    """The slowest mode faster than ``mode`` in which all ``stop_ids`` fit in the day limit (the last
+    of ``args``, those of :func:`plan_route` after ``mode``); None when none does."""
+    *rest, day_end, max_days, measure, assets = args
+    for faster in sorted((m for m in MODES.values() if m.speed_kph > MODES[mode].speed_kph), key=lambda m: m.speed_kph):
+        try:
+            trial = plan_route(city, stop_ids, faster.id, *rest, day_end or "24:00", None, measure, assets)
+        except ValueError:  # e.g. a road network without that mode
+            continue
+        if trial.totals["days"] <= max_days:
+            return faster.id
+    return None
+
+
 def plan_route(
     city: City,
     stop_ids: list[str],
@@ -400,8 +469,9 @@ def plan_route(
     the opening hours where it can; past midnight it is on the next date, with a warning. With
     ``day_end`` (HH:MM, at most 24:00) the stops are ordered once (by travel time) and the sequence is cut into days (see :func:`schedule`): each
     day starts at ``start`` where the previous night was spent, on the next date. ``max_days``
-    caps the days (``day_end`` then defaults to 24:00): a route that needs more raises a
-    :class:`RouteError` saying how many stops fit and how many days the whole route needs.
+    caps the days (``day_end`` then defaults to 24:00): of a route that needs more, the stops that fit
+    in ``max_days`` are planned (ordered anew) and the rest listed in ``Plan.left_out`` with why
+    and what would fit them (the days the whole route needs; a faster mode when all fit in it).
 
     With a road ``graph`` (see :mod:`culturemap.routing.network`) legs follow the roads; without
     one they are estimated (great-circle x circuity) and the plan says so. ``measure`` replaces
@@ -469,9 +539,30 @@ def plan_route(
         order, method = list(range(len(stops))), "as given"
     table, totals, warnings = schedule(stops, matrix, order, _minutes(start), day, round_trip, day_end_min)
     if max_days is not None and totals["days"] > max_days:
-        visits = table[table["role"] == "stop"]
-        raise RouteError("route_err_too_long", fit=int((visits["day"] <= max_days).sum()), n=len(visits),
-                         days=max_days, start=start, end=day_end or "24:00", needed=totals["days"])  # fmt: skip
+        visits = table["role"] == "stop"
+        fits = visits & (table["day"] <= max_days)
+        if fits.sum() == visits.sum():  # only the end point or the way back runs over: the last stop goes
+            fits[visits[::-1].idxmax()] = False
+        if not fits.any():
+            raise RouteError("route_err_too_long", fit=0, n=int(visits.sum()), days=max_days, start=start,
+                             end=day_end or "24:00", needed=totals["days"])  # fmt: skip
+        kept = table.loc[fits, "id"].tolist()
+        plan = plan_route(
+            city, kept, mode, start, day, round_trip, keep_first, optimise, dwell_min, graph, origin, destination,
+            keep_last, {k: v for k, v in (stop_dwell or {}).items() if k in kept},
+            {k: v for k, v in (stop_hours or {}).items() if k in kept}, day_end, max_days, measure, assets,
+        )  # fmt: skip
+        faster = _faster_mode(city, ids, mode, start, day, round_trip, keep_first, optimise, dwell_min,
+                              graph, origin, destination, keep_last, stop_dwell, stop_hours, day_end, max_days,
+                              measure, assets)  # fmt: skip
+        values = {"days": max_days, "start": start, "end": day_end or "24:00", "needed": totals["days"]}
+        if faster:
+            values |= {"mode_zh": tr(f"mode_{faster}", "zh"), "mode_en": tr(f"mode_{faster}", "en")}
+        left = [*table.loc[visits & ~fits, ["id", "name_zh", "name_en"]].to_dict("records"), *plan.left_out]
+        plan.left_out = [{"id": s["id"], "name_zh": s["name_zh"], "name_en": s["name_en"],
+                          "reason": ("left_out_faster" if faster else "left_out_more_days", values)}
+                         for s in left]  # fmt: skip
+        return plan
     ordered = points.iloc[order].reset_index(drop=True)
     table["lon"] = ordered.x.round(6).to_numpy()
     table["lat"] = ordered.y.round(6).to_numpy()

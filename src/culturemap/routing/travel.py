@@ -6,6 +6,7 @@ circuity factor per mode, and every result says ``estimated``. Speeds are door-t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,16 @@ MODES: dict[str, Mode] = {
         Mode("taxi", 25.0, 1.4, overhead_min=4.0),
     )
 }
+# the longest leg (km, as travelled) each mode is sensible for; a mode not named has no limit
+LEG_LIMIT_KM: dict[str, float] = {"walk": 5.0, "bike": 20.0}
+
+
+def modes_for_leg(km: float, mode: str) -> list[str]:
+    """The modes other than ``mode`` sensible for a leg of ``km`` km: the slowest one with a limit
+    that fits (bike for 8 km), else every mode without a limit (car, taxi)."""
+    fitting = [m for m in MODES if m != mode and km <= LEG_LIMIT_KM.get(m, math.inf)]
+    limited = [m for m in fitting if m in LEG_LIMIT_KM]
+    return limited[:1] or fitting
 
 
 @dataclass(frozen=True)

@@ -489,6 +489,9 @@ def _summary(plan: Plan, lang: str) -> None:
         st.caption(line)
     for warning in plan.warning_lines(lang):
         st.warning(plain(warning))
+    if plan.left_out:  # a day limit the stops did not fit in: which were left out, why, what would fit them
+        head, *lines = plan.left_out_lines(lang)
+        st.warning("\n".join([plain(head), *(f"- {plain(line)}" for line in lines)]))
 
 
 def _route_map(ctx: PageContext, city, assets, choices: Choices, request: RouteRequest | None, plan: Plan | None):
