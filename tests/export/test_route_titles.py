@@ -11,7 +11,7 @@ from culturemap.catalog import load_city
 from culturemap.export.route import file_slug, route_file_name, route_title, write_route
 from culturemap.routing.itinerary import plan_route
 from tests.conftest import LANZHOU
-from tests.export.test_report import pdf_text
+from tests.export.test_report import pdf_text, squeezed
 from tests.test_cli import run
 from tests.ui.test_routes_page import STOPS, write_routes
 
@@ -83,3 +83,13 @@ def test_cli_report_title(tmp_path, pack):
     out = tmp_path / "r.pdf"
     assert run(["report", "--city", pack, "--route", "r1", "--title", "古桥 半日游", "--out", out]) == 0
     assert "古桥 半日游" in pdf_text(out, page=1)
+
+
+def test_the_report_names_the_start_with_its_campus(tmp_path, lanzhou, from_campus):
+    from culturemap.export.report import route_report
+    from culturemap.export.route import full_name
+
+    path = tmp_path / "r.pdf"
+    path.write_bytes(route_report(lanzhou, from_campus, "T", "zh", today=TODAY))
+    assert "兰州大学（城关校区）" in squeezed(pdf_text(path, "-raw", page=1))  # the itinerary's first row
+    assert full_name({"id": "x", "name_zh": "甲", "name_en": float("nan")}, "en") == "甲"  # a blank English name

@@ -64,7 +64,7 @@ from culturemap.export.print_map import (
     draw_scale_bar,
     print_map,
 )
-from culturemap.export.route import day_lines, totals_text
+from culturemap.export.route import day_lines, full_name, totals_text
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, MISSING_REASONS, approximate
 from culturemap.render.fact_card import display_source
@@ -669,11 +669,10 @@ def route_report(city: City, plan, title: str, lang: str = "zh", today: date | N
     if progress:
         progress(1, 3)
     days = plan.totals["days"] > 1
-    name = "name_zh" if lang == "zh" else "name_en"
     rows = []
     for r in plan.stops.to_dict("records"):
         first = r["order"] == 1
-        rows.append([str(r["order"]), *([str(r["day"])] if days else []), _cell(r[name]) or _cell(r["name_zh"]),
+        rows.append([str(r["order"]), *([str(r["day"])] if days else []), full_name(r, lang, city),
                      _cell(r.get("address")) or tr("report_unknown", lang), r["arrival"], r["departure"],
                      f"{r['dwell_min']:.0f}", _cell(r.get("opening_hours")) or tr("report_unknown", lang),
                      "" if first else f"{r['leg_km']:.2f}", "" if first else f"{r['leg_min']:.0f}",
