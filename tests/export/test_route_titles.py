@@ -2,6 +2,7 @@
 the start named in full (campus included); it is the GPX/KML name (their description in the chosen
 language), the report's title and part of the file name ``<city>-<title>-<date>.<fmt>``."""
 
+import re
 from datetime import date
 
 import gpxpy
@@ -11,7 +12,7 @@ from culturemap.catalog import load_city
 from culturemap.export.route import file_slug, route_file_name, route_title, write_route
 from culturemap.routing.itinerary import plan_route
 from tests.conftest import LANZHOU
-from tests.export.test_report import pdf_text, squeezed
+from tests.export.test_report import pdf_info, pdf_text, squeezed
 from tests.test_cli import run
 from tests.ui.test_routes_page import STOPS, write_routes
 
@@ -83,6 +84,7 @@ def test_cli_report_title(tmp_path, pack):
     out = tmp_path / "r.pdf"
     assert run(["report", "--city", pack, "--route", "r1", "--title", "古桥 半日游", "--out", out]) == 0
     assert "古桥 半日游" in pdf_text(out, page=1)
+    assert re.search(r"^Title:\s+古桥 半日游$", pdf_info(out), re.M)  # the file's own title too
 
 
 def test_the_report_names_the_start_with_its_campus(tmp_path, lanzhou, from_campus):

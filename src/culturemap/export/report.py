@@ -153,6 +153,7 @@ class _Document:
 
     def __init__(self, lang: str):
         self.lang = lang
+        self.title: str | None = None  # the PDF's Title (default: the place)
         self.pages: list[Figure] = []
         self.drawn_elsewhere: set[int] = set()  # pages with their own date and source line (the cover map)
         self.y = 0.0
@@ -257,7 +258,8 @@ class _Document:
         buffer = io.BytesIO()
         n = len(self.pages)
         made = tr("report_made", self.lang, where=where, date=today.isoformat())
-        with mpl.rc_context(VECTOR_FONTS), PdfPages(buffer, metadata={"Creator": "culturemap", "Title": where}) as pdf:
+        metadata = {"Creator": "culturemap", "Title": self.title or where}
+        with mpl.rc_context(VECTOR_FONTS), PdfPages(buffer, metadata=metadata) as pdf:
             for number, fig in enumerate(self.pages, start=1):
                 foot = 9.0 / PAGE_H
                 if number - 1 not in self.drawn_elsewhere:
@@ -655,6 +657,7 @@ def route_report(city: City, plan, title: str, lang: str = "zh", today: date | N
     today = today or date.today()
     use_cjk_font()
     doc = _Document(lang)
+    doc.title = title
     doc.new_page()
     doc.text(title, size=FONT_PT * 2.2, gap=3.0, fontweight="bold")
     mode = tr(f"mode_{plan.mode}", lang)
