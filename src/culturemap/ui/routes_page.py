@@ -84,7 +84,7 @@ from culturemap.ui.route_params import (
 )
 from culturemap.ui.tables import labelled
 from culturemap.ui.text import plain
-from culturemap.ui.widgets import choice
+from culturemap.ui.widgets import choice, type_ahead
 
 CLICK_MODES = ("toggle", "origin", "destination")
 CLICK_TOLERANCE_DEG = 1e-5  # a clicked marker reports its own position (to float precision)
@@ -242,6 +242,7 @@ def _stop_editor(assets, ids: list[str], dwell: dict[str, int], names: dict[str,
     key = "route_editor_" + hashlib.sha1(f"{'|'.join(ids)}#{ss.get('_route_editor_gen', 0)}".encode()).hexdigest()[:10]
     ss["_route_editor"] = (key, ids)
     st.caption(tr("routes_editor", lang))
+    type_ahead("route_editor_")  # "60" typed quickly into a clicked cell stays 60 (the grid lost the 6)
     st.data_editor(
         pd.DataFrame(rows, index=ids),
         hide_index=True,

@@ -7,6 +7,7 @@ comes back as the label text. Here every widget instance is keyed by its labels,
 make a new widget, seeded from the value kept under the stable ``key`` in session state.
 
 Read a value with ``st.session_state[key]``; set it (before the widget is drawn) the same way.
+:func:`type_ahead` keeps the keys typed quickly into an editable table's cell.
 
 For the same reason no two options of one widget may share a label: the browser sends back the
 label, and Streamlit maps it to the *first* option showing it (three campuses all labelled
@@ -18,6 +19,7 @@ each option a label of its own: a label that several options share gets the opti
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -96,3 +98,63 @@ def choice(
     )
     ss[key] = list(chosen) if kind == "multiselect" else chosen
     return ss[key]
+
+
+# The grid of st.data_editor (glide-data-grid, Streamlit 1.67) opens a cell's editor on the first key
+# typed into a selected cell; a key that reaches the grid before that editor has the focus (a quick
+# "60", a loaded machine) opens the editor again with that key alone: "60" became "0" (in Chromium the
+# editor held "0"). This holds the keys typed into a table under ``prefix`` until its editor has the
+# focus, then types them there, in order (Enter, Tab, Escape and Backspace included).
+_TYPE_AHEAD = """<script>
+(() => {
+  const prefix = %(prefix)s;
+  window.__cmTypeAhead = window.__cmTypeAhead || new Set();
+  if (window.__cmTypeAhead.has(prefix)) return;
+  window.__cmTypeAhead.add(prefix);
+  const doc = document;
+  let held = null;  // {keys: [...], since: ms} once a key has opened an editor
+  const editor = () => {
+    const el = doc.activeElement;
+    return el && el.classList && el.classList.contains("gdg-input") ? el : null;
+  };
+  const typeInto = (el, keys) => {
+    for (const key of keys) {
+      if (key.length === 1 || key === "Backspace") {
+        const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement : HTMLInputElement;
+        const value = key === "Backspace" ? el.value.slice(0, -1) : el.value + key;
+        Object.getOwnPropertyDescriptor(proto.prototype, "value").set.call(el, value);
+        el.dispatchEvent(new Event("input", {bubbles: true}));
+      } else {
+        el.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true, cancelable: true}));
+      }
+    }
+  };
+  const flush = () => {
+    if (!held) return;
+    const el = editor();
+    if (el) { const keys = held.keys; held = null; typeInto(el, keys); return; }
+    if (performance.now() - held.since > 5000) { held = null; return; }  // no editor came (a read-only cell)
+    requestAnimationFrame(flush);
+  };
+  doc.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (held && target && target.classList && target.classList.contains("gdg-input")) { flush(); return; }
+    if (!target || !target.closest || !target.closest(`[class*="st-key-${prefix}"]`)) return;
+    const printable = event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
+    if (!held) {
+      if (printable && event.key !== " " && !editor()) { held = {keys: [], since: performance.now()}; requestAnimationFrame(flush); }
+      return;  // the first key opens the editor as usual
+    }
+    if (printable || ["Enter", "Tab", "Escape", "Backspace"].includes(event.key)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      held.keys.push(event.key);
+    }
+  }, true);
+})();
+</script>"""
+
+
+def type_ahead(prefix: str) -> None:
+    """Keep the keys typed quickly into the cells of the tables keyed ``<prefix>...`` (see above)."""
+    st.html(_TYPE_AHEAD % {"prefix": json.dumps(prefix)}, unsafe_allow_javascript=True)
