@@ -42,7 +42,7 @@ def test_a_route_is_changed_relabelled_extended_and_shared_by_link(page, app_url
     expect(page.get_by_role("heading", level=1)).to_have_text("Testville themed route designer")
     expect(page.get_by_text(re.compile(r"^4 stops, .* \(estimated"))).to_be_visible()
     wait_for_url(page, lang="en", mode="car", day_end="18:00")
-    add_choice(page, "Stops", "UN-TU-NORTH · Universities and colleges")  # a campus joins the route
+    add_choice(page, "Stops", "UN-TU-NORTH (北校区) · Universities and colleges")  # a campus joins the route
     expect(page.get_by_text(re.compile(r"^5 stops, "))).to_be_visible()
     params = wait_for_url(page, lang="en", mode="car")
     assert len(params["stops"].split(",")) == 5

@@ -87,7 +87,7 @@ def test_the_map_stays_on_screen_while_the_route_changes(page, app_url):
     choose(page, "Travel mode", "car")
     wait_for_url(page, mode="car")
     expect(page.get_by_text(re.compile(r"^4 stops, "))).not_to_have_text(totals)
-    add_choice(page, "Stops", "UN-TU-NORTH · Universities and colleges")
+    add_choice(page, "Stops", "UN-TU-NORTH (北校区) · Universities and colleges")
     expect(page.get_by_text(re.compile(r"^5 stops, "))).to_be_visible()
     assert wait_for_count(page, ".cm-route-stop", 5) == 5
     assert map_frame(page).evaluate("window.cmStillHere === true")
