@@ -580,8 +580,10 @@ def _route_section(
     if choices.stops:
         with table_box:
             _stop_table(assets, choices, plan, names, lang)
+    summary_box = st.container()  # one element whatever the summary holds: the map after it keeps its place
     if plan is not None:
-        _summary(plan, lang)
+        with summary_box:
+            _summary(plan, lang)
     _route_map(ctx, city, assets, choices, request, plan)
     if plan is not None:
         _itinerary(plan, lang)
