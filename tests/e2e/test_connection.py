@@ -91,9 +91,8 @@ def test_a_click_before_the_last_run_is_handled_leaves_no_frozen_page(page, one_
     page.context.add_init_script(script=GATE_JS)
     finished = RunsFinished(page)
     open_app(page, one_city_url)
-    page.wait_for_function(
-        MODAL_OR_MAP_JS, arg=MAP_IFRAME
-    )  # the map drawn: its message is the large one a cache would hold
+    # the map drawn: its message is the large one the cache held
+    page.wait_for_function(MODAL_OR_MAP_JS, arg=MAP_IFRAME)
     page.wait_for_timeout(1500)  # the map's first report and the rerun it asks for
     wait_idle(page)
     before = finished.count
