@@ -23,7 +23,7 @@ from culturemap.catalog import City, Route
 from culturemap.export.data import to_csv_bytes
 from culturemap.i18n import MESSAGES, tr
 from culturemap.io.files import atomic_outputs
-from culturemap.render.fact_card import blank
+from culturemap.render.fact_card import blank, name_with_campus
 from culturemap.routing.itinerary import Plan
 
 FORMATS = ("gpx", "kml", "geojson", "csv")
@@ -35,14 +35,12 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]+')
 def full_name(row, lang: str, city: City | None = None) -> str:
     """A stop's name in ``lang`` with its campus when it has one ("兰州大学（城关校区）", "Lanzhou
     University (城关校区)"); the campus is the row's own or, given ``city``, its asset's."""
-    order = ("name_zh", "name_en", "id") if lang == "zh" else ("name_en", "name_zh", "id")
-    name = next((str(row.get(k)) for k in order if not blank(row.get(k))), "")
     campus = row.get("campus")
     frame = city.layers.get(row.get("layer")) if city is not None and blank(campus) else None
     if frame is not None and "campus" in frame:
         match = frame.loc[frame["id"] == row.get("id"), "campus"]
         campus = match.iloc[0] if len(match) else None
-    return name if blank(campus) else tr("lens_campus_option", lang, name=name, campus=campus)
+    return name_with_campus(row, lang, campus)
 
 
 def route_title(

@@ -37,9 +37,18 @@ _POPUP_FIELDS = (
 
 
 def feature_name(row, lang: str) -> str:
-    """The display name of a feature in ``lang``, falling back to the other language."""
-    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
-    return str(row.get(first) or row.get(second) or row.get("id") or "")
+    """The display name of a feature in ``lang``, falling back past a blank one to the other language,
+    then the id."""
+    order = ("name_zh", "name_en", "id") if lang == "zh" else ("name_en", "name_zh", "id")
+    return next((str(row.get(key)) for key in order if not blank(row.get(key))), "")
+
+
+def name_with_campus(row, lang: str, campus=None) -> str:
+    """:func:`feature_name` with the campus when there is one ("兰州大学（城关校区）", "Lanzhou University
+    (城关校区)"): ``campus``, else the row's own; a university's campuses share its name."""
+    campus = row.get("campus") if campus is None else campus
+    name = feature_name(row, lang)
+    return name if blank(campus) else tr("lens_campus_option", lang, name=name, campus=campus)
 
 
 def blank(value) -> bool:

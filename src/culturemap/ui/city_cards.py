@@ -8,7 +8,7 @@ import streamlit as st
 
 from culturemap.analysis.lens import CityCard, city_card
 from culturemap.i18n import tr
-from culturemap.render.fact_card import feature_name
+from culturemap.render.fact_card import name_with_campus
 from culturemap.ui.context import load_pack
 
 
@@ -24,10 +24,7 @@ def clusters_table(city_card: CityCard, lang: str) -> pd.DataFrame | None:
     if clusters.empty:
         return None
     campuses = city_card.campus_clusters.set_index("id")
-    nearest = [
-        tr("lens_campus_option", lang, name=feature_name(campuses.loc[cid], lang), campus=campuses.loc[cid, "campus"])
-        for cid in clusters["nearest_campus_id"]
-    ]
+    nearest = [name_with_campus(campuses.loc[cid], lang) for cid in clusters["nearest_campus_id"]]
     return pd.DataFrame(
         {
             tr("col_cluster", lang): clusters["cluster"],

@@ -17,7 +17,7 @@ from culturemap.i18n import tr
 from culturemap.layers import LAYERS
 from culturemap.render.assets import localise_assets
 from culturemap.render.campus import campus_layer, ring_label
-from culturemap.render.fact_card import blank, feature_name
+from culturemap.render.fact_card import feature_name, name_with_campus
 from culturemap.render.folium_map import MapOptions, basemap_layer, explorer_base_map
 from culturemap.ui.city_cards import card, clusters_table
 from culturemap.ui.context import load_pack, page_context, session_basemap, vendor_base_url
@@ -91,12 +91,8 @@ def _campus_choice(campuses: pd.DataFrame, lang: str) -> str:
         if wanted is not None and wanted not in ids:
             st.toast(tr("app_url_ignored", lang, item=plain(f"campus={wanted}")))
         ss["lens_campus"] = wanted if wanted in ids else ids[0]
-    label = {  # a campus with no name is the university's name alone (choice appends the id if shared)
-        row["id"]: feature_name(row, lang)
-        if blank(row.get("campus"))
-        else tr("lens_campus_option", lang, name=feature_name(row, lang), campus=row["campus"])
-        for row in campuses.to_dict("records")
-    }
+    # a campus with no name is the university's name alone (choice appends the id if shared)
+    label = {row["id"]: name_with_campus(row, lang) for row in campuses.to_dict("records")}
     campus_id = choice("selectbox", tr("lens_campus", lang), ids, key="lens_campus", format_func=label.get)
     st.query_params["campus"] = campus_id
     return campus_id

@@ -51,7 +51,7 @@ from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, THEMES
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import DEFAULT_BASEMAP, basemap_for
-from culturemap.render.fact_card import blank, display_source, feature_name
+from culturemap.render.fact_card import display_source, feature_name, name_with_campus
 from culturemap.render.folium_map import basemap_layer
 from culturemap.render.route import candidates_layer, route_base_map, route_layer
 from culturemap.routing.errors import RouteError
@@ -329,11 +329,9 @@ def _asset_labels(path: str, version: str, lang: str, _assets) -> tuple[dict[str
     """The pack's asset names and their ``name（campus）· layer`` labels in ``lang``, by id (a
     university's campuses share its name; :func:`choice` appends the id to labels still shared)."""
     names = {fid: feature_name(row, lang) for fid, row in _assets.set_index("id").iterrows()}
-    campuses = _assets["campus"] if "campus" in _assets else pd.Series(None, index=_assets.index)
     labels = {
-        fid: f"{tr('lens_campus_option', lang, name=names[fid], campus=campus) if not blank(campus) else names[fid]}"
-        f" · {LAYERS[layer].label(lang)}"
-        for fid, campus, layer in zip(_assets["id"], campuses, _assets["layer"])
+        row["id"]: f"{name_with_campus(row, lang)} · {LAYERS[row['layer']].label(lang)}"
+        for row in _assets.to_dict("records")
     }
     return names, labels
 
