@@ -163,6 +163,16 @@ def format_city_toml(template: str = CITY_TOML) -> str:
     return template.format(bbox=", ".join(str(v) for v in (*sw, *ne)), clon=centre[0], clat=centre[1])
 
 
+def run_cli(argv) -> int:
+    """``culturemap argv`` in this process: its exit code, also when argparse exits."""
+    from culturemap.cli import main
+
+    try:
+        return main([str(a) for a in argv])
+    except SystemExit as exc:
+        return exc.code
+
+
 def write_pack(root: Path, layers: dict[str, list[dict]] | None = None, city_toml: str | None = None) -> Path:
     """Write a pack folder under ``root``; ``layers`` maps layer id -> list of features."""
     root.mkdir(parents=True, exist_ok=True)

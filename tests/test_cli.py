@@ -11,15 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from culturemap.cli import main
-
-
-def run(argv: list) -> int:
-    """``culturemap argv`` in this process: its exit code, also when argparse exits."""
-    try:
-        return main([str(a) for a in argv])
-    except SystemExit as exc:
-        return exc.code
+from tests.conftest import run_cli as run
 
 
 def command(name: str, pack: Path, out: Path, extra: list[str]) -> list:

@@ -13,20 +13,13 @@ import time
 import psycopg
 import pytest
 
-from culturemap.cli import main
 from culturemap.store import store_for_pack
+from tests.conftest import run_cli as run
 from tests.io.conftest import spot, write_csv
 from tests.store.conftest import backend  # noqa: F401  (both backends, for the point-set names)
 from tests.store.outages import SQL_WORDS, can_mount, fill, read_only_folder, tiny_disk
 
 NEW_ROW = spot("新塔", 506_000, 3_996_500)
-
-
-def run(argv: list) -> int:
-    try:
-        return main([str(a) for a in argv])
-    except SystemExit as exc:
-        return exc.code
 
 
 def error_line(err: str) -> str:

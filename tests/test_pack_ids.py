@@ -10,16 +10,9 @@ import shutil
 import pytest
 
 from culturemap.catalog import PackError, scan_packs
-from culturemap.cli import main
 from culturemap.store import find_pack
+from tests.conftest import run_cli as run
 from tests.conftest import write_pack
-
-
-def run(argv: list) -> int:
-    try:
-        return main([str(a) for a in argv])
-    except SystemExit as exc:
-        return exc.code
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from culturemap.export.print_map import PrintOptions, print_map, write_print_map
 from culturemap.layers import LAYERS
 from culturemap.render.basemaps import BASEMAPS, Basemap
 from culturemap.render.controls import OFFLINE_FILL
+from tests.conftest import run_cli as run
 from tests.export.test_print_map import DPI, pixel, rgb
-from tests.test_cli import run
 
 TILE_RGB = (40, 170, 90)  # no layer's colour, not the offline fill
 

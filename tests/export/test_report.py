@@ -17,7 +17,7 @@ from culturemap.export.route import route_title
 from culturemap.layers import ASSET_LAYERS, LAYERS
 from culturemap.routing.itinerary import plan_route
 from tests.conftest import LANZHOU
-from tests.test_cli import run
+from tests.conftest import run_cli as run
 from tests.ui.test_routes_page import STOPS, write_routes
 
 TODAY = date(2026, 11, 27)

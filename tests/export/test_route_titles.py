@@ -12,8 +12,8 @@ from culturemap.catalog import load_city
 from culturemap.export.route import file_slug, route_file_name, route_title, write_route
 from culturemap.routing.itinerary import plan_route
 from tests.conftest import LANZHOU
+from tests.conftest import run_cli as run
 from tests.export.test_report import pdf_info, pdf_text, squeezed
-from tests.test_cli import run
 from tests.ui.test_routes_page import STOPS, write_routes
 
 TODAY = date(2026, 11, 27)

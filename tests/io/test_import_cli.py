@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from culturemap.cli import main
 from culturemap.store import store_for_pack
-from tests.conftest import LANZHOU
+from tests.conftest import LANZHOU, run_cli
 
 
 def run(*argv) -> int:
-    try:
-        return main([str(a) for a in argv])
-    except SystemExit as exc:
-        return exc.code
+    """``culturemap *argv`` in this process: its exit code."""
+    return run_cli(argv)
 
 
 @pytest.fixture

@@ -9,15 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from culturemap.cli import main
 from culturemap.io.files import OutputError, atomic_outputs, safe_output_path
-
-
-def run(argv: list) -> int:
-    try:
-        return main([str(a) for a in argv])
-    except SystemExit as exc:
-        return exc.code
+from tests.conftest import run_cli as run
 
 
 @pytest.fixture

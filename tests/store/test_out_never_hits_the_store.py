@@ -8,18 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from culturemap.cli import main
 from culturemap.store import store_for_pack
+from tests.conftest import run_cli as run
 from tests.store.test_store import new_spot, scenic_rows
 
 IMPORTED = ["sc-imported-1", "sc-imported-2", "sc-imported-3"]
-
-
-def run(argv: list) -> int:
-    try:
-        return main([str(a) for a in argv])
-    except SystemExit as exc:
-        return exc.code
 
 
 @pytest.fixture
