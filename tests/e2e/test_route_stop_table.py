@@ -9,9 +9,15 @@ from tests.e2e.conftest import settle, wait_idle
 pytestmark = pytest.mark.e2e
 
 
-def cells(grid) -> list[str]:
-    """The cell texts of a table, headers first (the grid's accessible copy beside its canvas)."""
-    return grid.locator("td, th").evaluate_all("els => els.map(e => e.textContent)")
+def expect_cells(grid, first: int, texts: list[str]) -> None:
+    """Wait until the table's cells ``first``, ``first + 1``, ... (headers first) read ``texts``.
+
+    The grid draws on a canvas and writes its accessible copy (th/td) a moment later, and again after
+    every rerun: a bare read right after a rerun may see no cells or the old ones.
+    """
+    cells = grid.locator("th, td")
+    for offset, text in enumerate(texts):
+        expect(cells.nth(first + offset)).to_have_text(text, timeout=30_000)
 
 
 @pytest.mark.parametrize(
@@ -27,7 +33,7 @@ def test_a_visit_time_typed_after_one_click_is_kept(page, app_url, keys, delay_m
     page.get_by_text("共 4 站").wait_for()
     settle(page)
     editor = page.locator('[class*="st-key-route_editor_"] [data-testid="stDataFrame"]')
-    assert cells(editor)[:8] == ["保留", "名称", "停留（分钟）", "开放时间", "true", "西塔", "90", ""]
+    expect_cells(editor, 0, ["保留", "名称", "停留（分钟）", "开放时间", "true", "西塔", "90", ""])
     box = editor.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + 54)  # the first stop's visit time, once
     expect(editor.locator('td[aria-selected="true"]')).to_have_text("90")  # selected, no editor open
@@ -37,7 +43,6 @@ def test_a_visit_time_typed_after_one_click_is_kept(page, app_url, keys, delay_m
     itinerary = page.get_by_test_id("stDataFrame").last
     expect(itinerary.locator("td").nth(5)).to_have_text("60", timeout=30_000)  # 西塔: 顺序 中文名 到达 离开 等候 停留
     wait_idle(page)
-    assert cells(itinerary)[9:15] == ["1", "西塔", "09:00", "10:00", "0", "60"]
-    editor = page.locator('[class*="st-key-route_editor_"] [data-testid="stDataFrame"]')
-    assert cells(editor)[4:8] == ["true", "西塔", "60", ""]
+    expect_cells(itinerary, 9, ["1", "西塔", "09:00", "10:00", "0", "60"])
+    expect_cells(editor, 4, ["true", "西塔", "60", ""])
     expect(page.get_by_text("已保留原来的时间")).to_have_count(0)
