@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from culturemap.catalog import load_city
-from culturemap.export.report import route_report
+from culturemap.export.route_report import route_report
 from culturemap.layers import LAYERS
 from culturemap.render.route import ROUTE_DAY_COLOURS
 from culturemap.routing.itinerary import plan_route

@@ -88,8 +88,8 @@ def test_cli_report_title(tmp_path, pack):
 
 
 def test_the_report_names_the_start_with_its_campus(tmp_path, lanzhou, from_campus):
-    from culturemap.export.report import route_report
     from culturemap.export.route import full_name
+    from culturemap.export.route_report import route_report
 
     path = tmp_path / "r.pdf"
     path.write_bytes(route_report(lanzhou, from_campus, "T", "zh", today=TODAY))

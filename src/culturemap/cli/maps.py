@@ -151,8 +151,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     """The report PDF of a city, one of its districts or a themed route, with a progress bar over the pages."""
     from tqdm import tqdm
 
-    from culturemap.export.report import UnknownDistrictError, city_report, route_report
+    from culturemap.export.report import UnknownDistrictError, city_report
     from culturemap.export.route import route_title
+    from culturemap.export.route_report import route_report
 
     city = read_city(args.city)
     lang = args.lang or city.config.default_lang

@@ -1,6 +1,5 @@
-"""Report PDFs: a city (or one district) and a planned route, A4 portrait, in Chinese or English.
-
-City and district report, one section per page (a long table continues on the next page):
+"""The city report PDF: a city (or one district), A4 portrait, in Chinese or English, one section per page
+(a long table continues on the next page):
 
 1. cover: the print map (:func:`culturemap.export.print_map.print_map`) of the city, or zoomed to the
    district with only its assets;
@@ -11,34 +10,20 @@ City and district report, one section per page (a long table continues on the ne
 5. the districts compared and the soft-power index with its formula (:mod:`culturemap.analysis.proximity`);
 6. the data sources and the share of approximate positions.
 
-Route report: the map with the numbered stops and the route line, then the itinerary table (order,
-name, address, arrival, departure, stay, opening hours, leg distance and time, travel mode), the
-totals and, when no road network was used, the words "estimated travel times".
-
-Every page carries its number ("Page 2 of 6"), the date, the city and a source line. The PDF embeds
-the CJK glyphs used (Type 3 with a ToUnicode map, see ``render.static.VECTOR_FONTS``), so its text can be searched and copied. Pages are laid
-out in millimetres from the top of the page; text is wrapped by its display width (a Chinese
-character counts as two Latin ones).
+Every page carries its number ("Page 2 of 6"), the date, the city and a source line; the pages are laid
+out by :class:`culturemap.export.document.Document`. The route report is
+:mod:`culturemap.export.route_report`.
 """
 
 from __future__ import annotations
 
-import io
-import unicodedata
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
 import geopandas as gpd
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
-import shapely
-from adjustText import adjust_text
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from culturemap.analysis.corridor import (
     DEFAULT_BANDS_KM,
@@ -53,227 +38,28 @@ from culturemap.analysis.districts import district_summary
 from culturemap.analysis.proximity import COMPONENTS, DEFAULT_WEIGHTS, FORMULA, soft_power_index
 from culturemap.analysis.select import AssetQuery, select_assets
 from culturemap.catalog import City
-from culturemap.export.print_map import (
-    MM,
-    PAPER_MM,
-    PrintOptions,
-    _draw_basemap,
-    _extent,
-    basemap_legend_handles,
-    draw_north_arrow,
-    draw_scale_bar,
-    print_map,
+from culturemap.export.document import (
+    FONT_PT,
+    MARGIN,
+    TEXT_W,
+    Document,
+    Progress,
+    map_axes,
+    no_axis_labels,
 )
-from culturemap.export.route import day_lines, full_name, totals_text
+from culturemap.export.print_map import PrintOptions, print_map
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, MISSING_REASONS, approximate
 from culturemap.render.fact_card import display_source
-from culturemap.render.route import ROUTE_DAY_COLOURS
-from culturemap.render.static import VECTOR_FONTS, use_cjk_font
+from culturemap.render.static import use_cjk_font
 from culturemap.validate import coverage
 
-PAGE_W, PAGE_H = PAPER_MM["A4"]
-MARGIN = 14.0  # mm, left and right, and above the first line
-BOTTOM = 20.0  # mm: the footer lies below this
-TEXT_W = PAGE_W - 2 * MARGIN
-FONT_PT = 8.5
-PT_MM = 25.4 / 72  # millimetres per point
 CORRIDOR_KM = max(DEFAULT_BANDS_KM)  # the corridor as the analysis page opens
 TOP_SOURCES = 8
-ROUTE_MAP_MIN_MM = 90.0  # the route map's least height: a route along a river is long and thin
-ROUTE_LEGEND_MM = 14.0  # the legend under the route map: its title and a row of entries
-
-Progress = Callable[[int, int], None]  # (steps done, steps in all)
 
 
 class UnknownDistrictError(ValueError):
     """A district name the city does not have; the message lists the valid ones."""
-
-
-def _width(text: str) -> int:
-    """Display width: 2 for a wide (CJK) character, 1 for any other."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _tokens(paragraph: str):
-    """Latin words, single spaces and single wide characters, in order."""
-    word = ""
-    for ch in paragraph:
-        if ch == " " or _width(ch) == 2:
-            yield from (word, ch) if word else (ch,)
-            word = ""
-        else:
-            word += ch
-    if word:
-        yield word
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """``text`` cut into lines of at most ``width`` display columns (see :func:`_width`): Latin words are
-    kept whole where they fit, Chinese may break between any two characters; newlines are kept."""
-    lines: list[str] = []
-    for paragraph in str(text).split("\n"):
-        line = ""
-        for token in _tokens(paragraph):
-            if line.strip() and _width(line + token) > width:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-            else:
-                line += token
-            while _width(line) > width:  # a word longer than a line
-                cut = next(i for i in range(len(line), 0, -1) if _width(line[:i]) <= width)
-                lines.append(line[:cut])
-                line = line[cut:]
-        lines.append(line.rstrip())
-    return lines
-
-
-def _columns(width_mm: float, size_pt: float) -> int:
-    """Display columns that fit in ``width_mm`` at ``size_pt`` (a Latin character about 0.55 em)."""
-    return max(4, int(width_mm / (size_pt * PT_MM * 0.55)))
-
-
-def _fit_headers(header: list[str], widths_mm: list[float], size_pt: float) -> tuple[list[str], list[float]]:
-    """``header`` and ``widths_mm`` such that no header breaks inside a word: a Chinese label wider than
-    its column breaks before its unit ("停留\n（分钟）"), and columns too narrow for a header's longest
-    piece widen, taking room from the columns that can spare it (unchanged when it cannot all fit)."""
-    unit = size_pt * PT_MM * 0.55  # mm per display column, as :func:`_columns`
-    pieces = [str(h).replace("（", " （").split() for h in header]
-    need = [2.05 + unit * max((_width(p) for p in ps), default=1) for ps in pieces]
-    short = sum(max(n - w, 0.0) for n, w in zip(need, widths_mm))
-    spare = sum(max(w - n, 0.0) for n, w in zip(need, widths_mm))
-    if 0 < short <= spare:
-        widths_mm = [n if w <= n else w - (w - n) * short / spare for n, w in zip(need, widths_mm)]
-    fits = [_width(h) <= _columns(w - 2.0, size_pt) for h, w in zip(header, widths_mm)]
-    return [h if fit else str(h).replace("（", "\n（", 1) for h, fit in zip(header, fits)], widths_mm
-
-
-class _Document:
-    """A4 pages laid out from the top down in millimetres; :meth:`finish` numbers them."""
-
-    def __init__(self, lang: str):
-        self.lang = lang
-        self.title: str | None = None  # the PDF's Title (default: the place)
-        self.pages: list[Figure] = []
-        self.drawn_elsewhere: set[int] = set()  # pages with their own date and source line (the cover map)
-        self.y = 0.0
-        self.ax = None
-
-    def new_page(self) -> None:
-        fig = Figure(figsize=(PAGE_W * MM, PAGE_H * MM))
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, PAGE_W)
-        ax.set_ylim(0, PAGE_H)
-        ax.axis("off")
-        self.pages.append(fig)
-        self.ax, self.y = ax, PAGE_H - MARGIN
-
-    def add_figure(self, fig: Figure) -> None:
-        """A page drawn elsewhere (the cover map)."""
-        self.drawn_elsewhere.add(len(self.pages))
-        self.pages.append(fig)
-        self.ax = None
-
-    def room(self, height_mm: float) -> None:
-        """Start a new page unless ``height_mm`` fits above the footer."""
-        if self.ax is None or self.y - height_mm < BOTTOM:
-            self.new_page()
-
-    def text(self, text: str, size: float = FONT_PT, gap: float = 2.0, width_mm: float = TEXT_W, **style) -> None:
-        lines = wrap(text, _columns(width_mm, size))
-        height = len(lines) * size * PT_MM * 1.45
-        self.room(height)
-        self.ax.text(MARGIN, self.y, "\n".join(lines), fontsize=size, va="top", ha="left", linespacing=1.45,
-                     **style)  # fmt: skip
-        self.y -= height + gap
-
-    def heading(self, text: str) -> None:
-        self.room(40)  # a heading is never the last line of a page
-        self.text(text, size=FONT_PT * 1.7, gap=3.0, fontweight="bold")
-
-    def axes(self, height_mm: float, left_mm: float = MARGIN, width_mm: float = TEXT_W, gap: float = 4.0):
-        """An axes ``height_mm`` high below the current line (on a new page when it does not fit)."""
-        self.room(height_mm + gap)
-        ax = self.pages[-1].add_axes(
-            (left_mm / PAGE_W, (self.y - height_mm) / PAGE_H, width_mm / PAGE_W, height_mm / PAGE_H)
-        )
-        self.y -= height_mm + gap
-        return ax
-
-    def table(self, header: list[str], rows: list[list[str]], widths_mm: list[float], size: float = FONT_PT - 1,
-              title: str = "", bold_rows: frozenset[int] = frozenset()) -> None:  # fmt: skip
-        """A table (matplotlib's) with wrapped cells, rows as high as their longest cell; rows that do
-        not fit continue on the next page under the repeated header (and ``title``, marked continued)."""
-        scale = TEXT_W / sum(widths_mm)
-        header, widths_mm = _fit_headers(header, [w * scale for w in widths_mm], size)
-        line_mm = size * PT_MM * 1.3
-
-        def cells(row):
-            wrapped = [wrap(str(v), _columns(w - 2.0, size)) for v, w in zip(row, widths_mm)]
-            return wrapped, max(len(c) for c in wrapped) * line_mm + 1.8
-
-        head = cells(header)
-        body = [cells(r) for r in rows]
-        start, first = 0, True
-        while start < len(body) or first:
-            if not first and title:
-                self.room(head[1] + body[start][1] + 12)
-                self.text(tr("report_continued", self.lang, title=title), size=FONT_PT * 1.2, fontweight="bold")
-            self.room(head[1] + (body[start][1] if body else 0) + 2)
-            if first and title:
-                self.text(title, size=FONT_PT * 1.2, fontweight="bold")
-                self.room(head[1] + (body[start][1] if body else 0) + 2)
-            end, used = start, head[1]
-            while end < len(body) and self.y - used - body[end][1] >= BOTTOM:
-                used += body[end][1]
-                end += 1
-            end = max(end, min(start + 1, len(body)))  # at least one row per page
-            self._draw_table(head, body[start:end], widths_mm, size, used, {i - start for i in bold_rows})
-            self.y -= used + 4.0
-            start, first = end, False
-
-    def _draw_table(self, head, body, widths_mm, size, height_mm, bold: set[int]) -> None:
-        texts = [["\n".join(c) for c in head[0]], *(["\n".join(c) for c in row] for row, _ in body)]
-        heights = [head[1], *(h for _, h in body)]
-        bbox = (MARGIN / PAGE_W, (self.y - height_mm) / PAGE_H, TEXT_W / PAGE_W, height_mm / PAGE_H)
-        table = self.ax.table(cellText=texts, colWidths=[w / TEXT_W for w in widths_mm], cellLoc="left",
-                              bbox=bbox)  # fmt: skip
-        table.auto_set_font_size(False)
-        table.set_fontsize(size)
-        for (r, _c), cell in table.get_celld().items():
-            cell.set_height(heights[r])
-            cell.set_linewidth(0.4)
-            cell.set_edgecolor("#999")
-            cell.PAD = 0.01
-            cell.get_text().set_linespacing(1.3)
-            if r == 0:
-                cell.set_facecolor("#e8e8e8")
-                cell.get_text().set_fontweight("bold")
-            elif r - 1 in bold:
-                cell.set_facecolor("#fff3c4")
-                cell.get_text().set_fontweight("bold")
-
-    def finish(self, where: str, today: date, source: str, progress: Progress | None, done: int, total: int) -> bytes:
-        """Number the pages, add the footer (page, place, date, source) and write the PDF."""
-        buffer = io.BytesIO()
-        n = len(self.pages)
-        made = tr("report_made", self.lang, where=where, date=today.isoformat())
-        metadata = {"Creator": "culturemap", "Title": self.title or where}
-        with mpl.rc_context(VECTOR_FONTS), PdfPages(buffer, metadata=metadata) as pdf:
-            for number, fig in enumerate(self.pages, start=1):
-                foot = 9.0 / PAGE_H
-                if number - 1 not in self.drawn_elsewhere:
-                    fig.text(MARGIN / PAGE_W, foot, f"{made}\n{source}", fontsize=6.5, color="#444", va="top",
-                             ha="left", linespacing=1.4)  # fmt: skip
-                fig.text(1 - MARGIN / PAGE_W, foot, tr("report_page", self.lang, page=number, pages=n), fontsize=7.5,
-                         color="#222", va="top", ha="right")  # fmt: skip
-                pdf.savefig(fig)
-        if progress:  # the fonts are embedded when the file closes
-            progress(done + 1, total)
-        return buffer.getvalue()
-
-
-# --------------------------------------------------------------------------- the city report
 
 
 def find_district(city: City, name: str) -> str:
@@ -312,13 +98,7 @@ def _class_counts(frame: pd.DataFrame, lid: str, lang: str) -> str:
     return " · ".join(f"{vocabulary.label(v, lang) if v in known else v} {counts[v]}" for v in order)
 
 
-def _no_axis_labels(ax) -> None:
-    """Hide the axis titles geopandas sets from the CRS (also those it sets later): a map needs none."""
-    ax.xaxis.label.set_visible(False)
-    ax.yaxis.label.set_visible(False)
-
-
-def _cover(doc: _Document, city: City, assets, query: AssetQuery, options: PrintOptions, today: date, area) -> None:
+def _cover(doc: Document, city: City, assets, query: AssetQuery, options: PrintOptions, today: date, area) -> None:
     """The print map of ``assets``; a district's outline (``area``, WGS-84) drawn bold."""
     drawn = print_map(city, assets, query, options, today, area)
     if area is not None:
@@ -326,11 +106,11 @@ def _cover(doc: _Document, city: City, assets, query: AssetQuery, options: Print
         outline.plot(ax=drawn.ax, color="#333", linewidth=1.8, zorder=2.5)
         drawn.ax.set_xlim(drawn.extent[0], drawn.extent[2])
         drawn.ax.set_ylim(drawn.extent[1], drawn.extent[3])
-        _no_axis_labels(drawn.ax)
+        no_axis_labels(drawn.ax)
     doc.add_figure(drawn.figure)
 
 
-def _counts_section(doc: _Document, city: City, scope: City, district: str | None, assets, lang: str) -> None:
+def _counts_section(doc: Document, city: City, scope: City, district: str | None, assets, lang: str) -> None:
     doc.new_page()
     doc.heading(tr("report_counts", lang))
     rows = []
@@ -373,22 +153,7 @@ def _counts_section(doc: _Document, city: City, scope: City, district: str | Non
               rows, [45, 45, 30, 60], title=tr("report_missing", lang, n=len(missing)))  # fmt: skip
 
 
-def _map_axes(doc: _Document, city: City, assets, area, height_mm: float, lang: str):
-    """A map axes in the city's metric CRS with the offline basemap, zoomed like the cover map."""
-    crs = city.config.metric_crs
-    ax = doc.axes(height_mm)
-    extent = _extent(city, assets, AssetQuery(), crs, TEXT_W / height_mm, area)
-    _draw_basemap(ax, city, crs, extent, FONT_PT * 0.8, lang)
-    ax.set_xlim(extent[0], extent[2])
-    ax.set_ylim(extent[1], extent[3])
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    _no_axis_labels(ax)
-    return ax, extent
-
-
-def _density_section(doc: _Document, city: City, assets, area, lang: str) -> None:
+def _density_section(doc: Document, city: City, assets, area, lang: str) -> None:
     doc.new_page()
     doc.heading(tr("report_density", lang))
     if len(assets) < 3:
@@ -398,7 +163,7 @@ def _density_section(doc: _Document, city: City, assets, area, lang: str) -> Non
     points = assets.to_crs(crs).geometry.representative_point()
     scott_m = scott_bandwidth_m(np.column_stack([points.x, points.y]))
     grid = kde(assets, crs, bandwidth_m=min(scott_m, START_BANDWIDTH_MAX_M))
-    ax, _ = _map_axes(doc, city, assets, area, 200, lang)
+    ax, _ = map_axes(doc, city, assets, area, 200, lang)
     minx, miny, maxx, maxy = grid.bounds()
     shown = np.ma.masked_less_equal(grid.values, grid.values.max() * 0.02)
     image = ax.imshow(shown, origin="lower", extent=(minx, maxx, miny, maxy), cmap="magma_r", alpha=0.75,
@@ -414,7 +179,7 @@ def _density_section(doc: _Document, city: City, assets, area, lang: str) -> Non
     doc.text(note, size=FONT_PT - 0.5)
 
 
-def _corridor_section(doc: _Document, city: City, assets, lang: str) -> None:
+def _corridor_section(doc: Document, city: City, assets, lang: str) -> None:
     river = city.layers["river"]
     name = city.config.river_name_zh if lang == "zh" else city.config.river_name_en
     doc.new_page()
@@ -453,7 +218,7 @@ def _corridor_section(doc: _Document, city: City, assets, lang: str) -> None:
               title=tr("report_bands", lang))  # fmt: skip
 
 
-def _districts_section(doc: _Document, city: City, district: str | None, lang: str) -> None:
+def _districts_section(doc: Document, city: City, district: str | None, lang: str) -> None:
     doc.new_page()
     doc.heading(tr("report_districts", lang))
     crs = city.config.metric_crs
@@ -490,7 +255,7 @@ def _districts_section(doc: _Document, city: City, district: str | None, lang: s
     doc.text(tr("report_weights", lang, weights=weights))
 
 
-def _sources_section(doc: _Document, city: City, assets, lang: str) -> None:
+def _sources_section(doc: Document, city: City, assets, lang: str) -> None:
     doc.new_page()
     doc.heading(tr("report_sources", lang))
     rows = []
@@ -559,7 +324,7 @@ def city_report(
         where = f"{where} · {name}"
     else:
         title = tr("report_city_title", lang, city=where)
-    doc = _Document(lang)
+    doc = Document(lang)
     sections = [
         lambda: _cover(doc, city, assets, query, PrintOptions(lang=lang, title=title), today, area),
         lambda: _counts_section(doc, city, scope, zh_district, assets, lang),
@@ -575,123 +340,3 @@ def city_report(
             progress(done, total)
     return doc.finish(where, today, tr("export_source", lang, city=city.config.name(lang)), progress, len(sections),
                       total)  # fmt: skip
-
-
-# --------------------------------------------------------------------------- the route report
-
-
-def _cell(value, fmt: str = "{}") -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return fmt.format(value)
-
-
-def _totals_lines(plan, lang: str) -> list[str]:
-    """The totals line, a line per day and the way back of a round trip."""
-    back = [tr("report_route_return", lang, km=plan.totals["return_leg_km"])] if plan.round_trip else []
-    return [totals_text(plan, lang), *day_lines(plan, lang), *back]
-
-
-def _route_legend(ax, city: City, plan, colours: list[str], lang: str, font_pt: float) -> None:
-    """The legend under the route map: a line per day (one "route" line for a one-day plan), the
-    numbered stop, and the basemap's river and district boundaries (as on the print maps)."""
-    style = {"linewidth": 2.2, "linestyle": (0, (4, 2)) if plan.estimated else "-"}
-    label = tr("report_route_straight" if plan.estimated else "route_legend", lang)
-    names = [tr("routes_day_n", lang, day=n) for n in range(1, len(colours) + 1)] if len(colours) > 1 else [label]
-    days = [Line2D([], [], color=c, label=name, **style) for c, name in zip(colours, names)]
-    stop = Line2D([], [], marker="o", markersize=9, markerfacecolor="white", markeredgecolor=colours[0],
-                  markeredgewidth=1.2, linestyle="none", label=tr("report_route_stop_legend", lang))  # fmt: skip
-    handles = [*days, stop, *basemap_legend_handles(city, lang)]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.01), ncol=min(len(handles), 6), frameon=False,
-              fontsize=font_pt, title=tr("map_legend", lang), title_fontsize=font_pt, alignment="left",
-              handlelength=2.6, columnspacing=1.4, borderaxespad=0.2)  # fmt: skip
-
-
-def _route_map(doc: _Document, city: City, plan, max_height_mm: float, lang: str) -> None:
-    """The route on the offline basemap: each day's path in its colour (the web map's
-    :data:`~culturemap.render.route.ROUTE_DAY_COLOURS`, dashed when estimated), a numbered circle per stop
-    in its day's colour, a scale bar, a north arrow and a legend below (as the print maps). The map is as
-    high as the route's shape asks (between :data:`ROUTE_MAP_MIN_MM` and ``max_height_mm``); numbers of
-    stops closer than a circle apart are moved aside (adjustText) with a line to their dot."""
-    stops = gpd.GeoDataFrame(plan.stops, geometry=gpd.points_from_xy(plan.stops["lon"], plan.stops["lat"]),
-                             crs="EPSG:4326")  # fmt: skip
-    path = shapely.LineString(plan.path) if len(plan.path) > 1 else None
-    area = shapely.union_all([*stops.geometry, *([path] if path is not None else [])]).envelope.buffer(0.004)
-    crs = city.config.metric_crs
-    west, south, east, north = gpd.GeoSeries([area], crs="EPSG:4326").to_crs(crs).total_bounds
-    shape = (north - south) / max(east - west, 1.0)
-    max_height_mm -= ROUTE_LEGEND_MM
-    height_mm = float(np.clip(TEXT_W * shape * 1.15, min(ROUTE_MAP_MIN_MM, max_height_mm), max_height_mm))
-    ax, extent = _map_axes(doc, city, stops, area, height_mm, lang)
-    n_days = max(len(plan.day_paths), 1)
-    colours = [ROUTE_DAY_COLOURS[i % len(ROUTE_DAY_COLOURS)] for i in range(n_days)]
-    dashes = (0, (4, 2)) if plan.estimated else "-"
-    for colour, day_path in zip(colours, plan.day_paths or [plan.path]):
-        if len(day_path) > 1:
-            line = gpd.GeoSeries([shapely.LineString(day_path)], crs="EPSG:4326").to_crs(crs)
-            ax.plot(*line.iloc[0].xy, color=colour, linewidth=2.2, alpha=0.9, linestyle=dashes, zorder=6)
-    points = stops.to_crs(crs).geometry
-    stop_colours = [colours[(int(day) - 1) % n_days] for day in plan.stops["day"]]
-    ax.scatter(points.x, points.y, s=14, color=stop_colours, edgecolors="white", linewidths=0.6, zorder=7)
-    size = 8.0 if len(stops) < 10 else 7.0
-    labels = [ax.text(x, y, str(order), ha="center", va="center", fontsize=size, fontweight="bold", color=colour,
-                      zorder=8, bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": colour, "lw": 1.2})
-              for x, y, order, colour in zip(points.x, points.y, plan.stops["order"], stop_colours)]  # fmt: skip
-    if len(labels) > 1:
-        adjust_text(labels, x=points.x.to_numpy(), y=points.y.to_numpy(), ax=ax, ensure_inside_axes=True,
-                    expand=(2.4, 1.9), force_text=(0.4, 0.5), iter_lim=2000,
-                    arrowprops={"arrowstyle": "-", "color": "#444", "lw": 0.7})  # fmt: skip
-    draw_scale_bar(ax, extent, FONT_PT - 1)
-    draw_north_arrow(ax, crs, extent, FONT_PT - 1, lang)
-    _route_legend(ax, city, plan, colours, lang, FONT_PT - 1)
-    doc.y -= ROUTE_LEGEND_MM
-
-
-def route_report(city: City, plan, title: str, lang: str = "zh", today: date | None = None,
-                 progress: Progress | None = None) -> bytes:  # fmt: skip
-    """The report PDF of ``plan`` (:func:`culturemap.routing.itinerary.plan_route`) titled ``title``
-    (see :func:`route_title`): the map with numbered stops and the route line, the travel mode, date
-    and totals, then the itinerary table and the warnings. ``progress`` as in :func:`city_report`."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"unknown language {lang!r}: expected zh or en")
-    today = today or date.today()
-    use_cjk_font()
-    doc = _Document(lang)
-    doc.title = title
-    doc.new_page()
-    doc.text(title, size=FONT_PT * 2.2, gap=3.0, fontweight="bold")
-    mode = tr(f"mode_{plan.mode}", lang)
-    first_day = plan.stops["date"].iloc[0] if len(plan.stops) else today.isoformat()
-    doc.text(f"{tr('report_route_mode', lang, mode=mode)} · {tr('report_route_date', lang, date=first_day)}",
-             size=FONT_PT * 1.2)  # fmt: skip
-    doc.text(tr("report_route_estimated" if plan.estimated else "report_route_network", lang), size=FONT_PT * 1.1,
-             fontweight="bold" if plan.estimated else "normal")  # fmt: skip
-    for line in _totals_lines(plan, lang):
-        doc.text(line)
-    _route_map(doc, city, plan, min(doc.y - BOTTOM - 4, 190), lang)
-    if progress:
-        progress(1, 3)
-    days = plan.totals["days"] > 1
-    rows = []
-    for r in plan.stops.to_dict("records"):
-        first = r["order"] == 1
-        rows.append([str(r["order"]), *([str(r["day"])] if days else []), full_name(r, lang, city),
-                     _cell(r.get("address")) or tr("report_unknown", lang), r["arrival"], r["departure"],
-                     f"{r['dwell_min']:.0f}", _cell(r.get("opening_hours")) or tr("report_unknown", lang),
-                     "" if first else f"{r['leg_km']:.2f}", "" if first else f"{r['leg_min']:.0f}",
-                     "" if first else mode])  # fmt: skip
-    header = [tr("report_col_order", lang), *([tr("col_day", lang)] if days else []), tr("report_col_name", lang),
-              tr("report_col_address", lang), tr("report_col_arrival", lang), tr("report_col_departure", lang),
-              tr("report_col_dwell", lang), tr("report_col_hours", lang), tr("report_col_leg_km", lang),
-              tr("report_col_leg_min", lang), tr("report_col_mode", lang)]  # fmt: skip
-    widths = [12, *([9] if days else []), 27, 28, 15, 15, 13, 25, 15, 15, 15]
-    doc.table(header, rows, widths, title=tr("report_itinerary", lang))  # below the map when it fits
-    warnings = plan.warning_lines(lang)  # the totals and the estimate stand above the map
-    if warnings:
-        doc.text(tr("report_route_warnings", lang), size=FONT_PT * 1.2, fontweight="bold")
-        for line in warnings:
-            doc.text(f"· {line}")
-    if progress:
-        progress(2, 3)
-    return doc.finish(city.config.name(lang), today, tr("export_source", lang, city=city.config.name(lang)), progress,
-                      2, 3)  # fmt: skip

@@ -527,9 +527,9 @@ def _itinerary(plan: Plan, lang: str) -> None:
 
 
 def _route_pdf(city, plan: Plan, title: str, lang: str) -> bytes:
-    """The route report PDF (:func:`culturemap.export.report.route_report`), imported on the first click:
+    """The route report PDF (:func:`culturemap.export.route_report.route_report`), imported on the first click:
     the PDF backend and the report's analyses are not loaded for a page that does not ask for it."""
-    from culturemap.export.report import route_report
+    from culturemap.export.route_report import route_report
 
     return route_report(city, plan, title, lang)
 
