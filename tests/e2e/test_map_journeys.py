@@ -208,7 +208,7 @@ def test_a_broken_pack_is_listed_and_the_others_keep_working(page, app_url):
     expect_no_exception(page)
     page.get_by_test_id("stSidebar").get_by_text("English").click()
     expect(error).to_contain_text("The city pack brokenville cannot be loaded")
-    choose(page, "城市 / City", "测试市 / Testville (testville)")
+    choose(page, "城市 / City", "测试市 / Testville [testville]")
     expect(page.get_by_role("heading", level=1)).to_have_text("测试市文化资源地图")
     check(page, 6, markers=6)
     # a link names the city id, whatever its folder is called

@@ -263,16 +263,18 @@ def test_soft_power_weights_reorder_the_districts(data_root):
 def test_packs_with_the_same_name_get_distinct_labels(tmp_path):
     """Equal selectbox labels made Streamlit switch to the other pack on the next rerun."""
     from culturemap.catalog import scan_packs
-    from culturemap.ui.context import city_labels
+    from culturemap.ui.context import city_label
+    from culturemap.ui.widgets import distinct_labels
 
     for name in ("testville", "zbigville"):  # both named 测试市 / Testville, ids testville and zbigville
         toml = write_pack(tmp_path / name) / "city.toml"
         toml.write_text(toml.read_text(encoding="utf-8").replace('"testville"', f'"{name}"'), encoding="utf-8")
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "city.toml").write_text('id = "broken"\n', encoding="utf-8")
-    labels = city_labels({e.key: e for e in scan_packs(tmp_path)})
+    entries = {e.key: e for e in scan_packs(tmp_path)}
+    labels = dict(zip(entries, distinct_labels(list(entries), lambda k: city_label(entries[k]))))
     assert labels == {
-        "testville": "测试市 / Testville (testville)",
-        "zbigville": "测试市 / Testville (zbigville)",
+        "testville": "测试市 / Testville [testville]",
+        "zbigville": "测试市 / Testville [zbigville]",
         "broken": "broken ⚠ 无法加载 / cannot be loaded",
     }

@@ -18,7 +18,7 @@ from culturemap.catalog import PackEntry, PackError, scan_packs
 from culturemap.i18n import tr
 from culturemap.store import StoreError
 from culturemap.store.errors import StoreUnavailable, StoreWriteFailed
-from culturemap.ui.context import LANGS, PageContext, city_labels, data_root, data_version, load_pack
+from culturemap.ui.context import LANGS, PageContext, city_label, data_root, data_version, load_pack
 from culturemap.ui.map_component import served
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
@@ -50,8 +50,14 @@ def _choose_city(entries: dict[str, PackEntry]) -> str:
     if "city" not in ss:
         working = [key for key, e in entries.items() if e.error is None] or list(entries)
         ss["city"] = _url_city(entries) or working[0]
-    labels = city_labels(entries)
-    key = choice("selectbox", "城市 / City", list(entries), key="city", format_func=labels.get, container=st.sidebar)
+    key = choice(
+        "selectbox",
+        "城市 / City",
+        list(entries),
+        key="city",
+        format_func=lambda k: city_label(entries[k]),
+        container=st.sidebar,
+    )
     if ss.get("_city_shown") not in (None, key):
         st.query_params.from_dict({"city": key})
     ss["_city_shown"] = key

@@ -18,7 +18,7 @@ from culturemap.i18n import tr
 from culturemap.layers import LAYERS
 from culturemap.render.static import compare_figure
 from culturemap.ui.city_cards import card, clusters_table
-from culturemap.ui.context import city_labels, data_root, data_version, page_context
+from culturemap.ui.context import city_label, data_root, data_version, page_context
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
 
@@ -102,10 +102,23 @@ def compare_page() -> None:
     st.caption(tr("compare_intro", lang))
     keys = list(entries)
     _seed_pair(keys, lang)
-    labels = city_labels(entries)
     left, right = st.columns(2)
-    a = choice("selectbox", tr("compare_city_a", lang), keys, key="compare_a", format_func=labels.get, container=left)
-    b = choice("selectbox", tr("compare_city_b", lang), keys, key="compare_b", format_func=labels.get, container=right)
+    a = choice(
+        "selectbox",
+        tr("compare_city_a", lang),
+        keys,
+        key="compare_a",
+        format_func=lambda k: city_label(entries[k]),
+        container=left,
+    )
+    b = choice(
+        "selectbox",
+        tr("compare_city_b", lang),
+        keys,
+        key="compare_b",
+        format_func=lambda k: city_label(entries[k]),
+        container=right,
+    )
     st.query_params["compare"] = f"{a},{b}"
     if a == b:
         st.warning(tr("compare_same", lang))

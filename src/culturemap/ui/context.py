@@ -36,19 +36,15 @@ def vendor_base_url() -> str | None:
     return f"/component/{component.name}/"
 
 
-def city_labels(entries: dict[str, PackEntry]) -> dict[str, str]:
-    """A distinct label per pack: its names (a broken pack: its folder and a warning), plus the key
-    when two packs share a label.
+def city_label(entry: PackEntry) -> str:
+    """A pack as the city selectors show it: its names, or a broken pack's folder and a warning.
 
-    Streamlit's selectbox gives back the option whose label was picked, so two equal labels
-    would silently switch to the other pack on the next rerun.
+    Two packs may share names: :func:`culturemap.ui.widgets.choice` makes the labels of one widget
+    distinct (it appends the pack's key), so the selectbox never switches to the other pack.
     """
-    labels = {
-        key: f"{e.config.name_zh} / {e.config.name_en}" if e.config else f"{e.path.name} ⚠ {tr('app_pack_broken_short', 'zh')} / {tr('app_pack_broken_short', 'en')}"
-        for key, e in entries.items()
-    }  # fmt: skip
-    seen = list(labels.values())
-    return {key: f"{label} ({key})" if seen.count(label) > 1 else label for key, label in labels.items()}
+    if entry.config:
+        return f"{entry.config.name_zh} / {entry.config.name_en}"
+    return f"{entry.path.name} ⚠ {tr('app_pack_broken_short', 'zh')} / {tr('app_pack_broken_short', 'en')}"
 
 
 def data_version(path: Path) -> str:
