@@ -295,6 +295,9 @@ def schedule(
         while day_end_min is None and clock + back_min >= DAY_MIN:
             clock = past_midnight()
         clock += back_min
+        far = _leg_note(float(back_m), matrix.mode)  # a leg like any other, named as the way back
+        back = (tr("routes_destination_round", "zh"), tr("routes_destination_round", "en"), stops.iloc[order[0]]["id"])
+        warnings += [(*back, far)] if far else []
     while day_end_min is None and clock > DAY_MIN:  # the last visit ends after midnight
         clock = past_midnight()
     ends.append(clock)
@@ -318,6 +321,7 @@ def schedule(
         "distance_km": round(float(table["leg_km"].sum()) + back_m / 1000.0, 3),
         "travel_min": round(float(table["leg_min"].sum()) + back_min, 1),
         "return_leg_km": round(float(back_m) / 1000.0, 3),
+        "return_leg_min": round(float(back_min), 1),
         "start": _hhmm(start_min),
         "end": _hhmm(clock),
         "duration_min": round(float(sum(end - begin for begin, end in zip(starts, ends))), 1),
