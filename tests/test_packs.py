@@ -50,7 +50,8 @@ def test_every_row_has_a_source_and_a_coordinate_accuracy(city):
         assert sources.map(lambda s: isinstance(s, str) and bool(s.strip())).all(), lid
         assert [s for s in sources if absolute_path_in(s)] == [], lid
         if LAYERS[lid].assets:
-            assert frame["coord_accuracy"].isin(["surveyed", "address", "approx"]).all(), lid
+            placed_by = ["surveyed", "address", "encyclopedia", "geocoded", "approx"]
+            assert frame["coord_accuracy"].isin(placed_by).all(), lid
             approx = frame["coord_accuracy"] == "approx"  # an approximate position says what placed it
             assert frame.loc[approx, "note"].map(lambda n: isinstance(n, str) and len(n) > 20).all(), lid
 

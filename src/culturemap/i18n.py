@@ -80,6 +80,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} 第 {row} 个要素（id={id}）字段 district 为 {value}，但点位在 {found}（距 {value} {distance_m:.0f} 米）",
         "{file} feature {row} (id={id}) field district says {value} but the point lies in {found} ({distance_m:.0f} m from {value})",
     ),
+    "same_name": (
+        "{file} 第 {row} 个要素（id={id}）与第 {other_row} 个要素（id={other}）同名（{name}）：疑似重复，"
+        "请合并为一条，或在名称、校区中加以区分",
+        "{file} feature {row} (id={id}) has the same name as feature {other_row} (id={other}): {name}; "
+        "a duplicate? merge them, or tell them apart by name or campus",
+    ),
     "route_unknown_stop": (
         "{file} 路线 {route} 的站点 {stop} 不存在于任何图层",
         "{file} route {route}: stop {stop} is not a feature id in any layer",
@@ -174,7 +180,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_coverage": ("与公开数据对照", "Coverage against published figures"),
     "report_required": ("应包含的点位", "Named assets the data must hold"),
     "report_accuracy": ("坐标精度", "Coordinate accuracy"),
-    "report_flagged": ("概略坐标（已标记）{n} 条", "{n} rows flagged with approximate coordinates"),
+    "report_flagged": (
+        "概略或未核对坐标（已标记）{n} 条",
+        "{n} rows flagged with approximate or unchecked coordinates",
+    ),
     "report_errors": ("错误 {n} 条", "{n} errors"),
     "report_warnings": ("警告 {n} 条", "{n} warnings"),
     "report_ok": ("校验通过", "Validation passed"),
@@ -240,6 +249,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{mb:.1f} MB ({bytes:,} bytes) freed",
     ),
     "report_approx_share": ("概略位置占 {pct}%", "{pct}% approximate positions"),
+    "report_as_of": ("截至 {date}", "as of {date}"),
+    "report_weak_rows": ("其中 {n} 条来源较弱（仅为线索）", "{n} of them weakly sourced (leads only)"),
+    "report_graded_after": (
+        "{date} 之后评定、未计入：{names}",
+        "graded after {date}, not counted: {names}",
+    ),
+    "report_weak_total": ("来源较弱（仅为线索）{n} 条", "{n} rows weakly sourced (leads only)"),
     "report_missing_named": (
         "来源点名但数据中缺少的 {n} 处：",
         "{n} named in a source but missing from the data:",
@@ -270,6 +286,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col_published": ("公开发布", "Published"),
     "col_gap": ("缺口", "Missing"),
     "col_approx_share": ("概略位置占比", "Approximate positions"),
+    "col_as_of": ("数字截至", "Figure as of"),
+    "app_coverage_weak": ("（其中 {n} 条来源较弱）", " ({n} of them weakly sourced)"),
     "col_figure_source": ("数字来源", "Source of the figure"),
     "app_coverage_named": ("有来源提及但未收录的点位", "Named by a source but not in the pack"),
     "app_coverage_named_item": ("{name}（{reason}）", "{name} ({reason})"),
@@ -311,6 +329,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "popup_campus": ("校区", "Campus"),
     "popup_era": ("年代", "Era"),
     "popup_grade_since": ("评定时间", "Rated on"),
+    "popup_grade_history": ("此前等级", "Earlier grades"),
     "popup_batch": ("公布批次", "Listed in batch"),
     "popup_themes": ("主题", "Themes"),
     # map
@@ -404,8 +423,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "method_or-tools with time windows": ("OR-Tools 近似最优（含开放时间窗）", "OR-Tools with opening-hour windows"),
     "method_as given": ("按给定顺序", "as given"),
     "method_nearest neighbour + 2-opt": (
-        "最近邻 + 2-opt 启发式（OR-Tools 未在时限内找到顺序）",
-        "nearest neighbour + 2-opt (OR-Tools found no order in time)",
+        "最近邻 + 2-opt 局部优化（限时 0.3 秒）",
+        "nearest neighbour + 2-opt (time budget 0.3 s)",
+    ),
+    "method_nearest neighbour + 2-opt, cut at the time budget": (
+        "最近邻 + 2-opt 局部优化（0.3 秒限时已到，未必最优）",
+        "nearest neighbour + 2-opt (stopped at its 0.3 s time budget: may not be the best)",
+    ),
+    "method_nearest neighbour + 2-opt, or-tools with time windows": (
+        "最近邻 + 2-opt，再经 OR-Tools 按开放时间窗调整（各限时 0.3 秒）",
+        "nearest neighbour + 2-opt, then OR-Tools with opening-hour windows (0.3 s budget each)",
     ),
     "routes_split": ("分多天安排", "Split into days"),
     "routes_day_end": ("每天结束时间", "Each day ends at"),
@@ -1081,6 +1108,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import_line_duplicate": (
         "疑似重复：第 {row} 行 {name} 与已有的 {other}（{other_id}）相距 {distance_m:.0f} 米（{match}）",
         "probable duplicate: row {row} {name} is {distance_m:.0f} m from the stored {other} ({other_id}; {match})",
+    ),
+    "import_line_uncertainty": (
+        "  已有的 {other} 为{accuracy}，其点位的不确定范围为 {radius_m:.0f} 米，第 {row} 行在此范围内（相距 {distance_m:.0f} 米）",
+        "  the stored {other} is {accuracy}: its point is uncertain by {radius_m:.0f} m, and row {row} lies "
+        "within that ({distance_m:.0f} m away)",
+    ),
+    "import_line_other_layer": (
+        "  已有的 {other}（{other_id}）属于{layer}图层：导入本图层不会替换它；如为同一处，请不要重复导入",
+        "  the stored {other} ({other_id}) is in the layer {layer}: an import into this layer never replaces "
+        "it; if it is the same place, leave the row out",
+    ),
+    "import_district_in": (
+        "未给出区县：按点位所在区县填为 {district}",
+        "no district given: set to {district}, the district the point lies in",
+    ),
+    "import_district_nearest": (
+        "未给出区县：点位在（简化的）区县边界外 {distance_m:.0f} 米，按最近的区县填为 {district}",
+        "no district given: the point lies {distance_m:.0f} m outside the (simplified) district boundaries; "
+        "set to the nearest district, {district}",
+    ),
+    "import_district_none": (
+        "{column} 为空，且点位距最近的区县 {nearest} 有 {distance_m:.0f} 米（超过 {tolerance_m:.0f} 米），无法判定区县；"
+        "请在 {column} 列填写区县（{expected} 之一），或核对经纬度",
+        "{column} is blank and the point lies {distance_m:.0f} m from the nearest district, {nearest} (over "
+        "{tolerance_m:.0f} m): no district can be given; write the district in the column {column} (one of "
+        "{expected}), or check the longitude and latitude",
+    ),
+    "import_district_no_column": (
+        "文件没有区县列，且点位距最近的区县 {nearest} 有 {distance_m:.0f} 米（超过 {tolerance_m:.0f} 米），无法判定区县；"
+        "请增加一列 {column} 并填写区县（{expected} 之一），或核对经纬度",
+        "the file has no district column and the point lies {distance_m:.0f} m from the nearest district, "
+        "{nearest} (over {tolerance_m:.0f} m): no district can be given; add a column {column} with the "
+        "district (one of {expected}), or check the longitude and latitude",
+    ),
+    "import_district_unknown": (
+        "{column} 的值 {value!r} 不是本市的区县；请改为 {expected} 之一（可不写“区”“县”），或留空以按点位判定",
+        "{column} is {value!r}, not a district of this city; write one of {expected} (区/县 may be left "
+        "off), or leave it blank to have it set from the point",
+    ),
+    "import_accuracy_unknown": (
+        "{column} 的值 {value!r} 不是已知的坐标精度（{expected}），按“{accuracy}”保存",
+        '{column} is {value!r}, not a known accuracy ({expected}): stored as "{accuracy_en}"',
     ),
     "import_match_id": ("编号相同", "same id"),
     "import_match_name": ("名称相同", "same name"),

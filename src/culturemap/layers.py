@@ -129,17 +129,54 @@ COORD_ACCURACY = Vocabulary(
     {
         "surveyed": ("坐标数据集（已核对）", "surveyed (coordinate dataset, checked)"),
         "address": ("按地址定位", "placed from address"),
+        "encyclopedia": ("百科坐标（维基百科副本）", "encyclopedia coordinates (Wikipedia copy)"),
+        "geocoded": ("地图服务坐标（已换算为WGS-84）", "map-service coordinates (converted to WGS-84)"),
         "approx": ("概略位置（未测量）", "approximate (not surveyed)"),
+        "imported": ("坐标来自导入文件（未核对）", "position from the imported file (not checked)"),
     }
 )
 # coord_accuracy values that place a point on the asset itself; any other value is an approximate position
-PLACED_ACCURACY: tuple[str, ...] = ("surveyed", "address")
+PLACED_ACCURACY: tuple[str, ...] = ("surveyed", "address", "encyclopedia", "geocoded")
+# A weak source (a blog, mirror, forum, content farm) is cited with this mark in a row's ``source``;
+# a row whose principal source is one is a lead and is counted apart (``validate``, the coverage panel).
+WEAK_SOURCE_MARK = "LEAD ONLY"
+
+
+# How far (m) the asset may lie from its point, per coord_accuracy: an imported row with the same or a
+# similar name within this radius of a stored asset is a probable duplicate of it (never less than
+# culturemap.io.duplicates.DUPLICATE_M). "imported": a user's file, not checked; 1 km also covers a
+# GCJ-02 / BD-09 position read as WGS-84 (300-600 m off). A value not listed counts as "approx".
+UNCERTAINTY_M: dict[str, float] = {
+    "surveyed": 50.0,
+    "geocoded": 100.0,
+    "address": 300.0,
+    "encyclopedia": 300.0,
+    "imported": 1000.0,
+    "approx": 3000.0,
+}
+
+
+def uncertainty_m(accuracy) -> float:
+    """The uncertainty radius in metres of a point whose ``coord_accuracy`` is ``accuracy``
+    (:data:`UNCERTAINTY_M`; blank or unknown: that of ``approx``)."""
+    return (
+        UNCERTAINTY_M.get(accuracy, UNCERTAINTY_M["approx"]) if isinstance(accuracy, str) else UNCERTAINTY_M["approx"]
+    )
 
 
 def approximate(frame):
     """Per row of ``frame`` (a table with ``coord_accuracy``): True where the position is approximate,
     i.e. its accuracy is not one of :data:`PLACED_ACCURACY` (a boolean pandas Series)."""
     return ~frame["coord_accuracy"].isin(PLACED_ACCURACY)
+
+
+def weakly_sourced(frame):
+    """Per row of ``frame`` (a table with ``source``): True where the row rests on a lead, i.e. the
+    first "; "-separated part of its ``source`` (the packs cite the source of the row's principal
+    fact, its grade, level or existence, first) carries :data:`WEAK_SOURCE_MARK`; a lead cited later
+    for a detail (an address, a component) does not make the row weak. A boolean pandas Series."""
+    first = frame["source"].fillna("").astype(str).str.split("; ", n=1).str[0]
+    return first.str.contains(WEAK_SOURCE_MARK, regex=False)
 
 
 # Why a named asset of a published figure is not (or not fully) in the pack (``city.toml``
@@ -238,6 +275,8 @@ LAYERS: dict[str, LayerSpec] = {
             _point_fields(
                 FieldSpec("grade", kind="enum", vocabulary=GRADES),
                 FieldSpec("grade_since", required=False, kind="date"),
+                # earlier grades, "<grade> <date>; ..." oldest first, e.g. "4A 2001" (see grade_on)
+                FieldSpec("grade_history", required=False),
             ),
             color="#d62728",
             shape="star",

@@ -15,9 +15,10 @@ import pandas as pd
 
 from culturemap.catalog import City, PackError, PublishedFigure, find_packs, load_city, scan_packs
 from culturemap.i18n import tr
-from culturemap.layers import COORD_ACCURACY, LAYERS, MISSING_REASONS, approximate
+from culturemap.layers import COORD_ACCURACY, LAYERS, MISSING_REASONS, PLACED_ACCURACY, approximate, weakly_sourced
 
-FLAGGED_ACCURACY = ("approx",)
+# counted as flagged: every accuracy that does not place the point on the asset (approx, imported, ...)
+FLAGGED_ACCURACY = tuple(a for a in COORD_ACCURACY.values if a not in PLACED_ACCURACY)
 
 
 def _counts(values: pd.Series) -> dict[str, int]:
@@ -31,6 +32,47 @@ def _select(frame: pd.DataFrame, figure: PublishedFigure) -> pd.DataFrame:
     return frame[mask]
 
 
+def after(date: str, as_of: str) -> bool:
+    """True when the ISO date ``date`` lies after ``as_of``; dates of different precision
+    (``2023-12-20``, ``2023-12``, ``2023``) are compared on the part both give, so a month equal to
+    the as-of month is not after it."""
+    n = min(len(date), len(as_of))
+    return date[:n] > as_of[:n]
+
+
+def _history(text) -> list[tuple[str, str]]:
+    """``grade_history`` as (value, date) pairs: "4A 2001; 5A 2025-11" -> [("4A", "2001"), ("5A", "2025-11")]."""
+    pairs = []
+    for part in str(text).split(";") if isinstance(text, str) else ():
+        words = part.split()
+        if len(words) >= 2:
+            pairs.append((words[0], words[1]))
+    return pairs
+
+
+def grade_on(row, column: str, as_of: str):
+    """The value of the class field ``column`` (grade, level) that ``row`` held on ``as_of``: the
+    latest of its ``grade_history`` entries and its current value (dated ``grade_since``; undated
+    counts as held all along) not dated after ``as_of``; None when it held none by then."""
+    entries = _history(row.get("grade_history"))
+    since = row.get("grade_since")
+    entries.append((row[column], since if isinstance(since, str) and since else ""))
+    held = None
+    for value, date in entries:
+        if not date or not after(date, as_of):
+            held = value
+    return held
+
+
+def _dated(frame: pd.DataFrame, column: str | None, as_of: str | None) -> pd.DataFrame:
+    """``frame`` with its class field as it stood on ``as_of`` (None where not yet graded)."""
+    if not as_of or not column or "grade_since" not in frame or not len(frame):
+        return frame
+    dated = frame.copy()
+    dated[column] = [grade_on(row, column, as_of) for _, row in frame.iterrows()]
+    return dated[dated[column].notna()]
+
+
 def coverage(city: City) -> list[dict]:
     """Compare the pack with each published figure of ``city.toml``.
 
@@ -42,11 +84,18 @@ def coverage(city: City) -> list[dict]:
     ``approx_share`` (``approx_rows / rows``, 0-1, None without rows); ``missing``: the named
     assets a cited source counts in the figure that the pack does not hold, each
     ``{name_zh, name_en, reason, source, note}`` (``reason`` a value of
-    :data:`~culturemap.layers.MISSING_REASONS`). Pure: no I/O, no UI.
+    :data:`~culturemap.layers.MISSING_REASONS`). ``weak_rows``: rows whose only source is a lead
+    (:func:`~culturemap.layers.weakly_sourced`). ``as_of`` (and ``as_of_note``): the date the figure
+    stands at; with one, a row counts only with the grade or level it held by then
+    (:func:`grade_on`), and ``graded_after`` lists the rows that pass the filter now but were graded
+    after it, each ``{id, name_zh, name_en, grade_since}``. Pure: no I/O, no UI.
     """
     result = []
     for figure in city.config.published:
-        rows = _select(city.layers[figure.layer], figure)
+        frame = city.layers[figure.layer]
+        now = _select(frame, figure)
+        rows = _select(_dated(frame, LAYERS[figure.layer].class_field, figure.as_of), figure)
+        later = now[~now["id"].isin(rows["id"])] if "id" in now else now.iloc[0:0]
         actual = int(rows[figure.distinct].nunique()) if figure.distinct else len(rows)
         gap = figure.count - actual
         status = "complete" if gap == 0 else "short" if gap > 0 else "over"
@@ -65,6 +114,18 @@ def coverage(city: City) -> list[dict]:
                 "rows": len(rows),
                 "approx_rows": approx_rows,
                 "approx_share": round(approx_rows / len(rows), 3) if len(rows) else None,
+                "weak_rows": int(weakly_sourced(rows).sum()) if len(rows) else 0,
+                "as_of": figure.as_of,
+                "as_of_note": figure.as_of_note,
+                "graded_after": [
+                    {
+                        "id": str(r["id"]),
+                        "name_zh": str(r["name_zh"]),
+                        "name_en": str(r.get("name_en") or ""),
+                        "grade_since": str(r.get("grade_since") or ""),
+                    }
+                    for _, r in later.iterrows()
+                ],
                 "missing": [
                     {
                         "name_zh": item.name_zh,
@@ -111,6 +172,7 @@ def build_report(city: City, lang: str | None = None) -> dict:
             entry["by_district"] = _counts(frame["district"])
             entry["by_coord_accuracy"] = _counts(frame["coord_accuracy"])
             accuracy_total.update(entry["by_coord_accuracy"])
+            entry["weak_rows"] = int(weakly_sourced(frame).sum()) if len(frame) else 0
         layers[lid] = entry
     errors = [p.to_dict(lang) for p in city.errors]
     warnings = [p.to_dict(lang) for p in city.warnings]
@@ -124,6 +186,7 @@ def build_report(city: City, lang: str | None = None) -> dict:
         "required_assets": required_assets(city),
         "coord_accuracy": dict(accuracy_total),
         "flagged_rows": sum(accuracy_total[a] for a in FLAGGED_ACCURACY),
+        "weak_rows": sum(entry.get("weak_rows", 0) for entry in layers.values()),
         "routes": len(city.routes),
         "errors": errors,
         "warnings": warnings,
@@ -149,9 +212,16 @@ def format_report(report: dict, lang: str = "zh") -> str:
         status = tr(f"status_{item['status']}", lang, gap=abs(item["gap"]))
         label = item["label_zh"] if lang == "zh" else item["label_en"]
         line = f"  {label}: {item['actual']} / {item['published']}  ({status})"
+        if item.get("as_of"):
+            line += "  " + tr("report_as_of", lang, date=item["as_of"])
         if item["approx_share"] is not None:
             line += "  " + tr("report_approx_share", lang, pct=round(100 * item["approx_share"]))
+        if item.get("weak_rows"):
+            line += "  " + tr("report_weak_rows", lang, n=item["weak_rows"])
         lines.append(line)
+        if item.get("graded_after"):
+            names = ", ".join(f"{g['name_zh']} ({g['grade_since']})" for g in item["graded_after"])
+            lines.append("      " + tr("report_graded_after", lang, date=item["as_of"], names=names))
         if item["missing"]:
             lines.append("      " + tr("report_missing_named", lang, n=len(item["missing"])))
         for missing in item["missing"]:
@@ -167,6 +237,7 @@ def format_report(report: dict, lang: str = "zh") -> str:
     for key, n in report["coord_accuracy"].items():
         lines.append(f"  {COORD_ACCURACY.label(key, lang)}: {n}")
     lines.append("  " + tr("report_flagged", lang, n=report["flagged_rows"]))
+    lines.append("  " + tr("report_weak_total", lang, n=report.get("weak_rows", 0)))
     lines += ["", tr("report_warnings", lang, n=len(report["warnings"]))]
     lines += [f"  {w['message']}" for w in report["warnings"]]
     lines += [tr("report_errors", lang, n=len(report["errors"]))]

@@ -17,7 +17,7 @@ from tests.conftest import LANZHOU
 
 MONDAY = date(2026, 12, 7)
 # the link: from the Yuzhong campus of Lanzhou University, 40 km out of town, on foot from 09:00
-OVERNIGHT = ["mu-lzu", "nt-lanzhou-creative-culture-park", "mu-deng-baoshan", "hu-jiangxi-guild-hall", "sc-wuquanshan"]
+OVERNIGHT = ["mu-lzu", "nt-lanzhou-creative-culture-park", "mu-deng-baoshan", "hu-baiyisi-pagoda", "sc-wuquanshan"]
 LEG = "42.4 km on foot, over the sensible 5 km: go by car/taxi"
 LATE = "arrives at {}, outside daytime (07:00-22:00) and its opening hours are unknown"
 
@@ -40,9 +40,9 @@ def test_legs_longer_than_the_mode_is_sensible_for_suggest_the_mode_that_fits():
 def test_the_overnight_walk_flags_its_long_leg_and_its_late_arrivals(overnight):
     table = overnight.stops.set_index("id")
     assert table.loc["nt-lanzhou-creative-culture-park", "leg_km"] == pytest.approx(42.4, abs=0.05)
-    assert table["arrival"].tolist() == ["09:00", "18:25", "20:30", "22:26", "23:55", "01:04"]
+    assert table["arrival"].tolist() == ["09:00", "18:25", "20:30", "22:26", "23:54", "01:18"]
     assert table["warning"].tolist() == [
-        "", LEG, "", LATE.format("22:26"), LATE.format("23:55"), "arrives after midnight: day 2, 2026-12-08 01:04"
+        "", LEG, "", LATE.format("22:26"), LATE.format("23:54"), "arrives after midnight: day 2, 2026-12-08 01:18"
     ]  # fmt: skip
     assert (
         table.loc["nt-lanzhou-creative-culture-park", "warning_zh"]
@@ -50,12 +50,12 @@ def test_the_overnight_walk_flags_its_long_leg_and_its_late_arrivals(overnight):
     )
     assert table.loc["mu-deng-baoshan", "warning_zh"] == "22:26 到达，不在白天（07:00–22:00），开放时间未知"
     lines = overnight.warning_lines("en")
-    assert lines[0].startswith("The route runs past midnight with no day end: it ends on day 2 (2026-12-08) at 02:34")
+    assert lines[0].startswith("The route runs past midnight with no day end: it ends on day 2 (2026-12-08) at 02:48")
     assert lines[1:] == [
         f"Lanzhou Creative Culture Industrial Park commercial area (nt-lanzhou-creative-culture-park): {LEG}",
         f"General Deng Baoshan Memorial Hall (mu-deng-baoshan): {LATE.format('22:26')}",
-        f"Offering Hall of the Jiangxi Guild Hall (hu-jiangxi-guild-hall): {LATE.format('23:55')}",
-        "Wuquan Mountain Park (sc-wuquanshan): arrives after midnight: day 2, 2026-12-08 01:04",
+        f"Baiyi Temple Pagoda and Baiyi Bodhisattva Hall (hu-baiyisi-pagoda): {LATE.format('23:54')}",
+        "Wuquan Mountain Park (sc-wuquanshan): arrives after midnight: day 2, 2026-12-08 01:18",
     ]
     assert (
         "兰州创意文化产业园商业区（nt-lanzhou-creative-culture-park）：步行 42.4 公里"
@@ -67,7 +67,7 @@ def test_the_warnings_are_in_the_csv_and_the_gpx(overnight, tmp_path):
     rows = list(
         csv.DictReader(io.StringIO(write_route(overnight, "夜线", "csv", tmp_path / "r.csv").read_text("utf-8-sig")))
     )
-    assert [r["warning"] for r in rows][1:5] == [LEG, "", LATE.format("22:26"), LATE.format("23:55")]
+    assert [r["warning"] for r in rows][1:5] == [LEG, "", LATE.format("22:26"), LATE.format("23:54")]
     assert rows[1]["warning_zh"].startswith("步行 42.4 公里")
     assert [(r["day"], r["date"]) for r in rows][-1] == ("2", "2026-12-08")
     gpx = gpxpy.parse(write_route(overnight, "夜线", "gpx", tmp_path / "r.gpx").read_text("utf-8"))

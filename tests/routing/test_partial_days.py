@@ -16,12 +16,12 @@ from tests.conftest import LANZHOU
 MONDAY = date(2026, 12, 7)
 START = "un-lzu-chengguan"  # 兰州大学（城关校区）
 FIFTEEN = [
-    "mu-lzu", "nt-lanzhou-creative-culture-park", "mu-deng-baoshan", "hu-jiangxi-guild-hall", "sc-wuquanshan",
+    "mu-lzu", "nt-lanzhou-creative-culture-park", "mu-deng-baoshan", "at-dongfanghong-square", "sc-wuquanshan",
     "mu-lanzhou-municipal", "hu-baiyisi-pagoda", "hu-wuquanshan", "mu-eighth-route-army-office",
     "hu-eighth-route-army-office", "hu-baiyunguan", "hu-zhuangyan-temple", "hu-chenghuang-temple", "sc-baitashan",
     "sc-jinchengguan",
 ]  # fmt: skip
-LEFT_OUT = ["hu-wuquanshan", "sc-wuquanshan", "sc-baitashan"]
+LEFT_OUT = ["mu-eighth-route-army-office", "hu-eighth-route-army-office", "hu-wuquanshan", "sc-wuquanshan"]
 
 
 @pytest.fixture(scope="module")
@@ -29,35 +29,35 @@ def trimmed():
     return plan_route(load_city(LANZHOU), FIFTEEN, "walk", "09:00", MONDAY, origin=START, day_end="17:30", max_days=2)
 
 
-def test_fifteen_stops_on_foot_in_two_days_plan_twelve_and_list_three(trimmed):
+def test_fifteen_stops_on_foot_in_two_days_plan_eleven_and_list_four(trimmed):
     visits = trimmed.stops[trimmed.stops["role"] == "stop"]
-    assert len(visits) == 12 and trimmed.stops["id"].iloc[0] == START
+    assert len(visits) == 11 and trimmed.stops["id"].iloc[0] == START
     assert [s["id"] for s in trimmed.left_out] == LEFT_OUT
     assert set(visits["id"]) == set(FIFTEEN) - set(LEFT_OUT)
     assert trimmed.totals["days"] == 2 and trimmed.totals["per_day"][-1]["end"] <= "17:30"
     assert len(trimmed.day_paths) == 2
     lines = trimmed.left_out_lines("en")
-    assert lines[0] == "Only 12 of 15 stops fit in 2 day(s) (09:00-17:30 each); 3 left out:"
-    assert lines[1] == (
+    assert lines[0] == "Only 11 of 15 stops fit in 2 day(s) (09:00-17:30 each); 4 left out:"
+    assert lines[3] == (
         "Wuquan Mountain Architectural Complex (hu-wuquanshan): does not fit in 2 day(s) ending at 17:30; "
         "all stops need 3 days"
     )
     zh = trimmed.left_out_lines("zh")
-    assert zh[0] == "2 天内（每天 09:00–17:30）只能安排 15 个站点中的 12 个；以下 3 个未安排："
-    assert zh[2] == "五泉山公园（sc-wuquanshan）：2 天内（每天到 17:30）排不下；全部站点需要 3 天"
+    assert zh[0] == "2 天内（每天 09:00–17:30）只能安排 15 个站点中的 11 个；以下 4 个未安排："
+    assert zh[4] == "五泉山公园（sc-wuquanshan）：2 天内（每天到 17:30）排不下；全部站点需要 3 天"
 
 
 def test_a_stop_left_out_says_when_a_faster_mode_fits_them_all():
     # the 15 assets nearest the campus but universities
     stops = ["mu-lzu", "at-lanzhou-railway-station", "nt-lanzhou-creative-culture-park", "at-dongfanghong-square",
-             "at-waterwheel-garden", "mu-deng-baoshan", "hu-jiangxi-guild-hall", "sc-wuquanshan", "hu-baiyisi-pagoda",
-             "mu-lanzhou-municipal", "hu-wuquanshan", "at-lanshan-park", "mu-eighth-route-army-office",
-             "hu-eighth-route-army-office", "hu-baiyunguan"]  # fmt: skip
+             "at-waterwheel-garden", "mu-deng-baoshan", "mu-duzhe", "mu-duzhe-illustration", "mu-lanzhou-municipal",
+             "hu-baiyisi-pagoda", "hu-wuquanshan", "at-lanshan-park", "hu-baiyunguan", "at-zhengning-road-night-market",
+             "hu-eighth-route-army-office"]  # fmt: skip
     plan = plan_route(load_city(LANZHOU), stops, "walk", "09:00", MONDAY, origin=START, day_end="17:30", max_days=2)
-    assert [s["id"] for s in plan.left_out] == ["at-waterwheel-garden"]
+    assert [s["id"] for s in plan.left_out] == ["nt-lanzhou-creative-culture-park"]
     assert plan.left_out_lines("en")[1] == (
-        "Lanzhou Waterwheel Expo Park (at-waterwheel-garden): does not fit in 2 day(s) ending at 17:30; "
-        "all stops need 3 days, or go by bike (all fit in 2 day(s))"
+        "Lanzhou Creative Culture Industrial Park commercial area (nt-lanzhou-creative-culture-park): does not fit in "
+        "2 day(s) ending at 17:30; all stops need 3 days, or go by bike (all fit in 2 day(s))"
     )
     assert plan.left_out_lines("zh")[1].endswith("全部站点需要 3 天，或改为骑行（2 天可排完）")
 
@@ -68,8 +68,8 @@ def test_the_cli_writes_the_stops_that_fit_and_warns_of_each_left_out(tmp_path, 
                  "--days", "2", "--date", "2026-12-07", "--format", "csv", "--out", str(out), "--lang", "en"])  # fmt: skip
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
-    assert len(rows) == 13 and not set(LEFT_OUT) & {r["id"] for r in rows}
+    assert len(rows) == 12 and not set(LEFT_OUT) & {r["id"] for r in rows}
     err = capsys.readouterr().err.splitlines()
     named = [line for line in err if line.startswith("warning: ") and "left out" not in line and "does not fit" in line]
     assert [next(i for i in LEFT_OUT if f"({i})" in line) for line in named] == LEFT_OUT
-    assert "warning: Only 12 of 15 stops fit in 2 day(s) (09:00-17:30 each); 3 left out:" in err
+    assert "warning: Only 11 of 15 stops fit in 2 day(s) (09:00-17:30 each); 4 left out:" in err

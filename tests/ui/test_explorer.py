@@ -223,13 +223,21 @@ def test_the_coverage_panel_shows_what_validate_reports(monkeypatch, lang):
     for f in short:  # every gap is in the label, readable without opening the panel
         assert f"{f[label]} {f['actual']}/{f['published']}" in panel.label
     table = markdown_table(panel.markdown[0].value)
-    header = ["公开数字", "已收录", "公开发布", "缺口", "概略位置占比"] if lang == "zh" else [
-        "Published figure", "In the pack", "Published", "Missing", "Approximate positions"]  # fmt: skip
-    assert table[0][:5] == header
+    header = ["公开数字", "已收录", "公开发布", "缺口", "数字截至", "概略位置占比"] if lang == "zh" else [
+        "Published figure", "In the pack", "Published", "Missing", "Figure as of", "Approximate positions"]  # fmt: skip
+    assert table[0][:6] == header
     shares = ["" if f["approx_share"] is None else f"{f['approx_share']:.0%}" for f in figures]
-    expected = [[f[label], str(f["actual"]), str(f["published"]), str(max(f["gap"], 0)), share]
-                for f, share in zip(figures, shares)]  # fmt: skip
-    assert [row[:5] for row in table[1:]] == expected
+    # issue 25: the rows resting on leads are counted apart, and each figure says the date it stands at
+    weak = ["" if not f["weak_rows"] else f"（其中 {f['weak_rows']} 条来源较弱）" if lang == "zh"
+            else f" ({f['weak_rows']} of them weakly sourced)" for f in figures]  # fmt: skip
+    expected = [[f[label], f"{f['actual']}{w}", str(f["published"]), str(max(f["gap"], 0)), f["as_of"] or "", share]
+                for f, w, share in zip(figures, weak, shares)]  # fmt: skip
+    assert [row[:6] for row in table[1:]] == expected
+    assert any(f["weak_rows"] for f in figures) and {f["as_of"] for f in figures} == {"2022-08"}
+    captions = "\n".join(c.value for c in panel.caption)
+    for f in figures:  # the rows graded after the figure's date are named
+        for late in f["graded_after"]:
+            assert f"{late['name_zh']} ({late['grade_since']})" in captions
     text = "\n".join(m.value for m in panel.markdown)
     for f in figures:
         for missing in f["missing"]:

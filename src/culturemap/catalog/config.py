@@ -170,6 +170,9 @@ class PublishedFigure:
     distinct: str | None
     source: str
     missing: tuple[MissingAsset, ...] = ()
+    # the date the figure stands at (ISO, possibly YYYY-MM / YYYY): only rows graded by then count
+    as_of: str | None = None
+    as_of_note: str | None = None  # how that date was found (or bounded)
 
     def label(self, lang: str) -> str:
         """What the figure counts, in ``lang`` (e.g. "A-class scenic spots")."""
@@ -467,6 +470,8 @@ def _read_published(item: _Table) -> PublishedFigure:
         distinct=distinct,
         source=item.source("source"),
         missing=tuple(_read_missing(entry) for entry in item.tables("missing")),
+        as_of=None if item.get("as_of", None) is None else item.date("as_of"),
+        as_of_note=None if item.get("as_of_note", None) is None else item.text("as_of_note"),
     )
 
 

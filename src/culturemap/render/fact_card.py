@@ -30,6 +30,7 @@ _POPUP_FIELDS = (
     ("campus", "popup_campus"),
     ("era", "popup_era"),
     ("grade_since", "popup_grade_since"),
+    ("grade_history", "popup_grade_history"),
     ("batch", "popup_batch"),
     ("district", "popup_district"),
     ("address", "popup_address"),

@@ -383,7 +383,7 @@ def _problems(city: City, lang: str) -> None:
         st.text("\n".join(p.message(lang) for p in city.problems[:MAX_PROBLEMS_SHOWN]))
 
 
-_COVERAGE_ALIGN = ("left", "right", "right", "right", "right", "left")
+_COVERAGE_ALIGN = ("left", "right", "right", "right", "left", "right", "left")
 
 
 def _figure_label(figure: dict, lang: str) -> str:
@@ -396,9 +396,13 @@ def coverage_table(figures: list[dict], lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             tr("col_figure", lang): [_figure_label(f, lang) for f in figures],
-            tr("col_in_pack", lang): [f["actual"] for f in figures],
+            tr("col_in_pack", lang): [
+                f"{f['actual']}" + (tr("app_coverage_weak", lang, n=f["weak_rows"]) if f.get("weak_rows") else "")
+                for f in figures
+            ],
             tr("col_published", lang): [f["published"] for f in figures],
             tr("col_gap", lang): [max(f["gap"], 0) for f in figures],
+            tr("col_as_of", lang): [f.get("as_of") or "" for f in figures],
             tr("col_approx_share", lang): [
                 "" if f["approx_share"] is None else f"{f['approx_share']:.0%}" for f in figures
             ],  # fmt: skip
@@ -436,6 +440,14 @@ def _coverage(city: City, lang: str) -> None:
                     for m in f["missing"]
                 )  # fmt: skip
                 st.markdown(f"- {_figure_label(f, lang)}: {items}")
+        for f in figures:  # rows a figure's date leaves out, so that nobody wonders why they are not counted
+            if f.get("graded_after"):
+                names = ("、" if lang == "zh" else ", ").join(
+                    f"{g['name_zh']} ({g['grade_since']})" for g in f["graded_after"]
+                )
+                st.caption(
+                    f"{_figure_label(f, lang)}: " + tr("report_graded_after", lang, date=f["as_of"], names=names)
+                )
         st.caption(tr("app_coverage_import", lang))
 
 
