@@ -271,6 +271,7 @@ def schedule(
                 "id": stop["id"],
                 "name_zh": stop["name_zh"],
                 "name_en": stop["name_en"],
+                "campus": _text_or_none(stop.get("campus")),  # a university's campuses share its name
                 "layer": stop["layer"],
                 "role": stop.get("role", "stop"),
                 "address": _text_or_none(stop.get("address")),
@@ -425,16 +426,19 @@ def _day_paths(
     return [np.round(np.asarray(path, dtype=float).reshape(-1, 2), 6) for path in paths]
 
 
-def _faster_mode(city: City, stop_ids: list[str], mode: str, *args) -> str | None:
-    """The slowest mode faster than ``mode`` in which all ``stop_ids`` fit in the day limit (the last
-    of ``args``, those of :func:`plan_route` after ``mode``); None when none does."""
-    *rest, day_end, max_days, measure, assets = args
+def _faster_mode(
+    stops: gpd.GeoDataFrame, order: list[int], mode: str, matrix_for, start_min: int, day: date, round_trip: bool,
+    day_end_min: int, max_days: int,
+) -> str | None:  # fmt: skip
+    """The slowest mode faster than ``mode`` in which the stops, visited in ``order`` (the order found
+    for ``mode``: estimated travel times of every mode are the same distances at another speed), fit
+    in ``max_days``; None when none does. ``matrix_for(mode)`` measures the legs; no order is solved."""
     for faster in sorted((m for m in MODES.values() if m.speed_kph > MODES[mode].speed_kph), key=lambda m: m.speed_kph):
         try:
-            trial = plan_route(city, stop_ids, faster.id, *rest, day_end or "24:00", None, measure, assets)
+            matrix = matrix_for(faster.id)
         except ValueError:  # e.g. a road network without that mode
             continue
-        if trial.totals["days"] <= max_days:
+        if schedule(stops, matrix, order, start_min, day, round_trip, day_end_min)[1]["days"] <= max_days:
             return faster.id
     return None
 
@@ -516,13 +520,15 @@ def plan_route(
     last = len(stops) - 1 if (tail is not None or keep_last) else None
     points = stops.geometry.representative_point()
     lon, lat = points.x.to_numpy(), points.y.to_numpy()
-    leg_paths = None
-    if graph is not None:
+
+    def matrix_for(travel: str) -> tuple[TravelMatrix, dict | None]:
+        if graph is None:
+            return estimated_matrix(lon, lat, travel), None
         from culturemap.routing.network import network_matrix
 
-        matrix, leg_paths = (measure or network_matrix)(graph, lon, lat, mode, city.config.metric_crs)
-    else:
-        matrix = estimated_matrix(lon, lat, mode)
+        return (measure or network_matrix)(graph, lon, lat, travel, city.config.metric_crs)
+
+    matrix, leg_paths = matrix_for(mode)
     day = day or date.today()
     free = len(stops) - (first is not None) - (last is not None and last != first)
     if optimise and free > 1:
@@ -556,9 +562,8 @@ def plan_route(
             keep_last, {k: v for k, v in (stop_dwell or {}).items() if k in kept},
             {k: v for k, v in (stop_hours or {}).items() if k in kept}, day_end, max_days, measure, assets,
         )  # fmt: skip
-        faster = _faster_mode(city, ids, mode, start, day, round_trip, keep_first, optimise, dwell_min,
-                              graph, origin, destination, keep_last, stop_dwell, stop_hours, day_end, max_days,
-                              measure, assets)  # fmt: skip
+        faster = _faster_mode(stops, order, mode, lambda travel: matrix_for(travel)[0], _minutes(start), day,
+                              round_trip, day_end_min, max_days)  # fmt: skip
         values = {"days": max_days, "start": start, "end": day_end or "24:00", "needed": totals["days"]}
         if faster:
             values |= {"mode_zh": tr(f"mode_{faster}", "zh"), "mode_en": tr(f"mode_{faster}", "en")}
