@@ -127,6 +127,15 @@ def test_facts_h1_h4_h6_m1_m4_are_in_the_pack(lanzhou):
     assert "团结路6号" in museums.loc["甘肃地质博物馆", "address"]
 
 
+def test_weak_leads_without_a_position_are_named_as_missing_not_placed(lanzhou):
+    """H5 and H8 give a village but no position: named under the figure, with their weak page, no row."""
+    lower = next(f for f in lanzhou.config.published if f.id == "lower_heritage_units")
+    missing = {m.name_zh: m for m in lower.missing}
+    for name in ("兰州战役旧址", "红寺遗址"):
+        assert missing[name].reason == "no_position" and missing[name].source.startswith("LEAD ONLY"), name
+        assert name not in set(lanzhou.assets()["name_zh"]), name
+
+
 def test_every_accuracy_used_has_zh_and_en_text(lanzhou, qiqihar):
     for city in (lanzhou, qiqihar):
         for value in set(city.assets()["coord_accuracy"]):
