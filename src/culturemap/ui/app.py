@@ -65,9 +65,11 @@ def _choose_city(entries: dict[str, PackEntry]) -> str:
 
 
 def _choose_lang(city_key: str, default: str) -> str:
-    """The language radio: from the URL on first sight of a city, else the city's default."""
+    """The language radio: from the URL on first sight of a city or when the radio's state was dropped
+    (``st.switch_page`` clears every widget's state: the lens hand-over then opened the Routes page in
+    the city's default language; its link keeps ``lang``), else the city's default."""
     ss = st.session_state
-    if ss.get("_lang_for") != city_key:
+    if ss.get("_lang_for") != city_key or "lang" not in ss:
         url_lang = st.query_params.get("lang")
         ss["lang"] = url_lang if url_lang in LANGS else default
         ss["_lang_for"] = city_key
