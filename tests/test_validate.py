@@ -226,3 +226,38 @@ def test_text_report_shows_the_share_and_the_missing_names_in_both_languages(mak
         "      1 named in a source but missing from the data:",
         "        South Lake: cannot be placed (no address or position in the sources)",
     ]
+
+
+def test_validate_warns_on_same_names_in_one_layer_naming_both_ids(make_pack, capsys):
+    from tests.conftest import base_props, feature, point
+
+    def twins(layers):
+        layers["scenic_spots"].append(
+            feature(base_props("sc-west-pagoda-2", "西 塔", "西区", grade="4A"), point(505_900, 3_996_000))
+        )  # "西 塔" is 西塔 once normalised
+        layers["museums"].append(
+            feature(base_props("mu-west-pagoda", "西塔", "西区", kind="history"), point(505_000, 3_996_100))
+        )  # another layer: not a same-name pair
+        layers["universities"].append(
+            feature(
+                base_props("un-tu-north-2", "测试大学", "西区", campus="北校区", type="university"),
+                point(502_500, 3_998_000),
+            )
+        )
+
+    # fmt: skip
+
+    pack = make_pack(twins)
+    assert main(["validate", str(pack), "--json", "--lang", "en"]) == 0  # warnings only
+    report = json.loads(capsys.readouterr().out)
+    same = [w for w in report["warnings"] if w["code"] == "same_name"]
+    assert [(w["file"], w["id"], w["row"]) for w in same] == [
+        ("scenic_spots.geojson", "sc-west-pagoda-2", 3), ("universities.geojson", "un-tu-north-2", 3)]  # fmt: skip
+    assert same[0]["message"] == ("scenic_spots.geojson feature 3 (id=sc-west-pagoda-2) has the same name as "
+                                  "feature 1 (id=sc-west-pagoda): 西 塔; a duplicate? merge them, or tell them "
+                                  "apart by name or campus")  # fmt: skip
+    assert "(id=un-tu-north)" in same[1]["message"]  # the same campus twice; 南校区 of 测试大学 is not flagged
+    assert main(["validate", str(pack), "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert f"警告 {len(report['warnings'])} 条" in text
+    assert "与第 1 个要素（id=sc-west-pagoda）同名（西 塔）：疑似重复" in text

@@ -8,7 +8,7 @@ that cannot be read at all (not a folder, no ``city.toml``, any mistake in ``cit
 :class:`PackError`. :func:`scan_packs` lists every pack under a folder, broken ones with their error.
 """
 
-from culturemap.catalog.checks import check_city, check_places, check_rows
+from culturemap.catalog.checks import BOUNDARY_TOLERANCE_M, check_city, check_places, check_rows, check_same_names
 from culturemap.catalog.config import (
     City,
     CityConfig,
@@ -28,8 +28,8 @@ from culturemap.catalog.config import (
 from culturemap.catalog.read import MAX_LAYER_FILE_MB, PackEntry, find_packs, load_city, read_pack_layers, scan_packs
 
 __all__ = [
-    "MAX_LAYER_FILE_MB", "City", "CityConfig", "MissingAsset", "NotAPackError", "PackEntry", "PackError",
-    "Population", "Problem", "PublishedFigure", "RequiredAsset", "Route", "absolute_path_in", "check_city",
-    "check_places", "check_rows", "find_packs", "is_iso_date", "load_city", "max_chars", "read_city_config",
-    "read_pack_layers", "scan_packs",
+    "BOUNDARY_TOLERANCE_M", "MAX_LAYER_FILE_MB", "City", "CityConfig", "MissingAsset", "NotAPackError",
+    "PackEntry", "PackError", "Population", "Problem", "PublishedFigure", "RequiredAsset", "Route",
+    "absolute_path_in", "check_city", "check_places", "check_rows", "check_same_names", "find_packs",
+    "is_iso_date", "load_city", "max_chars", "read_city_config", "read_pack_layers", "scan_packs",
 ]  # fmt: skip

@@ -24,6 +24,12 @@ from culturemap.catalog.config import (
 )
 from culturemap.crs import WGS84
 from culturemap.layers import ASSET_LAYERS, LAYERS, REQUIRED_LAYERS, LayerSpec, Vocabulary
+from culturemap.names import normalise
+
+# The district boundaries of a pack are simplified: a point outside every district but within this many
+# metres (metric CRS) of the nearest one lies in that one (石佛沟 lay 600 m outside them). Nearer than
+# ``district_tolerance_m`` of city.toml counts everywhere else.
+BOUNDARY_TOLERANCE_M = 2000.0
 
 
 def empty_layer(spec: LayerSpec) -> gpd.GeoDataFrame:
@@ -238,7 +244,11 @@ def _check_ids(layers: dict[str, gpd.GeoDataFrame], problems: list[Problem]) -> 
 
 
 def check_places(config: CityConfig, layers: dict[str, gpd.GeoDataFrame], problems: list[Problem]) -> None:
-    """Every asset inside the municipality and inside (within tolerance) the district it names."""
+    """Every asset inside the municipality and inside (within tolerance) the district it names.
+
+    A point outside every district (simplified boundaries) is in the city when it lies within
+    :data:`BOUNDARY_TOLERANCE_M` of it, and then in the nearest district (or one as near within
+    ``district_tolerance_m``)."""
     districts = layers.get("districts")
     if districts is None or districts.empty:
         return
@@ -265,9 +275,10 @@ def check_places(config: CityConfig, layers: dict[str, gpd.GeoDataFrame], proble
         rows = frame["_row"].to_numpy()
         for i in np.flatnonzero(found != stated):
             fid, row = ids[i], int(rows[i])
+            outside_m = 0.0
             if found[i] is None:
                 outside_m = shapely.distance(city_shape, points[i])
-                if outside_m > tol:
+                if outside_m > max(tol, BOUNDARY_TOLERANCE_M):
                     problems.append(
                         Problem("error", "outside_city", file, fid, row, "geometry", {"distance_m": outside_m})
                     )
@@ -284,7 +295,7 @@ def check_places(config: CityConfig, layers: dict[str, gpd.GeoDataFrame], proble
                 )
                 continue
             gap = shapely.distance(shape, points[i])
-            if gap > tol:
+            if gap > outside_m + tol:
                 problems.append(
                     Problem(
                         "error",
@@ -296,6 +307,30 @@ def check_places(config: CityConfig, layers: dict[str, gpd.GeoDataFrame], proble
                         {"value": value, "found": found[i] or "?", "distance_m": gap},
                     )
                 )
+
+
+def check_same_names(layers: dict[str, gpd.GeoDataFrame], problems: list[Problem]) -> None:
+    """A warning per asset whose name (after :func:`culturemap.names.normalise`) another asset of its
+    layer has too, naming both ids: a probable duplicate. Campuses of one university with distinct
+    ``campus`` values are not duplicates. ``layers``' frames carry ``_row`` (1-based feature numbers)."""
+    for lid in ASSET_LAYERS:
+        frame = layers.get(lid)
+        if frame is None or frame.empty or "name_zh" not in frame:
+            continue
+        campus = frame["campus"] if "campus" in frame else pd.Series(None, index=frame.index)
+        first: dict[tuple[str, str], tuple] = {}
+        rows = frame["_row"].tolist() if "_row" in frame else range(1, len(frame) + 1)
+        for row, fid, name, place in zip(rows, _ids(frame), frame["name_zh"], campus):
+            key = (normalise(name) if isinstance(name, str) else "", normalise(place) if isinstance(place, str) else "")
+            if not key[0]:
+                continue
+            if key in first:
+                other_row, other_id, other_name = first[key]
+                problems.append(Problem("warning", "same_name", LAYERS[lid].file, fid, int(row), "name_zh",
+                                        {"name": name, "other": other_id, "other_row": other_row,
+                                         "other_name": other_name}))  # fmt: skip
+            else:
+                first[key] = (int(row), fid, name)
 
 
 def _check_missing(config: CityConfig, layers: dict[str, gpd.GeoDataFrame], problems: list[Problem]) -> None:
@@ -340,6 +375,7 @@ def check_city(
         layers[lid] = _LayerChecker(spec, config, problems).check(frame)
     _check_ids(layers, problems)
     check_places(config, layers, problems)
+    check_same_names(layers, problems)
     _check_missing(config, layers, problems)
     routes = read_routes(path, layers, problems)
     for lid, frame in layers.items():

@@ -5,8 +5,10 @@ to the layer's fields by their Chinese or English names (:func:`match_columns`, 
 mapping overrides), maps vocabulary values written in Chinese (``4A级``, ``全国重点文物保护单位``,
 ``省级``) to the registry's, converts coordinates to WGS-84 and checks every row with the pack's own
 checks. The result is an :class:`ImportReport`: per row accepted, rejected (row, field, value,
-expected), a probable duplicate of a stored asset (same or similar name within
-:data:`DUPLICATE_M`), outside the city, or address only (no geocoder offline). Nothing is stored
+expected), a probable duplicate of a stored asset (same or similar name within the stored point's
+uncertainty, :func:`culturemap.io.duplicates.find_duplicates`), outside the city, or address only (no
+geocoder offline). A row without a district gets the one it lies in (or the nearest within
+:data:`culturemap.catalog.BOUNDARY_TOLERANCE_M`), and the report says so. Nothing is stored
 until :func:`commit_import`, one :meth:`culturemap.store.Store.write` (all or nothing).
 
 Generic point datasets (check-ins, photos) take the fast path of :mod:`culturemap.io.point_sets`.
@@ -28,7 +30,7 @@ import shapely
 from pypinyin import lazy_pinyin
 from pyproj import CRS
 
-from culturemap.catalog import City, Problem, check_places, check_rows
+from culturemap.catalog import BOUNDARY_TOLERANCE_M, City, Problem, check_places, check_rows
 from culturemap.crs import WGS84, to_wgs84
 from culturemap.i18n import tr
 from culturemap.io.columns import COLUMN_ALIASES, header_key
@@ -39,7 +41,8 @@ from culturemap.io.values import list_values, vocabulary_value
 from culturemap.layers import COORD_ACCURACY, GRADES, LAYERS
 from culturemap.names import normalise
 
-DEFAULT_ACCURACY = "surveyed"  # the user's own coordinate list; a column 坐标精度 / coord_accuracy overrides
+# nobody has checked a file's positions: a column 坐标精度 / coord_accuracy naming a known accuracy overrides
+DEFAULT_ACCURACY = "imported"
 COORD_FIELDS = ("lon", "lat", "datum")
 STATUSES = ("accepted", "duplicate", "rejected", "outside", "address_only")
 STORED_STATUSES = ("accepted", "duplicate")
@@ -96,7 +99,8 @@ class ImportReport:
     ``rows`` holds one row per record of the file: ``row`` (line / row / feature number in the
     file), ``status`` (one of :data:`STATUSES`), ``id``, ``name_zh``, ``lon``/``lat`` (WGS-84),
     ``problems`` (list of dicts: ``field``, ``value``, ``expected``, ``message`` in zh and en),
-    ``duplicate_of`` / ``duplicate_name`` / ``distance_m`` for probable duplicates.
+    ``duplicate_of`` / ``duplicate_name`` / ``duplicate_layer`` / ``distance_m`` / ``accuracy`` / ``radius_m``
+    for probable duplicates.
     ``candidates`` (EPSG:4326, the layer's schema columns, indexed by ``row``) are the rows that
     can be stored: status accepted or duplicate. ``notes`` are file-level findings ``(code, values)``.
     """
@@ -155,16 +159,20 @@ class ImportReport:
 
     def duplicates(self) -> pd.DataFrame:
         """The probable duplicates, one line each: ``row``, ``id``, ``name_zh``, the stored asset (``duplicate_of``,
-        ``duplicate_name``), ``distance_m`` (m) and ``match`` (``id``, ``name`` or ``similar``)."""
+        ``duplicate_name``, ``duplicate_layer``), ``distance_m`` (m), ``radius_m`` (the stored point's uncertainty, m) and ``match``
+        (``id``, ``name`` or ``similar``)."""
         dup = self.rows[self.rows["status"] == "duplicate"]
-        columns = ["row", "id", "name_zh", "duplicate_of", "duplicate_name", "distance_m", "match"]
+        columns = ["row", "id", "name_zh", "duplicate_of", "duplicate_name", "duplicate_layer", "distance_m",
+                   "radius_m", "match"]  # fmt: skip
         return dup[columns].reset_index(drop=True)
 
     def default_choice(self, row: int, default: str = "skip") -> str:
         """What ``default`` does to the duplicate ``row``: ``update`` only replaces a confident match
-        (:data:`CONFIDENT_MATCHES`); a row whose name only resembles the stored one is skipped."""
-        match = self.rows.loc[self.rows["row"] == row, "match"].iloc[0]
-        return "skip" if default == "update" and match not in CONFIDENT_MATCHES else default
+        (:data:`CONFIDENT_MATCHES`) in this layer; a row whose name only resembles the stored one, or
+        whose duplicate lies in another layer, is skipped."""
+        rec = self.rows.loc[self.rows["row"] == row].iloc[0]
+        confident = rec["match"] in CONFIDENT_MATCHES and rec["duplicate_layer"] == self.layer_id
+        return "skip" if default == "update" and not confident else default
 
     def rows_to_write(self, choices: Mapping[int, str] | None = None, default: str = "skip") -> gpd.GeoDataFrame:
         """The rows one write stores: every accepted row, and each duplicate as chosen in ``choices``
@@ -182,6 +190,8 @@ class ImportReport:
                 raise ValueError(f"row {rec.row}: choice {choice!r}; expected one of {', '.join(DUPLICATE_CHOICES)}")
             if choice == "skip":
                 continue
+            if choice == "update" and rec.duplicate_layer != self.layer_id:
+                continue  # an asset of another layer is not replaced from this one: skipped
             if choice == "update":  # the stored asset, with what the file says (a blank keeps the stored value)
                 old = self.stored.loc[rec.duplicate_of]
                 for name in rows.columns.drop(rows.geometry.name):
@@ -376,6 +386,12 @@ def _schema_frame(table: SourceTable, layer_id: str, matched: dict, geoms, state
             mapped = [known.get(v) for v in values]
             code = "import_bad_grade" if vocab is GRADES else "import_bad_value"
             for i in np.flatnonzero([v is not None and m is None for v, m in zip(values, mapped)]):
+                if spec_field.name == "coord_accuracy":  # an accuracy not known: stored as not checked, said so
+                    state.problems[i].append(_problem(spec_field.name, values[i], ", ".join(vocab.values),
+                                                      "import_accuracy_unknown", column=matched.get(spec_field.name),
+                                                      accuracy=COORD_ACCURACY.label(accuracy, "zh"),
+                                                      accuracy_en=COORD_ACCURACY.label(accuracy, "en")))  # fmt: skip
+                    continue
                 state.refuse(i, "rejected", _problem(spec_field.name, values[i], ", ".join(vocab.values), code))
             values = mapped
         elif spec_field.kind == "list" and vocab is not None:
@@ -400,28 +416,49 @@ def _schema_frame(table: SourceTable, layer_id: str, matched: dict, geoms, state
         if missing:
             notes.append(("import_note_pinyin", {"n": len(missing)}))
     if "district" in data:
-        _fill_districts(data, geoms, state, city)
+        _fill_districts(data, geoms, state, city, matched.get("district"))
     if "id" in data:
         data["id"] = [v or _new_id(spec.id_prefix or "", layer_id, data["name_zh"][i], geoms[i])
                       for i, v in enumerate(data["id"])]  # fmt: skip
     return gpd.GeoDataFrame(data, geometry=list(geoms), crs=WGS84, index=pd.Index(rows, name="row"))
 
 
-def _fill_districts(data: dict, geoms, state: _Rows, city: City) -> None:
-    """A district written in English or without its suffix -> its zh name; a blank one -> the
-    district the point lies in."""
+def _fill_districts(data: dict, geoms, state: _Rows, city: City, column: str | None) -> None:
+    """A district written in English or without its suffix -> its zh name. A blank one -> the district
+    the point lies in, or the nearest one within :data:`culturemap.catalog.BOUNDARY_TOLERANCE_M` (the
+    boundaries are simplified; distances in the city's metric CRS), said in the row's report; farther,
+    the row is rejected. ``column``: the file's district column (None when it has none), named in
+    what the report says."""
     known = _district_names(city)
     districts = city.layers["districts"]
     expected = ", ".join(districts["name_zh"])
+    shown = column or COLUMN_ALIASES["district"][1]  # the column to fill: the file's, else 区县
+    blank = []
     for i, value in enumerate(data["district"]):
         if value is not None:
             zh = known.get(normalise(value))
             if zh is None:
-                state.refuse(i, "rejected", _problem("district", value, expected, "import_bad_value"))
+                state.refuse(i, "rejected", _problem("district", value, expected, "import_district_unknown",
+                                                     column=shown))  # fmt: skip
             data["district"][i] = zh or value
-        elif geoms[i] is not None and not geoms[i].is_empty:
-            hit = districts.geometry.intersects(shapely.point_on_surface(geoms[i]))
-            data["district"][i] = districts["name_zh"][hit.to_numpy()].iloc[0] if hit.any() else None
+        elif state.status[i] in STORED_STATUSES and geoms[i] is not None and not geoms[i].is_empty:
+            blank.append(i)
+    if not blank or districts.empty:
+        return
+    metric = city.config.metric_crs
+    shapes = districts.to_crs(metric).geometry.to_numpy()
+    points = gpd.GeoSeries([shapely.point_on_surface(geoms[i]) for i in blank], crs=WGS84).to_crs(metric).to_numpy()
+    (found, nearest), gap_m = shapely.STRtree(shapes).query_nearest(points, return_distance=True, all_matches=False)
+    for k, j, d in zip(found, nearest, gap_m):
+        i, name = blank[k], districts["name_zh"].iloc[j]
+        if d > BOUNDARY_TOLERANCE_M:
+            code = "import_district_none" if column else "import_district_no_column"
+            state.refuse(i, "rejected", _problem("district", None, expected, code, column=shown, nearest=name,
+                                                 distance_m=d, tolerance_m=BOUNDARY_TOLERANCE_M))  # fmt: skip
+            continue
+        data["district"][i] = name
+        code = "import_district_in" if d == 0 else "import_district_nearest"
+        state.problems[i].append(_problem("district", name, None, code, column=shown, district=name, distance_m=d))
 
 
 def _pack_checks(candidates: gpd.GeoDataFrame, layer_id: str, state: _Rows, city: City, file_name: str) -> None:
@@ -515,8 +552,9 @@ def prepare_import(
     generated: set[tuple[int, str]] = set()
     candidates = _schema_frame(table, layer_id, matched, geoms, state, city, accuracy, notes, generated, defaults)
     _pack_checks(candidates, layer_id, state, city, table.file_name)
-    existing = city.layers[layer_id]
-    dups = find_duplicates(candidates, existing, np.flatnonzero(np.isin(state.status, STORED_STATUSES)), city)
+    existing = city.assets()  # a duplicate may be stored in another layer (兴隆山 a scenic spot and an attraction)
+    dups = find_duplicates(candidates, existing, np.flatnonzero(np.isin(state.status, STORED_STATUSES)), city,
+                           layer_id)  # fmt: skip
     state.status[dups["duplicate_of"].notna().to_numpy()] = "duplicate"
     shift = shift_note(candidates, existing, city)
     if shift:
@@ -597,7 +635,13 @@ def format_report(report: ImportReport, lang: str = "en", on_duplicate: str | No
             values = {"row": rec.row, "name": rec.name_zh, "other": rec.duplicate_name, "other_id": rec.duplicate_of,
                       "distance_m": rec.distance_m}  # fmt: skip
             lines.append(tr("import_line_duplicate", lang, match=tr(f"import_match_{rec.match}", lang), **values))
-            if on_duplicate and report.default_choice(rec.row, on_duplicate) != on_duplicate:
+            if rec.match != "id":  # found within the stored point's uncertainty
+                lines.append(tr("import_line_uncertainty", lang, radius_m=rec.radius_m,
+                                accuracy=COORD_ACCURACY.label(str(rec.accuracy), lang), **values))  # fmt: skip
+            if rec.duplicate_layer != report.layer_id:
+                lines.append(tr("import_line_other_layer", lang, layer=LAYERS[rec.duplicate_layer].label(lang),
+                                **values))  # fmt: skip
+            elif on_duplicate and report.default_choice(rec.row, on_duplicate) != on_duplicate:
                 lines.append(tr("import_line_not_updated", lang, **values))
         for p in rec.problems:
             lines.append(tr("import_line", lang, row=rec.row, status=tr("import_status_" + rec.status, lang),
