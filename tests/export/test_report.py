@@ -143,7 +143,7 @@ def test_route_report_lists_the_stops_in_visit_order(routed_pack, tmp_path):
     positions = [cells.index(name) for name in plan.stops["name_zh"]]
     assert positions == sorted(positions) and len(plan.stops) == 3
     for header in ("顺序", "名称", "地址", "到达时间", "离开时间", "停留（分钟）", "开放时间", "本段距离（公里）",
-                   "本段用时（分钟）", "出行方式"):  # fmt: skip
+                   "本段用时（分钟）", "提示"):  # fmt: skip
         assert header in cells
     for symbol in ("→", "←", "⚠"):
         assert symbol not in cells
@@ -151,7 +151,8 @@ def test_route_report_lists_the_stops_in_visit_order(routed_pack, tmp_path):
     rows = table[table.index("行程表") :].splitlines()
     row = next(line for line in rows if second["name_zh"] in line).split()
     assert row[0] == "2" and f"{second['leg_km']:.2f}" in row and f"{second['leg_min']:.0f}" in row  # km, min
-    assert row[-1] == "步行" and second["arrival"] in row
+    assert second["arrival"] in row and "步行" not in row  # the mode is the plan's, above the map, not a column
+    assert second["warning_zh"] and squeezed(second["warning_zh"]) in cells  # its warning in its row
     assert "第1页/共1页" in squeezed(table) and "估算" in table
     assert squeezed(first).count("共3站") == 1  # the totals once, above the map
 

@@ -99,7 +99,7 @@ def test_headers_break_only_before_their_unit(tmp_path, lanzhou, river_line):
     plan = plan_route(lanzhou, list(river_line.stops), "walk", "09:00", TODAY, day_end="15:00")
     layout = pdf_text(write_report(tmp_path, lanzhou, plan), "-layout", page=1)
     header = layout[layout.index("行程表") :]
-    for whole in ("顺序", "第几天", "到达时间", "离开时间", "开放时间", "（分钟）", "（公里）", "出行方式"):
+    for whole in ("顺序", "第几天", "到达时间", "离开时间", "开放时间", "（分钟）", "（公里）", "提示"):
         assert whole in header, whole
     for label in ("停留（分钟）", "本段距离（公里）"):
         assert label[: label.index("（") + 1] not in header.replace(label, ""), label  # "停留（" then "分钟）"

@@ -141,13 +141,13 @@ def test_exports_carry_every_stop_in_order(city_with_hours, tmp_path):
     )
     coords = [(round(lon, 6), round(lat, 6)) for lon, lat in plan.stops[["lon", "lat"]].to_numpy()]
 
-    gpx = gpxpy.parse(write_route(plan, "测试线", "gpx", tmp_path / "r.gpx").read_text(encoding="utf-8"))
+    gpx = gpxpy.parse(write_route(plan, "测试线", "gpx", tmp_path / "r.gpx", "zh").read_text(encoding="utf-8"))
     assert [w.name for w in gpx.waypoints] == plan.stops["name_zh"].tolist()
     track = [(round(p.longitude, 6), round(p.latitude, 6)) for p in gpx.tracks[0].segments[0].points]
     assert track == coords  # the track passes through every stop, in order
     assert 'version="1.1"' in (tmp_path / "r.gpx").read_text(encoding="utf-8")
 
-    kml = ET.parse(write_route(plan, "测试线", "kml", tmp_path / "r.kml"))
+    kml = ET.parse(write_route(plan, "测试线", "kml", tmp_path / "r.kml", "zh"))
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     names = [e.text for e in kml.getroot().iterfind(".//k:Placemark/k:name", ns)]
     assert names[:4] == [f"{i}. {n}" for i, n in enumerate(plan.stops["name_zh"], start=1)]

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import gpxpy.gpx
+import pandas as pd
 from fastkml import Document, Placemark, StyleUrl, kml
 from fastkml.geometry import LineString, Point
 from fastkml.styles import LineStyle, Style
@@ -113,35 +114,47 @@ def day_lines(plan, lang: str) -> list[str]:
     return [tr("routes_day_line", lang, **day) for day in days] if len(days) > 1 else []
 
 
-def _description(row, days: int) -> str:
-    day = f"Day {row['day']} · " if days > 1 else ""
+def stop_warning(row, lang: str) -> str:
+    """A stop's warnings (the ``warning`` or ``warning_zh`` column of ``Plan.stops``) in ``lang``."""
+    text = row.get("warning_zh" if lang == "zh" else "warning")
+    return "" if blank(text) else str(text)
+
+
+def _description(row, days: int, lang: str = "en") -> str:
+    """A stop's order, [day,] arrival-departure and warnings in ``lang``: "2. Day 1 · 18:25-19:55 (...)"."""
+    day = f"{tr('routes_day_n', lang, day=row['day'])} · " if days > 1 else ""
     text = f"{row['order']}. {day}{row['arrival']}-{row['departure']}"
-    return f"{text} ({row['warning']})" if row["warning"] else text
+    warning = stop_warning(row, lang)
+    if not warning:
+        return text
+    return f"{text}（{warning}）" if lang == "zh" else f"{text} ({warning})"
 
 
-def _day_paths(plan: Plan, title: str) -> list[tuple[str, dict, list[tuple[float, float]]]]:
+def _day_paths(plan: Plan, title: str, lang: str = "en") -> list[tuple[str, dict, list[tuple[float, float]]]]:
     """(name, that day's totals, (lon, lat) points) per day; one day is named ``title`` alone."""
     days = plan.totals["per_day"]
     return [
-        (title if len(days) == 1 else f"{title} · Day {day['day']}", day, [tuple(map(float, xy)) for xy in path])
+        (title if len(days) == 1 else f"{title} · {tr('routes_day_n', lang, day=day['day'])}", day,
+         [tuple(map(float, xy)) for xy in path])
         for day, path in zip(days, plan.day_paths)
-    ]
+    ]  # fmt: skip
 
 
 def to_gpx(plan: Plan, title: str, lang: str = "en") -> str:
-    """GPX 1.1: the route's name (``title``) and description in ``lang``, one waypoint per stop (name,
-    [day,] arrival-departure) and one track per day."""
+    """GPX 1.1 in ``lang``: the route's name (``title``) and description (how its times were found, its
+    warnings, the stops left out), one waypoint per stop (its name with the campus; order, [day,]
+    arrival-departure and warnings) and one track per day."""
     gpx = gpxpy.gpx.GPX()
     gpx.name = title
     gpx.description = _about(plan, lang)
     for row in plan.stops.to_dict("records"):
         gpx.waypoints.append(
             gpxpy.gpx.GPXWaypoint(
-                latitude=row["lat"], longitude=row["lon"], name=row["name_zh"],
-                description=_description(row, plan.totals["days"]),
+                latitude=row["lat"], longitude=row["lon"], name=full_name(row, lang),
+                description=_description(row, plan.totals["days"], lang),
             )
         )  # fmt: skip
-    for name, _, path in _day_paths(plan, title):
+    for name, _, path in _day_paths(plan, title, lang):
         track = gpxpy.gpx.GPXTrack(name=name)
         segment = gpxpy.gpx.GPXTrackSegment()
         segment.points = [gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon) for lon, lat in path]
@@ -167,8 +180,8 @@ def _about(plan: Plan, lang: str = "en") -> str:
 
 
 def to_kml(plan: Plan, title: str, lang: str = "en") -> str:
-    """OGC KML 2.2: the document's name (``title``) and description in ``lang``, one numbered placemark
-    per stop and a styled line per day."""
+    """OGC KML 2.2 in ``lang``: the document's name (``title``) and description (as :func:`to_gpx`'s), one
+    numbered placemark per stop (its name with the campus) and a styled line per day."""
     document = Document(
         id="route",
         name=title,
@@ -179,12 +192,12 @@ def to_kml(plan: Plan, title: str, lang: str = "en") -> str:
         document.append(
             Placemark(
                 id=f"stop-{row['order']}",
-                name=f"{row['order']}. {row['name_zh']}",
-                description=_description(row, plan.totals["days"]),
+                name=f"{row['order']}. {full_name(row, lang)}",
+                description=_description(row, plan.totals["days"], lang),
                 kml_geometry=Point(geometry=PointGeometry(row["lon"], row["lat"])),
             )
         )
-    for name, day, path in _day_paths(plan, title):
+    for name, day, path in _day_paths(plan, title, lang):
         if len(path) > 1:
             line = LineString(geometry=LineGeometry(path))
             document.append(Placemark(id=f"path-{day['day']}", name=name, style_url=StyleUrl(url="#route-line"),
@@ -228,9 +241,17 @@ def to_geojson(plan: Plan, title: str) -> str:
 
 
 def to_csv(plan: Plan, title: str) -> bytes:
-    """The stops table (order, day, date, times, legs, warnings, lon/lat in WGS-84 degrees) through the
-    app's one CSV writer (:func:`culturemap.export.data.to_csv_bytes`: BOM, formulas neutralised)."""
-    return to_csv_bytes(plan.stops)
+    """The stops table (order, day, date, times, legs, warnings in English and Chinese, lon/lat in WGS-84
+    degrees), then a row per stop a day limit left out (role ``left_out``, no order nor times; why and
+    what would fit it in ``warning``/``warning_zh``), through the app's one CSV writer
+    (:func:`culturemap.export.data.to_csv_bytes`: BOM, formulas neutralised)."""
+    reasons = {lang: plan.left_out_lines(lang)[1:] for lang in ("en", "zh")}
+    left_out = pd.DataFrame(
+        [{"id": s["id"], "name_zh": s["name_zh"], "name_en": s["name_en"], "role": "left_out", "warning": en,
+          "warning_zh": zh} for s, en, zh in zip(plan.left_out, reasons["en"], reasons["zh"])],
+        columns=plan.stops.columns,
+    )  # fmt: skip
+    return to_csv_bytes(pd.concat([plan.stops, left_out], ignore_index=True) if len(left_out) else plan.stops)
 
 
 def write_route(plan: Plan, title: str, fmt: str, path: str | Path, lang: str = "en") -> Path:

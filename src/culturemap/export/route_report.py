@@ -1,7 +1,7 @@
-"""The route report PDF, A4 portrait, in Chinese or English: the map with the numbered stops and the route
-line, then the itinerary table (order, name, address, arrival, departure, stay, opening hours, leg
-distance and time, travel mode), the totals and, when no road network was used, the words "estimated
-travel times". The pages are laid out by :class:`culturemap.export.document.Document`.
+"""The route report PDF, A4 portrait, in Chinese or English: the totals (and, when no road network was used,
+the words "estimated travel times"), the stops a day limit left out and the warnings, the map with the
+numbered stops and the route line, then the itinerary table (order, name, address, arrival, departure,
+stay, opening hours, leg distance and time, warnings) and the stops left out with why. The pages are laid out by :class:`culturemap.export.document.Document`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,15 @@ from matplotlib.lines import Line2D
 from culturemap.catalog import City
 from culturemap.export.document import BOTTOM, FONT_PT, TEXT_W, Document, Progress, map_axes
 from culturemap.export.print_map import basemap_legend_handles, draw_north_arrow, draw_scale_bar
-from culturemap.export.route import day_lines, full_name, totals_text
+from culturemap.export.route import day_lines, end_text, full_name, stop_warning, totals_text
 from culturemap.i18n import tr
 from culturemap.render.route import ROUTE_DAY_COLOURS
 from culturemap.render.static import use_cjk_font
+from culturemap.routing.itinerary import note_text
 
 ROUTE_MAP_MIN_MM = 90.0  # the route map's least height: a route along a river is long and thin
 ROUTE_LEGEND_MM = 14.0  # the legend under the route map: its title and a row of entries
+ALERT = "#a50f15"  # the colour of what the reader must act on: stops left out, warnings
 
 
 def _cell(value, fmt: str = "{}") -> str:
@@ -93,30 +95,26 @@ def _route_map(doc: Document, city: City, plan, max_height_mm: float, lang: str)
     doc.y -= ROUTE_LEGEND_MM
 
 
-def route_report(city: City, plan, title: str, lang: str = "zh", today: date | None = None,
-                 progress: Progress | None = None) -> bytes:  # fmt: skip
-    """The report PDF of ``plan`` (:func:`culturemap.routing.itinerary.plan_route`) titled ``title``
-    (see :func:`route_title`): the map with numbered stops and the route line, the travel mode, date
-    and totals, then the itinerary table and the warnings. ``progress`` as in :func:`city_report`."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"unknown language {lang!r}: expected zh or en")
-    today = today or date.today()
-    use_cjk_font()
-    doc = Document(lang)
-    doc.title = title
-    doc.new_page()
-    doc.text(title, size=FONT_PT * 2.2, gap=3.0, fontweight="bold")
-    mode = tr(f"mode_{plan.mode}", lang)
-    first_day = plan.stops["date"].iloc[0] if len(plan.stops) else today.isoformat()
-    doc.text(f"{tr('report_route_mode', lang, mode=mode)} · {tr('report_route_date', lang, date=first_day)}",
-             size=FONT_PT * 1.2)  # fmt: skip
-    doc.text(tr("report_route_estimated" if plan.estimated else "report_route_network", lang), size=FONT_PT * 1.1,
-             fontweight="bold" if plan.estimated else "normal")  # fmt: skip
-    for line in _totals_lines(plan, lang):
-        doc.text(line)
-    _route_map(doc, city, plan, min(doc.y - BOTTOM - 4, 190), lang)
-    if progress:
-        progress(1, 3)
+def _summary(doc: Document, plan, lang: str) -> None:
+    """Under the totals: how many stops a day limit left out (named), then every warning (the days
+    past midnight or past the day's end, then each stop's), in dark red."""
+    left_out = plan.left_out_lines(lang)
+    if left_out:
+        names = ("、" if lang == "zh" else ", ").join(
+            s["name_zh" if lang == "zh" else "name_en"] for s in plan.left_out
+        )
+        doc.text(f"{left_out[0]}{'' if lang == 'zh' else ' '}{names}", color=ALERT, fontweight="bold")
+    warnings = plan.warning_lines(lang)
+    if warnings:
+        doc.text(tr("report_route_warnings", lang), size=FONT_PT * 1.1, gap=1.0, color=ALERT, fontweight="bold")
+        for line in warnings:
+            doc.text(f"· {line}", gap=1.0, color=ALERT)
+        doc.y -= 1.0
+
+
+def _itinerary_rows(city: City, plan, lang: str) -> list[list[str]]:
+    """A row per stop (order, [day,] name, address, arrival, departure, stay, hours, leg km and min, its
+    warnings) and, for a round trip, the way back to the start (its leg and warnings, the arrival)."""
     days = plan.totals["days"] > 1
     rows = []
     for r in plan.stops.to_dict("records"):
@@ -125,18 +123,65 @@ def route_report(city: City, plan, title: str, lang: str = "zh", today: date | N
                      _cell(r.get("address")) or tr("report_unknown", lang), r["arrival"], r["departure"],
                      f"{r['dwell_min']:.0f}", _cell(r.get("opening_hours")) or tr("report_unknown", lang),
                      "" if first else f"{r['leg_km']:.2f}", "" if first else f"{r['leg_min']:.0f}",
-                     "" if first else mode])  # fmt: skip
+                     stop_warning(r, lang)])  # fmt: skip
+    t = plan.totals
+    if plan.round_trip and t["return_leg_km"] > 0:
+        back = tr("routes_destination_round", "zh")  # the way back's warnings carry this name
+        notes = [note_text(note, lang) for zh, _, _, note in plan.warnings if zh == back]
+        start = full_name(plan.stops.iloc[0].to_dict(), lang, city)
+        rows.append(["", *([str(t["days"])] if days else []), f"{tr('routes_destination_round', lang)}: {start}", "",
+                     end_text(t, lang), "", "", "", f"{t['return_leg_km']:.2f}", f"{t.get('return_leg_min', 0):.0f}",
+                     ("；" if lang == "zh" else "; ").join(notes)])  # fmt: skip
+    return rows
+
+
+def _left_out_section(doc: Document, plan, lang: str) -> None:
+    """The stops a day limit left out, a section of its own: how many fit, then each stop left out with
+    why and what would fit it (more days, a faster mode)."""
+    head, *lines = plan.left_out_lines(lang)
+    doc.room(30)
+    doc.text(head, size=FONT_PT * 1.2, fontweight="bold")
+    for line in lines:
+        doc.text(f"· {line}")
+    doc.y -= 2.0
+
+
+def route_report(city: City, plan, title: str, lang: str = "zh", today: date | None = None,
+                 progress: Progress | None = None) -> bytes:  # fmt: skip
+    """The report PDF of ``plan`` (:func:`culturemap.routing.itinerary.plan_route`) titled ``title``
+    (see :func:`~culturemap.export.route.route_title`): the travel mode, date and totals, the stops left out
+    (named) and the warnings, the map with numbered stops and the route line, the itinerary table with
+    each stop's warnings (and the way back of a round trip), then the stops left out with why and what
+    would fit them. ``progress`` as in :func:`~culturemap.export.report.city_report`."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"unknown language {lang!r}: expected zh or en")
+    today = today or date.today()
+    use_cjk_font()
+    doc = Document(lang)
+    doc.title = title
+    doc.new_page()
+    doc.text(title, size=FONT_PT * 2.2, gap=3.0, fontweight="bold")
+    mode = tr(f"mode_{plan.mode}", lang)  # every leg's: the table has no mode column
+    first_day = plan.stops["date"].iloc[0] if len(plan.stops) else today.isoformat()
+    doc.text(f"{tr('report_route_mode', lang, mode=mode)} · {tr('report_route_date', lang, date=first_day)}",
+             size=FONT_PT * 1.2)  # fmt: skip
+    doc.text(tr("report_route_estimated" if plan.estimated else "report_route_network", lang), size=FONT_PT * 1.1,
+             fontweight="bold" if plan.estimated else "normal")  # fmt: skip
+    for line in _totals_lines(plan, lang):
+        doc.text(line)
+    _summary(doc, plan, lang)
+    _route_map(doc, city, plan, min(doc.y - BOTTOM - 4, 190), lang)
+    if progress:
+        progress(1, 3)
+    days = plan.totals["days"] > 1
     header = [tr("report_col_order", lang), *([tr("col_day", lang)] if days else []), tr("report_col_name", lang),
               tr("report_col_address", lang), tr("report_col_arrival", lang), tr("report_col_departure", lang),
               tr("report_col_dwell", lang), tr("report_col_hours", lang), tr("report_col_leg_km", lang),
-              tr("report_col_leg_min", lang), tr("report_col_mode", lang)]  # fmt: skip
-    widths = [12, *([9] if days else []), 27, 28, 15, 15, 13, 25, 15, 15, 15]
-    doc.table(header, rows, widths, title=tr("report_itinerary", lang))  # below the map when it fits
-    warnings = plan.warning_lines(lang)  # the totals and the estimate stand above the map
-    if warnings:
-        doc.text(tr("report_route_warnings", lang), size=FONT_PT * 1.2, fontweight="bold")
-        for line in warnings:
-            doc.text(f"· {line}")
+              tr("report_col_leg_min", lang), tr("col_warning", lang)]  # fmt: skip
+    widths = [10, *([8] if days else []), 36, 26, 13, 14, 11, 19, 14, 13, 30]
+    doc.table(header, _itinerary_rows(city, plan, lang), widths, title=tr("report_itinerary", lang))
+    if plan.left_out:
+        _left_out_section(doc, plan, lang)
     if progress:
         progress(2, 3)
     return doc.finish(city.config.name(lang), today, tr("export_source", lang, city=city.config.name(lang)), progress,
