@@ -67,6 +67,8 @@ def lanzhou():
 
 
 def shot(page, name: str) -> None:
+    """A full-page screenshot in test-artifacts/ once the run has ended and the map has drawn."""
+    settle(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"route-journey-{name}.png"), full_page=True)
 
@@ -137,6 +139,7 @@ def test_a_campus_route_keeps_its_start_through_the_journey(page, browser, bundl
     lang_param = "" if lang == "zh" else "&lang=en"
     page.goto(f"{bundled_url}/lens?city=lanzhou&campus={CAMPUS}{lang_param}")
     expect(page.get_by_role("combobox", name=tr("lens_campus", lang), exact=True)).to_have_value(CAMPUS_NAME[lang])
+    expect(page.get_by_role("button", name=tr("lens_route", lang))).to_be_visible()
     shot(page, f"{lang}-1-lens")
 
     # 1. the hand-over: the five nearest assets from the campus, by bike (the ring the farthest lies in)
@@ -299,7 +302,6 @@ def test_fifteen_stops_in_two_days_keep_the_plan_of_those_that_fit(page, bundled
     assert sum(int(re.search(r"：(\d+) 站", t)[1]) for t in days.all_inner_texts()) == fit, days.all_inner_texts()
     params = expect_start(page, "zh")
     assert params["stops"].split(",") == FIFTEEN and params["days"] == "2" and params["day_end"] == "17:30"
-    settle(page)
     assert wait_for_count(page, ".cm-route-stop", fit + 1) == fit + 1  # the map: the plan's stops, not the others
     itinerary = page.get_by_test_id("stDataFrame").last
     expect(itinerary.locator("table")).to_have_attribute("aria-rowcount", str(fit + 2))  # its header and a row a stop
