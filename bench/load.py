@@ -109,7 +109,7 @@ SETTLED_JS = """arg => {
     && document.querySelector('[data-testid="stSidebar"] [data-testid="stSidebarNav"]');
   if (ok && arg.map) {
     ok = false;
-    for (const f of document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')) {
+    for (const f of document.querySelectorAll('iframe[src*="/streamlit_folium.st_folium/"]')) {
       if (f.getBoundingClientRect().height <= 0) continue;
       try { const m = f.contentWindow.map_div; if (m && m._loaded) { ok = true; break; } } catch (e) {}
     }
@@ -372,7 +372,7 @@ class Session:
         await self.pick(widget, tr(rng.choice(MODES), self.lang))
 
     async def pan_zoom(self, rng: random.Random) -> None:
-        frame = self.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+        frame = self.page.frame_locator('iframe[src*="/streamlit_folium.st_folium/"]').first
         move = rng.choice(("map_div.setZoom(map_div.getZoom() + 1)", "map_div.setZoom(map_div.getZoom() - 1)",
                            "map_div.panBy([200, 0])", "map_div.panBy([0, -150])"))  # fmt: skip
         await self.mark()

@@ -5,7 +5,7 @@
 // st_folium's iframes (same origin): their Leaflet map is the frame's global `map_div`.
 (() => {
   if (window.top !== window || window.__bench) return;
-  const MAPS = 'iframe[title="streamlit_folium.st_folium"]';
+  const MAPS = 'iframe[src*="/streamlit_folium.st_folium/"]';
   const POLL_MS = 40;
   const sends = [];
   const send = WebSocket.prototype.send;

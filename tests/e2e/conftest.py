@@ -206,7 +206,7 @@ def _page_report(page) -> str:
     return "\n".join(lines + [f"failed: {f}" for f in log.failed]) + "\n"
 
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="/streamlit_folium.st_folium/"]'  # titled by what the map shows (FrameTitle)
 
 
 def map_frame(page, timeout_s: float = WAIT_S):

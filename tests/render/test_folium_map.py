@@ -207,10 +207,15 @@ def test_analysis_layers_name_their_parts_and_carry_their_legends(pack):
         for layer in (density, hexagons)
     }  # fmt: skip
     assert parts[density] == [
-        ("Kernel density", ["ImageOverlay", "Legend"]),
+        ("Kernel density", ["ImageOverlay", "Legend", "FrameTitle"]),
         ("densest areas (50/75/90%)", ["GeoJson"]),
     ]
-    assert parts[hexagons] == [("Hexagon counts", ["GeoJson", "Legend"]), ("hot spot (Gi*, p < 0.05)", ["GeoJson"])]
+    assert parts[hexagons] == [
+        ("Hexagon counts", ["GeoJson", "Legend", "FrameTitle"]),
+        ("hot spot (Gi*, p < 0.05)", ["GeoJson"]),
+    ]
+    counts = next(iter(hexagons._children.values()))
+    assert [c.title_json for c in counts._children.values() if c._name == "FrameTitle"] == ['"Hexagon counts"']
     base = html(analysis_base_map(city, "en", "osm", "density"))
     assert ".cmLayerControl = layer_control_" in base and "Kernel density" not in base
 

@@ -21,6 +21,7 @@ from culturemap.render.hexagons import HEX_COLOURS, add_hexagons
 from culturemap.render.overlay import (
     BASEMAP_PANE,
     DISPLAY_TOLERANCE_M,
+    FrameTitle,
     Legend,
     Overlay,
     OverlayPart,
@@ -87,6 +88,7 @@ def hexagon_layer(cells: gpd.GeoDataFrame, lang: str, basemap: str = DEFAULT_BAS
                 f"{escape(tr(f'spot_{spot}', lang))} ({len(chosen)})</div>"
             )
     Legend('<div class="cm-legend-title">' + escape(tr("map_legend", lang)) + "</div>" + "".join(rows)).add_to(counts)
+    FrameTitle(tr("analysis_hexbins", lang)).add_to(counts)
     return overlay
 
 
@@ -140,6 +142,7 @@ def density_layer(grid, contours: gpd.GeoDataFrame, lang: str, basemap: str = DE
         f'<div style="display:flex;justify-content:space-between;width:160px"><span>0</span><span>{peak:.3g}</span></div>'
     )
     Legend(f'<div class="cm-legend-title">{escape(tr("density_unit", lang))}</div>{bar}').add_to(image)
+    FrameTitle(tr("analysis_density", lang)).add_to(image)
     lines = OverlayPart(tr("density_contours", lang)).add_to(overlay)
     folium.GeoJson(
         feature_collection(to_display(contours.to_crs("EPSG:4326")[["mass", "geometry"]], datum)),
@@ -185,4 +188,5 @@ def choropleth_layer(
         for c, lo, hi in zip(HEX_COLOURS, steps[:-1], steps[1:])
     ]
     Legend(f'<div class="cm-legend-title">{escape(label)}</div>' + "".join(rows)).add_to(fill)
+    FrameTitle(f"{city.config.name(lang)} · {label}").add_to(fill)
     return overlay

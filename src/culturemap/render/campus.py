@@ -12,8 +12,9 @@ from culturemap.crs import WGS84
 from culturemap.crs import from_wgs84 as from_wgs84_array
 from culturemap.i18n import tr
 from culturemap.render.basemaps import DEFAULT_BASEMAP, basemap_for
+from culturemap.render.fact_card import feature_name
 from culturemap.render.folium_map import MapOptions, assets_layer, explorer_base_map, explorer_basemap_layer
-from culturemap.render.overlay import FitView
+from culturemap.render.overlay import FitView, FrameTitle
 
 RING_COLOURS = ("#1a9850", "#fdae61", "#d73027")  # walking, cycling, short drive (lens.RINGS_M)
 
@@ -45,6 +46,8 @@ def campus_layer(city: City, campus_id: str, reached: gpd.GeoDataFrame, rings_m,
                          controls=False)  # fmt: skip
     shown = gpd.GeoDataFrame(pd.concat([campus.assign(layer="universities"), reached], ignore_index=True), crs=WGS84)
     group = assets_layer(city, shown, options).group
+    campus_name = feature_name(campus.iloc[0].to_dict(), lang)
+    FrameTitle(f"{tr('lens_title', lang, city=city.config.name(lang))} · {campus_name}").add_to(group)
     for n, ring_m in sorted(enumerate(rings_m), key=lambda item: -item[1]):
         folium.Circle((lat, lon), radius=float(ring_m), color=RING_COLOURS[n % len(RING_COLOURS)], weight=2,
                       fill=False, dash_array="6 4", tooltip=ring_label(ring_m, lang)).add_to(group)  # fmt: skip

@@ -32,6 +32,7 @@ from culturemap.render.overlay import (
     BASEMAP_PANE,
     DISPLAY_GRID_DEG,
     DISPLAY_TOLERANCE_M,
+    FrameTitle,
     Legend,
     Overlay,
     OverlayPart,
@@ -74,7 +75,8 @@ class MapResult:
 
 
 def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, districts: dict[str, str]) -> dict:
-    """A compact FeatureCollection: position, id, escaped name and the escaped fact card."""
+    """A compact FeatureCollection: position, id, escaped name, the escaped label screen readers read
+    (name and layer) and the escaped fact card."""
     features = []
     for row in frame.to_dict("records"):
         geom = row["geometry"]
@@ -86,6 +88,7 @@ def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, distric
                 "properties": {
                     "id": escape(str(row.get("id") or "")),
                     "name": escape(feature_name(row, lang)),
+                    "label": escape(f"{feature_name(row, lang)}, {spec.label(lang)}"),
                     "card": fact_card_html(row, spec, lang, districts),
                 },
             }
@@ -132,11 +135,31 @@ def _add_markers(
 
 
 class _MarkerStyles(MacroElement):
-    """One CSS rule per layer (and approximate variant): the marker shape as an SVG background."""
+    """One CSS rule per layer (and approximate variant): the marker shape as an SVG background; and
+    markers a keyboard reaches (Leaflet's role=button) named for screen readers by their feature's
+    ``label`` (or ``name``), opened with Enter or Space as a click does; Escape closes the popup."""
 
     _template = Template(
         r"""
         {% macro script(this, kwargs) %}
+        (function(map) {
+            function text(html) { var box = document.createElement("textarea"); box.innerHTML = html; return box.value; }
+            map.on("layeradd", function(event) {
+                var marker = event.layer, icon = marker._icon, props = marker.feature && marker.feature.properties;
+                var name = props && (props.label || props.name);
+                if (!icon || !name || !marker.options.keyboard || icon.hasAttribute("aria-label")) { return; }
+                icon.setAttribute("aria-label", text(name));
+                L.DomEvent.on(icon, "keydown", function(key) {
+                    if (key.key === "Enter" || key.key === " ") { L.DomEvent.stop(key); icon.click(); }
+                });
+            });
+            L.DomEvent.on(map.getContainer(), "keydown", function(key) {
+                if (key.key !== "Escape" || !map._popup || !map.hasLayer(map._popup)) { return; }
+                var source = map._popup._source;
+                map.closePopup();
+                if (source && source._icon) { source._icon.focus(); }
+            });
+        })({{ this._parent.get_name() }});
         (function() {
             // Leaflet guesses its default marker images from the CSS link and gets it wrong when the
             // CSS is served from a path without a trailing "dist/": point it at leaflet's images folder.
@@ -271,6 +294,7 @@ def _add_context(overlay: folium.FeatureGroup, city: City, lang: str, datum: str
                     icon_anchor=(60, 9),
                 ),
                 interactive=False,
+                keyboard=False,  # a label, not a button
             ).add_to(part)
     river = _outline(city, "river", datum, zoom_out) if "river" in layers else []
     if len(river):
@@ -369,6 +393,7 @@ def assets_layer(city: City, assets: gpd.GeoDataFrame, options: MapOptions | Non
         layer = AssetsLayer(overlay, "hexagons", 0, len(cells), resolution)
         max_count = int(cells["count"].max())
     Legend(_legend_html(assets, options.lang, layer.mode, max_count)).add_to(overlay)
+    FrameTitle(tr("app_title", options.lang, city=city.config.name(options.lang))).add_to(overlay)
     return layer
 
 

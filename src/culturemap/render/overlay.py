@@ -204,6 +204,24 @@ class FitView(MacroElement):
         self.view_json = json.dumps({"bounds": bounds} if bounds else {"center": center, "zoom": zoom})
 
 
+class FrameTitle(MacroElement):
+    """Names the frame the map is shown in (streamlit-folium's iframe, titled after the component
+    otherwise) by what the layer shows, for screen readers; a later layer's title replaces it."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        try { if (window.frameElement) { window.frameElement.title = {{ this.title_json }}; } } catch (e) {}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str):
+        super().__init__()
+        self._name = "FrameTitle"
+        self.title_json = json.dumps(title, ensure_ascii=False).replace("</", "<\\/")
+
+
 def point_layer(xs, ys, properties: list[dict], marker, tooltip_field: str | None, style=None) -> folium.GeoJson:
     """Points as one GeoJSON layer (a feature per point, ``properties`` pre-escaped) drawn as ``marker``;
     ``style(properties)`` gives a feature's own marker options (a DivIcon's ``html``)."""

@@ -16,7 +16,7 @@ from culturemap.layers import LAYERS
 from culturemap.render.basemaps import DEFAULT_BASEMAP, basemap_for
 from culturemap.render.fact_card import feature_name
 from culturemap.render.folium_map import city_base_map
-from culturemap.render.overlay import FitView, Legend, point_layer
+from culturemap.render.overlay import FitView, FrameTitle, Legend, point_layer
 
 ROUTE_DAY_COLOURS = ("#e6550d", "#7b3294", "#31a354", "#c51b8a", "#8c510a", "#636363")  # not the river blue
 
@@ -67,7 +67,8 @@ def _add_route(group: folium.FeatureGroup, plan, datum: str, lang: str) -> np.nd
                 arrows.append(((x0 + x1) / 2, (y0 + y1) / 2, bearing, colour))
     if arrows:
         xs, ys, bearings, colours = zip(*arrows)
-        arrow = folium.Marker(icon=folium.DivIcon(icon_size=(16, 16), icon_anchor=(8, 8), class_name="cm-route-arrow"))
+        arrow = folium.Marker(icon=folium.DivIcon(icon_size=(16, 16), icon_anchor=(8, 8), class_name="cm-route-arrow"),
+                              interactive=False, keyboard=False)  # fmt: skip
         html = [
             {"html": f'<div style="transform:rotate({b:.0f}deg);color:{c};font-size:16px;line-height:16px">▲</div>'}
             for b, c in zip(bearings, colours)
@@ -110,6 +111,7 @@ def route_layer(city: City, plan, lang: str, basemap: str = DEFAULT_BASEMAP) -> 
     whether the legs were measured on a road network or estimated. ``plan`` may be None (no route):
     the layer then holds the legend only and brings the city's view back."""
     group = folium.FeatureGroup(name=tr("route_legend", lang), control=False)
+    FrameTitle(f"{city.config.name(lang)} · {tr('route_legend', lang)}").add_to(group)
     note = tr("route_network" if plan is not None and not plan.estimated else "route_estimated", lang)
     Legend(
         f'<div class="cm-legend-title">{escape(tr("route_legend", lang))}</div><div>{escape(note)}</div>{_ROUTE_CSS}'
