@@ -208,6 +208,14 @@ def test_wrap_breaks_chinese_anywhere_and_english_between_words():
     assert wrap("x" * 12, 5) == ["xxxxx", "xxxxx", "xx"]
 
 
+def test_wrap_starts_no_line_with_a_closing_mark_and_ends_none_with_an_opening_one():
+    # the route report's name cells: "兰州大学（城关校区" then "）" alone, "Lanzhou University (" then "城关校区)"
+    assert wrap("兰州大学（城关校区）", 18) == ["兰州大学（城关校", "区）"]
+    assert wrap("兰州大学（城关校区）", 10) == ["兰州大学", "（城关校", "区）"]  # not "（城关校区" / "）"
+    assert wrap("Lanzhou University (城关校区)", 20) == ["Lanzhou University", "(城关校区)"]
+    assert wrap("步行 5.0 公里，超过", 11) == ["步行 5.0 公", "里，超过"]
+
+
 def test_cli_report_writes_the_district_pdf(pack, tmp_path, capsys):
     out = tmp_path / "west.pdf"
     assert run(["report", "--city", pack, "--district", "西区", "--lang", "en", "--out", out]) == 0

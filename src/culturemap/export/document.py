@@ -34,6 +34,8 @@ FONT_PT = 8.5
 PT_MM = 25.4 / 72  # millimetres per point
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
+CLOSING_MARKS = frozenset("）〕】」』》〉，。、；：！？”’)]}")  # never the first character of a line
+OPENING_MARKS = frozenset("（〔【「『《〈“‘([{")  # never the last character of a line
 
 
 def _width(text: str) -> int:
@@ -54,16 +56,28 @@ def _tokens(paragraph: str):
         yield word
 
 
+def _held_back(line: str, token: str) -> int:
+    """How many characters at the end of ``line`` go down with ``token`` when the line breaks before it:
+    no line starts with a closing mark (the wide character before it goes too) nor ends with an opening one."""
+    held = 1 if token[:1] in CLOSING_MARKS and len(line) > 1 and _width(line[-1]) == 2 else 0
+    while held < len(line) - 1 and line[-1 - held] in OPENING_MARKS:
+        held += 1
+    return held
+
+
 def wrap(text: str, width: int) -> list[str]:
     """``text`` cut into lines of at most ``width`` display columns (see :func:`_width`): Latin words are
-    kept whole where they fit, Chinese may break between any two characters; newlines are kept."""
+    kept whole where they fit, Chinese may break between any two characters but not before a closing mark
+    ("）", "，") nor after an opening one ("（", "("); newlines are kept."""
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
         line = ""
         for token in _tokens(paragraph):
             if line.strip() and _width(line + token) > width:
-                lines.append(line.rstrip())
-                line = token.lstrip()
+                line = line.rstrip()
+                held = _held_back(line, token)
+                lines.append(line[: len(line) - held].rstrip())
+                line = line[len(line) - held :] + token.lstrip()
             else:
                 line += token
             while _width(line) > width:  # a word longer than a line
