@@ -654,6 +654,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "距河 {km:g} 公里内的点位：所选 {total} 个中的 {n} 个，按河道里程排列；更远的 {far} 个未列出。",
         "Assets within {km:g} km of the river: {n} of the {total} chosen, by chainage; the {far} farther away are not listed.",
     ),
+    "chart_data": ("图表数据（表格）", "The chart's data as a table"),
     "chart_distance_m": ("距离 d（米）", "Distance d (m)"),
     "chart_ripley_l_m": ("L(d)（米）", "L(d) (m)"),
     "chart_ripley_observed": ("实测 L(d)", "Observed L(d)"),

@@ -299,3 +299,15 @@ def test_the_server_start_computes_the_first_view_of_the_page(monkeypatch):
     assert calls == [] and len(at.get("component_instance")) == 3  # three maps, all from the caches
     at.sidebar.slider[0].set_value(at.sidebar.slider[0].value + 500).run()  # a new bandwidth: one new grid
     assert calls == ["kde_xy"]
+
+
+def test_every_chart_has_its_data_as_a_table_behind_a_disclosure(page):
+    """Each chart's text alternative (issue 27): a static table of the rows it draws, in an expander."""
+    at, lang = page
+    disclosures = [e for e in at.expander if e.label == tr("chart_data", lang)]
+    assert len(disclosures) == len(charts(at)) == 3
+    ripley, _profile, index = (d.table[0].value for d in disclosures)
+    assert list(ripley.columns[:2]) == [tr("chart_distance_m", lang), tr("chart_ripley_observed_m", lang)]
+    assert ripley[tr("chart_distance_m", lang)].is_monotonic_increasing and len(ripley) > 10
+    assert index[tr("col_rank", lang)].tolist() == sorted(index[tr("col_rank", lang)])
+    assert len(index) == len(at.dataframe[-1].value)  # one row per district, as in the ranking

@@ -68,7 +68,7 @@ from culturemap.render.basemaps import DEFAULT_BASEMAP
 from culturemap.render.fact_card import feature_name
 from culturemap.render.static import density_figure
 from culturemap.store import store_for_pack
-from culturemap.ui.charts import corridor_profile_chart, ripley_chart, soft_power_chart
+from culturemap.ui.charts import corridor_profile_chart, ripley_chart, show_chart, soft_power_chart
 from culturemap.ui.context import load_pack, page_context, session_basemap, vendor_base_url
 from culturemap.ui.export_panel import (
     MIME_TYPES,
@@ -367,7 +367,7 @@ def density_section(layers: Layers) -> None:
              first=True)  # fmt: skip
     if figure_tab.open:  # the static figure takes a second or more: only while its tab is open
         with figure_tab:
-            st.image(_density_png(*inputs, lang), width="stretch")
+            st.image(_density_png(*inputs, lang), width="stretch", alt=tr("analysis_density", lang))
     st.caption(tr("analysis_density_note", lang, cell=grid.cell_m, total=grid.total(), crs=grid.crs))
     contour_table = contours.drop(columns="geometry").rename(
         columns={"mass": tr("col_mass", lang), "level_per_km2": tr("col_level", lang), "area_km2": tr("col_area", lang)}
@@ -465,7 +465,7 @@ def pattern_section(layers: Layers) -> None:
     nni, ripley, gaps = _pattern_stats(ctx.path, ctx.version, layers)
     st.markdown(interpret(nni, "clark_evans", lang))
     st.markdown(interpret(ripley, "ripley", lang))
-    st.altair_chart(ripley_chart(ripley, lang), width="stretch")
+    show_chart(ripley_chart(ripley, lang), lang)
     gap_names = gaps.loc[gaps["gap"], "name_zh" if lang == "zh" else "name_en"].tolist()
     st.caption(tr("analysis_gaps", lang, names=("、" if lang == "zh" else ", ").join(gap_names) or tr("none", lang)))
 
@@ -516,7 +516,7 @@ def corridor_section(layers: Layers) -> None:
     near = ref[ref["distance_m"] <= max(buffers) * 1000]
     profile = corridor_profile(near["chainage_km"].to_numpy(), near["layer"], PROFILE_BIN_KM, length_km=length)
     st.caption(tr("analysis_profile", lang, km=max(buffers), length=length))
-    st.altair_chart(corridor_profile_chart(profile, PROFILE_BIN_KM, lang), width="stretch")
+    show_chart(corridor_profile_chart(profile, PROFILE_BIN_KM, lang), lang)
     st.caption(tr("analysis_corridor_table", lang, km=max(buffers), n=len(near), total=len(ref),
                   far=len(ref) - len(near)))  # fmt: skip
     districts = city.layers["districts"]
@@ -570,4 +570,4 @@ def soft_power_section() -> None:
     name_col = "name_zh" if lang == "zh" else "name_en"
     ranking = index.set_index(name_col)[["rank", "index", *[f"{c}_per_100km2" for c in COMPONENTS]]].round(2)
     st.dataframe(labelled(ranking, lang).rename_axis(tr("col_district", lang)))
-    st.altair_chart(soft_power_chart(index, lang), width="stretch")
+    show_chart(soft_power_chart(index, lang), lang)

@@ -1,12 +1,32 @@
-"""The analysis page's charts (Altair): Ripley's L, the corridor profile, the soft-power index."""
+"""The analysis page's charts (Altair): Ripley's L, the corridor profile, the soft-power index; and
+:func:`show_chart`, which shows any chart with its data as a table for screen readers."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS
+
+
+def chart_table(chart: alt.Chart | alt.LayerChart) -> pd.DataFrame:
+    """The rows ``chart`` draws (of its first layer), one column per tooltip field under the tooltip's
+    title (the chart's own wording, in its language), numbers rounded to 2 decimals."""
+    part = chart.layer[0] if isinstance(chart, alt.LayerChart) else chart
+    tips = [tip.to_dict() for tip in part.encoding.tooltip]
+    data = part.data if isinstance(part.data, pd.DataFrame) else chart.data  # a layer's shared data is the chart's
+    table = data[[tip["field"] for tip in tips]]
+    return table.rename(columns={tip["field"]: tip.get("title", tip["field"]) for tip in tips}).round(2)
+
+
+def show_chart(chart: alt.Chart | alt.LayerChart, lang: str) -> None:
+    """``chart`` across the container and, behind a disclosure under it, its :func:`chart_table`: the
+    chart's text alternative (WCAG 1.1.1; a static table, which screen readers read cell by cell)."""
+    st.altair_chart(chart, width="stretch")
+    with st.expander(tr("chart_data", lang)):
+        st.table(chart_table(chart), hide_index=True)
 
 
 def _legend() -> alt.Legend:

@@ -129,7 +129,8 @@ def compare_page() -> None:
         png = _figure(packs, lang, "png")
     for column, entry_card in zip(st.columns(2), cards):
         _city_column(column, entry_card, lang)
-    st.image(png, width="stretch")
+    # its text alternative: the title here, its numbers in the two cities' tables above
+    st.image(png, width="stretch", alt=tr("compare_figure_title", lang, a=cards[0].name(lang), b=cards[1].name(lang)))
     st.caption(tr("compare_index_note", lang))
     name = f"compare-{cards[0].city_id}-{cards[1].city_id}"
     for column, fmt in zip(st.columns(len(FIGURE_FORMATS)), FIGURE_FORMATS):

@@ -43,6 +43,7 @@ from culturemap.render.folium_map import (
     explorer_base_map,
     explorer_basemap_layer,
 )
+from culturemap.ui.charts import show_chart
 from culturemap.ui.context import LANGS, load_pack, page_context, vendor_base_url
 from culturemap.ui.export_panel import export_panel
 from culturemap.ui.map_component import MAP_DRAWN, PreparedMap, first_drawn, layer_script, prepare
@@ -483,4 +484,4 @@ def explorer_page() -> None:
 
     if len(shown):
         st.subheader(tr("app_chart", lang))
-        st.altair_chart(counts_chart(shown, lang, district_label), width="stretch")
+        show_chart(counts_chart(shown, lang, district_label), lang)
