@@ -129,7 +129,8 @@ def _itinerary_rows(city: City, plan, lang: str) -> list[list[str]]:
         back = tr("routes_destination_round", "zh")  # the way back's warnings carry this name
         notes = [note_text(note, lang) for zh, _, _, note in plan.warnings if zh == back]
         start = full_name(plan.stops.iloc[0].to_dict(), lang, city)
-        rows.append(["", *([str(t["days"])] if days else []), f"{tr('routes_destination_round', lang)}: {start}", "",
+        label = tr("routes_destination_round", lang)  # a menu's option: "back to the start (round trip)"
+        rows.append(["", *([str(t["days"])] if days else []), f"{label[:1].upper()}{label[1:]}: {start}", "",
                      end_text(t, lang), "", "", "", f"{t['return_leg_km']:.2f}", f"{t.get('return_leg_min', 0):.0f}",
                      ("；" if lang == "zh" else "; ").join(notes)])  # fmt: skip
     return rows
