@@ -128,15 +128,23 @@ def _counts_section(doc: Document, city: City, scope: City, district: str | None
     local = {item["id"]: item for item in coverage(scope)} if district else {}
     header = [tr("col_figure", lang), tr("col_published", lang), tr("col_in_pack", lang),
               *([tr("report_in_district", lang)] if district else []), tr("col_gap", lang),
-              tr("col_approx_share", lang)]  # fmt: skip
+              tr("col_as_of", lang), tr("col_approx_share", lang)]  # fmt: skip
     rows = []
     for item in figures:
         share = "" if item["approx_share"] is None else f"{100 * item['approx_share']:.0f}%"
         status = tr(f"status_{item['status']}", lang, gap=abs(item["gap"]))
         rows.append([item["label_zh"] if lang == "zh" else item["label_en"], str(item["published"]), str(item["actual"]),
-                     *([str(local[item["id"]]["actual"])] if district else []), status, share])  # fmt: skip
-    widths = [70, 20, 20, *([20] if district else []), 30, 22]
+                     *([str(local[item["id"]]["actual"])] if district else []), status, item["as_of"] or "", share])  # fmt: skip
+    widths = [62, 18, 18, *([20] if district else []), 28, 20, 20]
     doc.table(header, rows, widths, title=tr("report_coverage", lang))
+    for item in figures:  # the rows a figure's date leaves out (graded after it), named
+        if item["graded_after"]:
+            names = ("、" if lang == "zh" else ", ").join(
+                f"{g['name_zh']} ({g['grade_since']})" for g in item["graded_after"]
+            )
+            label = item["label_zh"] if lang == "zh" else item["label_en"]
+            doc.text(f"{label}: " + tr("report_graded_after", lang, date=item["as_of"], names=names),
+                     size=FONT_PT - 1, color="#333")  # fmt: skip
     sources = sorted({display_source(item["source"])[0] for item in figures})
     doc.text(tr("report_coverage_note", lang, sources="; ".join(sources)), size=FONT_PT - 1, color="#333")
     if district:
