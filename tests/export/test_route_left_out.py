@@ -62,6 +62,9 @@ def test_the_csv_lists_the_stops_left_out_after_the_plan_with_why(trimmed, tmp_p
     assert [r["warning"] for r in left] == trimmed.left_out_lines("en")[1:]
     assert [r["warning_zh"] for r in left] == trimmed.left_out_lines("zh")[1:]
     assert left[0]["warning"].endswith("does not fit in 2 day(s) ending at 17:30; all stops need 3 days")
+    planned = rows[:n]  # whole numbers stay whole beside the empty cells of the rows left out (not 1.0, 2.0)
+    assert [r["order"] for r in planned] == [str(i) for i in trimmed.stops["order"]]
+    assert {r["day"] for r in planned} == {"1", "2"}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

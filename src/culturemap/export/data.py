@@ -65,7 +65,10 @@ def _plain(table: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(table: pd.DataFrame) -> bytes:
     """``table`` as CSV, the one CSV writer of the app (data, dump, analysis and route exports): UTF-8
     with BOM, CRLF rows, formula-like text cells neutralised (see :func:`neutralise_formula`); numbers stay numbers."""
-    frame = _plain(table).map(neutralise_formula)
+    plain = _plain(table)  # cell by cell, kept as objects: DataFrame.map would turn 1 beside an empty cell into 1.0
+    frame = pd.DataFrame(
+        {c: [neutralise_formula(v) for v in plain[c]] for c in plain}, columns=plain.columns, dtype=object
+    )
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 

@@ -251,7 +251,11 @@ def to_csv(plan: Plan, title: str) -> bytes:
           "warning_zh": zh} for s, en, zh in zip(plan.left_out, reasons["en"], reasons["zh"])],
         columns=plan.stops.columns,
     )  # fmt: skip
-    return to_csv_bytes(pd.concat([plan.stops, left_out], ignore_index=True) if len(left_out) else plan.stops)
+    if not len(left_out):
+        return to_csv_bytes(plan.stops)
+    table = pd.concat([plan.stops, left_out], ignore_index=True)
+    whole = [c for c in plan.stops.columns if pd.api.types.is_integer_dtype(plan.stops[c])]
+    return to_csv_bytes(table.astype({c: "Int64" for c in whole}))  # order 1, not 1.0 beside empty cells
 
 
 def write_route(plan: Plan, title: str, fmt: str, path: str | Path, lang: str = "en") -> Path:
