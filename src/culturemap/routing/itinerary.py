@@ -464,8 +464,9 @@ def plan_route(
     measure=None,
     assets: gpd.GeoDataFrame | None = None,
 ) -> Plan:
-    """Order ``stop_ids`` (exact up to 12 stops, OR-Tools beyond), time the visit from ``start``
-    (HH:MM) on ``day`` and report conflicts.
+    """Order ``stop_ids`` (exact up to 12 stops, beyond a local search with a time budget: see
+    :func:`~culturemap.routing.solve.best_order`), time the visit from ``start`` (HH:MM) on ``day``
+    and report conflicts.
 
     The route starts at ``origin`` and ends at ``destination`` when given: a stop id (moved to
     that end of the route), any other asset id or a (lon, lat) point in WGS-84 (passed through,
