@@ -122,6 +122,15 @@ def app_url(data_root) -> str:
 
 
 @pytest.fixture(scope="session")
+def bundled_url(store_folder) -> str:
+    """The app served on the repository's bundled packs (geodata/), its store in the test session's folder."""
+    env = {**os.environ, "CULTUREMAP_DATA": str(REPO / "geodata"), "CULTUREMAP_STORE": str(store_folder)}
+    env.pop("CULTUREMAP_DB_URL", None)
+    with running_app(env, "streamlit-e2e-bundled.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
