@@ -495,8 +495,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The route runs past midnight with no day end: it ends on day {day} ({date}) at {end}; "
         "set a day end to split it into days",
     ),
-    "routes_end_next_day": ("次日 {time}", "{time} (+1 day)"),
-    "routes_end_days_later": ("{days} 天后 {time}", "{time} (+{days} days)"),
+    "routes_end_next_day": ("{time}（+1 天）", "{time} (+1 day)"),
+    "routes_end_days_later": ("{time}（+{days} 天）", "{time} (+{days} days)"),
     "routes_source": ("来源：{source}", "Source: {source}"),
     "col_day": ("第几天", "Day"),
     "col_date": ("日期", "Date"),

@@ -62,7 +62,7 @@ def test_gpx_and_kml_carry_the_title_and_a_description_in_the_language(tmp_path,
     title = route_title(None, NEAR_LZU, "zh", from_campus, lanzhou)
     gpx = gpxpy.parse(write_route(from_campus, title, "gpx", tmp_path / "r.gpx", "zh").read_text("utf-8"))
     assert gpx.name == title and gpx.tracks[0].name == title
-    assert "估算行程时间" in gpx.description and "共 3 站" in gpx.description
+    assert "估算行程时间" in gpx.description and "共 2 站" in gpx.description  # two stops; the start is not one
     assert "estimated" not in gpx.description
     kml = write_route(from_campus, title, "kml", tmp_path / "r.kml", "en").read_text("utf-8")
     assert f"<name>{title}</name>" in kml and "travel times estimated" in kml

@@ -67,7 +67,7 @@ def test_times_past_midnight_are_on_the_next_day_and_flagged(line_pack):
                                             "馆6（mu-6）：过了午夜才到达：第 2 天（2026-11-29）02:35"]  # fmt: skip
     assert "16:00-03:50 (+1 day) (estimated" in totals_text(plan, "en")
     assert totals_text(plan, "en").endswith(" · 2 days")
-    assert "16:00–次日 03:50（估算" in totals_text(plan, "zh")
+    assert "16:00–03:50（+1 天）（估算" in totals_text(plan, "zh")
     assert len(day_lines(plan, "en")) == 2
 
 
@@ -127,7 +127,7 @@ def test_the_routes_page_says_the_route_ends_the_next_day(tmp_path, monkeypatch)
     at.query_params.update({"start": "21:00", "date": "2026-11-24"})
     at.switch_page("src/culturemap/ui/pages/routes.py").run()
     assert not at.exception
-    assert "–次日 " in at.subheader[0].value and at.subheader[0].value.endswith(" · 共 2 天")
+    assert "（+1 天）（" in at.subheader[0].value and at.subheader[0].value.endswith(" · 共 2 天")
     first = at.warning[0].value
     assert first.startswith(plain("线路过了午夜仍未结束")) and plain("第 2 天（2026-11-25）") in first
     assert at.dataframe[-1].value["第几天"].tolist()[-1] == 2

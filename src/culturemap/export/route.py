@@ -88,7 +88,7 @@ def method_label(method: str, lang: str) -> str:
 
 def end_text(totals: dict, lang: str) -> str:
     """The route's end (HH:MM), marked as on a later day when it ran past midnight without a day end:
-    "02:34 (+1 day)" / "次日 02:34"."""
+    "02:34 (+1 day)" / "02:34（+1 天）"."""
     midnights = totals.get("midnights", 0)
     if not midnights:
         return totals["end"]
@@ -97,13 +97,14 @@ def end_text(totals: dict, lang: str) -> str:
 
 
 def totals_text(plan, lang: str) -> str:
-    """One line: stops, km, minutes travelling, start-end, how the times and the order were found, days."""
+    """One line: stops visited (not the start or end), km, minutes travelling, start-end, how the times and the order were found, days."""
     t = plan.totals
     how = tr("routes_how_estimated" if plan.estimated else "routes_how_network", lang)
     start, end = t["start"], end_text(t, lang)
     if t["days"] > 1 and not t.get("midnights"):  # the first day's start and the last day's end, with their dates
         start, end = f"{t['per_day'][0]['date']} {start}", f"{t['end_date']} {end}"
-    text = tr("routes_totals", lang, n=len(plan.stops), km=t["distance_km"], travel=t["travel_min"], start=start,
+    visits = int((plan.stops["role"] == "stop").sum())  # the start and the end are not stops (as per day)
+    text = tr("routes_totals", lang, n=visits, km=t["distance_km"], travel=t["travel_min"], start=start,
               end=end, how=how, method=method_label(plan.method, lang))  # fmt: skip
     return text + (" · " + tr("routes_days_total", lang, days=t["days"]) if t["days"] > 1 else "")
 
