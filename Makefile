@@ -73,6 +73,7 @@ bench: system-deps install
 	$(PY) bench/snapshot.py --out BENCHMARKS.md
 	$(PY) bench/imports.py --out BENCHMARKS.md
 	$(PY) bench/ui.py --out BENCHMARKS.md $(BENCH_UI_ARGS)
+	$(PY) bench/route_edits.py --out BENCHMARKS.md
 
 bench-ui: system-deps install
 	$(PY) bench/ui.py --out BENCHMARKS.md $(BENCH_UI_ARGS)
