@@ -13,6 +13,7 @@ from culturemap.export.route import method_label, totals_text
 from culturemap.routing.solve import (
     BUDGET_S,
     HEURISTIC,
+    HEURISTIC_CUT,
     WINDOWS_REFINED,
     best_order,
     held_karp,
@@ -50,7 +51,7 @@ def test_the_local_search_is_within_4_percent_of_a_2_s_or_tools_run(n, kind):
     kwargs = {"open": {}, "first": {"first": 0}, "round": {"round_trip": True}, "first_last": {"first": 0, "last": 1}}
     for seed, symmetric in ((n, True), (n + 1, False)):
         cost = plane_cost(n, seed, symmetric)
-        order, value, method = best_order(cost, **kwargs[kind])
+        order, value, method = best_order(cost, budget_s=60, **kwargs[kind])  # the search, not this machine's load
         assert method == HEURISTIC and sorted(order) == list(range(n))
         assert value == pytest.approx(route_cost(cost, order, kind == "round"))
         assert order[0] == kwargs[kind].get("first", order[0]) and order[-1] == kwargs[kind].get("last", order[-1])
@@ -68,7 +69,7 @@ def test_thirteen_stops_with_a_fixed_start_stay_exact_and_the_local_search_comes
 
 def test_the_local_search_gives_the_same_order_every_time():
     cost = plane_cost(40, 9, symmetric=False)
-    assert best_order(cost, first=0)[0] == best_order(cost, first=0)[0]
+    assert best_order(cost, first=0, budget_s=60)[0] == best_order(cost, first=0, budget_s=60)[0]
 
 
 def test_opening_hours_beyond_the_exact_limit_are_honoured_by_or_tools_from_the_local_search():
@@ -77,14 +78,14 @@ def test_opening_hours_beyond_the_exact_limit_are_honoured_by_or_tools_from_the_
     cost = np.abs(np.subtract.outer(np.arange(n), np.arange(n))) * 10.0
     windows = [None] * n
     windows[7], windows[13] = (200.0, 400.0), (0.0, 135.0)
-    order, _, method = best_order(cost, windows=windows, service_min=np.zeros(n))
+    order, _, method = best_order(cost, windows=windows, service_min=np.zeros(n), budget_s=5)
     assert method == WINDOWS_REFINED and sorted(order) == list(range(n))
     clock, arrival = 0.0, {}
     for k, node in enumerate(order):
         clock = max(clock + (cost[order[k - 1], node] if k else 0.0), (windows[node] or (0.0,))[0])
         arrival[node] = clock
     assert arrival[13] <= 135 and arrival[7] >= 200
-    assert best_order(cost, windows=[None] * n)[2] == HEURISTIC  # no hours known: no OR-Tools
+    assert best_order(cost, windows=[None] * n, budget_s=60)[2] == HEURISTIC  # no hours known: no OR-Tools
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,7 @@ def test_the_plan_says_which_solver_ordered_its_stops(lanzhou):
     few = itinerary.plan_route(city, _stops(assets, 8), "walk", "09:00", MONDAY, origin=START, assets=assets)
     many = itinerary.plan_route(city, _stops(assets, 20), "walk", "09:00", MONDAY, origin=START, assets=assets)
     assert few.method == "held-karp" and "Held-Karp, exact" in totals_text(few, "en")
-    assert many.method in (HEURISTIC, WINDOWS_REFINED)
+    assert many.method in (HEURISTIC, HEURISTIC_CUT, WINDOWS_REFINED)  # cut: the budget ran out on a loaded machine
     budget = f"{BUDGET_S:g}"
     assert method_label(HEURISTIC, "en") == f"nearest neighbour + 2-opt (time budget {budget} s)"
     assert method_label(HEURISTIC, "zh") == f"最近邻 + 2-opt 局部优化（限时 {budget} 秒）"
