@@ -325,6 +325,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "popup_district": ("区县", "District"),
     "popup_address": ("地址", "Address"),
     "popup_source": ("来源", "Source"),
+    # sources as a reader cites them (catalog/sources.py; issue 25)
+    "cite_official": ("{title}（{publisher}，{date}）", "{title} ({publisher}, {date})"),
+    "cite_dataset": ("{title}（数据集，{licence}）", "{title} (dataset, {licence})"),
+    "cite_no_licence": ("未注明许可", "licence not stated"),
+    "cite_recalled": ("{title}（凭记忆整理，未核对）", "{title} (recalled, not verified)"),
+    "cite_lead": ("线索（弱来源）：{source}", "Lead (weak source): {source}"),
+    "popup_notes": ("备注", "Notes"),
+    "sources_title": ("资料来源", "Sources"),
+    "sources_intro": (
+        "每条来源只列一次：引用它的图层、行数，以及以它为主要来源的行数。标为“线索”的来源较弱。",
+        "Each source once: the layers whose rows cite it, how many rows, and how many cite it as their "
+        "principal source. Sources marked as leads are weak.",
+    ),
+    "sources_col_citation": ("来源", "Source"),
+    "sources_col_kind": ("类型", "Kind"),
+    "sources_col_layers": ("支撑的图层", "Supports"),
+    "sources_col_rows": ("行数", "Rows"),
+    "sources_col_principal": ("主要来源", "Principal"),
+    "source_kind_official_list": ("官方名录", "official list"),
+    "source_kind_news": ("新闻报道", "news"),
+    "source_kind_dataset": ("数据集", "dataset"),
+    "source_kind_encyclopedia": ("百科", "encyclopedia"),
+    "source_kind_web": ("网页", "web page"),
+    "source_kind_lead": ("线索（弱）", "lead (weak)"),
+    "source_kind_recalled": ("凭记忆（未核对）", "recalled (not verified)"),
+    "source_unknown": (
+        "{file}：要素 {id}（第 {row} 行）的来源“{key}”不在来源登记表 sources.csv 中：请在登记表中添加该来源，或改用已有的键",
+        "{file}: feature {id} (row {row}): source '{key}' is not a key of the register sources.csv: add it "
+        "to the register or cite an existing key",
+    ),
+    "source_register": ("{file}：{detail}", "{file}: {detail}"),
     "popup_accuracy": ("坐标精度", "Coordinates"),
     "popup_campus": ("校区", "Campus"),
     "popup_era": ("年代", "Era"),
@@ -496,6 +527,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "set a day end to split it into days",
     ),
     "routes_end_next_day": ("{time}（+1 天）", "{time} (+1 day)"),
+    "routes_plan_status": ("行程", "Plan"),
+    "routes_not_planned": ("未排入行程", "Not in the plan"),
     "routes_end_days_later": ("{time}（+{days} 天）", "{time} (+{days} days)"),
     "routes_source": ("来源：{source}", "Source: {source}"),
     "col_day": ("第几天", "Day"),
@@ -691,6 +724,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app_basemap": ("底图", "Basemap"),
     "app_all": ("全部", "all"),
     "app_results": ("结果：{n} 个点位", "Results: {n} assets"),
+    # the map follows the results (issue 27)
+    "app_outside_view": ("{n} 个点位中 {outside} 个在当前视野外", "{outside} of {n} results lie outside the view"),
+    "app_show_all_results": ("显示全部结果", "Show all results"),
+    "app_coverage_brief": ("数据覆盖", "Coverage"),
     "app_no_results": ("没有符合条件的点位，请放宽筛选条件。", "No asset matches these filters; relax them."),
     "app_chart": ("各区县各图层数量", "Assets per district and layer"),
     "app_mode_hexagons": (
@@ -721,6 +758,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_count": ("共 {n} 处", "{n} assets"),
     "export_approx": ("虚线轮廓 = 概略位置（未测量）", "dashed outline = approximate position (not surveyed)"),
     "export_north": ("北", "N"),
+    # print map key, inset and labels (issue 26)
+    "export_key": ("图例编号对照表", "Key to the numbers"),
+    "export_key_no": ("编号", "No."),
+    "export_key_name": ("名称", "Name"),
+    "export_key_layer": ("类别", "Layer"),
+    "export_key_class": ("等级/级别", "Grade/level"),
+    "export_key_district": ("所在区县", "District"),
+    "export_key_next_page": ("编号对照表见下页", "Key to the numbers on the next page"),
+    "export_inset": ("放大图", "Enlarged"),
     "export_date": ("制图日期 {date}", "Made {date}"),
     "export_source": (
         "数据：culturemap 城市包“{city}”（各点位来源见数据导出的 source 列与 SOURCES.md）",
@@ -1325,6 +1371,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # speed
     "app_results_after_map": ("地图绘制完成后显示结果表和统计图…", "The table and chart follow once the map is drawn…"),
     "analysis_after_map": ("地图绘制完成后显示其余分析…", "The other analyses follow once the map is drawn…"),
+    #
+    # language and wording (issue 27)
+    "routes_network_limit": ("文件上限 {limit_mb} MB", "Files up to {limit_mb} MB"),
     #
 }
 

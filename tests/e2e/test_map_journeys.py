@@ -251,6 +251,10 @@ def test_offline_tiles_fail_once_with_a_notice_and_no_developer_menu(page, app_u
     expect(frame.locator(".cm-tiles-notice")).to_have_count(1)
     check(page, 6, markers=6)
     assert len(tile_requests) == 2, tile_requests
+    # English in the same session: the same map, its notice now in English (it stayed Chinese)
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    expect(frame.locator(".cm-tiles-notice")).to_contain_text("Online tiles (OpenStreetMap) cannot be reached")
+    assert map_frame(page) == frame
 
 
 def test_a_million_character_name_is_capped_at_load(page, app_url):

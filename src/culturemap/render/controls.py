@@ -41,14 +41,18 @@ class BasemapTiles(MacroElement):
             var map = this._map, container = map.getContainer();
             var base = map.cmBase = map.cmBase || {seq: 0, url: undefined, tiles: null, minimap: null, notice: null,
                                                     leaving: []};
-            if (base.url === url) { return; }  // the basemap shown: its tiles stay
+            base.noticeText = {{ this.notice_json }};  // the page's language now (a switch keeps the map)
+            if (base.url === url) {  // the basemap shown: its tiles stay, its notice reads in this language
+                if (base.noticeDiv) { base.noticeDiv.textContent = base.noticeText; }
+                return;
+            }
             var seq = ++base.seq;
             base.url = url;
             map.cmBasemap = {{ this.id_json }};
             if (base.tiles) { base.leaving.push(base.tiles); }
             if (base.minimap) { map.removeControl(base.minimap); }
             if (base.notice) { map.removeControl(base.notice); }
-            base.tiles = base.minimap = base.notice = null;
+            base.tiles = base.minimap = base.notice = base.noticeDiv = null;
             function retire() {
                 base.leaving.forEach(function(tiles) { map.removeLayer(tiles); });
                 base.leaving = [];
@@ -64,7 +68,8 @@ class BasemapTiles(MacroElement):
                     var div = L.DomUtil.create("div", "cm-tiles-notice");
                     div.style.cssText = "background:rgba(255,255,255,.92);padding:3px 6px;border-radius:3px;"
                         + "font:12px/1.4 sans-serif;max-width:260px";
-                    div.textContent = {{ this.notice_json }};
+                    div.textContent = base.noticeText;
+                    base.noticeDiv = div;
                     return div;
                 };
                 base.notice.addTo(map);

@@ -37,6 +37,7 @@ from culturemap.store import StoreError, store_for_pack
 from culturemap.ui.context import page_context, vendor_base_url
 from culturemap.ui.map_component import prepare, show
 from culturemap.ui.text import plain
+from culturemap.ui.widgets import uploader
 
 CRS_CHOICES = ("auto", "wgs84", "gcj02", "bd09", "epsg")
 PREVIEW_HEIGHT_PX = 420
@@ -154,8 +155,8 @@ def _upload(lang: str):
     counter = st.session_state.setdefault("data_upload_n", 0)
     limit_mb = upload_limit_mb()
     st.caption(tr("data_limit", lang, limit_mb=limit_mb, suffixes=", ".join(SUFFIXES)))
-    upload = st.file_uploader(tr("data_upload", lang), type=[s.lstrip(".") for s in SUFFIXES],
-                              key=f"data_upload_{counter}", max_upload_size=limit_mb)  # fmt: skip
+    upload = uploader(tr("data_upload", lang), lang, type=[s.lstrip(".") for s in SUFFIXES],
+                      key=f"data_upload_{counter}", max_upload_size=limit_mb)  # fmt: skip
     if upload is not None and upload.size > limit_mb * 2**20:
         st.error(plain(tr("import_too_large", lang, file=upload.name, size_mb=upload.size / 2**20,
                           limit_mb=limit_mb)))  # fmt: skip

@@ -36,6 +36,7 @@ from culturemap.layers import (
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import BASEMAPS
 from culturemap.render.fact_card import display_source, feature_name
+from culturemap.render.fit import FALLBACK_MAP_PX, fit_view, map_size_px, outside, points_bounds, should_fit
 from culturemap.render.folium_map import (
     DETAIL_ZOOM,
     MapOptions,
@@ -136,6 +137,9 @@ def init_from_url(city: City) -> None:
     ss["view"] = (state.lat or cfg.center_lat, state.lon or cfg.center_lon, state.zoom or cfg.zoom)
     ss["live_view"] = ss["view"]
     ss["bounds"] = None
+    # a view in the link is kept: new results are not fitted until the user asks (or sets a view)
+    ss["view_from_link"] = state.zoom is not None and state.lat is not None
+    ss["fit_sig"], ss["fit_script"], ss["fit_fresh"] = None, "", False
     for item in state.ignored:
         st.toast(tr("app_url_ignored", ss.get("lang", cfg.default_lang), item=plain(item)))
 
@@ -149,11 +153,13 @@ def _district_label(city: City, lang: str):
     return lambda v: v if lang == "zh" else names.get(v) or v
 
 
-def _layer_filters(city: City, assets: gpd.GeoDataFrame, lang: str) -> dict:
-    """One expander per layer with a filter of its own; each says that it narrows that layer only."""
+def _layer_filters(lang: str) -> tuple[dict, dict]:
+    """One expander per layer with a filter of its own; each says that it narrows that layer only. Returns
+    the filters and, per active one, the slot for that caption and the other layers shown (the caption
+    counts what every filter keeps, known only once all are read)."""
     sb = st.sidebar
     sb.subheader(tr("app_layer_filters", lang))
-    chosen = {}
+    chosen, scope = {}, {}
     visible = st.session_state.get("layers", list(ASSET_LAYERS))
     for field, layer_id, label_key, vocabulary in LAYER_FILTERS:
         layer_label = LAYERS[layer_id].label(lang)
@@ -168,16 +174,15 @@ def _layer_filters(city: City, assets: gpd.GeoDataFrame, lang: str) -> dict:
             else:
                 value = choice("multiselect", tr(label_key, lang), vocabulary.values, key=field,
                                format_func=lambda v, vocab=vocabulary: vocab.label(v, lang),
-                               placeholder=tr("app_all", lang))  # fmt: skip
+                               placeholder=tr("app_all", lang), every_is_none=True)  # fmt: skip
                 chosen[field] = tuple(value)
                 active = bool(value)
             others = [lid for lid in visible if lid != layer_id]
             if active and others:
-                n_other = int(assets["layer"].isin(others).sum())
-                st.caption(tr("app_filter_scope", lang, layer=layer_label, n=n_other))
+                scope[layer_label] = (st.empty(), others)
             st.button(tr("app_show_only", lang, layer=layer_label), key=f"only_{layer_id}", on_click=_show_only,
                       args=(layer_id,), disabled=visible == [layer_id], width="stretch")  # fmt: skip
-    return chosen
+    return chosen, scope
 
 
 def _sidebar(city: City, assets: gpd.GeoDataFrame, lang: str) -> tuple[ViewState, gpd.GeoDataFrame]:
@@ -192,16 +197,17 @@ def _sidebar(city: City, assets: gpd.GeoDataFrame, lang: str) -> tuple[ViewState
     sb.subheader(tr("app_filters_all", lang))
     district = choice("multiselect", tr("app_district", lang), tuple(city.layers["districts"]["name_zh"]),
                       key="district", format_func=_district_label(city, lang), container=sb,
-                      placeholder=tr("app_all", lang))  # fmt: skip
+                      placeholder=tr("app_all", lang), every_is_none=True)  # fmt: skip
     theme = choice("multiselect", tr("app_themes", lang), THEMES.values, key="theme", container=sb,
-                   format_func=lambda v: city.config.theme_label(v, lang), placeholder=tr("app_all", lang))  # fmt: skip
+                   format_func=lambda v: city.config.theme_label(v, lang), placeholder=tr("app_all", lang),
+                   every_is_none=True)  # fmt: skip
     river_km = ALL
     if len(city.layers["river"]):
         river = city.config.river_name_zh if lang == "zh" else city.config.river_name_en
         river_km = choice("select_slider", tr("app_river_km", lang, river=river), RIVER_KM_CHOICES, key="river_km",
                           default=ALL, container=sb,
                           format_func=lambda v: tr("app_river_any", lang) if v == ALL else f"{v:g} km")  # fmt: skip
-    chosen = _layer_filters(city, assets, lang)
+    chosen, scope = _layer_filters(lang)
     basemap = choice("selectbox", tr("app_basemap", lang), list(BASEMAPS), key="basemap", container=sb,
                      format_func=lambda b: BASEMAPS[b].label(lang))  # fmt: skip
     lat, lon, zoom = st.session_state["live_view"]
@@ -220,6 +226,9 @@ def _sidebar(city: City, assets: gpd.GeoDataFrame, lang: str) -> tuple[ViewState
     )
     kept = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
     counts = kept["layer"].value_counts()
+    for layer_label, (slot, others) in scope.items():
+        n_other = int(kept["layer"].isin(others).sum())
+        slot.caption(tr("app_filter_scope", lang, layer=layer_label, n=n_other))
     with layer_box:
         layers = choice("multiselect", tr("app_layers", lang), ASSET_LAYERS, key="layers", default=list(ASSET_LAYERS),
                         format_func=lambda lid: f"{LAYERS[lid].short_label(lang)} ({int(counts.get(lid, 0))})",
@@ -310,8 +319,68 @@ def _moved(old: tuple[float, float, int], new: tuple[float, float, int], min_px:
     return max(abs(old[0] - new[0]), abs(old[1] - new[1])) > min_px * deg_per_px
 
 
+def _set_view(lat: float, lon: float, zoom: int) -> None:
+    """Move the map to (lat, lon, zoom) in the basemap's datum, once: by a script over the mounted
+    map (the component skips a centre or zoom equal to the one it was last given, though the user
+    may have moved since), and as the view the map is built with."""
+    ss = st.session_state
+    ss["fit_seq"] = seq = ss.get("fit_seq", 0) + 1
+    ss["view"] = (lat, lon, zoom)
+    ss["view_from_link"], ss["fit_fresh"] = False, True
+    ss["fit_script"] = (
+        f"if (window.cmFit !== {seq}) {{ window.cmFit = {seq}; "
+        f"map_div.setView([{lat:.6f}, {lon:.6f}], {int(zoom)}, {{animate: false}}); }}"
+    )
+
+
+def _fit_to(points: tuple) -> None:
+    """Fit the map to (lat, lon) ``points`` (the button under the map, and new results)."""
+    bounds = points_bounds(points)
+    if bounds:
+        _set_view(*fit_view(bounds, st.session_state.get("map_px") or FALLBACK_MAP_PX))
+
+
+def _follow_results(city: City, assets: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, basemap: str) -> tuple:
+    """Fit the map to results that changed (back to the city's view when nothing is filtered out),
+    unless the user moved the map since it was last set or the link fixed the view; returns the
+    results' (lat, lon) points in the basemap's datum."""
+    ss = st.session_state
+    anchors = shown.geometry.representative_point()
+    lon, lat = from_wgs84(list(anchors.x), list(anchors.y), BASEMAPS[basemap].datum)
+    points = tuple(zip((float(v) for v in lat), (float(v) for v in lon)))
+    signature = hashlib.sha1("|".join(shown["id"]).encode("utf-8")).hexdigest()
+    changed, ss["fit_sig"] = ss.get("fit_sig") != signature, signature
+    user_moved = _moved(ss["view"], ss["live_view"])
+    if should_fit(changed, len(points), user_moved, ss.get("view_from_link", False)):
+        cfg = city.config
+        if len(shown) == len(assets):
+            _set_view(cfg.center_lat, cfg.center_lon, cfg.zoom)
+        else:
+            _fit_to(points)
+    return points
+
+
+def _outside_notice(out: dict, reported: tuple, points: tuple, lang: str) -> None:
+    """Under the map: how many results lie outside the view, and a button that fits the map to them.
+    Not while the map is still on its way to a view just set."""
+    ss = st.session_state
+    bounds = out.get("bounds") or {}
+    sw, ne = bounds.get("_southWest"), bounds.get("_northEast")
+    if not (sw and ne and sw.get("lat") is not None and ne.get("lat") is not None):
+        return
+    ss["map_px"] = map_size_px(sw["lat"], sw["lng"], ne["lat"], ne["lng"], reported[2])
+    if ss.get("fit_fresh"):
+        if _moved(ss["view"], reported):
+            return
+        ss["fit_fresh"] = False
+    n_out = outside(points, (sw["lat"], sw["lng"], ne["lat"], ne["lng"]))
+    if n_out:
+        st.caption(tr("app_outside_view", lang, n=len(points), outside=n_out))
+        st.button(tr("app_show_all_results", lang), key="fit_all", on_click=_fit_to, args=(points,))
+
+
 @st.fragment
-def _map_pane(path: str, version: str, state: ViewState, total: int) -> None:
+def _map_pane(path: str, version: str, state: ViewState, total: int, points: tuple = ()) -> None:
     """The map. Panning and zooming rerun only this fragment; the URL keeps the view."""
     ss = st.session_state
     lat, lon, zoom = ss["view"]
@@ -335,14 +404,15 @@ def _map_pane(path: str, version: str, state: ViewState, total: int) -> None:
         center=(lat, lon),
         zoom=zoom,
         height=640,
-        returned_objects=("center", "zoom", "bounds") if aggregated else ("center", "zoom"),
+        returned_objects=("center", "zoom", "bounds"),
         key="map",
-        layer=_basemap_layer(path, version, state.lang, state.basemap) + layer.script,
+        layer=_basemap_layer(path, version, state.lang, state.basemap) + layer.script + ss.get("fit_script", ""),
     )
     if not (out and out.get("center") and out.get("zoom")):
         return
     first_drawn(True)  # the map is in the browser: now the table and chart below it
     reported = (out["center"]["lat"], out["center"]["lng"], out["zoom"])
+    _outside_notice(out, reported, points, lang)
     cfg = load_pack(path, version)[0].config
     if not _moved((cfg.center_lat, cfg.center_lon, cfg.zoom), reported, min_px=1) and _moved(
         ss["view"], reported, min_px=1
@@ -370,6 +440,7 @@ def _centre_on_selection(shown: gpd.GeoDataFrame, table_key: str, basemap: str) 
     point = shown.geometry.iloc[rows[0]].representative_point()
     lon, lat = from_wgs84([point.x], [point.y], BASEMAPS[basemap].datum)
     st.session_state["view"] = st.session_state["live_view"] = (float(lat[0]), float(lon[0]), SELECTED_ZOOM)
+    st.session_state["view_from_link"] = False
 
 
 MAX_PROBLEMS_SHOWN = 100
@@ -466,7 +537,8 @@ def explorer_page() -> None:
     _problems(city, lang)
     if shown.empty:
         st.info(tr("app_no_results", lang))
-    _map_pane(ctx.path, ctx.version, state, len(shown))
+    points = _follow_results(city, assets, shown, state.basemap)
+    _map_pane(ctx.path, ctx.version, state, len(shown), points)
     export_panel(city, shown, state)
 
     st.subheader(tr("app_results", lang, n=len(shown)))

@@ -13,6 +13,7 @@ from culturemap.i18n import tr
 from culturemap.routing.errors import RouteError
 from culturemap.routing.network import load_graph, pack_network
 from culturemap.ui.text import plain
+from culturemap.ui.widgets import uploader
 
 # an uploaded road network is parsed from a temporary copy, one at a time, and only the graph is kept
 # (at most 4 graphs, see _parsed_upload); `server.maxUploadSize` in .streamlit/config.toml may match this
@@ -60,8 +61,9 @@ def road_network(city, lang: str):
     """The road graph for routing and a name for its version (the cache key of what is measured on
     it): an uploaded file, else the pack's, else (None, None) for estimated times."""
     with st.sidebar.expander(tr("routes_network", lang)):
-        upload = st.file_uploader(tr("routes_network_upload", lang), type=["pbf", "osm", "xml", "graphml"],
-                                  key="route_network_upload", max_upload_size=NETWORK_UPLOAD_LIMIT_MB)  # fmt: skip
+        upload = uploader(tr("routes_network_upload", lang), lang, type=["pbf", "osm", "xml", "graphml"],
+                          key="route_network_upload", max_upload_size=NETWORK_UPLOAD_LIMIT_MB)  # fmt: skip
+        st.caption(tr("routes_network_limit", lang, limit_mb=NETWORK_UPLOAD_LIMIT_MB))
         shipped = pack_network(city.path)
         source = upload.name if upload is not None else shipped.name if shipped else None
         if source is None:

@@ -59,6 +59,7 @@ def choice(
     format_func: Callable[[Any], str] = str,
     default: Any = None,
     container: Any = None,
+    every_is_none: bool = False,
     **kwargs: Any,
 ) -> Any:
     """Draw a ``st.<kind>`` choosing among ``options`` and return the chosen option(s).
@@ -66,6 +67,10 @@ def choice(
     The chosen value lives in ``st.session_state[key]`` (option ids, never labels); ``default`` is
     used when that holds nothing valid (for a multiselect, a list). ``container`` is where to draw
     (``st.sidebar``, a column ...; default ``st``). Other keyword arguments go to the widget.
+
+    A multiselect offers no "Select all" (Streamlit's own English text); with ``every_is_none`` (a
+    filter whose empty choice reads "all") choosing every option empties it: "all" means every item,
+    also those the options do not name (universities have no theme), not "any of the options".
     """
     if kind not in _KINDS:
         raise ValueError(f"unknown choice widget {kind!r}; expected one of {', '.join(_KINDS)}")
@@ -83,7 +88,7 @@ def choice(
         ss[instance] = value  # new labels (a new widget) or a value set in code: show the kept value
 
     def keep() -> None:
-        ss[key] = ss[instance]
+        ss[key] = [] if every_is_none and set(ss[instance]) >= set(options) else ss[instance]
 
     user_change = kwargs.pop("on_change", None)
 
@@ -93,10 +98,15 @@ def choice(
             user_change()
 
     widget = getattr(container or st, kind)
+    if kind == "multiselect":
+        kwargs.setdefault("select_all", False)
     chosen = widget(
         label, options, format_func=lambda o: label_of.get(o, str(o)), key=instance, on_change=changed, **kwargs
     )
-    ss[key] = list(chosen) if kind == "multiselect" else chosen
+    if kind == "multiselect":
+        ss[key] = [] if every_is_none and set(chosen) >= set(options) else list(chosen)
+    else:
+        ss[key] = chosen
     return ss[key]
 
 
@@ -158,3 +168,22 @@ _TYPE_AHEAD = """<script>
 def type_ahead(prefix: str) -> None:
     """Keep the keys typed quickly into the cells of the tables keyed ``<prefix>...`` (see above)."""
     st.html(_TYPE_AHEAD % {"prefix": json.dumps(prefix)}, unsafe_allow_javascript=True)
+
+
+# Streamlit's file uploader has English text of its own ("Upload", "200MB per file • CSV") and no
+# parameter for it. In Chinese it is replaced by styles keyed on Streamlit's test ids (the stable
+# hooks its own tests use): the instructions are hidden (the page says the limit and formats in its
+# own caption) and the button reads 上传. A future Streamlit that renames the ids shows its English again.
+_UPLOADER_ZH_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "上传"; font-size: 0.875rem; }
+</style>"""
+
+
+def uploader(label: str, lang: str, *, container: Any = None, **kwargs: Any) -> Any:
+    """``st.file_uploader`` (``kwargs`` go to it) with its own words in ``lang``: in Chinese the button
+    reads 上传 and the English size line is hidden, so the page must say the limit (in MB) and formats."""
+    if lang == "zh":
+        st.html(_UPLOADER_ZH_CSS)
+    return (container or st).file_uploader(label, **kwargs)
