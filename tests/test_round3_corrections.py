@@ -13,6 +13,7 @@ import pytest
 from shapely.geometry import Point
 
 from culturemap.catalog import load_city
+from culturemap.catalog.sources import weak_keys
 from culturemap.crs import to_wgs84
 from culturemap.layers import COORD_ACCURACY, PLACED_ACCURACY, weakly_sourced
 from culturemap.validate import after, build_report, grade_on
@@ -91,7 +92,9 @@ def test_components_of_the_lu_tusi_unit_have_no_rows_of_their_own(lanzhou):
 def test_shanshan_guild_hall_is_county_level(lanzhou):
     hall = row(lanzhou, "hu-shanshan-guild-hall")
     assert hall["level"] == "county"
-    assert not weakly_sourced(pd.DataFrame([hall])).iloc[0]  # a news report now, not the weak page
+    assert not weakly_sourced(pd.DataFrame([hall]), weak_keys(lanzhou.sources)).iloc[
+        0
+    ]  # a news report now, not the weak page
 
 
 def test_jiangxi_guild_hall_is_one_unit_with_baiyisi_pagoda(lanzhou):
@@ -118,7 +121,7 @@ def test_facts_h1_h4_h6_m1_m4_are_in_the_pack(lanzhou):
     assert row(lanzhou, "hu-hongcheng-wenchang-hall")["level"] == "county"  # H4
     zhigong = row(lanzhou, "hu-zhigongtang")  # H6: a weak page's batch, the row a lead
     assert (zhigong["batch"], zhigong["grade_since"]) == ("第六批（省级）", "2003")
-    assert weakly_sourced(pd.DataFrame([zhigong])).iloc[0]
+    assert weakly_sourced(pd.DataFrame([zhigong]), weak_keys(lanzhou.sources)).iloc[0]
     museums = lanzhou.layers["museums"].set_index("name_zh")
     for name, district in (("甘肃简牍博物馆", "七里河区"), ("读者博物馆", "城关区"), ("读者插图艺术馆", "城关区"),
                            ("甘肃地质博物馆", "城关区")):  # fmt: skip

@@ -351,8 +351,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "source_kind_lead": ("线索（弱）", "lead (weak)"),
     "source_kind_recalled": ("凭记忆（未核对）", "recalled (not verified)"),
     "source_unknown": (
-        "{file}：要素 {id}（第 {row} 行）的来源“{key}”不在来源登记表 sources.csv 中：请在登记表中添加该来源，或改用已有的键",
-        "{file}: feature {id} (row {row}): source '{key}' is not a key of the register sources.csv: add it "
+        "{file}：要素 {id}（第 {row} 行）的来源“{cited}”不在来源登记表 sources.csv 中：请在登记表中添加该来源，或改用已有的键",
+        "{file}: feature {id} (row {row}): source '{cited}' is not a key of the register sources.csv: add it "
         "to the register or cite an existing key",
     ),
     "source_register": ("{file}：{detail}", "{file}: {detail}"),
@@ -562,7 +562,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "route_err_too_long": (
         "{days} 天内（每天 {start}–{end}）只能安排 {n} 个站点中的 {fit} 个；走完全程需要 {needed} 天",
-        "only {fit} of {n} stops fit in {days} day(s) ({start}-{end} each); the whole route needs {needed} days",
+        "Only {fit} of {n} stops fit in {days} day(s) ({start}-{end} each); the whole route needs {needed} days",
     ),
     "route_err_unreachable": (
         "在路网上无法从第 {a} 站到达第 {b} 站",

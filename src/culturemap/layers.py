@@ -170,13 +170,15 @@ def approximate(frame):
     return ~frame["coord_accuracy"].isin(PLACED_ACCURACY)
 
 
-def weakly_sourced(frame):
+def weakly_sourced(frame, weak_keys=frozenset()):
     """Per row of ``frame`` (a table with ``source``): True where the row rests on a lead, i.e. the
-    first "; "-separated part of its ``source`` (the packs cite the source of the row's principal
-    fact, its grade, level or existence, first) carries :data:`WEAK_SOURCE_MARK`; a lead cited later
-    for a detail (an address, a component) does not make the row weak. A boolean pandas Series."""
-    first = frame["source"].fillna("").astype(str).str.split("; ", n=1).str[0]
-    return first.str.contains(WEAK_SOURCE_MARK, regex=False)
+    first ";"-separated part of its ``source`` (the packs cite the source of the row's principal
+    fact, its grade, level or existence, first) is one of ``weak_keys`` (the register's leads,
+    :func:`culturemap.catalog.sources.weak_keys`) or, in free text, carries :data:`WEAK_SOURCE_MARK`;
+    a lead cited later for a detail (an address, a component) does not make the row weak. A boolean
+    pandas Series."""
+    first = frame["source"].fillna("").astype(str).str.split(";", n=1).str[0].str.strip()
+    return first.isin(weak_keys) | first.str.contains(WEAK_SOURCE_MARK, regex=False)
 
 
 # Why a named asset of a published figure is not (or not fully) in the pack (``city.toml``

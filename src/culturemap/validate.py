@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from culturemap.catalog import City, PackError, PublishedFigure, find_packs, load_city, scan_packs
+from culturemap.catalog.sources import weak_keys
 from culturemap.i18n import tr
 from culturemap.layers import COORD_ACCURACY, LAYERS, MISSING_REASONS, PLACED_ACCURACY, approximate, weakly_sourced
 
@@ -114,7 +115,7 @@ def coverage(city: City) -> list[dict]:
                 "rows": len(rows),
                 "approx_rows": approx_rows,
                 "approx_share": round(approx_rows / len(rows), 3) if len(rows) else None,
-                "weak_rows": int(weakly_sourced(rows).sum()) if len(rows) else 0,
+                "weak_rows": int(weakly_sourced(rows, weak_keys(city.sources)).sum()) if len(rows) else 0,
                 "as_of": figure.as_of,
                 "as_of_note": figure.as_of_note,
                 "graded_after": [
@@ -172,7 +173,7 @@ def build_report(city: City, lang: str | None = None) -> dict:
             entry["by_district"] = _counts(frame["district"])
             entry["by_coord_accuracy"] = _counts(frame["coord_accuracy"])
             accuracy_total.update(entry["by_coord_accuracy"])
-            entry["weak_rows"] = int(weakly_sourced(frame).sum()) if len(frame) else 0
+            entry["weak_rows"] = int(weakly_sourced(frame, weak_keys(city.sources)).sum()) if len(frame) else 0
         layers[lid] = entry
     errors = [p.to_dict(lang) for p in city.errors]
     warnings = [p.to_dict(lang) for p in city.warnings]

@@ -22,6 +22,7 @@ from culturemap.catalog.config import (
     max_chars,
     read_routes,
 )
+from culturemap.catalog.sources import REGISTER_FILE, read_register, register_problems, unknown_keys
 from culturemap.crs import WGS84
 from culturemap.layers import ASSET_LAYERS, LAYERS, REQUIRED_LAYERS, LayerSpec, Vocabulary
 from culturemap.names import normalise
@@ -378,9 +379,28 @@ def check_city(
     check_same_names(layers, problems)
     _check_missing(config, layers, problems)
     routes = read_routes(path, layers, problems)
+    register = read_register(path)
+    _check_source_keys(register, layers, problems)
     for lid, frame in layers.items():
         layers[lid] = frame.drop(columns="_row").reset_index(drop=True)
-    return City(path, config, layers, routes, problems)
+    return City(path, config, layers, routes, problems, sources=register)
+
+
+def _check_source_keys(register: dict, layers: dict[str, gpd.GeoDataFrame], problems: list[Problem]) -> None:
+    """With a source register: each register entry cites a publisher, never a file path, and every
+    row's ``source`` is made of its keys (an unknown key is an error naming file, row and key)."""
+    if not register:
+        return
+    for message in register_problems(register):
+        problems.append(Problem("error", "source_register", REGISTER_FILE, values={"detail": message}))
+    for lid in ASSET_LAYERS:
+        frame = layers[lid]
+        if "source" not in frame or not len(frame):
+            continue
+        for fid, row, text in zip(_ids(frame), frame["_row"], frame["source"]):
+            for key in unknown_keys(text, register):
+                problems.append(Problem("error", "source_unknown", LAYERS[lid].file, fid, int(row), "source",
+                                        {"cited": key}))  # fmt: skip
 
 
 def check_rows(layer_id: str, frame: gpd.GeoDataFrame, config: CityConfig) -> list[Problem]:

@@ -265,6 +265,8 @@ class City:
     layers: dict[str, gpd.GeoDataFrame]
     routes: tuple[Route, ...]
     problems: list[Problem]
+    # the pack's source register by key (catalog.sources; empty when the pack has no sources.csv)
+    sources: dict = dataclass_field(default_factory=dict)
     # what is derived from the pack alone and reused by every map (e.g. display outlines), computed once
     memo: dict = dataclass_field(default_factory=dict, repr=False, compare=False)
 
