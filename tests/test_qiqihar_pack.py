@@ -95,7 +95,7 @@ def test_published_figures_and_population_are_sourced(city):
     with (QIQIHAR / "city.toml").open("rb") as fh:
         population = tomllib.load(fh)["population"]
     assert population["residents"] == 4_067_489 and population["as_of"] == "2020-11-01"
-    assert population["source"].startswith("齐齐哈尔市统计局")
+    assert city.sources[population["source"]].publisher_zh == "齐齐哈尔市统计局"
 
 
 def test_the_old_city_walk_is_a_suggested_route_of_real_stops(city):

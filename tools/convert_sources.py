@@ -8,7 +8,7 @@ parentheses), and maps each clause to one entry of the pack's source register ``
 recurring datasets and recalled lists by the patterns below, every cited page by its address (one
 entry per address; publisher and date from the text before it). The row's ``source`` becomes the
 keys it cites, principal source first, so the "weakly sourced" rule (first source a lead) keeps its
-counts; the text it replaces goes to ``curated/source_trail.csv`` (curators only, never built or
+counts; the text it replaces goes to ``source_trail.csv`` (curators only, never built or
 shown). Run once per pack; the register is then edited by hand.
 """
 
@@ -32,6 +32,33 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·〔〕0-9A-Za-z]*")
 # (pattern in a clause, register entry). Official lists behind a dataset are cited by their batch.
 _BATCHES = {"三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
 _KNOWN: list[tuple[re.Pattern, dict]] = [
+    (
+        re.compile(r"Lanzhou cultural-tourism SWOT study"),
+        dict(
+            key="lanzhou-swot-study",
+            kind="study",
+            title_zh="兰州文化旅游SWOT分析（项目任务书引用的数字）",
+            title_en="Lanzhou cultural-tourism SWOT study (figures as quoted in the project brief)",
+            date="2022-08",
+            strength="strong",
+            via="the project brief",
+        ),
+    ),
+    (
+        re.compile(r"全国重点文物保护单位 batches 1-8"),
+        dict(
+            key="guobao-batches-1-8",
+            kind="official_list",
+            publisher_zh="国务院",
+            publisher_en="State Council",
+            title_zh="全国重点文物保护单位（第一至八批）",
+            title_en="National key cultural relics protection units, batches 1-8",
+            date="1961-2019",
+            strength="strong",
+            via="geodoi.ac.cn dataset 3503 via github kasasasasa/National-Key-Cultural-Relics-Protection-Units-"
+            "Data-Large-Screen@c67e1a5 (../shared/reference/<city>_guobao_nocoords.csv)",
+        ),
+    ),
     (
         re.compile(r"general knowledge|^hours recalled|recalled offline, not verified; address"),
         dict(
@@ -212,10 +239,14 @@ def _page_entry(clause: str, before: str, url: str, first: bool) -> dict:
 
 def convert_pack(pack: Path) -> tuple[int, int]:
     """Rewrite the ``source`` of every curated table of ``pack`` as register keys; write ``sources.csv``
-    and ``curated/source_trail.csv``. Returns (rows converted, register entries)."""
+    and ``source_trail.csv``. Returns (rows converted, register entries)."""
     register: dict[str, dict] = {}
-    by_url: dict[str, str] = {}
-    trail = []
+    if (pack / REGISTER_FILE).exists():
+        existing = pd.read_csv(pack / REGISTER_FILE, dtype=str, keep_default_na=False)
+        register = {row["key"]: dict(row) for _, row in existing.iterrows()}
+    by_url: dict[str, str] = {entry["url"]: key for key, entry in register.items() if entry.get("url")}
+    trail_path = pack / TRAIL_FILE
+    trail = pd.read_csv(trail_path, dtype=str).to_dict("records") if trail_path.exists() else []
     converted = 0
 
     def add(entry: dict) -> str:
@@ -231,6 +262,32 @@ def convert_pack(pack: Path) -> tuple[int, int]:
             by_url[url] = key
         return key
 
+    def convert(text: str, where: str) -> list[str]:
+        keys: list[str] = []
+        lead_before = False
+        for clause in _split(text):
+            if clause in register:  # converted already
+                keys.append(clause)
+                continue
+            if lead_before and clause.startswith("http"):  # "LEAD ONLY: url1; url2": url2 is a lead too
+                clause = f"{WEAK_SOURCE_MARK}: {clause}"
+            lead_before = WEAK_SOURCE_MARK in clause
+            found = []
+            batch = _batch_entry(clause)
+            if batch:
+                found.append(add(batch))
+            for pattern, entry in _KNOWN:
+                if pattern.search(clause):
+                    found.append(add(dict(entry, via=entry.get("via", "").replace("<city>", pack.name))))
+            urls = list(_URL.finditer(clause))
+            for i, match in enumerate(urls):
+                before = clause[urls[i - 1].end() if i else 0 : match.start()]
+                found.append(add(_page_entry(clause, before, match.group(0), first=True)))
+            keys += [k for k in found if k not in keys]
+        if not keys:
+            raise SystemExit(f"{where}: no source recognised in {text!r}")
+        return keys
+
     for layer in ASSET_LAYERS:
         path = pack / "curated" / f"{layer}.csv"
         if not path.exists():
@@ -238,39 +295,31 @@ def convert_pack(pack: Path) -> tuple[int, int]:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
         keys_per_row = []
         for _, row in table.iterrows():
-            keys: list[str] = []
-            lead_before = False
-            for clause in _split(row["source"]):
-                if lead_before and clause.startswith("http"):  # "LEAD ONLY: url1; url2": url2 is a lead too
-                    clause = f"{WEAK_SOURCE_MARK}: {clause}"
-                lead_before = WEAK_SOURCE_MARK in clause
-                found = []
-                batch = _batch_entry(clause)
-                if batch:
-                    found.append(add(batch))
-                for pattern, entry in _KNOWN:
-                    if pattern.search(clause):
-                        found.append(add(dict(entry, via=entry.get("via", "").replace("<city>", pack.name))))
-                urls = list(_URL.finditer(clause))
-                for i, match in enumerate(urls):
-                    before = clause[urls[i - 1].end() if i else 0 : match.start()]
-                    if re.search(r"\(Qunar scrape", clause[match.start() :]) and not urls:
-                        continue
-                    found.append(add(_page_entry(clause, before, match.group(0), first=True)))
-                keys += [k for k in found if k not in keys]
-            if not keys:
-                raise SystemExit(f"{path}: row {row['id']}: no source recognised in {row['source']!r}")
-            trail.append({"layer": layer, "id": row["id"], "source_before": row["source"]})
+            keys = convert(row["source"], f"{path}: row {row['id']}")
+            if keys != _split(row["source"]):
+                trail.append({"layer": layer, "id": row["id"], "source_before": row["source"]})
             keys_per_row.append("; ".join(keys))
         table["source"] = keys_per_row
         table.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
         converted += len(table)
+    # city.toml: the sources of the published figures, their missing assets and the population
+    toml_path, lines, section = pack / "city.toml", [], ""
+    for number, line in enumerate(toml_path.read_text(encoding="utf-8").splitlines(), 1):
+        section = line.strip() if line.startswith("[") else section
+        match = re.match(r'^source = "(.*)"$', line)
+        if match and section in ("[[published]]", "[[published.missing]]", "[population]"):
+            keys = convert(match.group(1), f"{toml_path}:{number}")
+            if keys != _split(match.group(1)):
+                trail.append({"layer": "city.toml", "id": f"line {number}", "source_before": match.group(1)})
+            line = f'source = "{"; ".join(keys)}"'
+        lines.append(line)
+    toml_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     for key, changes in _OVERRIDES.items():
         if key in register:
             register[key].update(changes)
     entries = pd.DataFrame(list(register.values()), columns=list(REGISTER_COLUMNS)).sort_values("key")
     entries.to_csv(pack / REGISTER_FILE, index=False)
-    pd.DataFrame(trail).to_csv(pack / "curated" / TRAIL_FILE, index=False)
+    pd.DataFrame(trail).to_csv(pack / TRAIL_FILE, index=False)
     return converted, len(entries)
 
 

@@ -380,19 +380,29 @@ def check_city(
     _check_missing(config, layers, problems)
     routes = read_routes(path, layers, problems)
     register = read_register(path)
-    _check_source_keys(register, layers, problems)
+    _check_source_keys(register, config, layers, problems)
     for lid, frame in layers.items():
         layers[lid] = frame.drop(columns="_row").reset_index(drop=True)
     return City(path, config, layers, routes, problems, sources=register)
 
 
-def _check_source_keys(register: dict, layers: dict[str, gpd.GeoDataFrame], problems: list[Problem]) -> None:
+def _check_source_keys(
+    register: dict, config: CityConfig, layers: dict[str, gpd.GeoDataFrame], problems: list[Problem]
+) -> None:
     """With a source register: each register entry cites a publisher, never a file path, and every
     row's ``source`` is made of its keys (an unknown key is an error naming file, row and key)."""
     if not register:
         return
     for message in register_problems(register):
         problems.append(Problem("error", "source_register", REGISTER_FILE, values={"detail": message}))
+    cited = [(f.id, f.source) for f in config.published]
+    cited += [(m.name_zh, m.source) for f in config.published for m in f.missing]
+    cited += [("population", config.population.source)] if config.population else []
+    for where, text in cited:
+        for key in unknown_keys(text, register):
+            problems.append(
+                Problem("error", "source_unknown_config", "city.toml", where, None, "source", {"cited": key})
+            )
     for lid in ASSET_LAYERS:
         frame = layers[lid]
         if "source" not in frame or not len(frame):

@@ -28,7 +28,7 @@ REGISTER_COLUMNS = (
     "key", "kind", "publisher_zh", "publisher_en", "title_zh", "title_en", "date", "url", "licence",
     "strength", "via",
 )  # fmt: skip
-KINDS = ("official_list", "news", "dataset", "encyclopedia", "web", "lead", "recalled")
+KINDS = ("official_list", "study", "news", "dataset", "encyclopedia", "web", "lead", "recalled")
 # weak: a lead (a blog, mirror, content farm); a row whose principal source is weak is counted apart
 STRENGTHS = ("strong", "weak", "unverified")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -99,6 +99,8 @@ def cite(source: Source, lang: str = "zh") -> str:
     title = _pick(source.title_zh, source.title_en, lang)
     if source.kind == "official_list":
         return tr("cite_official", lang, title=title, publisher=publisher, date=source.date).strip()
+    if source.kind == "study":
+        return tr("cite_study", lang, title=title, date=source.date) if source.date else title
     if source.kind == "dataset":
         licence = source.licence or tr("cite_no_licence", lang)
         return tr("cite_dataset", lang, title=title, licence=licence)

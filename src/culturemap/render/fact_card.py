@@ -4,10 +4,12 @@ the position's accuracy and the source as a reader would cite it. Every value is
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from html import escape
 
 import numpy as np
 
+from culturemap.catalog.sources import cite_text
 from culturemap.i18n import tr
 from culturemap.layers import COORD_ACCURACY, PLACED_ACCURACY, THEMES, LayerSpec
 
@@ -85,10 +87,15 @@ def display_source(text: str) -> tuple[str, str]:
     return short, full
 
 
-def fact_card_html(row, spec: LayerSpec, lang: str, districts: dict[str, str] | None = None) -> str:
+def fact_card_html(
+    row, spec: LayerSpec, lang: str, districts: dict[str, str] | None = None, sources: Mapping | None = None
+) -> str:
     """The popup fact card of one feature. Every value is HTML-escaped.
 
     ``districts`` maps district ``name_zh`` to the name shown in ``lang`` (default: as stored).
+    ``sources``: the pack's source register (:attr:`City.sources`); the row's source keys are cited as
+    a reader would cite them (:func:`culturemap.catalog.sources.cite_text`), the principal source
+    shown and the others folded; the curators' ``note`` is folded under "Notes".
     """
     other = row.get("name_en") if lang == "zh" else row.get("name_zh")
     parts = [f'<div class="cm-card"><b>{escape(feature_name(row, lang))}</b>']
@@ -113,15 +120,21 @@ def fact_card_html(row, spec: LayerSpec, lang: str, districts: dict[str, str] | 
         label = escape(COORD_ACCURACY.label(str(accuracy), lang))
         if accuracy not in PLACED_ACCURACY:
             label = f'<span class="cm-approx-note">⚠ {label}</span>'
-            if not blank(row.get("note")):  # what the position was placed by
-                label = f"<details><summary>{label}</summary>{escape(str(row['note']))}</details>"
         parts.append(f"<tr><th>{escape(tr('popup_accuracy', lang))}</th><td>{label}</td></tr>")
-    if not blank(row.get("source")):
+    if not blank(row.get("source")) and sources is not None:
+        cited = cite_text(row["source"], sources, lang)
+        short, _, rest = cited.partition("；" if lang == "zh" else "; ")
+        shown = escape(short) if not rest else f"<details><summary>{escape(short)}</summary>{escape(cited)}</details>"
+        parts.append(f"<tr><th>{escape(tr('popup_source', lang))}</th><td>{shown}</td></tr>")
+    elif not blank(row.get("source")):
         short, full = display_source(row["source"])
         shown = (
             escape(short) if short == full else f"<details><summary>{escape(short)}</summary>{escape(full)}</details>"
         )
         parts.append(f"<tr><th>{escape(tr('popup_source', lang))}</th><td>{shown}</td></tr>")
+    if not blank(row.get("note")):  # curators' notes (what placed the point, what a source says), folded
+        notes = f"<details><summary>{escape(tr('popup_notes', lang))}</summary>{escape(str(row['note']))}</details>"
+        parts.append(f"<tr><th></th><td>{notes}</td></tr>")
     parts.append(f"</table><small>id: {escape(str(row.get('id') or ''))}</small></div>")
     return "".join(parts)
 

@@ -74,7 +74,9 @@ class MapResult:
     view: tuple[float, float, int] = (0.0, 0.0, 0)  # (lat, lon, zoom) the map starts at, WGS-84 degrees
 
 
-def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, districts: dict[str, str]) -> dict:
+def _point_features(
+    frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, districts: dict[str, str], sources: dict | None = None
+) -> dict:
     """A compact FeatureCollection: position, id, escaped name, the escaped label screen readers read
     (name and layer) and the escaped fact card."""
     features = []
@@ -89,7 +91,7 @@ def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, distric
                     "id": escape(str(row.get("id") or "")),
                     "name": escape(feature_name(row, lang)),
                     "label": escape(f"{feature_name(row, lang)}, {spec.label(lang)}"),
-                    "card": fact_card_html(row, spec, lang, districts),
+                    "card": fact_card_html(row, spec, lang, districts, sources),
                 },
             }
         )
@@ -97,7 +99,11 @@ def _point_features(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, distric
 
 
 def _add_markers(
-    overlay: folium.FeatureGroup, assets: gpd.GeoDataFrame, options: MapOptions, districts: dict[str, str]
+    overlay: folium.FeatureGroup,
+    assets: gpd.GeoDataFrame,
+    options: MapOptions,
+    districts: dict[str, str],
+    sources: dict | None = None,
 ) -> bool:
     """One part of ``overlay`` per layer (listed in the layer control), one GeoJSON layer per
     (layer, accuracy) in it: markers share one icon style, names are pre-escaped."""
@@ -118,7 +124,7 @@ def _add_markers(
                 continue
             css = f"cm-marker cm-{lid}" + (" cm-approx" if flagged else "")
             folium.GeoJson(
-                _point_features(part, spec, options.lang, districts),
+                _point_features(part, spec, options.lang, districts, sources),
                 marker=folium.Marker(
                     icon=folium.DivIcon(html="", icon_size=(18, 18), icon_anchor=(9, 9), class_name=css)
                 ),
@@ -384,7 +390,7 @@ def assets_layer(city: City, assets: gpd.GeoDataFrame, options: MapOptions | Non
         if len(in_view) <= options.marker_limit:
             shown = in_view
     if len(shown) <= options.marker_limit:
-        clustered = _add_markers(overlay, to_display(shown, datum), options, district_names)
+        clustered = _add_markers(overlay, to_display(shown, datum), options, district_names, city.sources)
         layer = AssetsLayer(overlay, "clusters" if clustered else "markers", len(shown), 0, None)
         max_count = 0
     else:
