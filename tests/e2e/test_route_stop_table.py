@@ -41,7 +41,7 @@ def test_a_visit_time_typed_after_one_click_is_kept(page, app_url, keys, delay_m
         page.keyboard.press(key)
         page.wait_for_timeout(delay_ms)
     itinerary = page.get_by_test_id("stDataFrame").last
-    expect(itinerary.locator("td").nth(5)).to_have_text("60", timeout=30_000)  # 西塔: 顺序 中文名 到达 离开 等候 停留
+    expect(itinerary.locator("td").nth(5)).to_have_text("60", timeout=30_000)  # 西塔: 顺序 名称 到达 离开 等候 停留
     wait_idle(page)
     expect_cells(itinerary, 9, ["1", "西塔", "09:00", "10:00", "0", "60"])
     expect_cells(editor, 4, ["true", "西塔", "60", ""])

@@ -37,6 +37,15 @@ def test_legs_longer_than_the_mode_is_sensible_for_suggest_the_mode_that_fits():
     assert modes_for_leg(25.0, "bike") == ["car", "taxi"]
 
 
+def test_a_leg_is_judged_as_it_reads_to_a_tenth_of_a_km():
+    """A 5.04 km walk read "5.0 km, over the sensible 5 km"; 5.06 km reads 5.1 km and warns."""
+    from culturemap.routing.itinerary import _leg_note
+
+    assert _leg_note(5_040, "walk") is None and _leg_note(20_049, "bike") is None
+    key, values = _leg_note(5_060, "walk")
+    assert key == "note_leg_too_long" and values["km"] == 5.1 and values["suggest_en"] == "bike"
+
+
 def test_the_overnight_walk_flags_its_long_leg_and_its_late_arrivals(overnight):
     table = overnight.stops.set_index("id")
     assert table.loc["nt-lanzhou-creative-culture-park", "leg_km"] == pytest.approx(42.4, abs=0.05)

@@ -46,3 +46,28 @@ def test_the_start_keeps_its_campus_through_mode_candidates_and_language(monkeyp
     assert start(at) == (CHENGGUAN, "Lanzhou University (城关校区) · Universities and colleges", CHENGGUAN)
     widget(at, "selectbox", "route_mode").set_value("bike").run()
     assert start(at)[::2] == (CHENGGUAN, CHENGGUAN)
+
+
+def test_a_trimmed_plan_names_its_campus_start_and_marks_the_stops_left_out(monkeypatch):
+    """The itinerary's first row is the start with its campus (it read 兰州大学 beside a start box with
+    the campus), and the stops a day limit left out stay in the stop table marked 未排入行程 (they
+    stood there ticked like the others)."""
+    from tests.routing.test_partial_days import FIFTEEN
+
+    monkeypatch.setenv("CULTUREMAP_DATA", str(REPO / "geodata"))
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.query_params.update(city="lanzhou", route="scratch", stops=",".join(FIFTEEN), mode="walk", days="2",
+                           day_end="17:30", date="2026-12-07", **{"from": CHENGGUAN})  # fmt: skip
+    at.switch_page(ROUTES).run()
+    assert not at.exception
+    itinerary = at.dataframe[-1].value
+    assert itinerary["名称"].iloc[0] == "兰州大学（城关校区）"
+    editor = at.data_editor[0].value
+    left_out = editor.loc[editor["status"] == "未排入行程"].index.tolist()
+    planned = itinerary["名称"].iloc[1:].tolist()
+    assert len(left_out) + len(planned) == 15 and left_out, (left_out, planned)
+    assert editor.loc[left_out, "keep"].all() and (editor.loc[~editor.index.isin(left_out), "status"] == "").all()
+    widget(at, "radio", "lang").set_value("en").run()
+    editor = at.data_editor[0].value
+    assert editor.loc[left_out, "status"].eq("Not in the plan").all()
+    assert at.dataframe[-1].value["Name"].iloc[0] == "Lanzhou University (城关校区)"

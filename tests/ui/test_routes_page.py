@@ -57,7 +57,7 @@ def test_routes_page_plans_the_theme_and_follows_the_mode(routed_root):
     walk = at.subheader[0].value
     assert walk.startswith("共 3 站") and "估算" in walk
     table = itinerary(at)
-    assert table["顺序"].tolist() == [1, 2, 3] and table.iloc[0]["中文名"] == "西塔"
+    assert table["顺序"].tolist() == [1, 2, 3] and table.iloc[0]["名称"] == "西塔"
     widget(at, "selectbox", "route_mode").set_value("car").run()
     assert at.subheader[0].value != walk  # the same stops, other times
     assert [b.label for b in at.get("download_button")][:1] == ["下载 GPX"]
@@ -79,7 +79,7 @@ def test_routes_page_start_end_and_the_stop_table(routed_root):
     widget(at, "selectbox", "route_destination").set_value("__round__").run()
     assert not at.exception
     table = itinerary(at)
-    assert table["中文名"].tolist()[0] == "测试大学" and len(table) == 4
+    assert table["名称"].tolist()[0] == "测试大学（北校区）" and len(table) == 4  # the start with its campus
     assert table["停留（分钟）"].iloc[0] == 0 and table["到达"].iloc[0] == "09:00"
     round_km = float(at.subheader[0].value.split("，")[1].split(" ")[0])
     assert round_km > table["本段（公里）"].sum()  # the way back is counted
@@ -87,12 +87,12 @@ def test_routes_page_start_end_and_the_stop_table(routed_root):
     rows = at.data_editor[0].value["name"].tolist()
     edit_table(at, {rows.index("古桥"): {"dwell_min": 120}, rows.index("东园"): {"opening_hours": "Mo-Su 15:00-18:00"}})
     assert not at.exception
-    table = itinerary(at).set_index("中文名")
+    table = itinerary(at).set_index("名称")
     assert table.loc["古桥", "停留（分钟）"] == 120
     assert table.loc["东园", "到达"] <= "15:00" <= table.loc["东园", "离开"]  # waited for the new opening time
     edit_table(at, {at.data_editor[0].value["name"].tolist().index("西塔"): {"keep": False}})
     assert widget(at, "multiselect", "route_stops").value == STOPS[1:]
-    assert "西塔" not in itinerary(at)["中文名"].tolist()
+    assert "西塔" not in itinerary(at)["名称"].tolist()
 
 
 def test_routes_page_uses_the_packs_road_network(routed_root):
@@ -116,18 +116,18 @@ def detour_root(tmp_path, monkeypatch):
 
 def test_stop_table_follows_the_visit_order_and_edits_stay_with_their_stop(detour_root):
     at = routes()
-    assert itinerary(at)["中文名"].tolist() == ["西塔", "古桥", "东园"]  # the planned order, not the theme's
+    assert itinerary(at)["名称"].tolist() == ["西塔", "古桥", "东园"]  # the planned order, not the theme's
     assert at.data_editor[0].value["name"].tolist() == ["西塔", "古桥", "东园"]
     edit_table(at, {1: {"dwell_min": 120}})  # row 2 as shown: the bridge
-    table = itinerary(at).set_index("中文名")
+    table = itinerary(at).set_index("名称")
     assert (table.loc["古桥", "停留（分钟）"], table.loc["东园", "停留（分钟）"]) == (120, 90)
     # the museum joins and comes second: the rows move, the bridge keeps its 120 min
     stops = widget(at, "multiselect", "route_stops")
     stops.set_value([*stops.value, "mu-city"]).run()
-    order = itinerary(at)["中文名"].tolist()
+    order = itinerary(at)["名称"].tolist()
     assert order == ["西塔", "市博物馆", "古桥", "东园"] and at.data_editor[0].value["name"].tolist() == order
     assert at.data_editor[0].value["dwell_min"].tolist() == [90, 75, 120, 90]
-    assert itinerary(at).set_index("中文名").loc["古桥", "停留（分钟）"] == 120
+    assert itinerary(at).set_index("名称").loc["古桥", "停留（分钟）"] == 120
 
 
 @pytest.mark.parametrize("typed", [None, 0], ids=["cleared", "no-number"])
@@ -138,7 +138,7 @@ def test_a_cleared_or_unreadable_visit_time_keeps_the_previous_time(routed_root,
     edit_table(at, {1: {"dwell_min": typed}})
     assert not at.exception
     assert at.data_editor[0].value["dwell_min"].tolist() == [90, 120, 90]  # shown as kept
-    assert itinerary(at).set_index("中文名").loc["古桥", "停留（分钟）"] == 120
+    assert itinerary(at).set_index("名称").loc["古桥", "停留（分钟）"] == 120
     assert [t.value for t in at.toast] == ["古桥：停留时间为空或为 0，已保留原来的时间（不去某站请取消勾选）"]
 
 
@@ -154,7 +154,7 @@ def test_the_route_is_in_the_url_and_comes_back_from_it(routed_root):
     assert widget(at, "selectbox", "route_days").value == 2
     assert next(w for w in at.sidebar.date_input if w.key == "route_date").value == date(2026, 11, 24)
     table = itinerary(at)
-    assert table["中文名"].tolist()[0] == "测试大学" and table["到达"].iloc[0] == "10:30"
+    assert table["名称"].tolist()[0] == "测试大学（北校区）" and table["到达"].iloc[0] == "10:30"
     assert {k: at.query_params[k] for k in params} == params  # written back as read
     assert at.query_params["city"] == "testville"  # a parameter of the app's stays
     widget(at, "selectbox", "route_mode").set_value("bike").run()
@@ -169,7 +169,7 @@ def test_a_point_chosen_on_the_map_goes_into_the_url(routed_root):
     lon, lat = utm_to_lonlat(508_000, 3_990_000)
     at = routes({"from": f"{lon:.6f},{lat:.6f}"})
     assert widget(at, "selectbox", "route_origin").value == "__map__"
-    assert itinerary(at)["中文名"].iloc[0] == "起点（自选位置）"
+    assert itinerary(at)["名称"].iloc[0] == "起点（自选位置）"
     assert at.query_params["from"] == f"{lon:.6f},{lat:.6f}"
 
 
@@ -279,11 +279,11 @@ def test_stop_warnings_are_in_the_page_language(routed_root, lang, line, cell):
 def test_a_visit_time_edit_replans_in_the_same_map_and_keeps_the_stops_and_the_link(routed_root):
     at = routes({"mode": "car", "date": "2026-11-24"})
     link, drawn = dict(at.query_params), map_sent(at)
-    bridge = itinerary(at).set_index("中文名").loc["古桥"]
+    bridge = itinerary(at).set_index("名称").loc["古桥"]
     assert bridge["停留（分钟）"] == 45  # a heritage unit's default visit
     edit_table(at, {1: {"dwell_min": 120}})  # row 2: the bridge
     assert not at.exception
-    table = itinerary(at).set_index("中文名")
+    table = itinerary(at).set_index("名称")
     assert table.loc["古桥", "停留（分钟）"] == 120 and table.loc["古桥", "到达"] == bridge["到达"]
     hours, minutes = map(int, bridge["离开"].split(":"))
     assert table.loc["古桥", "离开"] == f"{hours + (minutes + 75) // 60:02d}:{(minutes + 75) % 60:02d}"

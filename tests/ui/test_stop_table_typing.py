@@ -13,8 +13,8 @@ def test_a_typed_visit_time_is_the_stops_and_the_page_keeps_quick_keys(routed_ro
     scripts = [e.proto.body for e in at.get("html")]
     assert len(scripts) == 1 and '"route_editor_"' in scripts[0] and "gdg-input" in scripts[0]
     assert at.data_editor[0].key.startswith("route_editor_")
-    assert itinerary(at).set_index("中文名").loc["西塔", "停留（分钟）"] == 90
+    assert itinerary(at).set_index("名称").loc["西塔", "停留（分钟）"] == 90
     edit_table(at, {0: {"dwell_min": 60}})
     assert not at.exception and not at.toast
-    assert itinerary(at).set_index("中文名").loc["西塔", "停留（分钟）"] == 60
+    assert itinerary(at).set_index("名称").loc["西塔", "停留（分钟）"] == 60
     assert at.data_editor[0].value["dwell_min"].tolist()[0] == 60

@@ -167,12 +167,13 @@ def _visit(stop: pd.Series, arrival: float, day: date) -> tuple[float, float, No
 
 
 def _leg_note(leg_m: float, mode: str) -> Note:
-    """A warning for a leg (m) longer than ``mode`` is sensible for, naming the modes that fit it."""
-    km, limit = leg_m / 1000.0, LEG_LIMIT_KM.get(mode)
+    """A warning for a leg (m) longer than ``mode`` is sensible for, naming the modes that fit it. The
+    leg is judged as shown, to 0.1 km: a 5.04 km walk reads 5.0 km and is not "over the sensible 5 km"."""
+    km, limit = round(leg_m / 1000.0, 1), LEG_LIMIT_KM.get(mode)
     if limit is None or km <= limit:
         return None
     fits = modes_for_leg(km, mode)
-    return ("note_leg_too_long", {"km": round(km, 1), "limit": limit, "mode_zh": tr(f"leg_{mode}", "zh"),
+    return ("note_leg_too_long", {"km": km, "limit": limit, "mode_zh": tr(f"leg_{mode}", "zh"),
             "mode_en": tr(f"leg_{mode}", "en"), "suggest_zh": "/".join(tr(f"mode_{m}", "zh") for m in fits),
             "suggest_en": "/".join(tr(f"mode_{m}", "en") for m in fits)})  # fmt: skip
 

@@ -39,6 +39,7 @@ import streamlit as st
 from culturemap.crs import from_wgs84, to_wgs84
 from culturemap.export.route import (
     day_lines,
+    full_name,
     route_file_name,
     route_title,
     to_csv,
@@ -224,8 +225,11 @@ def _overrides(stops: list[str]) -> tuple[dict[str, float], dict[str, str | None
     return dwell, hours
 
 
-def _stop_editor(assets, ids: list[str], dwell: dict[str, int], names: dict[str, str], lang: str) -> None:
-    """The editable stop table, rows in ``ids`` order (the visit order); edits are read next run."""
+def _stop_editor(
+    assets, ids: list[str], dwell: dict[str, int], names: dict[str, str], lang: str, unplanned: frozenset = frozenset()
+) -> None:
+    """The editable stop table, rows in ``ids`` order (the visit order); edits are read next run. Stops
+    in ``unplanned`` (left out by a day limit, or not placed) say so in a column of their own."""
     by_id = assets.set_index("id")
     data_hours = by_id["opening_hours"] if "opening_hours" in by_id else pd.Series(dtype=object)
     stop_dwell, stop_hours = _overrides(ids)
@@ -237,7 +241,7 @@ def _stop_editor(assets, ids: list[str], dwell: dict[str, int], names: dict[str,
             "name": names[fid],
             "dwell_min": int(stop_dwell.get(fid, dwell.get(layer, 30))),
             "opening_hours": stop_hours.get(fid, hours if isinstance(hours, str) else "") or "",
-        })  # fmt: skip
+        } | ({"status": tr("routes_not_planned", lang) if fid in unplanned else ""} if unplanned else {}))  # fmt: skip
     ss = st.session_state
     key = "route_editor_" + hashlib.sha1(f"{'|'.join(ids)}#{ss.get('_route_editor_gen', 0)}".encode()).hexdigest()[:10]
     ss["_route_editor"] = (key, ids)
@@ -247,13 +251,14 @@ def _stop_editor(assets, ids: list[str], dwell: dict[str, int], names: dict[str,
         pd.DataFrame(rows, index=ids),
         hide_index=True,
         width="stretch",
-        disabled=["name"],
+        disabled=["name", "status"],
         num_rows="fixed",
         column_config={
             "keep": st.column_config.CheckboxColumn(tr("routes_keep", lang), width="small"),
             "name": st.column_config.TextColumn(tr("col_name", lang)),
             "dwell_min": st.column_config.NumberColumn(tr("col_dwell_min", lang), min_value=0, max_value=600, step=5),
             "opening_hours": st.column_config.TextColumn(tr("col_opening_hours", lang)),
+            "status": st.column_config.TextColumn(tr("routes_plan_status", lang)),
         },
         key=key,
     )
@@ -478,7 +483,8 @@ def _stop_table(assets, choices: Choices, plan: Plan | None, names: dict[str, st
     """The stop table: the planned stops in visit order, then those the plan could not place."""
     visits = plan.stops.loc[plan.stops["role"] == "stop", "id"].tolist() if plan is not None else []
     ids = [*visits, *(s for s in choices.stops if s not in visits)]
-    _stop_editor(assets, ids, dict(choices.dwell_min), names, lang)
+    unplanned = frozenset(ids[len(visits) :]) if plan is not None else frozenset()
+    _stop_editor(assets, ids, dict(choices.dwell_min), names, lang, unplanned)
 
 
 def _summary(plan: Plan, lang: str) -> None:
@@ -517,13 +523,16 @@ def _map_section(base: PreparedMap, layers: str, city, assets, stops: list[str],
 
 
 def _itinerary(plan: Plan, lang: str) -> None:
-    """The visit order with times, legs and warnings."""
-    name = "name_zh" if lang == "zh" else "name_en"
+    """The visit order with times, legs and warnings; each stop named in full (a campus included, as in
+    the start box), the warnings in a column wide enough to read them."""
     days = ["day", "date"] if plan.totals["days"] > 1 else []
     warning = "warning_zh" if lang == "zh" else "warning"
-    table = plan.stops[["order", *days, name, "arrival", "departure", "wait_min", "dwell_min", "leg_km", "leg_min",
+    table = plan.stops[["order", *days, "arrival", "departure", "wait_min", "dwell_min", "leg_km", "leg_min",
                         warning]].rename(columns={warning: "warning"})  # fmt: skip
-    st.dataframe(labelled(table, lang).rename(columns={d: tr(f"col_{d}", lang) for d in days}), hide_index=True)
+    table.insert(1 + len(days), "name", [full_name(row, lang) for _, row in plan.stops.iterrows()])
+    shown = labelled(table, lang).rename(columns={d: tr(f"col_{d}", lang) for d in days})
+    wide = {tr("col_warning", lang): st.column_config.TextColumn(width="large")}
+    st.dataframe(shown, hide_index=True, column_config=wide)
 
 
 def _route_pdf(city, plan: Plan, title: str, lang: str) -> bytes:
