@@ -140,10 +140,12 @@ class StillPopups(MacroElement):
                 if (!el) { return; }
                 if (!popup._cmOffset) { popup._cmOffset = L.point(popup.options.offset); }
                 var size = map.getSize(), narrow = size.x < 500;
-                // on a narrow map (a phone) the popup keeps clear of the zoom buttons and fits the width
+                // on a narrow map (a phone) the popup keeps clear of the zoom buttons and fits the width;
+                // it never covers more than 60 % of the map's width (the map stays readable beside it)
                 var left = narrow ? 52 : 6, pad = 6;
                 popup.options.maxWidth = Math.min(popup._cmMaxWidth || (popup._cmMaxWidth = popup.options.maxWidth),
-                                                  size.x - left - pad - 50);  // 50: the content's margins
+                                                  size.x - left - pad - 50,  // 50: the content's margins
+                                                  Math.floor(0.6 * size.x) - 50);
                 popup.options.offset = popup._cmOffset;
                 el.classList.remove("cm-popup-moved");
                 popup.update();

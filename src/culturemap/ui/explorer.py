@@ -523,6 +523,22 @@ def _coverage(city: City, lang: str) -> None:
         st.caption(tr("app_coverage_import", lang))
 
 
+# On a phone the map comes first: less room above the title, the title on one line in a smaller size,
+# the coverage and validation panels one line each (their details stay folded), closer together.
+_PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.3rem; line-height: 1.5; padding: 0.25rem 0; white-space: nowrap;
+                                            overflow: hidden; text-overflow: ellipsis; }
+  [data-testid="stMainBlockContainer"] [data-testid="stExpander"] summary { padding-top: 0.3rem;
+                                                                           padding-bottom: 0.3rem; }
+  [data-testid="stMainBlockContainer"] [data-testid="stExpander"] summary p { white-space: nowrap; overflow: hidden;
+                                                                             text-overflow: ellipsis; }
+}
+</style>"""
+
+
 def explorer_page() -> None:
     """The map explorer: filters, map, results table, counts chart."""
     ctx = page_context()
@@ -530,6 +546,7 @@ def explorer_page() -> None:
     city, assets = ctx.load()
     init_from_url(city)
     st.title(tr("app_title", lang, city=city.config.name(lang)))
+    st.html(_PHONE_CSS)
     state, kept = _sidebar(city, assets, lang)
     shown = kept[kept["layer"].isin(state.layers)]
     _write_url(state, city)
