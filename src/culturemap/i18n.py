@@ -5,6 +5,8 @@ Every message shown to a user is a key here with a zh and an en template (``str.
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("zh", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -329,6 +331,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cite_official": ("{title}（{publisher}，{date}）", "{title} ({publisher}, {date})"),
     "cite_dataset": ("{title}（数据集，{licence}）", "{title} (dataset, {licence})"),
     "cite_no_licence": ("未注明许可", "licence not stated"),
+    "cite_study": ("{title}，{date}", "{title}, {date}"),
+    "source_kind_study": ("研究报告", "study"),
     "cite_recalled": ("{title}（凭记忆整理，未核对）", "{title} (recalled, not verified)"),
     "cite_lead": ("线索（弱来源）：{source}", "Lead (weak source): {source}"),
     "popup_notes": ("备注", "Notes"),
@@ -354,6 +358,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}：要素 {id}（第 {row} 行）的来源“{cited}”不在来源登记表 sources.csv 中：请在登记表中添加该来源，或改用已有的键",
         "{file}: feature {id} (row {row}): source '{cited}' is not a key of the register sources.csv: add it "
         "to the register or cite an existing key",
+    ),
+    "source_unknown_config": (
+        "{file}：{id} 的来源“{cited}”不在来源登记表 sources.csv 中：请在登记表中添加该来源，或改用已有的键",
+        "{file}: {id}: source '{cited}' is not a key of the register sources.csv: add it to the register or "
+        "cite an existing key",
     ),
     "source_register": ("{file}：{detail}", "{file}: {detail}"),
     "popup_accuracy": ("坐标精度", "Coordinates"),
@@ -727,7 +736,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the map follows the results (issue 27)
     "app_outside_view": ("{n} 个点位中 {outside} 个在当前视野外", "{outside} of {n} results lie outside the view"),
     "app_show_all_results": ("显示全部结果", "Show all results"),
-    "app_coverage_brief": ("数据覆盖", "Coverage"),
     "app_no_results": ("没有符合条件的点位，请放宽筛选条件。", "No asset matches these filters; relax them."),
     "app_chart": ("各区县各图层数量", "Assets per district and layer"),
     "app_mode_hexagons": (
@@ -765,8 +773,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_key_layer": ("类别", "Layer"),
     "export_key_class": ("等级/级别", "Grade/level"),
     "export_key_district": ("所在区县", "District"),
-    "export_key_next_page": ("编号对照表见下页", "Key to the numbers on the next page"),
+    "export_key_page": ("编号对照表见第 {page} 页", "Key to the numbers on page {page}"),
     "export_inset": ("放大图", "Enlarged"),
+    "export_inset_page": ("放大图见第 {page} 页", "Enlarged on page {page}"),
     "export_date": ("制图日期 {date}", "Made {date}"),
     "export_source": (
         "数据：culturemap 城市包“{city}”（各点位来源见数据导出的 source 列与 SOURCES.md）",
@@ -870,9 +879,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Approximate positions (not surveyed, estimated from a place name or description): {n} of {total}, {pct:.0f}%.",
     ),
     "report_asset_sources": (
-        "本报告范围内的点位引用了 {n} 条不同来源；每个点位的来源见数据导出的 source 列与城市包的 SOURCES.md。",
-        "The assets in this report cite {n} different sources; each asset's source is in the data export's "
-        "source column and the pack's SOURCES.md.",
+        "本报告范围内的点位引用了 {n} 条不同来源，下表每条列一次：类型、支撑的图层、引用它的行数及以它为主要来源的行数。",
+        "The assets in this report cite {n} different sources, each listed once below: its kind, the layers it "
+        "supports, the rows that cite it and the rows that cite it as their principal source.",
     ),
     "report_figure_sources": ("公开数字的来源", "Sources of the published figures"),
     "report_top_sources": ("引用最多的来源", "Most cited sources"),
@@ -1374,11 +1383,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
     #
     # language and wording (issue 27)
     "routes_network_limit": ("文件上限 {limit_mb} MB", "Files up to {limit_mb} MB"),
+    "lens_campus_in_cluster": ("位于集聚区内", "inside the cluster"),
+    # the Data page's per-row tables (the column named after the key's tail)
+    "data_col_row": ("行号", "Row"),
+    "data_col_status": ("状态", "Status"),
+    "data_col_id": ("编号", "ID"),
+    "data_col_name_zh": ("中文名", "Chinese name"),
+    "data_col_name": ("名称", "Name"),
+    "data_col_lon": ("经度", "Longitude"),
+    "data_col_lat": ("纬度", "Latitude"),
+    "data_col_value": ("值", "Value"),
+    "data_col_message": ("说明", "Message"),
+    "data_col_duplicate_of": ("疑似重复的已有点位", "Possible duplicate of"),
+    "data_col_duplicate_name": ("已有点位名称", "Its name"),
+    "data_col_duplicate_layer": ("已有点位图层", "Its layer"),
+    "data_col_distance_m": ("距离（米）", "Distance (m)"),
+    "data_col_radius_m": ("位置误差（米）", "Position uncertainty (m)"),
+    "data_col_match": ("匹配方式", "Match"),
     #
 }
 
 
+# English nouns counted in the messages: "1 assets" reads "1 asset" (Chinese has no plural)
+_SINGULAR = {"assets": "asset", "stops": "stop", "rows": "row", "points": "point", "campuses": "campus",
+             "days": "day", "universities": "university", "files": "file", "layers": "layer",
+             "clusters": "cluster", "units": "unit", "districts": "district", "hexagons": "hexagon",
+             "sites": "site", "routes": "route", "museums": "museum", "spots": "spot", "values": "value",
+             "sources": "source", "cells": "cell", "duplicates": "duplicate", "probable duplicates": "probable duplicate", "problems": "problem", "errors": "error", "warnings": "warning"}  # fmt: skip
+_ONE_PLURAL = re.compile(r"(?<![\d.,#])\b1 (" + "|".join(_SINGULAR) + r")\b")
+
+
 def tr(key: str, lang: str = "zh", **values) -> str:
-    """Return the message ``key`` in ``lang`` (zh or en) with ``values`` filled in."""
+    """Return the message ``key`` in ``lang`` (zh or en) with ``values`` filled in (in English a count of
+    1 takes the singular: "1 asset")."""
     zh, en = MESSAGES[key]
-    return (zh if lang == "zh" else en).format(**values)
+    if lang == "zh":
+        return zh.format(**values)
+    return _ONE_PLURAL.sub(lambda m: "1 " + _SINGULAR[m.group(1)], en.format(**values))

@@ -150,8 +150,10 @@ def register_problems(register: Mapping[str, Source]) -> list[str]:
 
 
 def unknown_keys(text, register: Mapping[str, Source]) -> list[str]:
-    """The items of a row's ``source`` that are not keys of ``register``."""
-    return [item for item in source_keys(text) if item not in register]
+    """The items of a row's ``source`` shaped as keys (lower-case letters, digits, '-') that are not keys
+    of ``register``. Other items are free text, as an imported file's rows carry ("checkins.xlsx,
+    row 3; their source"), shown by :func:`cite_text` without paths."""
+    return [item for item in source_keys(text) if _KEY.match(item) and item not in register]
 
 
 def sources_table(register: Mapping[str, Source], layers: Mapping[str, pd.DataFrame], lang: str = "zh") -> pd.DataFrame:

@@ -17,7 +17,6 @@ out by :class:`culturemap.export.document.Document`. The route report is
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 from datetime import date
 
@@ -38,6 +37,7 @@ from culturemap.analysis.districts import district_summary
 from culturemap.analysis.proximity import COMPONENTS, DEFAULT_WEIGHTS, FORMULA, soft_power_index
 from culturemap.analysis.select import AssetQuery, select_assets
 from culturemap.catalog import City
+from culturemap.catalog.sources import cite_text, sources_table
 from culturemap.export.document import (
     FONT_PT,
     MARGIN,
@@ -50,12 +50,10 @@ from culturemap.export.document import (
 from culturemap.export.print_map import PrintOptions, print_map
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, MISSING_REASONS, approximate
-from culturemap.render.fact_card import display_source
 from culturemap.render.static import use_cjk_font
 from culturemap.validate import coverage
 
 CORRIDOR_KM = max(DEFAULT_BANDS_KM)  # the corridor as the analysis page opens
-TOP_SOURCES = 8
 
 
 class UnknownDistrictError(ValueError):
@@ -145,7 +143,7 @@ def _counts_section(doc: Document, city: City, scope: City, district: str | None
             label = item["label_zh"] if lang == "zh" else item["label_en"]
             doc.text(f"{label}: " + tr("report_graded_after", lang, date=item["as_of"], names=names),
                      size=FONT_PT - 1, color="#333")  # fmt: skip
-    sources = sorted({display_source(item["source"])[0] for item in figures})
+    sources = list(dict.fromkeys(cite_text(item["source"], city.sources, lang) for item in figures))
     doc.text(tr("report_coverage_note", lang, sources="; ".join(sources)), size=FONT_PT - 1, color="#333")
     if district:
         doc.text(tr("report_coverage_district_note", lang, district=_district_name(city, district, lang)),
@@ -156,7 +154,7 @@ def _counts_section(doc: Document, city: City, scope: City, district: str | None
         return
     rows = [[m["name_zh"] if lang == "zh" or not m["name_en"] else f"{m['name_en']} ({m['name_zh']})",
              item["label_zh"] if lang == "zh" else item["label_en"], MISSING_REASONS.label(m["reason"], lang),
-             display_source(m["source"])[0]] for item, m in missing]  # fmt: skip
+             cite_text(m["source"], city.sources, lang)] for item, m in missing]  # fmt: skip
     doc.table([tr("col_name", lang), tr("col_figure", lang), tr("report_reason", lang), tr("col_figure_source", lang)],
               rows, [45, 45, 30, 60], title=tr("report_missing", lang, n=len(missing)))  # fmt: skip
 
@@ -279,17 +277,24 @@ def _sources_section(doc: Document, city: City, assets, lang: str) -> None:
               title=tr("report_accuracy_table", lang))  # fmt: skip
     approx = int(approximate(assets).sum())
     doc.text(tr("report_approx_total", lang, n=approx, total=len(assets), pct=100 * approx / max(len(assets), 1)))
-    cited = Counter(display_source(s)[0] for s in assets["source"].dropna())
-    doc.text(tr("report_asset_sources", lang, n=len(cited)))
-    if cited:
-        rows = [[source, str(n)] for source, n in cited.most_common(TOP_SOURCES)]
-        doc.table([tr("report_source", lang), tr("report_count", lang)],
-                  rows, [160, 20], title=tr("report_top_sources", lang))  # fmt: skip
-    figures = sorted({display_source(f.source)[1] for f in city.config.published})
+    figures = list(dict.fromkeys(cite_text(f.source, city.sources, lang) for f in city.config.published))
     if figures:
         doc.text(tr("report_figure_sources", lang), size=FONT_PT * 1.2, fontweight="bold")
         for source in figures:
             doc.text(f"· {source}", size=FONT_PT - 0.5)
+    # the sources page: each source of the register once, what it supports and how many rows cite it
+    table = sources_table(city.sources, {lid: assets[assets["layer"] == lid] for lid in ASSET_LAYERS}, lang)
+    table = table[table["rows"] > 0]
+    doc.text(tr("report_asset_sources", lang, n=len(table)))
+    if len(table):
+        sep = "、" if lang == "zh" else ", "
+        rows = [[citation, tr(f"source_kind_{kind}", lang), sep.join(LAYERS[lid].label(lang) for lid in ids.split(", ")),
+                 str(n), str(principal)]
+                for citation, kind, ids, n, principal in table[["citation", "kind", "layers", "rows", "principal"]]
+                .itertuples(index=False)]  # fmt: skip
+        doc.table([tr("sources_col_citation", lang), tr("sources_col_kind", lang), tr("sources_col_layers", lang),
+                   tr("sources_col_rows", lang), tr("sources_col_principal", lang)],
+                  rows, [88, 24, 40, 12, 16], title=tr("sources_title", lang))  # fmt: skip
 
 
 def city_report(
