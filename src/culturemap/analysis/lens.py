@@ -28,6 +28,7 @@ from culturemap.analysis.aggregate import h3_counts
 from culturemap.analysis.proximity import layer_weights, soft_power_index
 from culturemap.analysis.stats import fill_hex_grid, hotspots
 from culturemap.catalog import City, Population
+from culturemap.catalog.sources import cite_text
 from culturemap.crs import WGS84
 from culturemap.layers import ASSET_LAYERS, LAYERS
 
@@ -160,6 +161,7 @@ class CityCard:
     soft_power: pd.DataFrame  # culturemap.analysis.proximity.soft_power_index, sorted by rank
     clusters: gpd.GeoDataFrame  # heritage hot-spot clusters, WGS-84
     campus_clusters: pd.DataFrame  # per campus, its nearest heritage cluster
+    population_source: tuple[str, str] = ("", "")  # the population's source as a reader cites it (zh, en)
 
     def name(self, lang: str) -> str:
         """The city's name in ``lang`` (``zh`` or ``en``)."""
@@ -254,5 +256,6 @@ def city_card(city: City) -> CityCard:
     campus_clusters, clusters = campuses_and_clusters(city, heritage_clusters(city))
     soft_power = soft_power_index(districts, city.layers, city.config.metric_crs)
     cfg = city.config
+    cited = tuple(cite_text(population.source, city.sources, lang) if population else "" for lang in ("zh", "en"))
     return CityCard(cfg.id, cfg.name_zh, cfg.name_en, area_km2, population, indicators, soft_power, clusters,
-                    campus_clusters)  # fmt: skip
+                    campus_clusters, cited)  # fmt: skip

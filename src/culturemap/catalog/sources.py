@@ -177,3 +177,13 @@ def sources_table(register: Mapping[str, Source], layers: Mapping[str, pd.DataFr
                             rows=rows, principal=principal))  # fmt: skip
     table = pd.DataFrame(records, columns=["key", "citation", "kind", "layers", "rows", "principal"])
     return table.sort_values(["rows", "key"], ascending=[False, True], ignore_index=True)
+
+
+def with_citations(frame: pd.DataFrame, register: Mapping[str, Source], lang: str = "zh") -> pd.DataFrame:
+    """A copy of ``frame`` whose ``source`` is cited as a reader would cite it in ``lang``
+    (:func:`cite_text`), for exports people read (CSV, XLSX, GeoJSON of a selection)."""
+    if "source" not in frame:
+        return frame
+    cited = frame.copy()
+    cited["source"] = [cite_text(text, register, lang) for text in frame["source"]]
+    return cited

@@ -11,6 +11,7 @@ import geopandas as gpd
 
 from culturemap.analysis.select import AssetQuery
 from culturemap.catalog import City
+from culturemap.catalog.sources import with_citations
 from culturemap.export import DATA_FORMATS, EXPORT_FORMATS, PRINT_FORMATS
 from culturemap.export.data import write_data
 from culturemap.export.html import write_html
@@ -53,7 +54,7 @@ def write_selection(
     """
     options = options or PrintOptions(lang=city.config.default_lang)
     if fmt in DATA_FORMATS:
-        return WrittenFile(write_data(assets, fmt, path))
+        return WrittenFile(write_data(with_citations(assets, city.sources, options.lang), fmt, path))
     if fmt == "html":
         lang = options.lang
         title = options.title or f"{default_title(city, lang)} · {describe_selection(city, query, lang)}"

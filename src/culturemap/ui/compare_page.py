@@ -66,7 +66,13 @@ def _city_column(column, entry_card: CityCard, lang: str) -> None:
             st.caption(tr("compare_population_not_given", lang))
         else:
             st.caption(
-                tr("compare_population", lang, residents=people.residents, as_of=people.as_of, source=people.source)
+                tr(
+                    "compare_population",
+                    lang,
+                    residents=people.residents,
+                    as_of=people.as_of,
+                    source=entry_card.population_source[0 if lang == "zh" else 1],
+                )
             )
         table = entry_card.indicators.dropna(axis=1, how="all").round(3)  # per 10,000: only with a population
         table = table.rename(index=lambda lid: LAYERS[lid].label(lang))

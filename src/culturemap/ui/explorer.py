@@ -19,6 +19,7 @@ import streamlit as st
 
 from culturemap.analysis.select import MAX_QUERY_CHARS, select_assets
 from culturemap.catalog import City
+from culturemap.catalog.sources import cite_text
 from culturemap.crs import from_wgs84
 from culturemap.i18n import tr
 from culturemap.layers import (
@@ -35,7 +36,7 @@ from culturemap.layers import (
 )
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import BASEMAPS
-from culturemap.render.fact_card import display_source, feature_name
+from culturemap.render.fact_card import feature_name
 from culturemap.render.fit import FALLBACK_MAP_PX, fit_view, map_size_px, outside, points_bounds, should_fit
 from culturemap.render.folium_map import (
     DETAIL_ZOOM,
@@ -462,9 +463,9 @@ def _figure_label(figure: dict, lang: str) -> str:
     return figure["label_zh"] if lang == "zh" else figure["label_en"]
 
 
-def coverage_table(figures: list[dict], lang: str) -> pd.DataFrame:
+def coverage_table(figures: list[dict], lang: str, sources: dict | None = None) -> pd.DataFrame:
     """The published figures against the pack (rows of :func:`~culturemap.validate.coverage`), as
-    the coverage panel shows them."""
+    the coverage panel shows them; ``sources``: the pack's register, to cite each figure's source."""
     return pd.DataFrame(
         {
             tr("col_figure", lang): [_figure_label(f, lang) for f in figures],
@@ -478,7 +479,7 @@ def coverage_table(figures: list[dict], lang: str) -> pd.DataFrame:
             tr("col_approx_share", lang): [
                 "" if f["approx_share"] is None else f"{f['approx_share']:.0%}" for f in figures
             ],  # fmt: skip
-            tr("col_figure_source", lang): [display_source(f["source"])[0] for f in figures],
+            tr("col_figure_source", lang): [cite_text(f["source"], sources or {}, lang) for f in figures],
         }
     )
 
@@ -500,7 +501,7 @@ def _coverage(city: City, lang: str) -> None:
     with st.expander(label):
         st.caption(tr("app_coverage_intro", lang))
         # a Markdown table: a data grid here would load the grid's scripts before the map's
-        st.markdown(coverage_table(figures, lang).to_markdown(index=False, colalign=_COVERAGE_ALIGN))
+        st.markdown(coverage_table(figures, lang, city.sources).to_markdown(index=False, colalign=_COVERAGE_ALIGN))
         named = [f for f in figures if f["missing"]]
         if named:
             st.markdown(f"**{tr('app_coverage_named', lang)}**")
