@@ -114,6 +114,7 @@ def test_on_a_phone_the_map_comes_first_and_a_popup_keeps_to_60_percent(browser,
         frame_box = page.locator('iframe[src*="/streamlit_folium.st_folium/"]').bounding_box()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "phone_map_first.png"))
+        (ARTIFACTS / "phone_map_top.txt").write_text(f"map frame top y = {frame_box['y']:.0f} px\n")
         assert frame_box["y"] < 200, frame_box
         frame = map_frame(page)
         marker = frame.locator(".cm-marker.cm-heritage_units").first
@@ -124,6 +125,8 @@ def test_on_a_phone_the_map_comes_first_and_a_popup_keeps_to_60_percent(browser,
         page.screenshot(path=str(ARTIFACTS / "phone_popup.png"))
         width = popup.bounding_box()["width"]
         map_width = frame.locator("#map_div").bounding_box()["width"]
+        with (ARTIFACTS / "phone_map_top.txt").open("a") as out:
+            out.write(f"popup {width:.0f} of map {map_width:.0f} px ({width / map_width:.0%})\n")
         assert width <= 0.6 * map_width + 1, (width, map_width)
     finally:
         page.context.close()
