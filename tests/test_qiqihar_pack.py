@@ -80,7 +80,8 @@ def test_teachers_college_takes_the_row_with_its_own_name_not_an_average(city):
 def test_qiqihar_university_is_one_row_for_its_two_campuses_that_share_a_point(city):
     universities = city.layers["universities"]
     rows = universities[universities["name_zh"] == "齐齐哈尔大学"]
-    assert len(rows) == 1 and "同一点位" in rows["campus"].iloc[0]
+    assert len(rows) == 1 and rows["campus"].iloc[0] == "东校区、西校区"  # the campus only: the note says why one row
+    assert "one and the same point" in rows["note"].iloc[0]
     assert sorted(universities["name_zh"]) == sorted(
         ["齐齐哈尔大学", "齐齐哈尔医学院", "齐齐哈尔工程学院", "齐齐哈尔高等师范专科学校", "齐齐哈尔理工职业学院"]
     )

@@ -51,7 +51,7 @@ def test_upload_report_confirm_then_the_map_shows_it(page, import_app, tmp_path)
     assert wait_for_count(page, ".cm-marker", 1) == 1  # the preview map: the accepted row only
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "data-page-report.png"), full_page=True)
-    page.get_by_role("button", name="Store 1 rows in A-class scenic spots").click()
+    page.get_by_role("button", name="Store 1 row in A-class scenic spots").click()
     page.get_by_text("Stored in A-class scenic spots: 1 added, 0 updated").wait_for()
     page.screenshot(path=str(SHOTS / "data-page-stored.png"), full_page=True)
     page.get_by_role("link", name="Map").click()

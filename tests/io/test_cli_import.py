@@ -51,7 +51,7 @@ def test_a_rejected_row_stores_nothing_and_exits_1(city_pack, tmp_path, capsys):
     assert run("import", path, "--city", city_pack, "--layer", "scenic_spots", "--lang", "en") == 1
     captured = capsys.readouterr()
     assert "row 4 [rejected]: field grade is '6B'" in captured.out
-    assert "1 rows not accepted: nothing stored" in captured.err
+    assert "1 row not accepted: nothing stored" in captured.err
     assert digest(city_pack) == before
     assert run("import", path, "--city", city_pack, "--layer", "scenic_spots", "--skip-bad") == 0
     assert len(store_for_pack(city_pack).read_layer("scenic_spots")) == 4  # 2 stored + 2 new

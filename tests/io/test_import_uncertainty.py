@@ -55,7 +55,7 @@ def test_xinglongshan_1230_m_from_the_approx_one_is_a_duplicate(store_dir, tmp_p
     out = capsys.readouterr().out
     assert f"probable duplicate: row 2 兴隆山 is 1230 m from the stored 兴隆山 ({fid}; same name)" in out
     assert "uncertain by 3000 m, and row 2 lies within that (1230 m away)" in out
-    assert "1 rows: 0 accepted, 1 probable duplicates" in out
+    assert "1 row: 0 accepted, 1 probable duplicate" in out
     assert f"Stored in {layer}: 0 added, 0 updated" in out
     for lid, frame in before.items():  # the store is as it was
         assert len(store_for_pack(LANZHOU).read_layer(lid)) == len(frame)

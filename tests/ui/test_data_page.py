@@ -61,14 +61,14 @@ def test_upload_report_confirm_and_the_map_shows_the_row(data_root):
                                           ("坏等级", "6B", "西区", 506_500, 3_996_500),
                                           ("西塔", "4A", "西区", 505_050, 3_996_000)]))  # fmt: skip
     assert not at.exception
-    assert "3 rows: 1 accepted, 1 probable duplicates, 1 rejected" in at.markdown[0].value
+    assert "3 rows: 1 accepted, 1 probable duplicate, 1 rejected" in at.markdown[0].value
     rows = table_with(at, "lat")
     assert list(rows["status"]) == ["accepted", "rejected", "probable duplicate"]
     assert rows["name_zh"].iloc[0] == EVIL  # text, shown as text by st.dataframe
     problems = table_with(at, "message")
     assert list(problems["row"]) == [3] and "field grade is '6B'" in problems["message"].iloc[0]
     (commit,) = [b for b in at.button if b.key == "data_commit"]
-    assert commit.label == "Store 1 rows in A-class scenic spots"
+    assert commit.label == "Store 1 row in A-class scenic spots"
     before = store_for_pack(data_root / "testville").read_layer("scenic_spots")
     assert len(before) == 2  # the report stored nothing
     at = commit.click().run()
@@ -133,9 +133,9 @@ def test_a_point_dataset_is_uploaded_and_stored(data_root):
     )
     at = upload(at, "photos.csv", (rows + "oops,,photo\n").encode())
     assert not at.exception
-    assert at.markdown[0].value == "**40 points read, 1 rows dropped (no valid coordinates)**"
+    assert at.markdown[0].value == "**40 points read, 1 row dropped (no valid coordinates)**"
     (commit,) = [b for b in at.button if b.key == "data_points_commit"]
     at = commit.click().run()
-    assert at.success[0].value == "Point dataset checkins: 40 points stored, 1 rows dropped (no valid coordinates)"
+    assert at.success[0].value == "Point dataset checkins: 40 points stored, 1 row dropped (no valid coordinates)"
     stored = store_for_pack(data_root / "testville").read_points("checkins")
     assert len(stored) == 40 and set(stored["kind"]) == {"photo"}

@@ -250,10 +250,15 @@ class Route:
     stops: tuple[str, ...]
     themes: tuple[str, ...]
     source: str
+    source_zh: str | None = None  # the source in Chinese (routes.toml ``source_zh``); ``source`` is English
 
     def title(self, lang: str) -> str:
         """The route's title in ``lang`` (``zh`` or ``en``)."""
         return self.title_zh if lang == "zh" else self.title_en
+
+    def source_in(self, lang: str) -> str:
+        """The route's source in ``lang`` (``zh`` or ``en``): ``source`` unless Chinese has its own."""
+        return self.source_zh if lang == "zh" and self.source_zh else self.source
 
 
 @dataclass
@@ -580,6 +585,7 @@ def read_routes(pack_dir: Path, layers: dict[str, gpd.GeoDataFrame], problems: l
                 item.texts("stops"),
                 item.texts("themes", []),
                 item.source("source"),
+                item.source("source_zh") if "source_zh" in item.data else None,
             )
         except PackError as exc:
             problems.append(Problem("error", exc.code, "routes.toml", rid, row, exc.key, exc.values))

@@ -31,6 +31,14 @@ def clusters_table(city_card: CityCard, lang: str) -> pd.DataFrame | None:
             tr("col_cluster_label", lang): clusters["label_zh" if lang == "zh" else "label_en"],
             tr("col_n_units", lang): clusters["n_units"],
             tr("col_nearest_campus", lang): nearest,
-            tr("col_nearest_campus_km", lang): clusters["nearest_campus_km"].round(2),
+            tr("col_nearest_campus_km", lang): [_km_text(km, lang) for km in clusters["nearest_campus_km"]],
         }
     )
+
+
+def _km_text(km: float, lang: str) -> str:
+    """A campus's distance to a cluster (km) as the table shows it: 0 (the campus lies in the cluster's
+    zone) in words, under 0.1 km as "<0.1" (it read "0"), else to 0.01 km."""
+    if km == 0:
+        return tr("lens_campus_in_cluster", lang)
+    return "<0.1" if km < 0.1 else f"{km:.2f}"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from culturemap.i18n import tr
+from culturemap.i18n import MESSAGES, tr
 from culturemap.io.importers import (
     COORD_FIELDS,
     DUPLICATE_CHOICES,
@@ -103,13 +103,20 @@ def _report_tables(report: ImportReport, lang: str) -> None:
         st.warning(plain(note))
     st.markdown(f"**{report.summary(lang)}**")
     rows = report.rows.assign(status=[tr(f"import_status_{s}", lang) for s in report.rows["status"]])
-    st.dataframe(rows[["row", "status", "id", "name_zh", "lon", "lat"]], hide_index=True, width="stretch",
-                 key="data_rows")  # fmt: skip
+    columns = ["row", "status", "id", "name_zh", "lon", "lat"]
+    st.dataframe(rows[columns], hide_index=True, width="stretch", key="data_rows",
+                 column_config=_headers(columns, lang))  # fmt: skip
     problems = report.problem_table(lang)
     if len(problems):
         st.subheader(tr("data_problems", lang, n=report.refused))
         problems["status"] = [tr(f"import_status_{s}", lang) for s in problems["status"]]
-        st.dataframe(problems, hide_index=True, width="stretch", key="data_problems")
+        st.dataframe(problems, hide_index=True, width="stretch", key="data_problems",
+                     column_config=_headers(problems.columns, lang))  # fmt: skip
+
+
+def _headers(columns, lang: str) -> dict[str, str]:
+    """The per-row tables' column headers in ``lang`` (``data_col_<column>``), as ``column_config``."""
+    return {c: tr(f"data_col_{c}", lang) for c in columns if f"data_col_{c}" in MESSAGES}
 
 
 def _duplicate_choices(report: ImportReport, lang: str, file_key: str) -> dict[int, str]:
@@ -122,8 +129,10 @@ def _duplicate_choices(report: ImportReport, lang: str, file_key: str) -> dict[i
                             other_id=rec.duplicate_of, distance_m=rec.distance_m)))  # fmt: skip
     labels = {c: tr(f"data_choice_{c}", lang) for c in DUPLICATE_CHOICES}
     edited = st.data_editor(
-        dups.assign(match=[tr(f"import_match_{m}", lang) for m in dups["match"]], choice=labels["skip"]),
-        column_config={"choice": st.column_config.SelectboxColumn(tr("data_col_choice", lang),
+        dups.assign(match=[tr(f"import_match_{m}", lang) for m in dups["match"]], choice=labels["skip"],
+                    duplicate_layer=[LAYERS[lid].label(lang) if lid in LAYERS else lid for lid in dups["duplicate_layer"]]),
+        column_config={**_headers(dups.columns, lang),
+                       "choice": st.column_config.SelectboxColumn(tr("data_col_choice", lang),
                                                                   options=list(labels.values()), required=True)},
         disabled=[c for c in dups.columns],
         hide_index=True,

@@ -450,8 +450,9 @@ def _typed_title() -> str | None:
 
 def _theme_caption(route, lang: str) -> None:
     """Where a theme's route comes from (and that it is only suggested, when not official)."""
-    caption = ("" if route.official else tr("routes_suggested", lang) + " · ") + source_caption(route.source, lang)
-    st.caption(caption, help=display_source(route.source)[1])
+    source = route.source_in(lang)
+    caption = ("" if route.official else tr("routes_suggested", lang) + " · ") + source_caption(source, lang)
+    st.caption(caption, help=display_source(source)[1])
 
 
 def _plan(ctx: PageContext, city, assets, choices: Choices, graph, network: str | None):
