@@ -179,6 +179,12 @@ _OVERRIDES = {
                     title_zh="甘肃省第八批省级文物保护单位名单", title_en="Gansu provincial protection units, batch 8",
                     date="2017", via="reprinted by 西部商报 at qqx.com"),
     "o931-cn": dict(date="2023-12-20"),
+    "sq-yy-com-2025-12": dict(publisher_zh="新天水"),
+    **{
+        key: dict(title_zh=f"「{article}」条目（副本）", title_en=f"article {article} (copy)", publisher_en="Wikipedia")
+        for key, article in (("wiki2-zh-cn-nina-az", "鲁土司衙门旧址"), ("wiki2-zh-cn-nina-az-2", "八路军兰州办事处旧址"),
+                             ("wiwiki-kfd-me", "兰州府城隍庙"))
+    },
     "daj-qqhr-gov-cn": dict(kind="official_list", title_zh="卜奎记忆", title_en="Bukui memory (city archives)",
                             publisher_en="Qiqihar City Archives"),
 }  # fmt: skip
