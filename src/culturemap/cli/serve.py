@@ -51,7 +51,7 @@ def _flags(port: int) -> dict[str, object]:
     (a served app does not reload on edits; use `streamlit run app.py` while developing), no full garbage
     collection after every script run and no message cache (a busy browser froze on a "Cached ForwardMsg
     MISS"; see .streamlit/config.toml, read only in the checkout, for both), and Streamlit's INFO lines
-    (the server library's name) left out of the console."""
+    ("Uvicorn server started on ...") left out of the console: it prints the URLs either way."""
     return {"server.port": port, "server.headless": True, "server.fileWatcherType": "none",
             "runner.postScriptGC": False, "global.minCachedMessageSize": 1e12,
             "logger.level": "warning"}  # fmt: skip
