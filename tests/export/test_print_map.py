@@ -53,7 +53,10 @@ def test_markers_are_at_their_pixels_in_their_layer_colour(drawn_png, fid, x_m, 
     drawn, image = drawn_png
     assert drawn.crs == "EPSG:32648"
     expected = 0.9 * rgb(LAYERS[layer].color) + 0.1 * rgb(OFFLINE_FILL)  # 90% opaque over the district fill
-    assert np.abs(pixel(drawn, image, x_m, y_m) - expected).max() < 25, fid
+    col, row_up = drawn.ax.transData.transform((x_m, y_m))
+    row, col = int(round(image.shape[0] - row_up)), int(round(col))
+    around = image[row - 5 : row + 6, col - 5 : col + 6].reshape(-1, 3)  # the marker, its number in the middle
+    assert (np.abs(around - expected).max(axis=1) < 25).mean() > 0.25, fid
     off = pixel(drawn, image, x_m + 900, y_m + 900)  # 900 m away: the basemap, not the marker
     assert np.abs(off - rgb(OFFLINE_FILL)).max() < 25
 

@@ -77,7 +77,10 @@ def test_tiles_are_drawn_under_the_markers_with_their_attribution(pack, tmp_path
     # 900 m from the city museum: the offline fill there (see test_print_map), now the tile's colour
     assert np.abs(pixel(drawn, image, 503_900, 3_993_900) - TILE_RGB).max() < 6
     expected = 0.9 * rgb(LAYERS["museums"].color) + 0.1 * np.array(TILE_RGB)  # the marker over the tile
-    assert np.abs(pixel(drawn, image, 503_000, 3_993_000) - expected).max() < 25
+    col, row_up = drawn.ax.transData.transform((503_000, 3_993_000))
+    row, col = int(round(image.shape[0] - row_up)), int(round(col))
+    around = image[row - 5 : row + 6, col - 5 : col + 6].reshape(-1, 3)  # the marker, its number in the middle
+    assert (np.abs(around - expected).max(axis=1) < 25).mean() > 0.25
     box = drawn.ax.get_window_extent()
     inside = image[
         int(image.shape[0] - box.y1) + 3 : int(image.shape[0] - box.y0) - 3, int(box.x0) + 3 : int(box.x1) - 3

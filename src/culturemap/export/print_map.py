@@ -4,7 +4,12 @@ Drawn with matplotlib in the city's metric CRS (so the scale bar is true) on the
 basemap (districts with labels, the river): a title (default from the city and the filters), the
 legend in the web map's colours and marker shapes, approximate positions with a dashed outline (as
 on the web map) and a legend entry for them, a scale bar in m/km, a north arrow (true north, which
-leans a little off the grid away from the CRS's central meridian), the date and a source line.
+leans a little off the grid away from the CRS's central meridian, in the emptiest free corner), the date
+and a source line. Every asset carries a number (:mod:`culturemap.export.print_key`) listed in a key under
+the map (or on pages of its own past :data:`~culturemap.export.print_key.KEY_ON_PAGE_MAX` assets); up to
+:data:`~culturemap.export.print_key.LABEL_MAX` assets also get their names beside the markers. A crowded
+centre (see :func:`~culturemap.export.print_key.crowded_centre`) gets an inset in the emptiest corner, or a
+page of its own when an inset would still be crowded.
 Web tiles (a :class:`~culturemap.render.basemaps.Basemap` with ``tiles``) are drawn under the basemap's
 outlines only when asked and reachable within :data:`TILE_DEADLINE_S`; else the map is drawn offline and
 says why in :attr:`PrintMap.notes`. GCJ-02 tiles (AMap) are refused: they sit a few hundred metres off
@@ -16,25 +21,47 @@ its glyphs (see ``render.static.VECTOR_FONTS``) so the text can be searched and 
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import matplotlib as mpl
 import matplotlib.patheffects as path_effects
 import numpy as np
 import shapely
+from adjustText import adjust_text
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
+from scipy.spatial import cKDTree
 
 from culturemap.analysis.select import AssetQuery
 from culturemap.catalog import City
 from culturemap.export import PRINT_FORMATS
+from culturemap.export.print_key import (
+    DETAIL_PAGE_OVERLAPS,
+    KEY_ON_PAGE_MAX,
+    LABEL_MAX,
+    PT_MM,
+    corner_box,
+    crowded_centre,
+    draw_key,
+    emptiest_corner,
+    inset_extent,
+    key_height_mm,
+    key_rows,
+    key_rows_that_fit,
+    number_assets,
+    overlapping_markers,
+    place_labels,
+)
+from culturemap.export.print_tiles import TILE_DEADLINE_S, draw_tiles
 from culturemap.i18n import tr
 from culturemap.io.files import atomic_outputs
 from culturemap.layers import (
@@ -56,10 +83,7 @@ PRINT_DPIS = (150, 300)
 MM = 1 / 25.4  # inches per millimetre
 MIN_EXTENT_M = 2_000.0  # a selection of one asset still shows its surroundings
 APPROX_DASH = (0, (1.6, 1.2))  # in points: the web map's 2,1.5 of an 18 px marker
-TILE_DEADLINE_S = 6.0  # all web tiles of a print map, fetched and warped, or the offline basemap alone
-TILE_TIMEOUT_S = (2.0, 3.0)  # one tile request: connect, read
-TILE_PX_PER_INCH = 96  # tiles at screen scale: their labels print at the size they have on a screen
-EARTH_CIRCUMFERENCE_M = 40_075_016.686  # Web Mercator's width at zoom 0 (one 256 px tile)
+INSET_SHARE = 0.42  # the inset's width, a share of the map's
 
 
 @dataclass(frozen=True)
@@ -98,6 +122,18 @@ class PrintMap:
     scale_m: float
     options: PrintOptions = field(default_factory=PrintOptions)
     notes: tuple[str, ...] = ()  # in the options' language: what was asked and could not be drawn
+    title: str = ""
+    selection: str = ""  # the filters in words (the PDF's Subject)
+    numbers: np.ndarray | None = None  # each asset's number on the map and in the key, in row order
+    key_pages: list = field(default_factory=list)  # figures of the key when it does not fit under the map
+    inset_ax: object = None  # the inset of the crowded centre, if the map needed one
+    labels: list = field(default_factory=list)  # the name labels kept (matplotlib texts)
+    legend: object = None
+    north_corner: str = "upper right"
+    detail_pages: list = field(
+        default_factory=list
+    )  # the crowded centre on a page of its own, when an inset is too small
+    detail_ax: object = None
 
 
 def _labels(values: tuple[str, ...], vocabulary, lang: str) -> str:
@@ -180,58 +216,12 @@ def _north_angle(crs: str, x: float, y: float) -> float:
     return float(np.arctan2(nx - x, ny - y))
 
 
-def _halo_text(ax, x: float, y: float, text: str, **style) -> None:
+def _halo_text(ax, x: float, y: float, text: str, **style):
     """``text`` over a white halo; the halo is drawn as a separate outline, so that the text itself stays
     text in a PDF (a path effect on it would turn it into curves that cannot be searched)."""
     halo = [path_effects.Stroke(linewidth=2.5, foreground="white")]
     ax.text(x, y, text, path_effects=halo, **{**style, "color": "white", "zorder": style.get("zorder", 4) - 0.1})
-    ax.text(x, y, text, **style)
-
-
-def _tile_host(basemap: Basemap) -> str:
-    return urlsplit(basemap.provider().build_url(x=0, y=0, z=0)).netloc
-
-
-def _fetch_tiles(basemap: Basemap, crs: str, extent, width_in: float, deadline_s: float):
-    """The web tiles of ``basemap`` covering ``extent`` (minx, miny, maxx, maxy in ``crs``) on a map
-    ``width_in`` inches wide, fetched in Web Mercator at :data:`TILE_PX_PER_INCH` and warped to ``crs``:
-    (RGBA image, (left, right, bottom, top) in ``crs``), or None when they could not all be fetched within
-    ``deadline_s`` seconds (a stalled fetch is left to end on its own)."""
-    import contextily
-
-    minx, miny, maxx, maxy = extent
-    to_mercator = Transformer.from_crs(crs, "EPSG:3857", always_xy=True)
-    west, south, east, north = to_mercator.transform_bounds(minx, miny, maxx, maxy)
-    zoom_exact = np.log2(width_in * TILE_PX_PER_INCH * EARTH_CIRCUMFERENCE_M / (256 * (east - west)))
-    zoom = int(np.clip(np.ceil(zoom_exact), 0, basemap.max_zoom))
-    result = {}
-
-    def fetch() -> None:
-        try:
-            image, mercator_extent = contextily.bounds2img(west, south, east, north, zoom=zoom, source=basemap.provider(),
-                                                          timeout=TILE_TIMEOUT_S, max_retries=0, use_cache=False,
-                                                          n_connections=2)  # fmt: skip
-            result["tiles"] = contextily.warp_tiles(image, mercator_extent, t_crs=crs)
-        except Exception as exc:  # noqa: BLE001 - any failure (network, HTTP, image) means: draw offline
-            log.info("web tiles of %s not drawn: %s", basemap.id, exc)  # the caller gets a note
-
-    worker = threading.Thread(target=fetch, name="print-map-tiles", daemon=True)
-    worker.start()
-    worker.join(deadline_s)
-    return result.get("tiles")
-
-
-def _draw_tiles(ax, basemap: Basemap, crs: str, extent, width_in: float, lang: str, deadline_s: float) -> str | None:
-    """Draw the web tiles of ``basemap`` under everything; returns a note in ``lang`` when they are not drawn."""
-    if basemap.datum != "wgs84":
-        datum = f"{basemap.datum[:3]}-{basemap.datum[3:]}".upper()  # gcj02: GCJ-02
-        return tr("export_tiles_datum", lang, basemap=basemap.label(lang), datum=datum)
-    tiles = _fetch_tiles(basemap, crs, extent, width_in, deadline_s)
-    if tiles is None:
-        return tr("export_tiles_unreachable", lang, host=_tile_host(basemap))
-    image, (left, right, bottom, top) = tiles
-    ax.imshow(image, extent=(left, right, bottom, top), interpolation="bilinear", zorder=0)
-    return None
+    return ax.text(x, y, text, **style)
 
 
 def _draw_basemap(ax, city: City, crs: str, extent, font_pt: float, lang: str, filled: bool = True) -> None:
@@ -273,17 +263,21 @@ def draw_scale_bar(ax, extent, font_pt: float) -> float:
     return scale_m
 
 
-def draw_north_arrow(ax, crs: str, extent, font_pt: float, lang: str) -> None:
-    """A north arrow pointing to true north (see :func:`_north_angle`) in the upper right of ``ax``."""
+def draw_north_arrow(ax, crs: str, extent, font_pt: float, lang: str, corner: str = "upper right") -> list:
+    """A north arrow pointing to true north (see :func:`_north_angle`) in the ``corner`` of ``ax`` (default
+    upper right); returns its artists (arrow and letter)."""
     minx, miny, maxx, maxy = extent
     angle = _north_angle(crs, (minx + maxx) / 2, (miny + maxy) / 2)
     arrow_len = (maxy - miny) * 0.07
-    base = np.array([maxx - (maxx - minx) * 0.05, maxy - (maxy - miny) * 0.14])
+    x = maxx - (maxx - minx) * 0.05 if "right" in corner else minx + (maxx - minx) * 0.05
+    y = maxy - (maxy - miny) * 0.14 if "upper" in corner else miny + (maxy - miny) * 0.04
+    base = np.array([x, y])
     tip = base + arrow_len * np.array([np.sin(angle), np.cos(angle)])
-    ax.annotate("", xy=tip, xytext=base, zorder=9,
-                arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": "black", "lw": 1.4})  # fmt: skip
-    _halo_text(ax, *tip, tr("export_north", lang), ha="center", va="bottom", fontsize=font_pt * 1.3,
-               fontweight="bold", zorder=9)  # fmt: skip
+    arrow = ax.annotate("", xy=tip, xytext=base, zorder=9,
+                        arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": "black", "lw": 1.4})  # fmt: skip
+    letter = _halo_text(ax, *tip, tr("export_north", lang), ha="center", va="bottom", fontsize=font_pt * 1.3,
+                        fontweight="bold", zorder=9)  # fmt: skip
+    return [arrow, letter]
 
 
 def basemap_legend_handles(city: City, lang: str) -> list:
@@ -307,6 +301,186 @@ def _marker_style(lid: str, approx: bool, size_pt: float) -> dict:
         "linewidths": 0.8,
         "linestyles": APPROX_DASH if approx else "solid",
     }
+
+
+def _line_vertices(lines: gpd.GeoDataFrame, crs: str) -> np.ndarray:
+    """The vertices (n x 2, metres of ``crs``) of ``lines`` (e.g. the river)."""
+    if not len(lines):
+        return np.zeros((0, 2))
+    return shapely.get_coordinates(lines.to_crs(crs).geometry.to_numpy())
+
+
+def _inside(xy: np.ndarray, box) -> np.ndarray:
+    minx, miny, maxx, maxy = box
+    return (xy[:, 0] >= minx) & (xy[:, 0] <= maxx) & (xy[:, 1] >= miny) & (xy[:, 1] <= maxy)
+
+
+def _make_room(extent, xy: np.ndarray, corner: str, width_share: float, height_share: float, aspect: float):
+    """``extent`` grown away from ``corner`` (by tenths of its height, widened to ``aspect``) until the
+    corner's box of the given shares covers no marker ``xy`` (at most 8 steps)."""
+    for _ in range(8):
+        if not _inside(xy, corner_box(extent, corner, width_share, height_share)).any():
+            break
+        minx, miny, maxx, maxy = extent
+        step = 0.1 * (maxy - miny)
+        miny, maxy = (miny, maxy + step) if "upper" in corner else (miny - step, maxy)
+        cx, width = (minx + maxx) / 2, (maxy - miny) * aspect
+        extent = (cx - width / 2, miny, cx + width / 2, maxy)
+    return extent
+
+
+def _frame_axes(ax, extent) -> None:
+    """Show ``extent`` at equal scale, with a thin frame and no ticks or axis titles."""
+    ax.set_xlim(extent[0], extent[2])
+    ax.set_ylim(extent[1], extent[3])
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.8)
+
+
+def _number_colour(lid: str) -> str:
+    red, green, blue = mpl.colors.to_rgb(LAYERS[lid].color)
+    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.55 else "white"
+
+
+def _draw_markers(ax, assets, xy: np.ndarray, approx: np.ndarray, numbers: np.ndarray, numbered: np.ndarray,
+                  size_pt: float, marker_m: float) -> None:  # fmt: skip
+    """Each asset's marker (its layer's shape and colour, dashed when approximate) and, where ``numbered``,
+    its number: on the marker, or, for a marker another one overlaps (centres closer than ``marker_m``,
+    a marker's width on the ground at this axes' scale), in a white circle moved aside by adjustText with a
+    leader line to it."""
+    for lid in ASSET_LAYERS:
+        in_layer = (assets["layer"] == lid).to_numpy()
+        for flagged in (False, True):
+            keep = in_layer & (approx == flagged)
+            if keep.any():
+                ax.scatter(xy[keep, 0], xy[keep, 1], zorder=6 if flagged else 7, **_marker_style(lid, flagged, size_pt))
+    shown = np.flatnonzero(numbered)
+    if not len(shown):
+        return
+    neighbours = cKDTree(xy[shown]).query_ball_point(xy[shown], r=marker_m)
+    callouts = []
+    for i, near in zip(shown, neighbours):
+        number, lid = str(numbers[i]), assets["layer"].iloc[i]
+        font = size_pt * (0.55 if len(number) < 3 else 0.45)
+        if len(near) == 1:
+            ax.text(*xy[i], number, ha="center", va="center_baseline", fontsize=font, fontweight="bold",
+                    color=_number_colour(lid), zorder=7.2, clip_on=True)  # fmt: skip
+        else:
+            callouts.append(ax.text(*xy[i], number, ha="center", va="center", fontsize=font, fontweight="bold",
+                                    color="#111", zorder=8.5, clip_on=True,
+                                    bbox={"boxstyle": "circle,pad=0.18", "fc": "white", "ec": LAYERS[lid].color, "lw": 0.9}))  # fmt: skip
+    if callouts:
+        adjust_text(callouts, x=xy[shown, 0], y=xy[shown, 1], ax=ax, ensure_inside_axes=True, expand=(1.3, 1.3),
+                    force_text=(0.4, 0.5), time_lim=1.0, arrowprops={"arrowstyle": "-", "color": "#333", "lw": 0.5})  # fmt: skip
+
+
+def _scale_bar_box(ax, renderer) -> Bbox:
+    """The display box of the scale bar of ``ax`` (its lower left fifth and bottom eighth when unknown)."""
+    for artist in ax.artists:
+        if isinstance(artist, ScaleBar):
+            return artist.get_window_extent(renderer)
+    frame = ax.get_window_extent(renderer)
+    return Bbox.from_bounds(frame.x0, frame.y0, frame.width * 0.3, frame.height * 0.12)
+
+
+def _draw_detail(detail_ax, city: City, assets, xy, approx, numbers, shown, sub_extent, width_mm: float,
+                 size_pt: float, font_pt: float, lang: str) -> None:  # fmt: skip
+    """The crowded centre (``sub_extent``, metres) on ``detail_ax`` (``width_mm`` wide on paper) at a larger
+    scale: basemap, the ``shown`` assets' markers and numbers, its own scale bar and a caption."""
+    _draw_basemap(detail_ax, city, city.config.metric_crs, sub_extent, font_pt * 0.9, lang)
+    _frame_axes(detail_ax, sub_extent)
+    minx, miny, maxx, maxy = sub_extent
+    _draw_markers(detail_ax, assets, xy, approx, numbers, shown, size_pt, size_pt * PT_MM * (maxx - minx) / width_mm)
+    for spine in detail_ax.spines.values():
+        spine.set_linewidth(1.2)
+    draw_scale_bar(detail_ax, sub_extent, font_pt * 0.9)
+    detail_ax.text(0.01, 0.99, tr("export_inset", lang), transform=detail_ax.transAxes, ha="left", va="top", fontsize=font_pt,
+                   fontweight="bold", zorder=9,
+                   bbox={"boxstyle": "square,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})  # fmt: skip
+
+
+def _draw_frame(ax, sub_extent, caption: str | None, font_pt: float) -> None:
+    """The frame of the inset's (or detail page's) area on the main map, with ``caption`` above it."""
+    minx, miny, maxx, maxy = sub_extent
+    ax.add_patch(
+        Rectangle((minx, miny), maxx - minx, maxy - miny, fill=False, edgecolor="#222", linewidth=1.1, zorder=8)
+    )
+    if caption:
+        _halo_text(ax, minx, maxy, caption, ha="left", va="bottom", fontsize=font_pt, fontweight="bold", zorder=8.6)
+
+
+def _draw_inset(ax, city: City, assets, xy, approx, numbers, in_inset, inset, size_pt: float, font_pt: float,
+                lang: str):  # fmt: skip
+    """The inset (``inset`` = corner, width and height shares of ``ax``, extent in metres) in that corner of
+    ``ax``, its frame drawn on ``ax``; returns its axes."""
+    corner, width, height, sub_extent = inset
+    pad = 0.012
+    x0 = pad if "left" in corner else 1 - width - pad
+    y0 = pad if "lower" in corner else 1 - height - pad
+    inset_ax = ax.inset_axes([x0, y0, width, height], zorder=10)
+    inset_ax.set_facecolor("white")
+    width_mm = ax.get_position().width * width * ax.figure.get_figwidth() / MM
+    _draw_detail(inset_ax, city, assets, xy, approx, numbers, in_inset, sub_extent, width_mm, size_pt, font_pt, lang)
+    _draw_frame(ax, sub_extent, None, font_pt)
+    return inset_ax
+
+
+def _detail_box(options: PrintOptions, margin: float) -> tuple[float, float, float, float]:
+    """(left, bottom, width, height) in mm of the map on a detail page: the page under its title."""
+    page_w, page_h = options.size_mm
+    head = 16.0 * page_w / PAPER_MM["A4"][0]
+    return margin, margin, page_w - 2 * margin, page_h - 2 * margin - head
+
+
+def _detail_page(city: City, assets, xy, approx, numbers, sub_extent, options: PrintOptions, title: str,
+                 size_pt: float, font_pt: float, margin: float):  # fmt: skip
+    """A page of its own for the crowded centre (``sub_extent``, metres), used when an inset would still be
+    crowded: the map on the whole page under the title, its own scale bar and north arrow; returns
+    (figure, axes)."""
+    page_w, page_h = options.size_mm
+    lang = options.lang
+    box = _detail_box(options, margin)
+    page = Figure(figsize=(page_w * MM, page_h * MM), dpi=options.dpi)
+    FigureCanvasAgg(page)
+    page.text(0.5, 1 - margin / page_h, f"{title} · {tr('export_inset', lang)}", ha="center", va="top",
+              fontsize=font_pt * 2.0, fontweight="bold")  # fmt: skip
+    detail_ax = page.add_axes([box[0] / page_w, box[1] / page_h, box[2] / page_w, box[3] / page_h])
+    shown = _inside(xy, sub_extent)
+    _draw_detail(detail_ax, city, assets, xy, approx, numbers, shown, sub_extent, box[2], size_pt, font_pt, lang)
+    river_xy = _line_vertices(city.layers["river"], city.config.metric_crs)
+    corner = emptiest_corner(sub_extent, xy[shown], river_xy, 0.12, 0.2, taken=("lower left", "upper left"))
+    draw_north_arrow(detail_ax, city.config.metric_crs, sub_extent, font_pt, lang, corner)
+    return page, detail_ax
+
+
+def _names(assets, lang: str) -> list[str]:
+    names = assets["name_zh"] if lang == "zh" else assets["name_en"].where(assets["name_en"].notna(), assets["name_zh"])
+    return [str(n) for n in names]
+
+
+def _key_pages(rows: list[list[str]], options: PrintOptions, title: str, font_pt: float, columns: int,
+               margin: float) -> list[Figure]:  # fmt: skip
+    """The key on pages of its own (the map's paper), under the map's title and the word "key"."""
+    page_w, page_h = options.size_mm
+    head_mm = 16.0
+    box_h = page_h - 2 * margin - head_mm
+    per_page = key_rows_that_fit(box_h, columns, font_pt)
+    pages = []
+    for start in range(0, len(rows), per_page):
+        page = Figure(figsize=(page_w * MM, page_h * MM), dpi=options.dpi)
+        page.text(margin / page_w, 1 - margin / page_h, f"{title} · {tr('export_key', options.lang)}", ha="left",
+                  va="top", fontsize=font_pt * 1.8, fontweight="bold")  # fmt: skip
+        chunk = rows[start : start + per_page]
+        height = min(box_h, key_height_mm(len(chunk), columns, font_pt))
+        draw_key(page, chunk, (margin, page_h - margin - head_mm - height, page_w - 2 * margin, height),
+                 (page_w, page_h), font_pt, columns, options.lang)  # fmt: skip
+        pages.append(page)
+    return pages
 
 
 def print_map(
@@ -348,56 +522,80 @@ def print_map(
     shown_layers = [lid for lid in ASSET_LAYERS if (assets["layer"] == lid).any()]
     legend_rows = int(np.ceil((len(shown_layers) + 3) / ncol)) + 1  # the entries and the legend's title
     legend_h, footer_h = (3.0 + 4.4 * legend_rows) * scale, 12.0 * scale
+    numbers = number_assets(assets, crs)
+    rows = key_rows(city, assets, numbers, lang)
+    key_font, key_cols = font_pt * 0.85, 1 if len(rows) <= 8 else 3 if options.landscape else 2
+    key_on_page = 0 < len(rows) <= KEY_ON_PAGE_MAX
+    key_h = key_height_mm(len(rows), key_cols, key_font) + 2.0 * scale if key_on_page else 0.0
     fig = Figure(figsize=(page_w * MM, page_h * MM), dpi=options.dpi)
+    FigureCanvasAgg(fig)  # a renderer to measure the labels with
     map_box = (
         margin,
-        margin + footer_h + legend_h,
+        margin + footer_h + key_h + legend_h,
         page_w - 2 * margin,
-        page_h - 2 * margin - title_h - footer_h - legend_h,
+        page_h - 2 * margin - title_h - footer_h - key_h - legend_h,
     )
     ax = fig.add_axes([map_box[0] / page_w, map_box[1] / page_h, map_box[2] / page_w, map_box[3] / page_h])
-    extent = _extent(city, assets, query, crs, map_box[2] / map_box[3], area)
+    aspect = map_box[2] / map_box[3]
+    extent = _extent(city, assets, query, crs, aspect, area)
+    points = assets.to_crs(crs).geometry.representative_point()
+    xy = np.column_stack([points.x, points.y]) if len(assets) else np.zeros((0, 2))
+    river_xy = _line_vertices(city.layers["river"], crs)
+    size_pt = 8.5 * scale
+    marker_m = size_pt * PT_MM * (extent[2] - extent[0]) / map_box[2]
+    centre = crowded_centre(xy, marker_m)
+    inset = detail_extent = None
+    if centre is not None:
+        inset_w, inset_h = INSET_SHARE, min(INSET_SHARE * aspect, 0.5)
+        sub_extent = inset_extent(xy, centre, marker_m, inset_w * aspect / inset_h)
+        inset_marker_m = size_pt * PT_MM * (sub_extent[2] - sub_extent[0]) / (inset_w * map_box[2])
+        if overlapping_markers(xy[_inside(xy, sub_extent)], inset_marker_m) > DETAIL_PAGE_OVERLAPS:
+            box = _detail_box(options, margin)
+            detail_extent = inset_extent(xy, centre, marker_m, box[2] / box[3])
+        else:
+            corner = emptiest_corner(extent, xy, river_xy, inset_w, inset_h, taken=("lower left",))
+            extent = _make_room(extent, xy, corner, inset_w, inset_h, aspect)
+            inset = (corner, inset_w, inset_h, sub_extent)
 
     asked_tiles = basemap is not None and basemap.tiles is not None
-    note = _draw_tiles(ax, basemap, crs, extent, map_box[2] * MM, lang, tile_deadline_s) if asked_tiles else None
+    note = draw_tiles(ax, basemap, crs, extent, map_box[2] * MM, lang, tile_deadline_s) if asked_tiles else None
     notes, on_tiles = ((note,), False) if note else ((), asked_tiles)
     _draw_basemap(ax, city, crs, extent, font_pt, lang, filled=not on_tiles)
     metric = assets.to_crs(crs)
-    points = metric.geometry.representative_point()
     approx = approximate(assets).to_numpy()
-    size_pt = 7.0 * scale
     outlines = metric[(metric.geom_type != "Point").to_numpy()]
     for lid in shown_layers:
-        in_layer = (assets["layer"] == lid).to_numpy()
         part = outlines[outlines["layer"] == lid]
         if len(part):
             part.plot(ax=ax, color=LAYERS[lid].color, alpha=0.15, edgecolor=LAYERS[lid].color, zorder=5)
-        for flagged in (False, True):
-            keep = in_layer & (approx == flagged)
-            if keep.any():
-                ax.scatter(points.x[keep], points.y[keep], zorder=6 if flagged else 7,
-                           **_marker_style(lid, flagged, size_pt))  # fmt: skip
+    framed = inset[3] if inset else detail_extent
+    in_inset = _inside(xy, framed) if framed else np.zeros(len(assets), dtype=bool)
+    _frame_axes(ax, extent)
+    marker_m = size_pt * PT_MM * (extent[2] - extent[0]) / map_box[2]
+    _draw_markers(ax, assets, xy, approx, numbers, ~in_inset, size_pt, marker_m)
     if not len(assets):
         ax.text(0.5, 0.5, tr("export_empty", lang), transform=ax.transAxes, ha="center", va="center",
                 fontsize=font_pt * 1.6, color="#444", zorder=8)  # fmt: skip
-    minx, miny, maxx, maxy = extent
-    ax.set_xlim(minx, maxx)
-    ax.set_ylim(miny, maxy)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    for spine in ax.spines.values():
-        spine.set_linewidth(0.8)
 
     scale_m = draw_scale_bar(ax, extent, font_pt)
-    draw_north_arrow(ax, crs, extent, font_pt, lang)
+    inset_ax = (
+        _draw_inset(ax, city, assets, xy, approx, numbers, in_inset, inset, size_pt, font_pt, lang) if inset else None
+    )
+    detail_pages, detail_ax = [], None
+    if detail_extent is not None:
+        page, detail_ax = _detail_page(city, assets, xy, approx, numbers, detail_extent, options,
+                                       options.title or default_title(city, lang), size_pt, font_pt, margin)  # fmt: skip
+        detail_pages.append(page)
+        _draw_frame(ax, detail_extent, tr("export_inset_page", lang, page=2), font_pt)
+    taken = ("lower left", inset[0]) if inset else ("lower left",)
+    north_corner = emptiest_corner(extent, xy, river_xy, 0.12, 0.2, taken=taken)
+    arrow = draw_north_arrow(ax, crs, extent, font_pt, lang, north_corner)
 
     top = 1 - margin / page_h
-    fig.text(0.5, top, options.title or default_title(city, lang), ha="center", va="top", fontsize=font_pt * 2.4,
-             fontweight="bold")  # fmt: skip
-    subtitle = f"{describe_selection(city, query, lang)} · {tr('export_count', lang, n=len(assets))}"
+    title = options.title or default_title(city, lang)
+    fig.text(0.5, top, title, ha="center", va="top", fontsize=font_pt * 2.4, fontweight="bold")
+    selection = describe_selection(city, query, lang)
+    subtitle = f"{selection} · {tr('export_count', lang, n=len(assets))}"
     fig.text(0.5, top - 12.5 * scale / page_h, subtitle, ha="center", va="top", fontsize=font_pt * 1.25, color="#333",
              wrap=True)  # fmt: skip
 
@@ -405,33 +603,73 @@ def print_map(
     for lid in shown_layers:
         spec = LAYERS[lid]
         n = int((assets["layer"] == lid).sum())
-        handles.append(ax.scatter([], [], label=f"{spec.label(lang)} ({n})", **_marker_style(lid, False, size_pt)))
+        handles.append(
+            ax.scatter([], [], label=f"{spec.label(lang)} ({n})", **_marker_style(lid, False, size_pt * 0.85))
+        )
     handles.append(ax.scatter([], [], label=tr("export_approx", lang),
-                              **{**_marker_style("attractions", True, size_pt), "facecolors": ["white"]}))  # fmt: skip
+                              **{**_marker_style("attractions", True, size_pt * 0.85), "facecolors": ["white"]}))  # fmt: skip
     handles += basemap_legend_handles(city, lang)
-    fig.legend(handles=handles, loc="upper left", ncol=ncol, frameon=False, fontsize=font_pt,
-               bbox_to_anchor=(margin / page_w, (margin + footer_h + legend_h - 1.5 * scale) / page_h),
-               title=tr("map_legend", lang), title_fontsize=font_pt * 1.1, alignment="left",
-               handletextpad=0.4, columnspacing=1.4, borderaxespad=0)  # fmt: skip
+    legend = fig.legend(handles=handles, loc="upper left", ncol=ncol, frameon=False, fontsize=font_pt,
+                        bbox_to_anchor=(margin / page_w, (margin + footer_h + key_h + legend_h - 1.5 * scale) / page_h),
+                        title=tr("map_legend", lang), title_fontsize=font_pt * 1.1, alignment="left",
+                        handletextpad=0.4, columnspacing=1.4, borderaxespad=0)  # fmt: skip
+    if key_on_page:
+        draw_key(fig, rows, (margin, margin + footer_h, page_w - 2 * margin, key_h - 2.0 * scale), (page_w, page_h),
+                 key_font, key_cols, lang)  # fmt: skip
 
     stamp = tr("export_date", lang, date=(today or date.today()).isoformat())
     lines = [f"{stamp} · culturemap", tr("export_source", lang, city=city.config.name(lang)),
              tr("export_basemap", lang, crs=crs)]  # fmt: skip
     if on_tiles:
         lines.append(tr("export_tiles_source", lang, attribution=basemap.text_attribution))
+    if rows and not key_on_page:
+        lines[0] += f" · {tr('export_key_page', lang, page=2 + len(detail_pages))}"
     fig.text(margin / page_w, margin / page_h, "\n".join(lines), ha="left", va="bottom", fontsize=font_pt * 0.85,
              color="#444", linespacing=1.5)  # fmt: skip
-    ax.set_xlim(minx, maxx)  # the empty legend scatters must not move the view
-    ax.set_ylim(miny, maxy)
-    return PrintMap(fig, ax, crs, extent, scale_m, options, notes)
+    _frame_axes(ax, extent)  # the empty legend scatters must not move the view
+    labels = []
+    if 0 < len(assets) <= LABEL_MAX:
+        renderer = fig.canvas.get_renderer()
+        furniture = [artist.get_window_extent(renderer) for artist in (*arrow, legend)]
+        furniture += [_scale_bar_box(ax, renderer)] + ([inset_ax.get_window_extent(renderer)] if inset_ax else [])
+        names = _names(assets, lang)
+        outside = np.flatnonzero(~in_inset)
+        labels = place_labels(ax, xy[outside], [names[i] for i in outside], font_pt * 0.9, size_pt, furniture)
+        for detail in (inset_ax, detail_ax):
+            if detail is None:
+                continue
+            inside = np.flatnonzero(in_inset)
+            labels += place_labels(detail, xy[inside], [names[i] for i in inside], font_pt * 0.9, size_pt,
+                                   [_scale_bar_box(detail, detail.figure.canvas.get_renderer())])  # fmt: skip
+        _frame_axes(ax, extent)
+    key_pages = [] if key_on_page or not rows else _key_pages(rows, options, title, key_font, key_cols, margin)
+    return PrintMap(fig, ax, crs, extent, scale_m, options, notes, title, selection, numbers, key_pages, inset_ax,
+                    labels, legend, north_corner, detail_pages, detail_ax)  # fmt: skip
 
 
 def write_print_map(drawn: PrintMap, fmt: str, path: str | Path) -> Path:
     """Save ``drawn`` as ``fmt`` (png at its options' dpi, pdf or svg) to ``path``, atomically; the page
-    keeps its paper size (no cropping), so positions on it follow the figure's transforms."""
+    keeps its paper size (no cropping), so positions on it follow the figure's transforms. A PDF holds the
+    map, the crowded centre's page (when an inset would be too small) and the key's own pages (when the key did not fit under the map) and says Title, Subject (the
+    selection), Author and CreationDate; a PNG or SVG writes those key pages beside it as
+    ``<name>-p<k>.<ext>`` (k = 2, 3, ...)."""
     if fmt not in PRINT_FORMATS:
         raise ValueError(f"unknown print format {fmt!r}: expected one of {', '.join(PRINT_FORMATS)}")
-    metadata = {"pdf": {"Creator": "culturemap"}, "svg": {"Creator": "culturemap"}, "png": {"Software": "culturemap"}}
-    with atomic_outputs([path]) as (tmp,), mpl.rc_context(VECTOR_FONTS):
-        drawn.figure.savefig(tmp, format=fmt, dpi=drawn.options.dpi, metadata=metadata[fmt])
-    return Path(path)
+    path = Path(path)
+    if fmt == "pdf":
+        metadata = {"Title": drawn.title, "Subject": drawn.selection, "Author": "culturemap", "Creator": "culturemap",
+                    "CreationDate": datetime.now(UTC)}  # fmt: skip
+        with atomic_outputs([path]) as (tmp,), mpl.rc_context(VECTOR_FONTS), PdfPages(tmp, metadata=metadata) as pdf:
+            for page in (drawn.figure, *drawn.detail_pages, *drawn.key_pages):
+                pdf.savefig(page, dpi=drawn.options.dpi)
+        return path
+    metadata = {
+        "svg": {"Creator": "culturemap", "Title": drawn.title},
+        "png": {"Software": "culturemap", "Title": drawn.title},
+    }
+    pages = (drawn.figure, *drawn.detail_pages, *drawn.key_pages)
+    paths = [path] + [path.with_name(f"{path.stem}-p{k}{path.suffix}") for k in range(2, len(pages) + 1)]
+    with atomic_outputs(paths) as tmps, mpl.rc_context(VECTOR_FONTS):
+        for page, tmp in zip(pages, tmps):
+            page.savefig(tmp, format=fmt, dpi=drawn.options.dpi, metadata=metadata[fmt])
+    return path
