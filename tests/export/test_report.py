@@ -64,7 +64,9 @@ def test_city_report_pages_are_numbered_a4(lanzhou_report):
     info = pdf_info(lanzhou_report)
     assert "Page size:       595.276 x 841.89 pts (A4)" in info
     pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
-    assert pages == 7  # the coverage section runs onto a second page since issue 25 (rows graded after, 2 more named)
+    # the coverage section runs onto a second page since issue 25 (rows graded after, 2 more named), and the
+    # sources page (each of the 63 sources the assets cite, once) onto a second one
+    assert pages == 8
     for page in range(1, pages + 1):
         text = squeezed(pdf_text(lanzhou_report, page=page))  # pdftotext may drop the spaces around digits
         assert f"第{page}页/共{pages}页" in text
@@ -93,7 +95,10 @@ def test_city_report_has_density_corridor_index_formula_and_sources(lanzhou_repo
     assert squeezed(FORMULA["zh"]) in squeezed(text)
     assert "区县文化软实力指数" in text and "城关区" in text
     assert "概略位置（未测量，按地名或描述估计）：88/102处，占86%" in squeezed(text)  # 88 of the 102 assets
-    assert "Lanzhou cultural-tourism SWOT study" in text
+    # the published figures' source in Chinese, and the sources page: each source once, as a reader cites it
+    assert "兰州文化旅游SWOT分析（项目任务书引用的数字），2022-08" in text and "SWOT study" not in text
+    assert "本报告范围内的点位引用了 63 条不同来源" in text
+    assert "兰州日报 2011-12-23, landscape.cn" in text and "第七批全国重点文物保护单位（国务院，2013）" in text
 
 
 def test_city_report_embeds_the_cjk_font(lanzhou_report):
