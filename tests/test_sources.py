@@ -229,3 +229,12 @@ def test_the_city_report_text_names_no_path_and_ends_with_the_sources(cities, tm
         assert "SWOT study" not in text
     else:
         assert "National key cultural relics protection units, batches 1-8 (State Council, 1961-2019)" in text
+
+
+def test_an_imported_row_keeps_its_own_text_beside_the_register(cities):
+    from culturemap.catalog.sources import unknown_keys
+
+    lanzhou = cities["lanzhou"].sources
+    assert unknown_keys("checkins.xlsx, row 3; osm", lanzhou) == []  # the importer's "<file>, row n; their source"
+    assert unknown_keys("guobao-batch7; osm", lanzhou) == ["osm"]
+    assert cite_text("checkins.xlsx, row 3; osm", lanzhou, "zh") == "checkins.xlsx, row 3；osm"

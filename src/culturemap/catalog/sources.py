@@ -150,10 +150,13 @@ def register_problems(register: Mapping[str, Source]) -> list[str]:
 
 
 def unknown_keys(text, register: Mapping[str, Source]) -> list[str]:
-    """The items of a row's ``source`` shaped as keys (lower-case letters, digits, '-') that are not keys
-    of ``register``. Other items are free text, as an imported file's rows carry ("checkins.xlsx,
-    row 3; their source"), shown by :func:`cite_text` without paths."""
-    return [item for item in source_keys(text) if _KEY.match(item) and item not in register]
+    """The items of a row's ``source`` that look like keys (lower-case letters, digits, '-') but are not
+    keys of ``register``. A row whose first item is no key is free text, as an imported file's rows
+    carry ("checkins.xlsx, row 3; osm"): nothing to check, shown by :func:`cite_text` without paths."""
+    items = source_keys(text)
+    if not items or not _KEY.match(items[0]):
+        return []
+    return [item for item in items if _KEY.match(item) and item not in register]
 
 
 def sources_table(register: Mapping[str, Source], layers: Mapping[str, pd.DataFrame], lang: str = "zh") -> pd.DataFrame:
