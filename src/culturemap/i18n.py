@@ -767,7 +767,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_approx": ("虚线轮廓 = 概略位置（未测量）", "dashed outline = approximate position (not surveyed)"),
     "export_north": ("北", "N"),
     # print map key, inset and labels (issue 26)
-    "export_key": ("图例编号对照表", "Key to the numbers"),
+    "export_key": ("编号对照表", "Key to the numbers"),
     "export_key_no": ("编号", "No."),
     "export_key_name": ("名称", "Name"),
     "export_key_layer": ("类别", "Layer"),

@@ -451,9 +451,24 @@ def _detail_page(city: City, assets, xy, approx, numbers, sub_extent, options: P
               fontsize=font_pt * 2.0, fontweight="bold")  # fmt: skip
     detail_ax = page.add_axes([box[0] / page_w, box[1] / page_h, box[2] / page_w, box[3] / page_h])
     shown = _inside(xy, sub_extent)
-    _draw_detail(detail_ax, city, assets, xy, approx, numbers, shown, sub_extent, box[2], size_pt, font_pt, lang)
     river_xy = _line_vertices(city.layers["river"], city.config.metric_crs)
-    corner = emptiest_corner(sub_extent, xy[shown], river_xy, 0.12, 0.2, taken=("lower left", "upper left"))
+    marker_m = size_pt * PT_MM * (sub_extent[2] - sub_extent[0]) / box[2]
+    centre = crowded_centre(xy[shown], marker_m)
+    in_inset = np.zeros(len(xy), dtype=bool)
+    if centre is not None:  # still crowded at the page's scale: an inset of its core in the page's emptiest corner
+        aspect = box[2] / box[3]
+        inset_w, inset_h = INSET_SHARE, min(INSET_SHARE * aspect, 0.5)
+        core = inset_extent(xy[shown], centre, marker_m, inset_w * aspect / inset_h)
+        corner = emptiest_corner(sub_extent, xy[shown], river_xy, inset_w, inset_h, taken=("lower left", "upper left"))
+        in_inset = shown & _inside(xy, core)
+    _draw_detail(detail_ax, city, assets, xy, approx, numbers, shown & ~in_inset, sub_extent, box[2], size_pt, font_pt,
+                 lang)  # fmt: skip
+    taken = ("lower left", "upper left")
+    if centre is not None:
+        _draw_inset(detail_ax, city, assets, xy, approx, numbers, in_inset, (corner, inset_w, inset_h, core), size_pt,
+                    font_pt, lang)  # fmt: skip
+        taken += (corner,)
+    corner = emptiest_corner(sub_extent, xy[shown], river_xy, 0.12, 0.2, taken=taken)
     draw_north_arrow(detail_ax, city.config.metric_crs, sub_extent, font_pt, lang, corner)
     return page, detail_ax
 

@@ -97,7 +97,8 @@ def _class_counts(frame: pd.DataFrame, lid: str, lang: str) -> str:
 
 
 def _cover(doc: Document, city: City, assets, query: AssetQuery, options: PrintOptions, today: date, area) -> None:
-    """The print map of ``assets``; a district's outline (``area``, WGS-84) drawn bold."""
+    """The print map of ``assets``; a district's outline (``area``, WGS-84) drawn bold; then the map's page
+    of its crowded centre and its key's pages, if it has them."""
     drawn = print_map(city, assets, query, options, today, area)
     if area is not None:
         outline = gpd.GeoSeries([area], crs="EPSG:4326").to_crs(drawn.crs).boundary
@@ -106,6 +107,8 @@ def _cover(doc: Document, city: City, assets, query: AssetQuery, options: PrintO
         drawn.ax.set_ylim(drawn.extent[1], drawn.extent[3])
         no_axis_labels(drawn.ax)
     doc.add_figure(drawn.figure)
+    for page in (*drawn.detail_pages, *drawn.key_pages):  # the crowded centre and the key, with the report's footer
+        doc.pages.append(page)
 
 
 def _counts_section(doc: Document, city: City, scope: City, district: str | None, assets, lang: str) -> None:
