@@ -47,7 +47,8 @@ def test_leak_pattern_catches_what_the_packs_used_to_show():
 def test_citations_per_kind(cities):
     lanzhou = cities["lanzhou"].sources
     assert cite(lanzhou["landscape-cn-2011-12-23"], "zh") == "兰州日报 2011-12-23, landscape.cn"
-    assert cite(lanzhou["o931-cn"], "en") == "兰州日报 2023-12-20, o931.cn"
+    assert cite(lanzhou["o931-cn"], "zh") == "兰州日报 2023-12-20, o931.cn"
+    assert cite(lanzhou["o931-cn"], "en") == "Lanzhou Daily 2023-12-20, o931.cn"  # the publisher in English
     assert cite(lanzhou["guobao-batch7"], "zh") == "第七批全国重点文物保护单位（国务院，2013）"
     assert (
         cite(lanzhou["guobao-batch7"], "en")

@@ -190,6 +190,18 @@ _OVERRIDES = {
 }  # fmt: skip
 
 
+# English names of the publishers the pages cite (the English page cites them so)
+PUBLISHERS_EN = {
+    "兰州晚报": "Lanzhou Evening News", "东北网": "Northeast News Net (dbw.cn)", "兰州日报": "Lanzhou Daily",
+    "中国甘肃网": "Gansu China Net (gscn)", "每日甘肃网": "Daily Gansu Net", "新华社": "Xinhua News Agency",
+    "大西北网": "Great Northwest Net", "兰州新闻网": "Lanzhou News Net", "齐齐哈尔市统计局": "Qiqihar Bureau of Statistics",
+    "钱币报": "Coin Journal", "腾讯新闻": "Tencent News", "甘肃经济日报": "Gansu Economic Daily",
+    "本地宝": "Bendibao", "新天水": "Xin Tianshui", "新华网甘肃频道": "Xinhua Net, Gansu channel", "新华网": "Xinhua Net",
+    "哈尔滨日报": "Harbin Daily", "兰州市统计局": "Lanzhou Bureau of Statistics", "光明日报": "Guangming Daily",
+    "中国日报网": "China Daily online", "中国台湾网": "Taiwan.cn", "七里河区": "Qilihe District government",
+}  # fmt: skip
+
+
 def _split(text: str) -> list[str]:
     """``text`` split at "; " outside parentheses."""
     parts, depth, start = [], 0, 0
@@ -323,6 +335,8 @@ def convert_pack(pack: Path) -> tuple[int, int]:
     for key, changes in _OVERRIDES.items():
         if key in register:
             register[key].update(changes)
+    for entry in register.values():
+        entry["publisher_en"] = entry.get("publisher_en") or PUBLISHERS_EN.get(entry.get("publisher_zh", ""), "")
     entries = pd.DataFrame(list(register.values()), columns=list(REGISTER_COLUMNS)).sort_values("key")
     entries.to_csv(pack / REGISTER_FILE, index=False)
     pd.DataFrame(trail).to_csv(pack / TRAIL_FILE, index=False)
