@@ -239,3 +239,7 @@ def test_an_imported_row_keeps_its_own_text_beside_the_register(cities):
     assert unknown_keys("checkins.xlsx, row 3; osm", lanzhou) == []  # the importer's "<file>, row n; their source"
     assert unknown_keys("guobao-batch7; osm", lanzhou) == ["osm"]
     assert cite_text("checkins.xlsx, row 3; osm", lanzhou, "zh") == "checkins.xlsx, row 3；osm"
+
+
+def test_an_imported_text_keeps_its_numbers_and_loses_its_commits():
+    assert cite_text("survey 2024, 4067489 residents; repo@77ca8e0", {}, "en") == "survey 2024, 4067489 residents"

@@ -33,7 +33,10 @@ KINDS = ("official_list", "study", "news", "dataset", "encyclopedia", "web", "le
 STRENGTHS = ("strong", "weak", "unverified")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # what a reader must never see: a relative or absolute file path, a repository, a commit hash
-_PATH = re.compile(r"\.\./|(?:^|\s)/[\w.-]+/|[A-Za-z]:\\|github[:.]|\b[0-9a-f]{7,40}\b|/reference/")
+_PATH = re.compile(
+    r"\.\./|(?:^|\s)/[\w.-]+/|[A-Za-z]:\\|github[:.]|/reference/"
+    r"|(?<![0-9A-Za-z.-])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{7,40}(?![0-9A-Za-z-])"
+)
 _URL = re.compile(r"https?://([^/\s]+)[^\s,;)]*")
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 
