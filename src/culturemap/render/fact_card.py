@@ -134,7 +134,7 @@ def fact_card_html(
         parts.append(f"<tr><th>{escape(tr('popup_source', lang))}</th><td>{shown}</td></tr>")
     if not blank(row.get("note")):  # curators' notes (what placed the point, what a source says), folded
         notes = f"<details><summary>{escape(tr('popup_notes', lang))}</summary>{escape(str(row['note']))}</details>"
-        parts.append(f"<tr><th></th><td>{notes}</td></tr>")
+        parts.append(f'<tr><td colspan="2">{notes}</td></tr>')
     parts.append(f"</table><small>id: {escape(str(row.get('id') or ''))}</small></div>")
     return "".join(parts)
 
