@@ -243,3 +243,9 @@ def test_an_imported_row_keeps_its_own_text_beside_the_register(cities):
 
 def test_an_imported_text_keeps_its_numbers_and_loses_its_commits():
     assert cite_text("survey 2024, 4067489 residents; repo@77ca8e0", {}, "en") == "survey 2024, 4067489 residents"
+
+
+def test_an_official_list_without_a_date_or_publisher_reads_without_empty_parts(cities):
+    assert cite(cities["qiqihar"].sources["daj-qqhr-gov-cn"], "zh") == "卜奎记忆（齐齐哈尔市档案馆）"
+    assert cite(Source("x", "official_list", title_en="A list", date="2017"), "en") == "A list (2017)"
+    assert cite(Source("x", "official_list", title_zh="名录"), "zh") == "名录"

@@ -328,7 +328,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "popup_address": ("地址", "Address"),
     "popup_source": ("来源", "Source"),
     # sources as a reader cites them (catalog/sources.py; issue 25)
-    "cite_official": ("{title}（{publisher}，{date}）", "{title} ({publisher}, {date})"),
+    "cite_official": ("{title}（{details}）", "{title} ({details})"),  # details: publisher, date
     "cite_dataset": ("{title}（数据集，{licence}）", "{title} (dataset, {licence})"),
     "cite_no_licence": ("未注明许可", "licence not stated"),
     "cite_study": ("{title}，{date}", "{title}, {date}"),

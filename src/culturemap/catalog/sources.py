@@ -101,7 +101,8 @@ def cite(source: Source, lang: str = "zh") -> str:
     publisher = _pick(source.publisher_zh, source.publisher_en, lang)
     title = _pick(source.title_zh, source.title_en, lang)
     if source.kind == "official_list":
-        return tr("cite_official", lang, title=title, publisher=publisher, date=source.date).strip()
+        details = ("，" if lang == "zh" else ", ").join(part for part in (publisher, source.date) if part)
+        return tr("cite_official", lang, title=title, details=details) if details else title
     if source.kind == "study":
         return tr("cite_study", lang, title=title, date=source.date) if source.date else title
     if source.kind == "dataset":
