@@ -217,7 +217,7 @@ def place_labels(ax, xy: np.ndarray, names: list[str], font_pt: float, marker_pt
              for (x, y), name in zip(xy, names)]  # fmt: skip
     if len(texts) > 1:
         adjust_text(texts, x=xy[:, 0], y=xy[:, 1], ax=ax, ensure_inside_axes=True, expand=(1.15, 1.35),
-                    time_lim=1.0)  # fmt: skip
+                    time_lim=0.6)  # fmt: skip
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)

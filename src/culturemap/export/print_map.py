@@ -84,6 +84,7 @@ MM = 1 / 25.4  # inches per millimetre
 MIN_EXTENT_M = 2_000.0  # a selection of one asset still shows its surroundings
 APPROX_DASH = (0, (1.6, 1.2))  # in points: the web map's 2,1.5 of an 18 px marker
 INSET_SHARE = 0.42  # the inset's width, a share of the map's
+ROOMY_MARKERS = ("o", "s", "D", "H")  # marker shapes a number fits inside; others get it in a circle beside
 
 
 @dataclass(frozen=True)
@@ -342,15 +343,17 @@ def _frame_axes(ax, extent) -> None:
         spine.set_linewidth(0.8)
 
 
-def _number_colour(lid: str) -> str:
-    red, green, blue = mpl.colors.to_rgb(LAYERS[lid].color)
-    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.55 else "white"
+def _number_colour(lid: str, approx: bool) -> str:
+    """Black or white, whichever reads better on the marker's face (see :func:`_marker_style`) over light paper."""
+    alpha = 0.55 if approx else 0.9
+    face = alpha * np.array(mpl.colors.to_rgb(LAYERS[lid].color)) + (1 - alpha) * 0.94
+    return "black" if float(face @ [0.299, 0.587, 0.114]) > 0.5 else "white"
 
 
 def _draw_markers(ax, assets, xy: np.ndarray, approx: np.ndarray, numbers: np.ndarray, numbered: np.ndarray,
                   size_pt: float, marker_m: float) -> None:  # fmt: skip
     """Each asset's marker (its layer's shape and colour, dashed when approximate) and, where ``numbered``,
-    its number: on the marker, or, for a marker another one overlaps (centres closer than ``marker_m``,
+    its number: on the marker, or, for a star or triangle (see :data:`ROOMY_MARKERS`) or a marker another one overlaps (centres closer than ``marker_m``,
     a marker's width on the ground at this axes' scale), in a white circle moved aside by adjustText with a
     leader line to it."""
     for lid in ASSET_LAYERS:
@@ -366,17 +369,19 @@ def _draw_markers(ax, assets, xy: np.ndarray, approx: np.ndarray, numbers: np.nd
     callouts = []
     for i, near in zip(shown, neighbours):
         number, lid = str(numbers[i]), assets["layer"].iloc[i]
-        font = size_pt * (0.55 if len(number) < 3 else 0.45)
-        if len(near) == 1:
+        font = size_pt * (0.6 if len(number) < 3 else 0.48)
+        roomy = MARKERS.get(LAYERS[lid].shape, "o") in ROOMY_MARKERS  # a star's or triangle's middle is too small
+        if len(near) == 1 and roomy:
             ax.text(*xy[i], number, ha="center", va="center_baseline", fontsize=font, fontweight="bold",
-                    color=_number_colour(lid), zorder=7.2, clip_on=True)  # fmt: skip
+                    color=_number_colour(lid, bool(approx[i])), zorder=7.2, clip_on=True)  # fmt: skip
         else:
-            callouts.append(ax.text(*xy[i], number, ha="center", va="center", fontsize=font, fontweight="bold",
+            nudge = 0.0 if len(near) > 1 else 0.9 * marker_m  # a lone star's number starts beside it
+            callouts.append(ax.text(xy[i][0] + nudge, xy[i][1] + nudge, number, ha="center", va="center", fontsize=font, fontweight="bold",
                                     color="#111", zorder=8.5, clip_on=True,
                                     bbox={"boxstyle": "circle,pad=0.18", "fc": "white", "ec": LAYERS[lid].color, "lw": 0.9}))  # fmt: skip
     if callouts:
         adjust_text(callouts, x=xy[shown, 0], y=xy[shown, 1], ax=ax, ensure_inside_axes=True, expand=(1.3, 1.3),
-                    force_text=(0.4, 0.5), time_lim=1.0, arrowprops={"arrowstyle": "-", "color": "#333", "lw": 0.5})  # fmt: skip
+                    force_text=(0.4, 0.5), time_lim=0.4, arrowprops={"arrowstyle": "-", "color": "#333", "lw": 0.5})  # fmt: skip
 
 
 def _scale_bar_box(ax, renderer) -> Bbox:
