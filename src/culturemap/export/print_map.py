@@ -409,14 +409,20 @@ def _draw_detail(detail_ax, city: City, assets, xy, approx, numbers, shown, sub_
                    bbox={"boxstyle": "square,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})  # fmt: skip
 
 
-def _draw_frame(ax, sub_extent, caption: str | None, font_pt: float) -> None:
-    """The frame of the inset's (or detail page's) area on the main map, with ``caption`` above it."""
+def _draw_frame(ax, sub_extent, caption: str | None, font_pt: float, xy: np.ndarray | None = None) -> None:
+    """The frame of the inset's (or detail page's) area on the main map, with ``caption`` above it, or below
+    it when fewer of the markers ``xy`` (metres) lie in a strip there."""
     minx, miny, maxx, maxy = sub_extent
     ax.add_patch(
         Rectangle((minx, miny), maxx - minx, maxy - miny, fill=False, edgecolor="#222", linewidth=1.1, zorder=8)
     )
-    if caption:
-        _halo_text(ax, minx, maxy, caption, ha="left", va="bottom", fontsize=font_pt, fontweight="bold", zorder=8.6)
+    if not caption:
+        return
+    strip = 0.05 * (ax.get_ylim()[1] - ax.get_ylim()[0])
+    above = _inside(xy, (minx, maxy, maxx, maxy + strip)).sum() if xy is not None else 0
+    below = _inside(xy, (minx, miny - strip, maxx, miny)).sum() if xy is not None else 0
+    y, va = (miny, "top") if below < above else (maxy, "bottom")
+    _halo_text(ax, minx, y, caption, ha="left", va=va, fontsize=font_pt, fontweight="bold", zorder=8.6)
 
 
 def _draw_inset(ax, city: City, assets, xy, approx, numbers, in_inset, inset, size_pt: float, font_pt: float,
@@ -606,7 +612,7 @@ def print_map(
         page, detail_ax = _detail_page(city, assets, xy, approx, numbers, detail_extent, options,
                                        options.title or default_title(city, lang), size_pt, font_pt, margin)  # fmt: skip
         detail_pages.append(page)
-        _draw_frame(ax, detail_extent, tr("export_inset_page", lang, page=2), font_pt)
+        _draw_frame(ax, detail_extent, tr("export_inset_page", lang, page=2), font_pt, xy)
     taken = ("lower left", inset[0]) if inset else ("lower left",)
     north_corner = emptiest_corner(extent, xy, river_xy, 0.12, 0.2, taken=taken)
     arrow = draw_north_arrow(ax, crs, extent, font_pt, lang, north_corner)
