@@ -4,6 +4,7 @@ fits them; on a phone the map comes first and a popup keeps to at most 60 % of i
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -130,3 +131,17 @@ def test_on_a_phone_the_map_comes_first_and_a_popup_keeps_to_60_percent(browser,
         assert width <= 0.6 * map_width + 1, (width, map_width)
     finally:
         page.context.close()
+
+
+def test_on_lanzhou_a_search_for_xinglongshan_shows_its_results(page, bundled_url):
+    """The issue's case: 兴隆山 (40 km south-east of the centre) read 2 个点位 over an empty map."""
+    open_app(page, f"{bundled_url}/?city=lanzhou")
+    page.get_by_role("heading", name=re.compile("^(结果|Results)")).wait_for()
+    _wait_view(page, lambda v: v["zoom"] == 12)  # the city's view
+    search(page, "兴隆山")
+    heading = page.get_by_role("heading", name=re.compile("^(结果|Results)"))
+    expect(heading).not_to_have_text(re.compile("结果：(0|[0-9]{2,}) 个点位"))  # the pack's few 兴隆山 assets
+    n = int(re.search(r"(\d+)", heading.inner_text()).group(1))
+    view = _wait_view(page, lambda v: v["n"] == n and v["inside"] and v["zoom"] != 12)
+    assert view["zoom"] <= 15
+    expect(page.get_by_text("在当前视野外")).to_have_count(0)

@@ -320,25 +320,28 @@ def _moved(old: tuple[float, float, int], new: tuple[float, float, int], min_px:
     return max(abs(old[0] - new[0]), abs(old[1] - new[1])) > min_px * deg_per_px
 
 
-def _set_view(lat: float, lon: float, zoom: int) -> None:
-    """Move the map to (lat, lon, zoom) in the basemap's datum, once: by a script over the mounted
-    map (the component skips a centre or zoom equal to the one it was last given, though the user
-    may have moved since), and as the view the map is built with."""
+def _set_view(lat: float, lon: float, zoom: int, moved: bool = False) -> None:
+    """Move the map to (lat, lon, zoom) in the basemap's datum. The component moves it (animated)
+    when the view it is given changes; where the user has ``moved`` the map since, it would keep
+    the user's zoom (or centre) if that part equals the one it was last given, so a script over the
+    mounted map sets the view once first."""
     ss = st.session_state
-    ss["fit_seq"] = seq = ss.get("fit_seq", 0) + 1
     ss["view"] = (lat, lon, zoom)
     ss["view_from_link"], ss["fit_fresh"] = False, True
-    ss["fit_script"] = (
-        f"if (window.cmFit !== {seq}) {{ window.cmFit = {seq}; "
-        f"map_div.setView([{lat:.6f}, {lon:.6f}], {int(zoom)}, {{animate: false}}); }}"
-    )
+    ss["fit_script"] = ""
+    if moved:
+        ss["fit_seq"] = seq = ss.get("fit_seq", 0) + 1
+        ss["fit_script"] = (
+            f"if (window.cmFit !== {seq}) {{ window.cmFit = {seq}; "
+            f"map_div.setView([{lat:.6f}, {lon:.6f}], {int(zoom)}, {{animate: false}}); }}"
+        )
 
 
 def _fit_to(points: tuple) -> None:
-    """Fit the map to (lat, lon) ``points`` (the button under the map, and new results)."""
+    """Fit the map to (lat, lon) ``points`` (the button under the map: the user may have moved it)."""
     bounds = points_bounds(points)
     if bounds:
-        _set_view(*fit_view(bounds, st.session_state.get("map_px") or FALLBACK_MAP_PX))
+        _set_view(*fit_view(bounds, st.session_state.get("map_px") or FALLBACK_MAP_PX), moved=True)
 
 
 def _follow_results(city: City, assets: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, basemap: str) -> tuple:
@@ -355,9 +358,11 @@ def _follow_results(city: City, assets: gpd.GeoDataFrame, shown: gpd.GeoDataFram
     if should_fit(changed, len(points), user_moved, ss.get("view_from_link", False)):
         cfg = city.config
         if len(shown) == len(assets):
-            _set_view(cfg.center_lat, cfg.center_lon, cfg.zoom)
+            target = (cfg.center_lat, cfg.center_lon, cfg.zoom)
         else:
-            _fit_to(points)
+            target = fit_view(points_bounds(points), ss.get("map_px") or FALLBACK_MAP_PX)
+        if _moved(ss["live_view"], target, min_px=1):  # the map is not there yet
+            _set_view(*target)
     return points
 
 
