@@ -129,6 +129,8 @@ def test_labels_never_meet_each_other_the_legend_or_the_north_arrow(pack):
         assert not box.overlaps(drawn.legend.get_window_extent(renderer))
     arrow = [t for t in drawn.ax.texts if t.get_text() == "北"][-1].get_window_extent(renderer)
     assert not any(box.overlaps(arrow) for box in boxes)
+    circled = [t.get_window_extent(renderer) for t in drawn.ax.texts if t.get_text().isdigit() and t.get_bbox_patch()]
+    assert not any(box.overlaps(number) for box in boxes for number in circled)  # nor the numbers moved aside
     frame = drawn.ax.get_window_extent(renderer)
     assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in boxes)
 

@@ -18,6 +18,7 @@ import unicodedata
 import geopandas as gpd
 import numpy as np
 from adjustText import adjust_text
+from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 from scipy.spatial import cKDTree
 
@@ -241,3 +242,24 @@ def place_labels(ax, xy: np.ndarray, names: list[str], font_pt: float, marker_pt
             end = ax.transData.inverted().transform(nearest)
             ax.plot([xy[i][0], end[0]], [xy[i][1], end[1]], color="#555", linewidth=0.5, zorder=6.5)
     return kept
+
+
+def key_pages(rows: list[list[str]], page_mm: tuple[float, float], dpi: int, lang: str, title: str, font_pt: float,
+              columns: int, margin: float) -> list[Figure]:  # fmt: skip
+    """The key ``rows`` on pages of their own (``page_mm`` wide, high, like the map's paper; ``margin`` mm),
+    under the map's ``title`` and the word "key", as many rows a page as fit."""
+    page_w, page_h = page_mm
+    head_mm = 16.0
+    box_h = page_h - 2 * margin - head_mm
+    per_page = key_rows_that_fit(box_h, columns, font_pt)
+    pages = []
+    for start in range(0, len(rows), per_page):
+        page = Figure(figsize=(page_w / 25.4, page_h / 25.4), dpi=dpi)
+        page.text(margin / page_w, 1 - margin / page_h, f"{title} · {tr('export_key', lang)}", ha="left", va="top",
+                  fontsize=font_pt * 1.8, fontweight="bold")  # fmt: skip
+        chunk = rows[start : start + per_page]
+        height = min(box_h, key_height_mm(len(chunk), columns, font_pt))
+        draw_key(page, chunk, (margin, page_h - margin - head_mm - height, page_w - 2 * margin, height),
+                 (page_w, page_h), font_pt, columns, lang)  # fmt: skip
+        pages.append(page)
+    return pages

@@ -55,8 +55,8 @@ from culturemap.export.print_key import (
     emptiest_corner,
     inset_extent,
     key_height_mm,
+    key_pages,
     key_rows,
-    key_rows_that_fit,
     number_assets,
     overlapping_markers,
     place_labels,
@@ -384,6 +384,11 @@ def _draw_markers(ax, assets, xy: np.ndarray, approx: np.ndarray, numbers: np.nd
                     force_text=(0.4, 0.5), time_lim=0.4, arrowprops={"arrowstyle": "-", "color": "#333", "lw": 0.5})  # fmt: skip
 
 
+def _boxed_texts(ax, renderer) -> list[Bbox]:
+    """The display boxes of the texts of ``ax`` drawn in a box: the numbers in circles, the inset's caption."""
+    return [text.get_window_extent(renderer) for text in ax.texts if text.get_bbox_patch() is not None]
+
+
 def _scale_bar_box(ax, renderer) -> Bbox:
     """The display box of the scale bar of ``ax`` (its lower left fifth and bottom eighth when unknown)."""
     for artist in ax.artists:
@@ -487,26 +492,6 @@ def _detail_page(city: City, assets, xy, approx, numbers, sub_extent, options: P
 def _names(assets, lang: str) -> list[str]:
     names = assets["name_zh"] if lang == "zh" else assets["name_en"].where(assets["name_en"].notna(), assets["name_zh"])
     return [str(n) for n in names]
-
-
-def _key_pages(rows: list[list[str]], options: PrintOptions, title: str, font_pt: float, columns: int,
-               margin: float) -> list[Figure]:  # fmt: skip
-    """The key on pages of its own (the map's paper), under the map's title and the word "key"."""
-    page_w, page_h = options.size_mm
-    head_mm = 16.0
-    box_h = page_h - 2 * margin - head_mm
-    per_page = key_rows_that_fit(box_h, columns, font_pt)
-    pages = []
-    for start in range(0, len(rows), per_page):
-        page = Figure(figsize=(page_w * MM, page_h * MM), dpi=options.dpi)
-        page.text(margin / page_w, 1 - margin / page_h, f"{title} · {tr('export_key', options.lang)}", ha="left",
-                  va="top", fontsize=font_pt * 1.8, fontweight="bold")  # fmt: skip
-        chunk = rows[start : start + per_page]
-        height = min(box_h, key_height_mm(len(chunk), columns, font_pt))
-        draw_key(page, chunk, (margin, page_h - margin - head_mm - height, page_w - 2 * margin, height),
-                 (page_w, page_h), font_pt, columns, options.lang)  # fmt: skip
-        pages.append(page)
-    return pages
 
 
 def print_map(
@@ -657,19 +642,23 @@ def print_map(
     if 0 < len(assets) <= LABEL_MAX:
         renderer = fig.canvas.get_renderer()
         furniture = [artist.get_window_extent(renderer) for artist in (*arrow, legend)]
-        furniture += [_scale_bar_box(ax, renderer)] + ([inset_ax.get_window_extent(renderer)] if inset_ax else [])
+        furniture += [_scale_bar_box(ax, renderer), *_boxed_texts(ax, renderer)]
+        furniture += [inset_ax.get_window_extent(renderer)] if inset_ax else []
         names = _names(assets, lang)
         outside = np.flatnonzero(~in_inset)
         labels = place_labels(ax, xy[outside], [names[i] for i in outside], font_pt * 0.9, size_pt, furniture)
         for detail in (inset_ax, detail_ax):
             if detail is None:
                 continue
+            renderer = detail.figure.canvas.get_renderer()
             inside = np.flatnonzero(in_inset)
             labels += place_labels(detail, xy[inside], [names[i] for i in inside], font_pt * 0.9, size_pt,
-                                   [_scale_bar_box(detail, detail.figure.canvas.get_renderer())])  # fmt: skip
+                                   [_scale_bar_box(detail, renderer), *_boxed_texts(detail, renderer)])  # fmt: skip
         _frame_axes(ax, extent)
-    key_pages = [] if key_on_page or not rows else _key_pages(rows, options, title, key_font, key_cols, margin)
-    return PrintMap(fig, ax, crs, extent, scale_m, options, notes, title, selection, numbers, key_pages, inset_ax,
+    own_key_pages = []
+    if rows and not key_on_page:
+        own_key_pages = key_pages(rows, options.size_mm, options.dpi, lang, title, key_font, key_cols, margin)
+    return PrintMap(fig, ax, crs, extent, scale_m, options, notes, title, selection, numbers, own_key_pages, inset_ax,
                     labels, legend, north_corner, detail_pages, detail_ax)  # fmt: skip
 
 
