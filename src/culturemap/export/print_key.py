@@ -32,6 +32,7 @@ CROWD_MARKERS = 4  # markers within one marker's width of a marker (itself inclu
 DETAIL_PAGE_OVERLAPS = 12  # overlapping markers an inset may keep; more: the centre gets a page of its own
 INSET_RADIUS_MARKERS = 5  # the inset shows the markers within this many marker widths of the densest one
 PT_MM = 25.4 / 72  # millimetres per point
+ADJUST_ITERATIONS = 120  # adjustText's steps: a count, not a time limit, so that a map comes out the same under load
 CORNERS = ("upper left", "upper right", "lower right", "lower left")
 
 
@@ -218,7 +219,7 @@ def place_labels(ax, xy: np.ndarray, names: list[str], font_pt: float, marker_pt
              for (x, y), name in zip(xy, names)]  # fmt: skip
     if len(texts) > 1:
         adjust_text(texts, x=xy[:, 0], y=xy[:, 1], ax=ax, ensure_inside_axes=True, expand=(1.15, 1.35),
-                    time_lim=0.6)  # fmt: skip
+                    iter_lim=ADJUST_ITERATIONS)  # fmt: skip
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)

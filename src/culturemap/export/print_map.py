@@ -45,6 +45,7 @@ from culturemap.analysis.select import AssetQuery
 from culturemap.catalog import City
 from culturemap.export import PRINT_FORMATS
 from culturemap.export.print_key import (
+    ADJUST_ITERATIONS,
     DETAIL_PAGE_OVERLAPS,
     KEY_ON_PAGE_MAX,
     LABEL_MAX,
@@ -381,7 +382,7 @@ def _draw_markers(ax, assets, xy: np.ndarray, approx: np.ndarray, numbers: np.nd
                                     bbox={"boxstyle": "circle,pad=0.18", "fc": "white", "ec": LAYERS[lid].color, "lw": 0.9}))  # fmt: skip
     if callouts:
         adjust_text(callouts, x=xy[shown, 0], y=xy[shown, 1], ax=ax, ensure_inside_axes=True, expand=(1.3, 1.3),
-                    force_text=(0.4, 0.5), time_lim=0.4, arrowprops={"arrowstyle": "-", "color": "#333", "lw": 0.5})  # fmt: skip
+                    force_text=(0.4, 0.5), iter_lim=ADJUST_ITERATIONS, arrowprops={"arrowstyle": "-", "color": "#333", "lw": 0.5})  # fmt: skip
 
 
 def _boxed_texts(ax, renderer) -> list[Bbox]:
