@@ -13,12 +13,12 @@ that never collide, an inset of the crowded centre, and furniture placed where t
 
 from __future__ import annotations
 
-import unicodedata
-
 import geopandas as gpd
 import numpy as np
 from adjustText import adjust_text
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 from matplotlib.transforms import Bbox
 from scipy.spatial import cKDTree
 
@@ -73,22 +73,23 @@ def key_rows(city: City, assets: gpd.GeoDataFrame, numbers: np.ndarray, lang: st
     return rows
 
 
-def _width(text: str) -> float:
-    """Width of ``text`` in ems: 1 for a wide (CJK) character, about 0.55 for any other."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+def _width_mm(text: str, font_pt: float, bold: bool = False) -> float:
+    """The width of ``text`` set at ``font_pt`` in the current fonts (the CJK font and its fallbacks), in mm."""
+    font = FontProperties(size=font_pt, weight="bold" if bold else "normal")
+    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] * PT_MM
 
 
-def _fit(text: str, width_mm: float, font_pt: float) -> str:
+def _fit(text: str, width_mm: float, font_pt: float, bold: bool = False) -> str:
     """``text`` cut with an ellipsis to fit ``width_mm`` at ``font_pt``."""
-    room = width_mm / (font_pt * PT_MM)
-    if _width(text) <= room:
+    if _width_mm(text, font_pt, bold) <= width_mm:
         return text
-    while text and _width(text) + 1 > room:
+    while text and _width_mm(text + "…", font_pt, bold) > width_mm:
         text = text[:-1]
     return text.rstrip() + "…"
 
 
-KEY_SHARES = (0.06, 0.36, 0.20, 0.26, 0.12)  # of a key column's width: number, name, layer, class, district
+# of a key column's width: number, name, layer, class, district (English layer names are long, its levels short)
+KEY_SHARES = {"zh": (0.06, 0.36, 0.20, 0.26, 0.12), "en": (0.05, 0.39, 0.28, 0.14, 0.14)}
 KEY_ROW_EM = 1.45  # a key row's height, in ems of its font
 
 
@@ -125,10 +126,11 @@ def draw_key(fig, rows: list[list[str]], box_mm: tuple[float, float, float, floa
         for r, cells in enumerate([header, *chunk]):
             y = top - (r + (0.3 if r else 0)) * row_mm
             x = x0
-            for share, cell in zip(KEY_SHARES, cells):
+            for share, cell in zip(KEY_SHARES[lang], cells):
                 cell_w = column_w * share
-                fig.text(x / page_w, y / page_h, _fit(cell, cell_w - 1.0, font_pt), ha="left", va="top",
-                         fontsize=font_pt, fontweight="bold" if r == 0 or cell is cells[0] else "normal",
+                bold = r == 0 or cell is cells[0]
+                fig.text(x / page_w, y / page_h, _fit(cell, cell_w - 1.0, font_pt, bold), ha="left", va="top",
+                         fontsize=font_pt, fontweight="bold" if bold else "normal",
                          color="#222" if r else "black")  # fmt: skip
                 x += cell_w
         y_rule = top - 1.1 * row_mm
