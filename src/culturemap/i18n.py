@@ -1136,7 +1136,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "坐标系：文件未注明，按 WGS-84 处理（高德/腾讯坐标请选 GCJ-02，百度坐标请选 BD-09）",
         "Coordinates: the file does not say; taken as WGS-84 (choose GCJ-02 for AMap/Tencent, BD-09 for Baidu)",
     ),
-    "import_note_pinyin": ("{n} 行没有英文名，已用拼音代替", "{n} rows have no English name: pinyin used instead"),
+    "import_note_pinyin": (
+        "{n} 行没有英文名：英文页面显示其中文名",
+        "{n} rows have no English name: the English pages show their Chinese name",
+    ),
     "import_note_sheet": (
         "读取工作表 {sheet}：第一张表头含名称和经纬度的工作表（已跳过：{skipped}）",
         "Sheet {sheet} read: the first sheet with a header naming a name and coordinates (skipped: {skipped})",

@@ -214,7 +214,7 @@ def _point_fields(*specific: FieldSpec) -> tuple[FieldSpec, ...]:
     return (
         FieldSpec("id"),
         FieldSpec("name_zh"),
-        FieldSpec("name_en"),
+        FieldSpec("name_en", required=False),  # blank: the pages show name_zh (no made-up pinyin)
         *specific,
         FieldSpec("district"),
         FieldSpec("address", required=False),

@@ -60,11 +60,13 @@ def test_projected_file_is_converted_from_its_declared_crs(tmp_path, testville):
     assert distance_m(*utm_to_lonlat(506_000, 3_996_500), point.x, point.y) < 0.5
 
 
-def test_gbk_csv_without_english_names_gets_pinyin(tmp_path, testville):
+def test_gbk_csv_without_english_names_leaves_them_blank(tmp_path, testville):
+    """No made-up pinyin ("Xi Hu Gong Yuan"): the English name stays blank, the pages show the Chinese one."""
     path = write_csv(tmp_path / "gbk.csv", [spot("西湖公园", 506_000, 3_996_500)], encoding="gbk")
     report = prepare_import(path, "scenic_spots", testville)
     assert report.encoding == "gb18030"
-    assert report.rows_to_write()["name_en"].iloc[0] == "Xi Hu Gong Yuan"
+    assert report.count("accepted") == 1
+    assert report.rows_to_write()["name_en"].isna().iloc[0]
     assert ("import_note_pinyin", {"n": 1}) in report.notes
 
 

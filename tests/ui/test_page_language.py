@@ -19,7 +19,9 @@ from streamlit.testing.v1 import AppTest
 from culturemap.catalog import find_packs, load_city
 from culturemap.i18n import tr
 from culturemap.layers import LAYERS
-from tests.ui.test_app import APP, results, run, widget
+from culturemap.ui.context import data_version, load_pack
+from tests.conftest import default_layers, write_pack
+from tests.ui.test_app import APP, results, results_table, run, widget
 
 PACKS = find_packs(Path(APP).parent / "geodata")
 PAGES = ("map", "analysis", "routes", "lens", "compare", "data")
@@ -237,3 +239,20 @@ def test_the_layer_filter_scope_counts_what_the_other_filters_keep(lanzhou):
     (caption,) = [c.value for c in at.sidebar.caption if "其他图层" in c.value]
     assert f"其他图层仍显示 {len(shown) - n_heritage} 个点位" in caption
     assert len(shown) - n_heritage < (lanzhou.assets()["layer"] != "heritage_units").sum()
+
+
+def test_a_row_without_an_english_name_shows_its_chinese_name_in_english(tmp_path, monkeypatch):
+    """An imported row keeps name_en blank (no pinyin "Xi Hu Gong Yuan"); the English pages show name_zh."""
+    layers = default_layers()
+    layers["museums"][0]["properties"]["name_en"] = None
+    write_pack(tmp_path / "testville", layers)
+    monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path))
+    museum = layers["museums"][0]["properties"]
+    at = run({"lang": "en", "q": museum["name_zh"]})
+    assert not at.exception
+    table = results_table(at)
+    assert table["id"].tolist() == [museum["id"]]
+    assert museum["name_zh"] in table.astype(str).to_numpy().ravel().tolist()
+    pack = tmp_path / "testville"
+    _city, assets = load_pack(str(pack), data_version(pack))  # what every page reads (route stops, tables)
+    assert assets.set_index("id").at[museum["id"], "name_en"] == museum["name_zh"]

@@ -27,7 +27,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pypinyin import lazy_pinyin
 from pyproj import CRS
 
 from culturemap.catalog import BOUNDARY_TOLERANCE_M, City, Problem, check_places, check_rows
@@ -408,11 +407,8 @@ def _schema_frame(table: SourceTable, layer_id: str, matched: dict, geoms, state
     data["source"] = [f"{where}, row {r}" + (f"; {s}" if s else "") for r, s in zip(rows, their_source)]
     if "coord_accuracy" in data:
         data["coord_accuracy"] = [v or accuracy for v in data["coord_accuracy"]]
-    if "name_en" in data:
+    if "name_en" in data:  # left blank (pinyin read as a made-up English name): pages show the Chinese name
         missing = [i for i, v in enumerate(data["name_en"]) if v is None and data["name_zh"][i]]
-        for i in missing:
-            data["name_en"][i] = " ".join(w.capitalize() for w in lazy_pinyin(data["name_zh"][i]) if w.strip())
-            generated.add((int(rows[i]), "name_en"))
         if missing:
             notes.append(("import_note_pinyin", {"n": len(missing)}))
     if "district" in data:

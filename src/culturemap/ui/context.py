@@ -14,6 +14,7 @@ import streamlit.components.v1 as components
 from culturemap.analysis.select import add_search_keys
 from culturemap.catalog import City, PackEntry
 from culturemap.i18n import tr
+from culturemap.layers import ASSET_LAYERS
 from culturemap.render.assets import vendor_dir, vendored
 from culturemap.render.basemaps import DEFAULT_BASEMAP
 from culturemap.store import packs_root, store_for_pack
@@ -59,6 +60,11 @@ def load_pack(path: str, version: str) -> tuple[City, gpd.GeoDataFrame]:
     """The city of the pack at ``path``, read from its store, and its assets with search keys,
     loaded once per version (``version``: :func:`data_version`)."""
     city = store_for_pack(Path(path)).load_city()
+    for lid in ASSET_LAYERS:  # a row without an English name (an import) shows its Chinese name in English
+        layer = city.layers.get(lid)
+        if layer is not None and len(layer) and "name_en" in layer:
+            blank = layer["name_en"].isna() | (layer["name_en"].astype(str).str.strip() == "")
+            layer.loc[blank, "name_en"] = layer.loc[blank, "name_zh"]
     return city, add_search_keys(city.assets())
 
 
