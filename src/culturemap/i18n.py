@@ -1387,6 +1387,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # language and wording (issue 27)
     "routes_network_limit": ("文件上限 {limit_mb} MB", "Files up to {limit_mb} MB"),
     "lens_campus_in_cluster": ("位于集聚区内", "inside the cluster"),
+    "routes_stops_none": ("尚未选择站点", "No stops chosen yet"),
+    "analysis_buffers_none": ("未选择时按 1 公里", "None chosen: 1 km"),
     # the Data page's per-row tables (the column named after the key's tail)
     "data_col_row": ("行号", "Row"),
     "data_col_status": ("状态", "Status"),

@@ -177,6 +177,9 @@ def test_every_page_speaks_one_language(monkeypatch, pack, lang):
         for text in _texts(at):
             for p in _problems(text, lang, names):
                 problems.setdefault(p, set()).add(f"{where}: {text[:120]}")
+        for w in at.multiselect:  # Streamlit's own "Choose options" and "Select all" are English
+            if not w.proto.placeholder or w.proto.select_all:
+                problems.setdefault("Streamlit's English", set()).add(f"{where}: multiselect {w.key}")
 
     for page in PAGES:
         at = AppTest.from_file(APP, default_timeout=120)

@@ -337,7 +337,7 @@ def analysis_page() -> None:
 def chosen_layers(lang: str) -> Layers:
     """The asset layers every section analyses (sidebar), in the registry's order."""
     chosen = choice("multiselect", tr("app_layers", lang), ASSET_LAYERS, key="analysis_layers", container=st.sidebar,
-                    default=list(DEFAULT_LAYERS),
+                    default=list(DEFAULT_LAYERS), placeholder=tr("app_layers_none", lang),
                     format_func=lambda lid: LAYERS[lid].short_label(lang))  # fmt: skip
     return _in_registry_order(chosen)
 
@@ -506,7 +506,8 @@ def corridor_section(layers: Layers) -> None:
     st.header(tr("analysis_corridor", lang, river=cfg.river_name_zh if lang == "zh" else cfg.river_name_en))
     buffers = tuple(
         sorted(
-            st.sidebar.multiselect(tr("analysis_buffers", lang), BUFFER_CHOICES_KM, default=list(DEFAULT_BANDS_KM), key="analysis_buffers")
+            st.sidebar.multiselect(tr("analysis_buffers", lang), BUFFER_CHOICES_KM, default=list(DEFAULT_BANDS_KM), key="analysis_buffers",
+                                   select_all=False, placeholder=tr("analysis_buffers_none", lang))
         )
     ) or (1.0,)  # fmt: skip
     reference, length = _river_reference(ctx.path, ctx.version)

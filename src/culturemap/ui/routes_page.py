@@ -397,7 +397,7 @@ def _sidebar(assets, themes: dict, labels: dict[str, str], lang: str, theme_labe
     choice("selectbox", tr("routes_candidates", lang), ["", *THEMES.values], key="route_tag", container=sb,
            format_func=lambda t: theme_label(t, lang) if t else "—", on_change=add_tagged)  # fmt: skip
     stops = choice("multiselect", tr("routes_stops", lang), list(labels), format_func=labels.get, key="route_stops",
-                   container=sb)  # fmt: skip
+                   container=sb, placeholder=tr("routes_stops_none", lang))  # fmt: skip
     others = sorted(labels, key=labels.get)
     ends = {FIRST: tr("routes_origin_first", lang), ON_MAP: tr("routes_origin_map", lang),
             FREE: tr("routes_destination_free", lang), ROUND: tr("routes_destination_round", lang), **labels}  # fmt: skip
