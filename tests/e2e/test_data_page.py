@@ -58,3 +58,23 @@ def test_upload_report_confirm_then_the_map_shows_it(page, import_app, tmp_path)
     assert wait_for_count(page, ".cm-marker", 7) == 7  # the pack's 6 assets and the imported one
     assert page.evaluate("window.__xss") is None  # the name's HTML stayed text
     assert page.console_log.errors == [], page.console_log.failed
+
+
+def test_the_uploader_reads_chinese_in_the_chinese_page(page, import_app):
+    """Streamlit's uploader says "Upload" and "100MB per file • CSV, ..." and takes no text of ours: in
+    Chinese its button reads 上传 and the English line is hidden (the page's caption says the limit)."""
+    url, _root = import_app
+    page.goto(f"{url}/data?city=testville")
+    page.get_by_role("heading", level=1, name="测试市：导入数据").wait_for()
+    button = page.locator('[data-testid="stFileUploaderDropzone"] button')
+    button.wait_for()
+    page.wait_for_function(
+        """() => getComputedStyle(document.querySelector('[data-testid="stFileUploaderDropzone"] button'),
+                                  '::after').content === '"上传"'"""
+    )
+    assert button.evaluate("b => getComputedStyle(b).fontSize") == "0px"  # "Upload" and its icon not shown
+    assert not page.locator('[data-testid="stFileUploaderDropzoneInstructions"]').is_visible()
+    assert page.get_by_text("文件上限 100 MB").first.is_visible()
+    page.goto(f"{url}/data?city=testville&lang=en")
+    page.get_by_role("heading", level=1, name="Testville: import data").wait_for()
+    page.locator('[data-testid="stFileUploaderDropzoneInstructions"]').wait_for(state="visible")
