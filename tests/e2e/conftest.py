@@ -269,7 +269,7 @@ def open_app(page, url: str) -> None:
 def expect_results(page, n: int, lang: str = "zh") -> None:
     """Wait until the explorer's results heading says ``n`` assets and the table is there (it follows the
     map's first report, one more run: until then a tap on the map may land in that run)."""
-    text = f"结果：{n} 个点位" if lang == "zh" else f"Results: {n} assets"
+    text = f"结果：{n} 个点位" if lang == "zh" else f"Results: {n} asset{'' if n == 1 else 's'}"
     expect(page.get_by_role("heading", name=re.compile(r"^(结果|Results)"))).to_have_text(text)
     results_grid(page)
     wait_idle(page)
