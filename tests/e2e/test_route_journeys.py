@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import subprocess
 from datetime import date
@@ -24,11 +23,10 @@ from playwright.sync_api import expect
 from culturemap.analysis.lens import campus_reach
 from culturemap.catalog import load_city
 from culturemap.i18n import tr
-from tests.conftest import LANZHOU, REPO
+from tests.conftest import LANZHOU
 from tests.e2e.conftest import (
     ARTIFACTS,
     new_page,
-    running_app,
     settle,
     url_params,
     wait_for_count,
@@ -50,15 +48,6 @@ TAG = "red"  # the candidates added by theme: 红色文化 / Revolutionary histo
 OTHER_LANG = {"zh": "en", "en": "zh"}
 LANG_RADIO = {"zh": "中文", "en": "English"}
 VIEWPORT = {"width": 1400, "height": 1800}
-
-
-@pytest.fixture(scope="session")
-def bundled_url(store_folder) -> str:
-    """The app served on the repository's bundled packs (geodata/), its store in the test session's folder."""
-    env = {**os.environ, "CULTUREMAP_DATA": str(REPO / "geodata"), "CULTUREMAP_STORE": str(store_folder)}
-    env.pop("CULTUREMAP_DB_URL", None)
-    with running_app(env, "streamlit-e2e-bundled.log") as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from culturemap.routing.solve import (
     route_cost,
 )
 from tests.conftest import LANZHOU
+from tests.routing.test_solve import random_cost
 
 MONDAY = date(2026, 12, 7)
 START = "un-lzu-chengguan"  # 兰州大学（城关校区）
@@ -33,24 +34,12 @@ NEAR_THE_CAMPUS = [
 ]  # fmt: skip
 
 
-def plane_cost(n, seed, symmetric=True):
-    """Straight-line costs between ``n`` seeded random points in a 10 km square; asymmetric ones
-    scale each leg by 1-1.3 (one-way streets, slopes)."""
-    rng = np.random.default_rng(seed)
-    xy = rng.uniform(0, 10_000, size=(n, 2))
-    cost = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
-    if not symmetric:
-        cost = cost * rng.uniform(1.0, 1.3, size=(n, n))
-        np.fill_diagonal(cost, 0)
-    return cost
-
-
 @pytest.mark.parametrize("n", [20, 40])
 @pytest.mark.parametrize("kind", ["open", "first", "round", "first_last"])
 def test_the_local_search_is_within_4_percent_of_a_2_s_or_tools_run(n, kind):
     kwargs = {"open": {}, "first": {"first": 0}, "round": {"round_trip": True}, "first_last": {"first": 0, "last": 1}}
     for seed, symmetric in ((n, True), (n + 1, False)):
-        cost = plane_cost(n, seed, symmetric)
+        cost = random_cost(n, seed, symmetric)
         order, value, method = best_order(cost, budget_s=60, **kwargs[kind])  # the search, not this machine's load
         assert method == HEURISTIC and sorted(order) == list(range(n))
         assert value == pytest.approx(route_cost(cost, order, kind == "round"))
@@ -61,14 +50,14 @@ def test_the_local_search_is_within_4_percent_of_a_2_s_or_tools_run(n, kind):
 
 def test_thirteen_stops_with_a_fixed_start_stay_exact_and_the_local_search_comes_close():
     for seed in range(3):
-        cost = plane_cost(13, 300 + seed, symmetric=seed != 1)
+        cost = random_cost(13, 300 + seed, symmetric=seed != 1)
         order, value, method = best_order(cost, first=0)
         assert method == "held-karp" and value == pytest.approx(held_karp(cost, first=0)[1])
         assert local_search(cost, first=0)[1] <= value * 1.03
 
 
 def test_the_local_search_gives_the_same_order_every_time():
-    cost = plane_cost(40, 9, symmetric=False)
+    cost = random_cost(40, 9, symmetric=False)
     assert best_order(cost, first=0, budget_s=60)[0] == best_order(cost, first=0, budget_s=60)[0]
 
 
