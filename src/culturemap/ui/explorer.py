@@ -246,6 +246,7 @@ def _write_url(state: ViewState, city: City) -> None:
     if (state.lat, state.lon, state.zoom) == (round(cfg.center_lat, 5), round(cfg.center_lon, 5), cfg.zoom):
         for key in ("lat", "lon", "zoom"):
             params.pop(key, None)
+    st.session_state["_url_params"] = params  # what the URL must say (the map fragment writes the view into it)
     if dict(st.query_params.to_dict()) != params:
         st.query_params.from_dict(params)
 
@@ -428,8 +429,13 @@ def _map_pane(path: str, version: str, state: ViewState, total: int, points: tup
     if moved:
         ss["live_view"] = reported
         view = ViewState(lat=round(reported[0], 5), lon=round(reported[1], 5), zoom=int(reported[2])).to_params()
-        for key in ("lat", "lon", "zoom"):
-            st.query_params[key] = view[key]
+        # the whole link from the session's own state: a fragment rerun starts from the query string the browser
+        # sent with it, which may predate the last full run (a second search's q): setting only the view would
+        # write that stale q back and the link would keep the first search
+        params = {**ss.get("_url_params", st.query_params.to_dict()), **{k: view[k] for k in ("lat", "lon", "zoom")}}
+        ss["_url_params"] = params
+        if dict(st.query_params.to_dict()) != params:
+            st.query_params.from_dict(params)
     if aggregated and (moved or ss.get("bounds") is None):
         sw, ne = (out.get("bounds") or {}).get("_southWest"), (out.get("bounds") or {}).get("_northEast")
         ss["bounds"] = (sw["lat"], sw["lng"], ne["lat"], ne["lng"]) if sw and ne else None
