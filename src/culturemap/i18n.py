@@ -822,6 +822,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_building": ("正在生成：{fmt}…", "Preparing: {fmt}…"),
     "export_failed": ("导出失败：{error}", "The export failed: {error}"),
     "export_download": ("下载 {name}（{kb:,.0f} KB）", "Download {name} ({kb:,.0f} KB)"),
+    # district atlas (issue 26)
+
     # reports (PDF): city, district, route
     "report_city_title": ("{city}文化资源报告", "{city}: cultural assets report"),
     "report_district_title": ("{city}{district}文化资源报告", "{city}, {district}: cultural assets report"),
@@ -923,6 +925,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_progress": ("报告", "report"),
     "report_step": ("步", "step"),
     #
+    # report actions in the browser (issue 26)
+
     # view snapshot (Chromium) and the export panels of the analysis and routes pages
     "view_tiles_missing": (
         "无法加载网络底图瓦片（{hosts}）：快照使用城市包的离线底图。",
@@ -947,6 +951,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "River corridor bands, GeoJSON (with counts)",
     ),
     #
+    # view snapshot as a figure, file names for filing (issue 26)
+
     # store (GeoPackage / PostGIS)
     "store_unknown_layer": ("没有图层 {layer}；可用：{expected}", "No layer {layer}; expected one of: {expected}"),
     "store_unknown_points": ("没有点数据集 {name}；已有：{expected}", "No point dataset {name}; stored: {expected}"),
@@ -1025,6 +1031,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reason_db_error": ("数据库报错（SQLSTATE {sqlstate}）", "the database reported an error (SQLSTATE {sqlstate})"),
     "os_error": ("{path}：{reason}", "{path}: {reason}"),
     #
+    # store edits, history, undo, review (issue 28)
+
     # import and the Data page
     "import_too_large": (
         "{file} 有 {size_mb:.1f} MB，超过导入上限 {limit_mb} MB（未读取）",
@@ -1293,6 +1301,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "analysis_density_assets": ("所选图层的点位", "the assets of the chosen layers"),
     "data_points_commit": ("确认写入 {n} 个点到数据集 {name}", "Store {n} points as dataset {name}"),
     #
+    # accounts and roles (issue 28)
+    "role_viewer": ("浏览者", "viewer"),
+    "role_contributor": ("贡献者", "contributor"),
+    "role_editor": ("编辑", "editor"),
+    "role_admin": ("管理员", "admin"),
+    "action_edit": ("编辑资产", "edit an asset"),
+    "permission_denied": (
+        "用户 {user}（{role}）无权{action}：需要{needed}或更高角色",
+        "user {user} ({role}) may not {action}: it takes the role {needed} or above",
+    ),
+
     # university lens and the compare page
     "page_lens": ("高校视角", "University lens"),
     "page_compare": ("城市对比", "Compare"),
@@ -1384,6 +1403,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app_results_after_map": ("地图绘制完成后显示结果表和统计图…", "The table and chart follow once the map is drawn…"),
     "analysis_after_map": ("地图绘制完成后显示其余分析…", "The other analyses follow once the map is drawn…"),
     #
+    # XLSX for people, compare caveat (issue 26)
+
     # language and wording (issue 27)
     "routes_network_limit": ("文件上限 {limit_mb} MB", "Files up to {limit_mb} MB"),
     "lens_campus_in_cluster": ("位于集聚区内", "inside the cluster"),
