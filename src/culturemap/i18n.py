@@ -926,6 +926,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_step": ("步", "step"),
     #
     # report actions in the browser (issue 26)
+    "report_panel": ("报告", "Report"),
+    "report_which": ("报告内容", "Which report"),
+    "report_opt_city": ("全市报告（PDF）", "City report (PDF)"),
+    "report_opt_district": ("{district}报告（PDF）", "{district} report (PDF)"),
+    "report_opt_district_none": ("当前区县的报告（PDF）", "The current district's report (PDF)"),
+    "report_district_pick": (
+        "区县报告需要在左侧“区县”筛选中恰好选择一个区县（现在选了 {n} 个）。",
+        "A district report needs exactly one district chosen in the District filter on the left ({n} chosen now).",
+    ),
+    "report_opt_atlas": ("区县图集（PDF，每个区县一页）", "District atlas (PDF, a page per district)"),
+    "report_opt_compare": ("对比报告（PDF）", "Comparison report (PDF)"),
+    "report_build": ("生成报告", "Build the report"),
+    "report_building": ("正在生成：{what}（第 {done}/{total} 步）", "Building: {what} (step {done} of {total})"),
+    "report_takes": ("生成约需 5–15 秒，完成后可下载。", "Building takes about 5-15 s; then it can be downloaded."),
+    "report_built": ("已生成，用时 {s:.1f} 秒。", "Built in {s:.1f} s."),
+    "report_build_failed": ("报告生成失败：{error}", "The report could not be built: {error}"),
+    "report_compare_indicators": ("各图层点位数与密度", "Assets per layer and their density"),
+    "report_compare_coverage": ("城市包收录与公开数字对照", "What the pack holds against the published figures"),
+    "report_compare_no_figures": (
+        "城市包未给出公开数字，无法说明收录是否完整。",
+        "The pack gives no published figures: how complete it is cannot be told.",
+    ),
+    "report_compare_caveat": (
+        "密度比较的是两个城市包已收录的点位：收录少于公开数字的图层会低估该城市（见各城市的对照表）。",
+        "The densities compare what the two packs hold: a layer holding fewer assets than its published figure "
+        "understates that city (see each city's table of published figures).",
+    ),
+    "report_compare_source": ("数据：culturemap 城市包“{a}”与“{b}”", "Data: culturemap city packs {a} and {b}"),
 
     # view snapshot (Chromium) and the export panels of the analysis and routes pages
     "view_tiles_missing": (

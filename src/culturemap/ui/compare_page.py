@@ -19,6 +19,7 @@ from culturemap.layers import LAYERS
 from culturemap.render.static import compare_figure
 from culturemap.ui.city_cards import card, clusters_table
 from culturemap.ui.context import city_label, data_root, data_version, page_context
+from culturemap.ui.report_panel import compare_reports
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
 
@@ -149,3 +150,4 @@ def compare_page() -> None:
             key=f"compare_download_{fmt}",
             icon=":material/download:",
         )
+    compare_reports(packs, cards, lang)

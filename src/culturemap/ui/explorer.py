@@ -50,6 +50,7 @@ from culturemap.ui.context import LANGS, load_pack, page_context, vendor_base_ur
 from culturemap.ui.export_panel import export_panel
 from culturemap.ui.map_component import MAP_DRAWN, PreparedMap, first_drawn, layer_script, prepare
 from culturemap.ui.map_component import show as show_map
+from culturemap.ui.report_panel import map_reports
 from culturemap.ui.state import ViewState, parse_params
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
@@ -569,6 +570,7 @@ def explorer_page() -> None:
     points = _follow_results(city, assets, shown, state.basemap)
     _map_pane(ctx.path, ctx.version, state, len(shown), points)
     export_panel(city, shown, state)
+    map_reports(city, state, ctx.version)
 
     st.subheader(tr("app_results", lang, n=len(shown)))
     if not st.session_state.get(MAP_DRAWN):

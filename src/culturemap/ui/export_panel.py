@@ -129,14 +129,14 @@ def explorer_view_file(
     return view_file(build_map(city, shown, options).map, name, choice, lang)
 
 
-def folded_panel(key: str, lang: str):
-    """A folded "Export" panel keyed ``key``: the expander to draw in while it is open, else None (a
-    closed panel draws nothing inside; opening it reruns only the fragment that holds it).
+def folded_panel(key: str, lang: str, label_key: str = "export_panel", icon: str = ":material/download:"):
+    """A folded panel keyed ``key`` ("Export", or the message ``label_key``): the expander to draw in while it
+    is open, else None (a closed panel draws nothing inside; opening it reruns only the fragment that holds it).
 
     The label changes with the language, and so the widget: the last state keeps it open across a switch.
     """
     was_open = bool(st.session_state.get(f"{key}_was_open"))
-    panel = st.expander(tr("export_panel", lang), expanded=was_open, icon=":material/download:", key=f"{key}_open",
+    panel = st.expander(tr(label_key, lang), expanded=was_open, icon=icon, key=f"{key}_open",
                         on_change="rerun")  # fmt: skip
     st.session_state[f"{key}_was_open"] = panel.open
     return panel if panel.open else None

@@ -70,6 +70,7 @@ from culturemap.ui.export_panel import (
     view_options,
 )
 from culturemap.ui.map_component import PreparedMap, layer_script, prepare, show
+from culturemap.ui.report_panel import route_reports
 from culturemap.ui.route_network import road_network
 from culturemap.ui.route_params import (
     DAY_CHOICES,
@@ -536,19 +537,11 @@ def _itinerary(plan: Plan, lang: str) -> None:
     st.dataframe(shown, hide_index=True, column_config=wide)
 
 
-def _route_pdf(city, plan: Plan, title: str, lang: str) -> bytes:
-    """The route report PDF (:func:`culturemap.export.route_report.route_report`), imported on the first click:
-    the PDF backend and the report's analyses are not loaded for a page that does not ask for it."""
-    from culturemap.export.route_report import route_report
-
-    return route_report(city, plan, title, lang)
-
-
-def _downloads(city, plan: Plan, themes: dict, choices: Choices, lang: str) -> None:
+def _downloads(city, plan: Plan, themes: dict, choices: Choices, lang: str) -> str:
     """The route's title (typed, else :func:`~culturemap.export.route.route_title`'s: the theme's, or the
-    start and days) and a button per export format and the route report (PDF), named
-    ``<city>-<title>-<date>.<fmt>``: each file is written when its button is clicked, and a click does
-    not rerun the page. The typed title goes into the link (``title=``)."""
+    start and days) and a button per export format, named ``<city>-<title>-<date>.<fmt>``: each file is
+    written when its button is clicked, and a click does not rerun the page. The typed title goes into
+    the link (``title=``). Returns the title."""
     default = route_title(themes.get(choices.theme), choices.stops, lang, plan, city)
     st.text_input(tr("routes_title_input", lang), key="route_title", placeholder=default, max_chars=120,
                   help=tr("routes_title_help", lang))  # fmt: skip
@@ -557,15 +550,12 @@ def _downloads(city, plan: Plan, themes: dict, choices: Choices, lang: str) -> N
         write_url({**{name: st.query_params.get(name) for name in URL_PARAMS}, "title": typed})
     title = typed or default
     day = plan.stops["date"].iloc[0] if len(plan.stops) else choices.day.isoformat()
-    columns = st.columns(len(EXPORTS) + 1)
-    for column, (fmt, writer, mime) in zip(columns, EXPORTS):
+    for column, (fmt, writer, mime) in zip(st.columns(len(EXPORTS)), EXPORTS):
         writer = partial(writer, lang=lang) if fmt in ("gpx", "kml") else writer
         column.download_button(tr("routes_download", lang, fmt=fmt.upper()), partial(writer, plan, title),
                                route_file_name(city.config.id, title, day, fmt), mime, key=f"route_download_{fmt}",
                                on_click="ignore")  # fmt: skip
-    columns[-1].download_button(tr("report_route_pdf", lang), partial(_route_pdf, city, plan, title, lang),
-                                route_file_name(city.config.id, title, day, "pdf"), "application/pdf",
-                                key="route_download_pdf", on_click="ignore")  # fmt: skip
+    return title
 
 
 @st.fragment
@@ -595,7 +585,8 @@ def _route_section(
     _route_map(ctx, city, assets, choices, request, plan)
     if plan is not None:
         _itinerary(plan, lang)
-        _downloads(city, plan, themes, choices, lang)
+        title = _downloads(city, plan, themes, choices, lang)
+        route_reports(city, plan, title, choices.theme if choices.theme in themes else None, request, lang)
     route_export(ctx, city, assets, choices, request, plan)
 
 
