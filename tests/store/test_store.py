@@ -213,5 +213,5 @@ def test_every_layer_and_point_dataset_has_a_spatial_index(store):
             .scalars()
             .all()
         )
-    assert version == "0001"  # the tables were made by the Alembic revision
+    assert version == "0002"  # the tables were made by the Alembic revisions (0002: row versions, history)
     assert sorted(gist) == ["features", point_table_name("testville", "checkins")]

@@ -23,11 +23,14 @@ import shapely
 from culturemap.catalog import City, CityConfig, check_city, check_rows, read_city_config, read_pack_layers
 from culturemap.crs import WGS84
 from culturemap.layers import LAYERS, LayerSpec
+from culturemap.store.edits import ROW_META, EditingStore, HistoryEntry, now_utc, same_state
 from culturemap.store.errors import StoreError, StoreUnavailable, StoreWriteFailed, WriteResult, os_reason
+from culturemap.store.roles import Actor, require_role
 
 log = logging.getLogger(__name__)
 
 DATASET_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
+STORE_FORMAT = "2"  # meta "format" of a store with row versions and history (issue 28); none before
 RESERVED_POINT_COLUMNS = frozenset({"fid", "geom", "_x", "_y"})  # the backends' own columns of a point table
 PACK_FILES = ("city.toml", "routes.toml", *(spec.file for spec in LAYERS.values()))
 
@@ -95,8 +98,9 @@ def normalise(layer_id: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(data, geometry=frame.geometry.to_numpy(), crs=WGS84).reset_index(drop=True)
 
 
-class BaseStore:
-    """The :class:`~culturemap.store.Store` interface over a backend's primitives.
+class BaseStore(EditingStore):
+    """The :class:`~culturemap.store.Store` interface over a backend's primitives (the row edits:
+    :class:`~culturemap.store.edits.EditingStore`).
 
     Subclasses implement:
 
@@ -203,13 +207,15 @@ class BaseStore:
     def _seed(self, tx, seed: str) -> None:
         frames, _problems = read_pack_layers(self.pack_dir)
         tx.drop_all()
+        when = now_utc()
         for lid, frame in frames.items():
             if frame is not None:
-                tx.replace(lid, frame)
+                tx.replace(lid, frame.assign(version=1, updated_at=when, updated_by="", retired_reason=None))
         tx.set_meta(
             {
                 "seed": seed,
                 "edited": "no",
+                "format": STORE_FORMAT,
                 "layers": json.dumps(sorted(lid for lid in frames if frames[lid] is not None)),
             }
         )
@@ -222,16 +228,25 @@ class BaseStore:
             held = set(json.loads(self._meta().get("layers", "[]")))
         return [lid for lid in LAYERS if lid in held]
 
-    def read_layer(self, layer_id: str) -> gpd.GeoDataFrame:
-        """Every stored row of ``layer_id`` as :func:`normalise` gives it (EPSG:4326, stored order), unvalidated;
-        no rows when the store does not hold the layer, :class:`StoreError` for an id not in the registry."""
+    def read_layer(self, layer_id: str, *, retired: bool = False, meta: bool = False) -> gpd.GeoDataFrame:
+        """Every stored row of ``layer_id`` in use (with ``retired``: the retired ones too) as :func:`normalise`
+        gives it (EPSG:4326, stored order), unvalidated; with ``meta`` also each row's ``version``,
+        ``updated_at``, ``updated_by`` and ``retired_reason``. No rows when the store does not hold the layer,
+        :class:`StoreError` for an id not in the registry."""
         if layer_id not in LAYERS:
             raise StoreError("store_unknown_layer", layer=layer_id, expected=", ".join(LAYERS))
         with self._reading():
             frame = self._read(layer_id)
         if frame is None:
             frame = gpd.GeoDataFrame({f.name: [] for f in LAYERS[layer_id].fields}, geometry=[], crs=WGS84)
-        return normalise(layer_id, frame)
+        if not retired and "retired_reason" in frame:
+            frame = frame[frame["retired_reason"].isna()]
+        row_meta = frame[[c for c in ROW_META if c in frame]].reset_index(drop=True)
+        rows = normalise(layer_id, frame.drop(columns=list(row_meta.columns)))
+        if meta:
+            data = pd.concat([rows.drop(columns="geometry"), row_meta], axis=1)
+            rows = gpd.GeoDataFrame(data, geometry=rows.geometry.to_numpy(), crs=WGS84)
+        return rows
 
     def load_city(self) -> City:
         """The city with the pack's config and the store's layers (EPSG:4326), checked as a pack is."""
@@ -263,20 +278,28 @@ class BaseStore:
             return self._read_points(name, bbox)
 
     # ----------------------------------------------------------------- writing
-    def write(self, layer_id: str, rows: gpd.GeoDataFrame, *, delete_ids: Iterable[str] = ()) -> WriteResult:
+    def write(self, layer_id: str, rows: gpd.GeoDataFrame, *, delete_ids: Iterable[str] = (),
+              actor: Actor | None = None) -> WriteResult:  # fmt: skip
         """In one transaction: upsert ``rows`` on the layer's key (:func:`key_field`) and delete ``delete_ids``;
-        a bad row raises :class:`StoreError` naming the row and field, the store unchanged."""
+        a bad row raises :class:`StoreError` naming the row and field, the store unchanged. Each row that
+        changed gets its next version and a history entry (action ``import``, user ``actor``'s name, else
+        ``import``); an ``actor`` given must be an editor."""
         if layer_id not in LAYERS:
             raise StoreError("store_unknown_layer", layer=layer_id, expected=", ".join(LAYERS))
+        if actor is not None:
+            require_role(actor, "editor", "action_import")
         spec = LAYERS[layer_id]
         rows = _in_wgs84(rows)
+        rows = rows.drop(columns=[c for c in ROW_META if c in rows])  # the store's own, never imported
         config = read_city_config(self.pack_dir)
         _refuse_bad_rows(layer_id, rows, config, key_field(spec))
         delete_ids = set(delete_ids)
         with self._failing_as(StoreWriteFailed, "store_write_failed", layer=layer_id), self._transaction() as tx:
             current = tx.read(layer_id)
             merged, counts = _merge(current, rows, key_field(spec), delete_ids)
+            merged, entries = _versioned(layer_id, current, merged, key_field(spec), actor.name if actor else "import")
             tx.replace(layer_id, merged)
+            tx.log(entries)
             layers = set(json.loads(tx.meta().get("layers", "[]"))) | {layer_id}
             tx.set_meta({"edited": "yes", "layers": json.dumps(sorted(layers))})
         return WriteResult(*counts, stamp=self.stamp())
@@ -354,6 +377,51 @@ def _merge(current: gpd.GeoDataFrame | None, rows: gpd.GeoDataFrame, key: str, d
     order += [len(current) + j for value, j in incoming.items() if value not in updated]
     merged = gpd.GeoDataFrame(both.iloc[order].reset_index(drop=True), geometry=both.geometry.name, crs=WGS84)
     return merged, (len(incoming) - len(updated), len(updated), deleted)
+
+
+def _states(layer_id: str, frame: gpd.GeoDataFrame | None) -> list[dict]:
+    """Each row of ``frame`` as the history keeps it (fields, GeoJSON geometry, retired reason)."""
+    if frame is None or not len(frame):
+        return []
+    retired = frame["retired_reason"].tolist() if "retired_reason" in frame else [None] * len(frame)
+    rows = normalise(layer_id, frame.drop(columns=[c for c in ROW_META if c in frame]))
+    props = json.loads(rows.drop(columns="geometry").to_json(orient="records", force_ascii=False))
+    geometries = [None if g is None else json.loads(g) for g in shapely.to_geojson(rows.geometry.to_numpy())]
+    return [
+        {"props": p, "geometry": g, "retired_reason": r if isinstance(r, str) else None}
+        for p, g, r in zip(props, geometries, retired)
+    ]
+
+
+def _versioned(layer_id: str, current, merged: gpd.GeoDataFrame, key: str, user: str):
+    """``merged`` (an import's result) with each row's version, time and user: kept for an unchanged row,
+    the next version for a changed one, 1 for a new one; and the history entries of what changed
+    (deleted rows included)."""
+    when = now_utc()
+    before = {}
+    if current is not None and len(current):
+        versions = current["version"].tolist() if "version" in current else [1] * len(current)
+        meta = [current[c].tolist() if c in current else [None] * len(current) for c in ROW_META[1:]]
+        for k, state, version, *rest in zip(current[key], _states(layer_id, current), versions, *meta):
+            before[k] = (state, int(version) if version == version and version is not None else 1, rest)
+    columns = {name: [] for name in ROW_META}
+    entries = []
+    for k, state in zip(merged[key], _states(layer_id, merged)):
+        old = before.pop(k, None)
+        if old is not None and same_state(old[0], {**state, "retired_reason": old[0]["retired_reason"]}):
+            values = (old[1], *old[2])
+        else:
+            retired = old[2][2] if old is not None else None
+            values = ((old[1] + 1) if old else 1, when, user, retired if isinstance(retired, str) else None)
+            entries.append(HistoryEntry(layer_id, k, values[0], "import", old[0] if old else None,
+                                        {**state, "retired_reason": values[3]}, user, when))  # fmt: skip
+        for name, value in zip(ROW_META, values):
+            columns[name].append(value)
+    for k, (state, version, _rest) in before.items():  # deleted by the import
+        entries.append(HistoryEntry(layer_id, k, version + 1, "import", state, None, user, when))
+    merged = merged.assign(**columns)
+    merged["version"] = merged["version"].astype("int64")
+    return merged, entries
 
 
 def iter_chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:

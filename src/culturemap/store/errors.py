@@ -59,6 +59,12 @@ class StoreWriteFailed(StoreError):
     folder read-only, the database went away. The store is as it was before the write."""
 
 
+class StaleVersion(StoreError):
+    """An edit made against a version of the row that is no longer the stored one: someone changed it
+    since it was read. ``values``: ``layer``, ``id``, ``expected`` (the version the edit was made
+    against), ``version`` (the stored one), ``user`` and ``at`` (who changed it last, when: UTC)."""
+
+
 def os_reason(exc: OSError) -> tuple[str, dict]:
     """The message key and fields (see :mod:`culturemap.i18n`) of what the file system refused in
     ``exc``: a full disk, a read-only folder, no permission, a name too long, else the system's text."""

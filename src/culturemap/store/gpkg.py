@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import glob
+import json
 import logging
 import os
 import re
@@ -29,8 +30,10 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from culturemap.crs import WGS84
 from culturemap.i18n import tr
 from culturemap.io.files import atomic_outputs
-from culturemap.store.base import BaseStore, to_json_text
+from culturemap.store.base import STORE_FORMAT, BaseStore, to_json_text
+from culturemap.store.edits import now_utc
 from culturemap.store.errors import os_reason
+from culturemap.store.gpkg_rows import ensure_edit_tables, history_rows, log_history, proposal_rows, row_transaction
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,12 @@ class _Transaction:
 
     def replace(self, name: str, frame: gpd.GeoDataFrame) -> None:
         pyogrio.write_dataframe(_storable(frame), self.path, layer=name, driver="GPKG", geometry_type="Unknown")
+        with closing(sqlite3.connect(self.path)) as db, db:  # the key index edits find rows by
+            ensure_edit_tables(db, [name])
+
+    def log(self, entries: list) -> None:
+        with closing(sqlite3.connect(self.path)) as db, db:
+            log_history(db, entries)
 
     def replace_points(self, name: str, frame: gpd.GeoDataFrame) -> None:
         pyogrio.write_dataframe(
@@ -265,6 +274,39 @@ class GeoPackageStore(BaseStore):
         then seed the store as every backend does."""
         remove_stale_copies(self.path)
         super().ensure_seeded()
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring a store made before row versions (issue 28) up to date in place, in one SQLite transaction:
+        each layer table gets ``version`` 1, ``updated_at`` (now), ``updated_by`` and ``retired_reason``
+        columns and a key index; the history and proposal tables are created. No row changes otherwise."""
+        if not self.path.exists() or _read_meta(self.path).get("format") == STORE_FORMAT:
+            return
+        with _exclusive(lock_path(self.path)), row_transaction(self.path, LOCK_WAIT_S) as rows:
+            held = rows.db.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'layers'").fetchone()
+            layers = json.loads(held[0]) if held else []
+            ensure_edit_tables(rows.db, layers)
+            for layer in layers:
+                rows.db.execute(f'UPDATE "{layer}" SET updated_at = ?, updated_by = \'\' WHERE updated_at IS NULL',
+                                (now_utc(),))  # fmt: skip
+            rows.db.execute(f"INSERT INTO {META_TABLE} (key, value) VALUES ('format', ?)", (STORE_FORMAT,))
+        log.info("%s: upgraded to store format %s (row versions and history)", self.path, STORE_FORMAT)
+
+    @contextmanager
+    def _rows(self) -> Iterator:
+        """One edit's SQLite transaction on the store file, under the store's write lock (see :mod:`.gpkg_rows`)."""
+        with _exclusive(lock_path(self.path)), row_transaction(self.path, LOCK_WAIT_S) as rows:
+            yield rows
+
+    def _history_rows(self) -> list[dict]:
+        with self._reading():
+            return history_rows(self.path, self.city_id)
+
+    def _proposal_rows(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        with self._reading(), closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+            return proposal_rows(db)
 
     def _meta(self) -> dict:
         return _read_meta(self.path)
@@ -287,9 +329,9 @@ class GeoPackageStore(BaseStore):
 
     def stamp(self) -> str:
         """The file's inode, modification time (ns) and size, which every write and reset change (the file is
-        replaced); ``none`` before the file exists."""
+        replaced), and the edit count (an edit writes the file in place); ``none`` before the file exists."""
         try:
             st = self.path.stat()
         except FileNotFoundError:
             return "none"
-        return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+        return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}-{_read_meta(self.path).get('revision', '0')}"

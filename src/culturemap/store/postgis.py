@@ -36,14 +36,17 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from culturemap.crs import WGS84
 from culturemap.layers import LAYERS
 from culturemap.store.base import BaseStore, iter_chunks, key_field
+from culturemap.store.edits import ROW_META, iso_utc
 from culturemap.store.errors import StoreUnavailable
-from culturemap.store.schema import SCHEMA, cities, features, point_sets
+from culturemap.store.postgis_rows import PostGISRows, history_rows, history_values, proposal_rows
+from culturemap.store.schema import SCHEMA, cities, features, history, point_sets, proposals
 
 COPY_CHUNK_ROWS = 200_000
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 INSERT_FEATURE = text(
-    f"INSERT INTO {SCHEMA}.features (city_id, layer, ord, fid, props, geom)"
-    " VALUES (:city_id, :layer, :ord, :fid, :props, ST_GeomFromEWKB(:geom))"
+    f"INSERT INTO {SCHEMA}.features (city_id, layer, ord, fid, props, geom, version, updated_at, updated_by,"
+    " retired_reason) VALUES (:city_id, :layer, :ord, :fid, :props, ST_GeomFromEWKB(:geom), :version,"
+    " CAST(:updated_at AS timestamptz), :updated_by, :retired_reason)"
 ).bindparams(bindparam("props", type_=JSONB))
 
 
@@ -118,12 +121,18 @@ def _column_type(values: pd.Series) -> str:
 
 def _read_features(conn: Connection, city_id: str, layer: str) -> gpd.GeoDataFrame:
     result = conn.execute(
-        select(features.c.props, features.c.geom.ST_AsBinary())
+        select(features.c.props, features.c.geom.ST_AsBinary(), *(features.c[name] for name in ROW_META))
         .where(features.c.city_id == city_id, features.c.layer == layer)
         .order_by(features.c.ord)
     ).all()
-    frame = pd.DataFrame.from_records([props for props, _ in result])
-    geoms = shapely.from_wkb([None if wkb is None else bytes(wkb) for _, wkb in result])
+    frame = pd.DataFrame.from_records([row[0] for row in result])
+    frame = frame.assign(
+        version=[row[2] for row in result],
+        updated_at=[iso_utc(row[3]) for row in result],
+        updated_by=[row[4] for row in result],
+        retired_reason=[row[5] for row in result],
+    )
+    geoms = shapely.from_wkb([None if row[1] is None else bytes(row[1]) for row in result])
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=WGS84)
 
 
@@ -145,13 +154,32 @@ class _Transaction:
         if not len(frame):
             return
         key = key_field(LAYERS[name])
-        records = json.loads(frame.drop(columns=frame.geometry.name).to_json(orient="records", force_ascii=False))
+        meta = [c for c in ROW_META if c in frame]
+        records = json.loads(
+            frame.drop(columns=[frame.geometry.name, *meta]).to_json(orient="records", force_ascii=False)
+        )
+        row_meta = json.loads(frame[meta].to_json(orient="records")) if meta else [{}] * len(frame)
         ewkb = shapely.to_wkb(shapely.set_srid(frame.geometry.to_numpy(), 4326), include_srid=True)
         rows = [
-            {"city_id": self.city_id, "layer": name, "ord": i, "fid": props.get(key), "props": props, "geom": geom}
-            for i, (props, geom) in enumerate(zip(records, ewkb))
+            {
+                "city_id": self.city_id,
+                "layer": name,
+                "ord": i,
+                "fid": props.get(key),
+                "props": props,
+                "geom": geom,
+                "version": m.get("version") or 1,
+                "updated_at": m.get("updated_at") or "now",
+                "updated_by": m.get("updated_by") or "",
+                "retired_reason": m.get("retired_reason"),
+            }  # fmt: skip
+            for i, (props, geom, m) in enumerate(zip(records, ewkb, row_meta))
         ]
         self.conn.execute(INSERT_FEATURE, rows)
+
+    def log(self, entries: list) -> None:
+        if entries:
+            self.conn.execute(insert(history), history_values(self.city_id, entries))
 
     def replace_points(self, name: str, frame: gpd.GeoDataFrame) -> None:
         """A new table for the dataset, loaded with COPY (CSV written by Arrow): the other columns,
@@ -194,6 +222,9 @@ class _Transaction:
 
     def drop_all(self) -> None:
         self.conn.execute(delete(features).where(features.c.city_id == self.city_id))
+        # a reset starts the city over, history and proposals too (as the GeoPackage's new file does)
+        self.conn.execute(delete(history).where(history.c.city_id == self.city_id))
+        self.conn.execute(delete(proposals).where(proposals.c.city_id == self.city_id))
         self._drop_points()
         self.conn.execute(update(cities).where(cities.c.city_id == self.city_id).values(meta={}))
 
@@ -229,6 +260,22 @@ class PostGISStore(BaseStore):
             conn.execute(select(cities.c.city_id).where(cities.c.city_id == self.city_id).with_for_update())
             yield _Transaction(conn, self.city_id)
             conn.execute(update(cities).where(cities.c.city_id == self.city_id).values(stamp=uuid.uuid4().hex))
+
+    @contextmanager
+    def _rows(self) -> Iterator[PostGISRows]:
+        """One edit's transaction: renewing the city's stamp locks its row, so edits and imports of the city
+        take turns (see :mod:`.postgis_rows`)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(cities).where(cities.c.city_id == self.city_id).values(stamp=uuid.uuid4().hex))
+            yield PostGISRows(conn, self.city_id)
+
+    def _history_rows(self) -> list[dict]:
+        with self._reading(), self.engine.connect() as conn:
+            return history_rows(conn, self.city_id)
+
+    def _proposal_rows(self) -> list[dict]:
+        with self._reading(), self.engine.connect() as conn:
+            return proposal_rows(conn, self.city_id)
 
     def _meta(self) -> dict:
         with self.engine.connect() as conn:
