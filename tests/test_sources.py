@@ -15,6 +15,7 @@ import pytest
 from culturemap.analysis.select import AssetQuery
 from culturemap.catalog import load_city
 from culturemap.catalog.sources import Source, cite, cite_text, sources_table, weak_keys
+from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, weakly_sourced
 from culturemap.render.fact_card import fact_card_html
 from tests.conftest import LANZHOU, REPO, run_cli
@@ -204,11 +205,13 @@ def test_no_xlsx_cell_names_a_path_repository_or_commit(cities, tmp_path, lang):
     for name, city in cities.items():
         path = tmp_path / f"{name}-{lang}.xlsx"
         write_selection(city, city.assets(), AssetQuery(), "xlsx", path, PrintOptions(lang=lang))
-        sheet = openpyxl.load_workbook(path).active
-        cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+        book = openpyxl.load_workbook(path)
+        cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
         assert leaks(cells) == []
-        header = [c.value for c in next(sheet.iter_rows())]
-        sources = [row[header.index("source")].value for row in sheet.iter_rows(min_row=2)]
+        sources = []
+        for sheet in book.worksheets[1:]:  # a sheet per layer after the selection and its sources
+            header = [c.value for c in next(sheet.iter_rows())]
+            sources += [row[header.index(tr("xlsx_col_source", lang))].value for row in sheet.iter_rows(min_row=2)]
         assert len(sources) == len(city.assets())
         expected = "第七批全国重点文物保护单位（国务院，2013）" if lang == "zh" else "batch 7 (State Council, 2013)"
         assert any(expected in s for s in sources)

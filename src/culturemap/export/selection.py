@@ -22,6 +22,7 @@ from culturemap.export.print_map import (
     print_map,
     write_print_map,
 )
+from culturemap.export.workbook import write_workbook
 from culturemap.render.basemaps import DEFAULT_BASEMAP, Basemap
 
 
@@ -45,14 +46,19 @@ def write_selection(
     print_basemap: Basemap | None = None,
 ) -> WrittenFile:
     """Write ``assets`` (the rows ``query`` selected from :meth:`City.assets`, WGS-84) as ``fmt`` (one
-    of :data:`EXPORT_FORMATS`) to ``path``, atomically; returns the path and its notes.
+    of :data:`EXPORT_FORMATS`) to ``path``, atomically; returns the path and its notes. XLSX is the
+    workbook for people (:func:`culturemap.export.workbook.write_workbook`: labels in ``options.lang``);
+    the other data formats keep the codes, with each row's source cited.
 
-    ``options`` gives the language and title of the print map and the HTML page (an HTML page without
-    a title is titled with the city and the filters) and the print map's paper, orientation and PNG
-    dpi; ``basemap`` is the HTML page's; ``today`` the date printed on the map (default: today);
+    ``options`` gives the language of the print map, the HTML page and the XLSX workbook, their title (an
+    HTML page without a title is titled with the city and the filters) and the print map's paper,
+    orientation and PNG dpi; ``basemap`` is the HTML page's; ``today`` the date printed on the map or
+    written in the workbook (default: today);
     ``print_basemap`` the web tiles under the print map (None: the pack's offline basemap, no network).
     """
     options = options or PrintOptions(lang=city.config.default_lang)
+    if fmt == "xlsx":  # for people: labels, a sheet per layer, the selection and its sources
+        return WrittenFile(write_workbook(city, assets, query, options.lang, path, today))
     if fmt in DATA_FORMATS:
         return WrittenFile(write_data(with_citations(assets, city.sources, options.lang), fmt, path))
     if fmt == "html":
