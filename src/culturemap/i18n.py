@@ -1518,6 +1518,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xlsx_col_note": ("备注", "Note"),
     "xlsx_col_lon": ("经度（WGS-84）", "Longitude (WGS-84)"),
     "xlsx_col_lat": ("纬度（WGS-84）", "Latitude (WGS-84)"),
+    # the Compare page's caveat and its figure's text alternative
+    "compare_caveat": (
+        "密度比较的是两个城市包已收录的点位，不是城市的全部文化资源：收录少于公开数字的图层会低估该城市。"
+        "各城市包收录与其公开数字对照（收录/公开）：",
+        "The densities compare what the two packs hold, not all of each city's cultural assets: a layer holding "
+        "fewer assets than its published figure understates that city. What each pack holds against its "
+        "published figures (held/published):",
+    ),
+    "compare_caveat_city": ("{city}：{items}。公开数字来源：{sources}", "{city}: {items}. Figures from: {sources}"),
+    "compare_caveat_city_none": (
+        "{city}：城市包未给出公开数字，无法说明收录是否完整。",
+        "{city}: the pack gives no published figures, so how complete it is cannot be told.",
+    ),
+    "compare_caveat_item": ("{label} {held}/{published}", "{label} {held}/{published}"),
+    "compare_caveat_over": (
+        "{label} {held}/{published}（多于公开数字）",
+        "{label} {held}/{published} (more than published)",
+    ),
+    "compare_caveat_as_of": ("（截至 {as_of}）", " (as of {as_of})"),
+    "compare_caveat_all_as_of": ("（公开数字截至 {as_of}）", " (figures as of {as_of})"),
+    "compare_alt": (
+        "{title}。三行条形图，每个城市一列：各图层每百平方公里点位数、每万常住人口点位数（两城市同一刻度），"
+        "以及各区县文化软实力指数（0–100）。{densest}。具体数字见上方两城市的表格和图下的“图表数据”。",
+        "{title}. Three rows of bar charts, one column per city: each layer's assets per 100 km2 and per 10,000 "
+        "residents (both cities on one scale), and the districts' soft-power index (0-100). {densest}. The numbers "
+        "are in the two cities' tables above and under \"The figure's data\" below it.",
+    ),
+    "compare_alt_densest": (
+        "{city}密度最高的图层是{layer}（每百平方公里 {value:.2f} 处）",
+        "{city}'s densest layer is {layer} ({value:.2f} per 100 km2)",
+    ),
+    "compare_figure_data": ("图表数据（对比图中的数字）", "The figure's data (its numbers as tables)"),
 
     # language and wording (issue 27)
     "routes_network_limit": ("文件上限 {limit_mb} MB", "Files up to {limit_mb} MB"),

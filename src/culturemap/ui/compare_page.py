@@ -3,25 +3,33 @@ layer per 100 km2 (equal-area) and per 10,000 residents, the district soft-power
 campuses nearest to each heritage cluster; the charts as one matplotlib figure with shared scales,
 downloadable as PNG or PDF.
 
+A caveat above the cities states what each pack holds against its published figures
+(:func:`culturemap.validate.coverage`, as ``culturemap validate`` reports them): the densities compare
+what the packs hold. The figure's alt text says what it shows, and its numbers are in a table behind
+a disclosure under it.
+
 The two cities are in the URL (``compare=<id>,<id>``), so a link opens the same comparison.
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import streamlit as st
 
 from culturemap.analysis.lens import CityCard
-from culturemap.catalog import scan_packs
+from culturemap.catalog import City, scan_packs
+from culturemap.catalog.sources import cite_text
 from culturemap.export.figure import FIGURE_FORMATS, figure_bytes
 from culturemap.i18n import tr
 from culturemap.layers import LAYERS
 from culturemap.render.static import compare_figure
 from culturemap.ui.city_cards import card, clusters_table
-from culturemap.ui.context import city_label, data_root, data_version, page_context
+from culturemap.ui.context import city_label, data_root, data_version, load_pack, page_context
 from culturemap.ui.report_panel import compare_reports
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import choice
+from culturemap.validate import coverage
 
 MIME = {"png": "image/png", "pdf": "application/pdf"}
 
@@ -40,6 +48,73 @@ def _figure(packs: tuple[tuple[str, str], ...], lang: str, fmt: str) -> bytes:
         return figure_bytes(figure, fmt)
     finally:
         plt.close(figure)
+
+
+def _figures(city: City) -> list[dict]:
+    """The pack against its published figures (:func:`culturemap.validate.coverage`), once per pack."""
+    if "coverage" not in city.memo:  # the Map page's coverage panel keeps it there too
+        city.memo["coverage"] = coverage(city)
+    return city.memo["coverage"]
+
+
+def coverage_line(city: City, lang: str) -> str:
+    """One city's part of the caveat: each published figure as "label held/published (as of)", then the
+    figures' sources as a reader cites them; a pack without published figures says so."""
+    figures = _figures(city)
+    name = city.config.name(lang)
+    if not figures:
+        return tr("compare_caveat_city_none", lang, city=name)
+    dates = {f["as_of"] for f in figures}
+    one_date = len(dates) == 1  # then said once, after the figures
+    items = []
+    for f in figures:
+        key = "compare_caveat_over" if f["gap"] < 0 else "compare_caveat_item"
+        text = tr(key, lang, label=f["label_zh"] if lang == "zh" else f["label_en"], held=f["actual"],
+                  published=f["published"])  # fmt: skip
+        items.append(text + (tr("compare_caveat_as_of", lang, as_of=f["as_of"]) if f["as_of"] and not one_date else ""))
+    text = ("、" if lang == "zh" else "; ").join(items)
+    if one_date and figures[0]["as_of"]:
+        text += tr("compare_caveat_all_as_of", lang, as_of=figures[0]["as_of"])
+    sources = list(dict.fromkeys(cite_text(f["source"], city.sources, lang) for f in figures if f["source"]))
+    return tr(
+        "compare_caveat_city", lang, city=name, items=text, sources=("；" if lang == "zh" else "; ").join(sources)
+    )
+
+
+def figure_alt(cards: list[CityCard], lang: str) -> str:
+    """The comparison figure in words, for a screen reader: what each row of charts shows, each city's
+    densest layer per 100 km2, and where the numbers are."""
+    title = tr("compare_figure_title", lang, a=cards[0].name(lang), b=cards[1].name(lang))
+    densest = ("；" if lang == "zh" else "; ").join(
+        tr("compare_alt_densest", lang, city=c.name(lang), layer=LAYERS[c.indicators["per_100km2"].idxmax()].label(lang),
+           value=c.indicators["per_100km2"].max())
+        for c in cards if c.indicators["per_100km2"].notna().any()
+    )  # fmt: skip
+    return tr("compare_alt", lang, title=title, densest=densest)
+
+
+def figure_data(cards: list[CityCard], lang: str) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """The numbers the figure draws: per layer, each city's assets per 100 km2 and per 10,000 residents
+    (blank without a population); and per city, its districts' soft-power index (0-100) by rank."""
+    layers = list(cards[0].indicators.index)
+    table = pd.DataFrame({tr("col_layer", lang): [LAYERS[lid].label(lang) for lid in layers]})
+    for column, label in (("per_100km2", "compare_per_100km2"), ("per_10k_residents", "compare_per_10k")):
+        for c in cards:
+            values = c.indicators[column].reindex(layers)
+            table[f"{c.name(lang)} · {tr(label, lang)}"] = [None if v != v else round(float(v), 3) for v in values]
+    indices = []
+    for c in cards:
+        index = c.soft_power.sort_values("rank")
+        indices.append(
+            pd.DataFrame(
+                {
+                    tr("col_rank", lang): index["rank"].to_numpy(),
+                    tr("col_district", lang): index["name_zh" if lang == "zh" else "name_en"].to_numpy(),
+                    tr("col_index", lang): index["index"].round(1).to_numpy(),
+                }
+            )
+        )
+    return table, indices
 
 
 def _seed_pair(keys: list[str], lang: str) -> None:
@@ -134,11 +209,21 @@ def compare_page() -> None:
     with st.spinner(tr("analysis_computing", lang)):
         cards = _cards(packs)
         png = _figure(packs, lang, "png")
+    cities = [load_pack(*pack)[0] for pack in packs]
+    st.warning(
+        "\n".join([tr("compare_caveat", lang), "", *(f"- {plain(coverage_line(city, lang))}" for city in cities)]),
+        icon=":material/info:",
+    )
     for column, entry_card in zip(st.columns(2), cards):
         _city_column(column, entry_card, lang)
-    # its text alternative: the title here, its numbers in the two cities' tables above
-    st.image(png, width="stretch", alt=tr("compare_figure_title", lang, a=cards[0].name(lang), b=cards[1].name(lang)))
+    st.image(png, width="stretch", alt=figure_alt(cards, lang))
     st.caption(tr("compare_index_note", lang))
+    with st.expander(tr("compare_figure_data", lang)):
+        table, indices = figure_data(cards, lang)
+        st.dataframe(table, hide_index=True)
+        for column, entry_card, index in zip(st.columns(2), cards, indices):
+            column.markdown(f"**{plain(entry_card.name(lang))} · {tr('compare_index', lang)}**")
+            column.dataframe(index, hide_index=True)
     name = f"compare-{cards[0].city_id}-{cards[1].city_id}"
     for column, fmt in zip(st.columns(len(FIGURE_FORMATS)), FIGURE_FORMATS):
         column.download_button(
