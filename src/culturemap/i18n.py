@@ -823,6 +823,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_failed": ("导出失败：{error}", "The export failed: {error}"),
     "export_download": ("下载 {name}（{kb:,.0f} KB）", "Download {name} ({kb:,.0f} KB)"),
     # district atlas (issue 26)
+    "atlas_title": ("{city}文化资源区县图集", "{city}: district atlas of cultural assets"),
+    "atlas_subject": ("区县图集：全市及 {n} 个有点位的区县", "District atlas: the city and its {n} districts holding assets"),
+    "atlas_cover_summary": (
+        "全市 {n} 处点位；每个有点位的区县一页（共 {districts} 页），页内点位编号并列出图例与编号表。",
+        "{n} assets in the city; one page per district holding assets ({districts} pages), its assets numbered and listed in a key.",
+    ),
+    "atlas_contents": ("目录", "Contents"),
+    "atlas_col_page": ("页码", "Page"),
+    "atlas_no_assets": ("无点位的区县（不单设页）：{names}", "Districts without assets (no page): {names}"),
+    "atlas_district_title": ("{city}{district}", "{city}: {district}"),
+    "atlas_district_summary": (
+        "{n} 处点位，占全市 {share:.0f}%；面积 {area:,.0f} 平方公里。",
+        "{n} assets, {share:.0f}% of the city's; {area:,.0f} km².",
+    ),
+    "atlas_counts": ("按图层与等级统计（本区县与全市）", "By layer and grade or level: the district and the city"),
+    "atlas_in_city": ("全市", "City"),
+    "atlas_share": ("占全市", "Share of the city"),
+    "atlas_by_class_district": ("本区县按等级/类别", "In the district by grade, level or kind"),
+    "atlas_by_class_city": ("全市按等级/类别", "In the city by grade, level or kind"),
 
     # reports (PDF): city, district, route
     "report_city_title": ("{city}文化资源报告", "{city}: cultural assets report"),

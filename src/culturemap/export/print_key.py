@@ -89,7 +89,7 @@ def _fit(text: str, width_mm: float, font_pt: float, bold: bool = False) -> str:
 
 
 # of a key column's width: number, name, layer, class, district (English layer names are long, its levels short)
-KEY_SHARES = {"zh": (0.06, 0.36, 0.20, 0.26, 0.12), "en": (0.05, 0.39, 0.28, 0.14, 0.14)}
+KEY_SHARES = {"zh": (0.075, 0.345, 0.20, 0.26, 0.12), "en": (0.06, 0.36, 0.27, 0.14, 0.17)}
 KEY_ROW_EM = 1.45  # a key row's height, in ems of its font
 
 
