@@ -1079,6 +1079,70 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "os_error": ("{path}：{reason}", "{path}: {reason}"),
     #
     # store edits, history, undo, review (issue 28)
+    "store_stale_version": (
+        "{layer} {id}：已被 {user} 于 {at} 修改（第 {version} 版，本次修改基于第 {expected} 版）：请重新载入",
+        "{layer} {id}: changed by {user} at {at} (version {version}, this edit was made on version {expected}): reload",
+    ),
+    "store_unknown_datum": (
+        "未知坐标系 {datum}（可用：{expected}）",
+        "unknown datum {datum} (expected one of: {expected})",
+    ),
+    "store_no_such_row": ("{layer} 中没有 {id}", "{layer} has no row {id}"),
+    "store_id_taken": ("{layer} 中已有 {id}：请换一个编号", "{layer} already has a row {id}: choose another id"),
+    "store_unknown_field": (
+        "{layer} 没有字段 {field}（可用：{expected}）",
+        "{layer} has no field {field} (expected one of: {expected})",
+    ),
+    "store_key_is_stable": (
+        "{layer} {id}：编号字段 {field} 不能修改（可新增一条再停用这条）",
+        "{layer} {id}: the key field {field} cannot change (add a new row and retire this one instead)",
+    ),
+    "store_not_points": (
+        "{layer} 不是点图层，不能按坐标移动",
+        "{layer} is not a point layer: it cannot be moved to a point",
+    ),
+    "store_bad_position": (
+        "坐标 {lon}, {lat} 无效：经度应在 -180 到 180 之间，纬度在 -90 到 90 之间",
+        "position {lon}, {lat} is not valid: longitude must be within -180..180 and latitude within -90..90",
+    ),
+    "store_reason_needed": ("停用 {layer} {id} 需要填写原因", "retiring {layer} {id} needs a reason"),
+    "store_already_retired": ("{layer} {id} 已停用", "{layer} {id} is already retired"),
+    "store_not_retired": ("{layer} {id} 未停用，无需恢复", "{layer} {id} is not retired: nothing to restore"),
+    "store_nothing_to_undo": ("{user} 没有可撤销的修改", "{user} has no change to undo"),
+    "store_no_such_proposal": ("没有待审核的提议 #{proposal}", "there is no pending proposal #{proposal}"),
+    "store_comment_needed": ("驳回提议 #{proposal} 需要填写意见", "rejecting proposal #{proposal} needs a comment"),
+    "action_add": ("新增资产", "add an asset"),
+    "action_update": ("修改资产字段", "change an asset's fields"),
+    "action_move": ("移动资产", "move an asset"),
+    "action_retire": ("停用资产", "retire an asset"),
+    "action_restore": ("恢复资产", "restore an asset"),
+    "action_undo": ("撤销修改", "undo a change"),
+    "action_review": ("审核提议", "review a proposal"),
+    "action_import": ("导入", "import rows"),
+    "edit_done": (
+        "{layer} {id}：已保存第 {version} 版（{action}）",
+        "{layer} {id}: saved as version {version} ({action})",
+    ),
+    "edit_proposed": (
+        "{layer} {id}：已提交提议 #{proposal}，等待编辑审核",
+        "{layer} {id}: filed as proposal #{proposal}, waiting for an editor's review",
+    ),
+    "edit_undone": (
+        "已撤销 {layer} {id} 的{action}（现为第 {version} 版）",
+        "undid the {action} of {layer} {id} (now version {version})",
+    ),
+    "review_approved": ("提议 #{proposal} 已批准", "proposal #{proposal} approved"),
+    "review_rejected": ("提议 #{proposal} 已驳回", "proposal #{proposal} rejected"),
+    "review_none": ("没有待审核的提议", "no pending proposals"),
+    "review_list_header": (
+        "提议\t图层\t编号\t操作\t提交人\t时间\t修改内容\t原因",
+        "proposal\tlayer\tid\taction\tuser\ttime\tchanges\treason",
+    ),
+    "edit_one_proposal": (
+        "贡献者每次只能提交一种修改（本次为：{kinds}）：请分开提交",
+        "a contributor proposes one kind of change at a time (asked: {kinds}): run one command for each",
+    ),
+    "history_written": ("修改记录：{path}（{n} 条，{fmt}）", "history: {path} ({n} changes, {fmt})"),
 
     # import and the Data page
     "import_too_large": (
@@ -1111,49 +1175,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}: member {member} expands too much (over {ratio}x or {limit_mb} MB in all: a zip bomb? refused)",
     ),
     "import_zip_no_shp": (
-    "store_stale_version": (
-        "{layer} {id}：已被 {user} 于 {at} 修改（第 {version} 版，本次修改基于第 {expected} 版）：请重新载入",
-        "{layer} {id}: changed by {user} at {at} (version {version}, this edit was made on version {expected}): reload",
-    ),
-    "store_unknown_datum": ("未知坐标系 {datum}（可用：{expected}）", "unknown datum {datum} (expected one of: {expected})"),
-    "store_no_such_row": ("{layer} 中没有 {id}", "{layer} has no row {id}"),
-    "store_id_taken": ("{layer} 中已有 {id}：请换一个编号", "{layer} already has a row {id}: choose another id"),
-    "store_unknown_field": (
-        "{layer} 没有字段 {field}（可用：{expected}）",
-        "{layer} has no field {field} (expected one of: {expected})",
-    ),
-    "store_key_is_stable": (
-        "{layer} {id}：编号字段 {field} 不能修改（可新增一条再停用这条）",
-        "{layer} {id}: the key field {field} cannot change (add a new row and retire this one instead)",
-    ),
-    "store_not_points": ("{layer} 不是点图层，不能按坐标移动", "{layer} is not a point layer: it cannot be moved to a point"),
-    "store_bad_position": (
-        "坐标 {lon}, {lat} 无效：经度应在 -180 到 180 之间，纬度在 -90 到 90 之间",
-        "position {lon}, {lat} is not valid: longitude must be within -180..180 and latitude within -90..90",
-    ),
-    "store_reason_needed": ("停用 {layer} {id} 需要填写原因", "retiring {layer} {id} needs a reason"),
-    "store_already_retired": ("{layer} {id} 已停用", "{layer} {id} is already retired"),
-    "store_not_retired": ("{layer} {id} 未停用，无需恢复", "{layer} {id} is not retired: nothing to restore"),
-    "store_nothing_to_undo": ("{user} 没有可撤销的修改", "{user} has no change to undo"),
-    "store_no_such_proposal": ("没有待审核的提议 #{proposal}", "there is no pending proposal #{proposal}"),
-    "store_comment_needed": ("驳回提议 #{proposal} 需要填写意见", "rejecting proposal #{proposal} needs a comment"),
-    "action_add": ("新增资产", "add an asset"),
-    "action_update": ("修改资产字段", "change an asset's fields"),
-    "action_move": ("移动资产", "move an asset"),
-    "action_retire": ("停用资产", "retire an asset"),
-    "action_restore": ("恢复资产", "restore an asset"),
-    "action_undo": ("撤销修改", "undo a change"),
-    "action_review": ("审核提议", "review a proposal"),
-    "action_import": ("导入", "import rows"),
-    "edit_done": ("{layer} {id}：已保存第 {version} 版（{action}）", "{layer} {id}: saved as version {version} ({action})"),
-    "edit_proposed": (
-        "{layer} {id}：已提交提议 #{proposal}，等待编辑审核",
-        "{layer} {id}: filed as proposal #{proposal}, waiting for an editor's review",
-    ),
-    "edit_undone": ("已撤销 {layer} {id} 的{action}（现为第 {version} 版）", "undid the {action} of {layer} {id} (now version {version})"),
-    "review_approved": ("提议 #{proposal} 已批准", "proposal #{proposal} approved"),
-    "review_rejected": ("提议 #{proposal} 已驳回", "proposal #{proposal} rejected"),
-    "review_none": ("没有待审核的提议", "no pending proposals"),
         "{file} 中没有 .shp 文件（压缩包应含 .shp、.shx、.dbf，最好还有 .prj 和 .cpg）",
         "{file} holds no .shp file (expected .shp, .shx, .dbf, and best .prj and .cpg)",
     ),

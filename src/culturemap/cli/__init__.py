@@ -20,6 +20,7 @@ from culturemap.cli.data import (
     add_store_parser,
     add_validate_parser,
 )
+from culturemap.cli.edits import add_edit_parser, add_history_parser, add_review_parser, add_undo_parser
 from culturemap.cli.maps import add_export_parser, add_report_parser
 from culturemap.cli.routes import add_route_parser
 from culturemap.cli.serve import add_serve_parser
@@ -38,6 +39,10 @@ COMMANDS = (
     add_store_parser,
     add_dump_parser,
     add_import_parser,
+    add_edit_parser,
+    add_history_parser,
+    add_undo_parser,
+    add_review_parser,
     add_serve_parser,
 )
 

@@ -87,7 +87,8 @@ class Row:
 @dataclass(frozen=True)
 class EditResult:
     """What one edit did: the row (``layer``, ``id``), its new ``version`` (0 when only proposed), the
-    ``action``, the proposal number when it was filed for review instead, and the store's new stamp."""
+    ``action``, the proposal number when it was filed for review instead, and the store's new stamp; for an
+    undo, the action it took back (``undone``)."""
 
     layer: str
     id: str
@@ -95,6 +96,7 @@ class EditResult:
     action: str
     stamp: str
     proposal: int | None = None
+    undone: str | None = None
 
 
 @dataclass
@@ -275,7 +277,7 @@ class EditingStore:
             rows.log([HistoryEntry(last.layer, last.id, after.version, "undo", current.state(), after.state(),
                                    actor.name, when, text)])  # fmt: skip
             rows.mark_undone(last.number)
-        return EditResult(last.layer, last.id, after.version, "undo", self.stamp())
+        return EditResult(last.layer, last.id, after.version, "undo", self.stamp(), undone=last.action)
 
     # ----------------------------------------------------------------- proposals
     def proposals(self, status: str | None = "pending") -> pd.DataFrame:
