@@ -88,11 +88,13 @@ def test_the_figure_has_alt_text_and_its_numbers_behind_a_disclosure(bundled, la
         assert tr("compare_alt_densest", lang, city=card.name(lang), layer=LAYERS[densest].label(lang),
                   value=card.indicators["per_100km2"].max()) in alt  # fmt: skip
     (disclosure,) = [e for e in at.expander if e.label == tr("compare_figure_data", lang)]
-    data, *indices = [d.value for d in disclosure.dataframe]
-    assert list(data[tr("col_layer", lang)]) == [LAYERS[lid].label(lang) for lid in cards[0].indicators.index]
-    for card in cards:
-        column = f"{card.name(lang)} · {tr('compare_per_100km2', lang)}"
-        assert list(data[column]) == pytest.approx(card.indicators["per_100km2"].round(3).tolist())
+    per_area, per_residents, *indices = [d.value for d in disclosure.dataframe]
+    assert [m.value for m in disclosure.markdown][:2] == [f"**{tr('compare_per_100km2', lang)}**",
+                                                         f"**{tr('compare_per_10k', lang)}**"]  # fmt: skip
+    for table, measure in ((per_area, "per_100km2"), (per_residents, "per_10k_residents")):
+        assert list(table[tr("col_layer", lang)]) == [LAYERS[lid].label(lang) for lid in cards[0].indicators.index]
+        for card in cards:
+            assert list(table[card.name(lang)]) == pytest.approx(card.indicators[measure].round(3).tolist())
     assert [len(index) for index in indices] == [len(card.soft_power) for card in cards]
     for index, card in zip(indices, cards):
         assert list(index[tr("col_index", lang)]) == pytest.approx(

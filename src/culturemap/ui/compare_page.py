@@ -93,15 +93,17 @@ def figure_alt(cards: list[CityCard], lang: str) -> str:
     return tr("compare_alt", lang, title=title, densest=densest)
 
 
-def figure_data(cards: list[CityCard], lang: str) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """The numbers the figure draws: per layer, each city's assets per 100 km2 and per 10,000 residents
-    (blank without a population); and per city, its districts' soft-power index (0-100) by rank."""
+def figure_data(cards: list[CityCard], lang: str) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """The numbers the figure draws: per measure (assets per 100 km2, per 10,000 residents: blank without
+    a population), a table of each layer by city; and per city, its districts' soft-power index (0-100) by rank."""
     layers = list(cards[0].indicators.index)
-    table = pd.DataFrame({tr("col_layer", lang): [LAYERS[lid].label(lang) for lid in layers]})
-    for column, label in (("per_100km2", "compare_per_100km2"), ("per_10k_residents", "compare_per_10k")):
+    measures = []
+    for column in ("per_100km2", "per_10k_residents"):
+        table = pd.DataFrame({tr("col_layer", lang): [LAYERS[lid].label(lang) for lid in layers]})
         for c in cards:
             values = c.indicators[column].reindex(layers)
-            table[f"{c.name(lang)} · {tr(label, lang)}"] = [None if v != v else round(float(v), 3) for v in values]
+            table[c.name(lang)] = [None if v != v else round(float(v), 3) for v in values]
+        measures.append(table)
     indices = []
     for c in cards:
         index = c.soft_power.sort_values("rank")
@@ -114,7 +116,7 @@ def figure_data(cards: list[CityCard], lang: str) -> tuple[pd.DataFrame, list[pd
                 }
             )
         )
-    return table, indices
+    return measures, indices
 
 
 def _seed_pair(keys: list[str], lang: str) -> None:
@@ -219,8 +221,10 @@ def compare_page() -> None:
     st.image(png, width="stretch", alt=figure_alt(cards, lang))
     st.caption(tr("compare_index_note", lang))
     with st.expander(tr("compare_figure_data", lang)):
-        table, indices = figure_data(cards, lang)
-        st.dataframe(table, hide_index=True)
+        measures, indices = figure_data(cards, lang)
+        for column, label, table in zip(st.columns(2), ("compare_per_100km2", "compare_per_10k"), measures):
+            column.markdown(f"**{tr(label, lang)}**")
+            column.dataframe(table, hide_index=True)
         for column, entry_card, index in zip(st.columns(2), cards, indices):
             column.markdown(f"**{plain(entry_card.name(lang))} · {tr('compare_index', lang)}**")
             column.dataframe(index, hide_index=True)
