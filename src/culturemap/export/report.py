@@ -1,8 +1,9 @@
 """The city report PDF: a city (or one district), A4 portrait, in Chinese or English, one section per page
 (a long table continues on the next page):
 
-1. cover: the print map (:func:`culturemap.export.print_map.print_map`) of the city, or zoomed to the
-   district with only its assets;
+1. cover: the print map (:func:`culturemap.export.print_map.print_map`) of the city; for a district, the
+   district's page of the district atlas (:func:`culturemap.export.atlas.district_page`: its counts against
+   the city's, its map with the numbered assets and an inset of a crowded centre, and the key);
 2. counts by layer and grade/level against the published figures of ``city.toml``
    (:func:`culturemap.validate.coverage`): the gap and the named missing assets are listed;
 3. the kernel density (:mod:`culturemap.analysis.density`) on the pack's offline basemap;
@@ -20,7 +21,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -45,7 +45,6 @@ from culturemap.export.document import (
     Document,
     Progress,
     map_axes,
-    no_axis_labels,
 )
 from culturemap.export.print_map import PrintOptions, print_map
 from culturemap.i18n import tr
@@ -97,15 +96,15 @@ def _class_counts(frame: pd.DataFrame, lid: str, lang: str) -> str:
 
 
 def _cover(doc: Document, city: City, assets, query: AssetQuery, options: PrintOptions, today: date, area) -> None:
-    """The print map of ``assets``; a district's outline (``area``, WGS-84) drawn bold; then the map's page
-    of its crowded centre and its key's pages, if it has them."""
+    """The print map of ``assets``, then the map's page of its crowded centre and its key's pages, if it has
+    them; for one district (``query.districts``) its page of the district atlas instead: the district
+    report is one page of the atlas."""
+    if query.districts:
+        from culturemap.export.atlas import district_page  # the atlas builds on this module's sections
+
+        district_page(doc, city, query.districts[0], options.lang, options.title)
+        return
     drawn = print_map(city, assets, query, options, today, area)
-    if area is not None:
-        outline = gpd.GeoSeries([area], crs="EPSG:4326").to_crs(drawn.crs).boundary
-        outline.plot(ax=drawn.ax, color="#333", linewidth=1.8, zorder=2.5)
-        drawn.ax.set_xlim(drawn.extent[0], drawn.extent[2])
-        drawn.ax.set_ylim(drawn.extent[1], drawn.extent[3])
-        no_axis_labels(drawn.ax)
     doc.add_figure(drawn.figure)
     for page in (*drawn.detail_pages, *drawn.key_pages):  # the crowded centre and the key, with the report's footer
         doc.pages.append(page)
@@ -309,7 +308,8 @@ def city_report(
     Parameters
     ----------
     city : the pack.
-    district : None for the whole city; else the cover map zooms to the district and every count,
+    district : None for the whole city; else the first page is the district's page of the district atlas
+        (:func:`culturemap.export.atlas.district_page`), and every count,
         the density and the corridor profile use only its assets (by their ``district`` field, as
         the explorer's district filter); the published figures are the city's, shown beside the
         district's counts; the district is highlighted in the comparison.

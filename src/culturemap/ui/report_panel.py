@@ -124,7 +124,8 @@ def _district_names(city: City) -> dict[str, str]:
 @st.fragment
 def map_reports(city: City, state: ViewState, version: str) -> None:
     """The Map page's reports: the city report, the report of the district the filter holds (when it holds
-    exactly one) and, when it is there, the district atlas (``version``: the city's data version)."""
+    exactly one) and the district atlas (``version``: the city's data version)."""
+    from culturemap.export.atlas import district_atlas
     from culturemap.export.report import city_report
 
     lang = state.lang or city.config.default_lang
@@ -144,22 +145,11 @@ def map_reports(city: City, state: ViewState, version: str) -> None:
     else:
         reports.append(Report("district", tr("report_opt_district_none", lang),
                               unavailable=tr("report_district_pick", lang, n=len(state.district))))  # fmt: skip
-    atlas = _atlas_function()
-    if atlas is not None:
-        reports.append(Report(
-            "atlas", tr("report_opt_atlas", lang), lambda progress: atlas(city, lang, progress=progress),
-            filing_name(cid, "atlas", "pdf", ("districts",), PAPER, today), (cid, version, today),
-        ))  # fmt: skip
+    reports.append(Report(
+        "atlas", tr("report_opt_atlas", lang), lambda progress: district_atlas(city, lang, progress=progress),
+        filing_name(cid, "atlas", "pdf", ("districts",), PAPER, today), (cid, version, today),
+    ))  # fmt: skip
     report_panel("map_report", lang, reports)
-
-
-def _atlas_function():
-    """:func:`culturemap.export.atlas.district_atlas`, or None while it does not exist."""
-    try:
-        from culturemap.export.atlas import district_atlas
-    except ImportError:
-        return None
-    return district_atlas
 
 
 @st.fragment
