@@ -426,7 +426,10 @@ def _map_pane(path: str, version: str, state: ViewState, total: int, points: tup
         ss["view"], reported, min_px=1
     ):
         return  # a new map first reports the view it was built with, before it moves to the one asked for
-    moved = _moved(ss["live_view"], reported)
+    # a rerun the map did not start (a widget, a row selected) hands back the component's last report, the view
+    # before the one just set: only a report that changed since the last one is the map's (or the user's) move
+    fresh, ss["map_report"] = reported != ss.get("map_report"), reported
+    moved = fresh and _moved(ss["live_view"], reported)
     if moved:
         ss["live_view"] = reported
         view = ViewState(lat=round(reported[0], 5), lon=round(reported[1], 5), zoom=int(reported[2])).to_params()
