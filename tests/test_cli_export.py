@@ -3,6 +3,7 @@
 import csv
 import io
 import subprocess
+from datetime import date
 
 import pyogrio
 import pytest
@@ -26,7 +27,9 @@ def test_grade_4a_exports_exactly_the_4a_and_above_rows(tmp_path, capsys):
     expected = scenic.loc[scenic["grade"].isin(["5A", "4A"]), "id"].tolist()
     assert 0 < len(expected) < len(scenic)
     assert ids_of(out) == expected
-    assert capsys.readouterr().out == f"geojson: {out} ({len(expected)} assets: A级旅游景区 · A级旅游景区 4A级及以上)\n"
+    assert (
+        capsys.readouterr().out == f"geojson：{out}（{len(expected)} 个点位：A级旅游景区 · A级旅游景区 4A级及以上）\n"
+    )
 
 
 def test_the_filters_select_what_the_same_link_shows(pack, tmp_path):
@@ -101,10 +104,26 @@ def test_view_png_is_the_explorer_map_at_the_size_and_scale_asked(pack, tmp_path
     out = tmp_path / "view.png"
     assert run(["export", "--city", pack, "--q", "xita", "--view-png", "--width", "640", "--height", "400",
                 "--scale", "2", "--basemap", "offline", "--lang", "en", "--out", out]) == 0  # fmt: skip
-    assert Image.open(out).size == (1280, 800)
+    width, height = Image.open(out).size
+    assert width == 1280 and 800 + 2 * 60 < height < 800 + 2 * 400  # the map and the figure's bands
     captured = capsys.readouterr()
-    assert captured.out == f'view png: {out} (1280 x 800 px, 1 assets: all layers · search "xita")\n'
+    assert captured.out == f'view png: {out} (1280 x {height} px, 1 asset: all layers · search "xita")\n'
     assert captured.err == ""  # the offline basemap: no tile is missing
+
+
+def test_out_a_folder_names_the_file_for_filing(pack, tmp_path, capsys):
+    today = date.today().isoformat()
+    tmp_path = tmp_path / "filed"  # the pack fixture's folder testville/ sits in tmp_path itself
+    tmp_path.mkdir()
+    assert run(["export", "--city", pack, "--layers", "scenic_spots", "--grade", "4A", "--district", "西区",
+                "--format", "csv", "--out", tmp_path]) == 0  # fmt: skip
+    out = tmp_path / f"testville-data-scenic-spots-4a-west-{today}.csv"
+    assert out.is_file() and capsys.readouterr().out.startswith(f"csv：{out}（1 个点位")
+    assert run(["export", "--city", pack, "--format", "pdf", "--paper", "A3", "--landscape", "--out", tmp_path]) == 0
+    assert (tmp_path / f"testville-map-A3-landscape-{today}.pdf").read_bytes().startswith(b"%PDF")
+    assert run(["report", "--city", pack, "--district", "东区", "--out", tmp_path]) == 0
+    assert (tmp_path / f"testville-report-east-A4-{today}.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv", ".pdf", ".pdf"]
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [

@@ -999,6 +999,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     #
     # view snapshot as a figure, file names for filing (issue 26)
+    "view_basemap_offline": (
+        "底图：城市包行政区界线与河流（离线）",
+        "Basemap: the pack's district boundaries and river (offline)",
+    ),
+    "cli_view_written": (
+        "地图快照：{path}（{w} × {h} 像素，{n} 个点位：{what}）",
+        "view png: {path} ({w} x {h} px, {n} assets: {what})",
+    ),
+    "cli_export_written": ("{fmt}：{path}（{n} 个点位：{what}）", "{fmt}: {path} ({n} assets: {what})"),
+    "view_source": ("数据：{sources}", "Data: {sources}"),
+    "view_source_more": ("{cited}；另有 {n} 个来源", "{cited}; {n} other sources"),
+    "view_source_pack": ("数据：culturemap 城市包“{city}”", "Data: culturemap city pack {city}"),
+    "report_subject": ("{where}：{what}，{n} 个点位", "{where}: {what}, {n} assets"),
+    "report_route_subject": ("路线：{n} 站，{mode}，{date}", "Route: {n} stops, {mode}, {date}"),
+    "cli_report_written": ("pdf：{path}（{what}，{kb:,.0f} KB）", "pdf: {path} ({what}, {kb:,.0f} KB)"),
 
     # store (GeoPackage / PostGIS)
     "store_unknown_layer": ("没有图层 {layer}；可用：{expected}", "No layer {layer}; expected one of: {expected}"),

@@ -66,6 +66,10 @@ def lanzhou_report(tmp_path_factory):
 def test_city_report_pages_are_numbered_a4(lanzhou_report):
     info = pdf_info(lanzhou_report)
     assert "Page size:       595.276 x 841.89 pts (A4)" in info
+    # the metadata a document manager files it by: title, subject (what it covers), author, creation date
+    assert re.search(r"^Title:\s+兰州文化资源报告$", info, re.M)
+    assert re.search(r"^Subject:\s+兰州：全部图层，102 个点位$", info, re.M)
+    assert re.search(r"^Author:\s+culturemap$", info, re.M) and re.search(r"^CreationDate:\s+\S", info, re.M)
     pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
     # the coverage section runs onto a second page since issue 25 (rows graded after, 2 more named), and the
     # sources page (each of the 63 sources the assets cite, once) onto a second one; the cover map's crowded
@@ -148,6 +152,8 @@ def test_route_report_lists_the_stops_in_visit_order(routed_pack, tmp_path):
     path.write_bytes(route_report(city, plan, route_title(city.routes[0], STOPS, "zh"), "zh", today=TODAY))
     info = pdf_info(path)
     assert "Page size:       595.276 x 841.89 pts (A4)" in info and re.search(r"Pages:\s+1\n", info)
+    assert re.search(r"^Subject:\s+路线：3 站，步行，2026-11-27$", info, re.M), info
+    assert re.search(r"^Author:\s+culturemap$", info, re.M) and re.search(r"^CreationDate:\s+\S", info, re.M)
     first = pdf_text(path, page=1)
     assert "古桥线" in first and "出行方式：步行" in first and "估算行程时间" in first
     table = pdf_text(path, "-layout", page=1)  # a short route's itinerary fits under its map
@@ -245,13 +251,26 @@ def test_cli_report_unknown_district_is_one_error_line(pack, tmp_path, capsys):
     assert not out.exists() and captured.out == ""
 
 
-@pytest.mark.parametrize("where", ["missing/x.pdf", "."])
+@pytest.mark.parametrize("where", ["missing/x.pdf", "missing/", "taken"])
 def test_cli_report_unwritable_path_is_refused_before_any_work(pack, tmp_path, capsys, where):
-    out = tmp_path / where
+    """A file in a missing folder, a missing folder, and a folder (which names the file for filing) where
+    that name is taken by a folder: refused before the report is built (no progress bar, nothing written)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / f"testville-report-A4-{date.today().isoformat()}.pdf").mkdir()
+    out = f"{folder / where}/" if where.endswith("/") else (folder if where == "taken" else folder / where)
     assert run(["report", "--city", pack, "--out", out]) == 2
-    err = capsys.readouterr().err
-    assert "error: argument --out:" in err
-    assert ("does not exist" in err) if where != "." else ("is a folder" in err)
+    captured = capsys.readouterr()
+    assert "error: argument --out:" in captured.err and captured.out == ""
+    assert ("is a folder" in captured.err) if where == "taken" else ("does not exist" in captured.err)
+    assert [p.name for p in folder.iterdir()] == [f"testville-report-A4-{date.today().isoformat()}.pdf"]
+
+
+def test_cli_report_out_a_folder_names_the_file_as_the_report_panel_does(pack, tmp_path, capsys):
+    assert run(["report", "--city", pack, "--lang", "en", "--out", tmp_path]) == 0
+    out = tmp_path / f"testville-report-A4-{date.today().isoformat()}.pdf"
+    assert out.read_bytes().startswith(b"%PDF")
+    assert capsys.readouterr().out.startswith(f"pdf: {out} (Testville, ")
 
 
 def test_cli_route_report_and_unknown_route(routed_pack, tmp_path, capsys):

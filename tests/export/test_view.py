@@ -3,14 +3,16 @@
 import io
 import math
 import socket
+from datetime import date
 
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
+from culturemap.analysis.select import AssetQuery
 from culturemap.catalog import load_city
-from culturemap.export.view import ChromiumUnavailable, check_size, view_png
+from culturemap.export.view import SCREEN_CONTROLS, ChromiumUnavailable, check_size, selection_figure, view_png
 from culturemap.layers import LAYERS
 from culturemap.render.basemaps import BASEMAPS, Basemap
 from culturemap.render.controls import OFFLINE_FILL
@@ -36,9 +38,19 @@ def expected_px(lon: float, lat: float, centre: tuple[float, float], size: tuple
     return _world_px(lon, lat, zoom) - origin
 
 
-def _snapshot(city, scale: int = 1, basemap: str = "offline", **options):
-    fmap = build_map(city, city.assets(), MapOptions(lang="zh", basemap=basemap, zoom=ZOOM, **options)).map
-    return view_png(fmap, *SIZE, scale=scale, timeout_s=60)
+def _snapshot(city, scale: int = 1, basemap: str = "offline", figure=None, lang: str = "zh", **options):
+    fmap = build_map(city, city.assets(), MapOptions(lang=lang, basemap=basemap, zoom=ZOOM, **options)).map
+    return view_png(fmap, *SIZE, scale=scale, timeout_s=60, figure=figure)
+
+
+def _unreachable_basemap(monkeypatch) -> int:
+    """A basemap "unreachable" whose tile server refuses every request; returns its port."""
+    with socket.socket() as sock:  # a port that nothing listens on: every tile request is refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setitem(BASEMAPS, "unreachable", Basemap("unreachable", "不可达", "Unreachable",
+                                                         f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png", "test"))  # fmt: skip
+    return port
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -79,11 +91,7 @@ def test_markers_are_where_web_mercator_puts_them_in_their_layer_colour(city, sc
 
 
 def test_an_unreachable_tile_server_still_gives_the_snapshot_on_the_offline_basemap_with_a_note(city, monkeypatch):
-    with socket.socket() as sock:  # a port that nothing listens on: every tile request is refused
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    monkeypatch.setitem(BASEMAPS, "unreachable", Basemap("unreachable", "不可达", "Unreachable",
-                                                         f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png", "test"))  # fmt: skip
+    port = _unreachable_basemap(monkeypatch)
     snapshot = _snapshot(city, basemap="unreachable")
     assert snapshot.missing_tiles == (f"127.0.0.1:{port}",)
     assert snapshot.notes("en") == [
@@ -110,3 +118,62 @@ def test_a_missing_chromium_is_a_clear_error(city, tmp_path):
 def test_sizes_out_of_range_are_refused(width, height, scale, message):
     with pytest.raises(ValueError, match=message):
         check_size(width, height, scale)
+
+
+def _figure(city, lang: str = "zh"):
+    return selection_figure(city, AssetQuery(), city.assets(), lang, today=date(2026, 12, 8))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_figure_has_no_screen_controls_and_bands_with_title_scale_north_and_source(city, monkeypatch, lang):
+    """The tile notice of an unreachable basemap, the zoom, full screen, layers and measure buttons are on
+    the page and hidden in the picture; the map keeps its size between a title band and a band with the
+    legend, the scale bar (measuring what the page measures), the north arrow and a citable source line."""
+    _unreachable_basemap(monkeypatch)
+    figure = _figure(city, lang)
+    snapshot = _snapshot(city, basemap="unreachable", figure=figure, lang=lang)
+    assert snapshot.visible_controls == ()
+    hidden = set(snapshot.hidden_controls)
+    assert {".leaflet-control-zoom", ".leaflet-control-layers", ".cm-tiles-notice"} <= hidden, hidden
+    assert hidden <= set(SCREEN_CONTROLS)
+    top, bottom = snapshot.band_px
+    assert 40 <= top <= 120 and 80 <= bottom <= 400, snapshot.band_px
+    image = _pixels(snapshot.png)
+    assert image.shape == (SIZE[1] + top + bottom, SIZE[0], 3)
+    # Web Mercator at the map's middle: the equator's 156 543 m per px at zoom 0, times cos(latitude)
+    centre_lat = city.config.center_lat
+    assert snapshot.m_per_px == pytest.approx(156543.03 * math.cos(math.radians(centre_lat)) / 2**ZOOM, rel=0.01)
+    # the markers sit where they do without a figure, moved down by the title band
+    assets = city.assets().set_index("id")
+    for fid in KNOWN:
+        point = assets.loc[fid, "geometry"]
+        x, y = expected_px(point.x, point.y, (centre_lat, city.config.center_lon), SIZE, ZOOM)
+        near = image[int(y) + top - 2 : int(y) + top + 3, int(x) - 2 : int(x) + 3]
+        assert np.abs(near - _marker_colour(assets.loc[fid, "layer"])).max(axis=2).min() <= 12, fid
+    # the bands are white paper with dark text (the title, the scale bar, the arrow)
+    for band in (image[:top], image[top + SIZE[1] :]):
+        assert (band == 255).all(axis=2).mean() > 0.6 and (band.max(axis=2) < 80).sum() > 200
+    assert figure.title == ("测试市文化资源分布图" if lang == "zh" else "Testville: cultural assets")
+    assert figure.source.startswith("制图日期 2026-12-08 · culturemap · 数据：" if lang == "zh"
+                                    else "Made 2026-12-08 · culturemap · Data: ")  # fmt: skip
+    assert "/" not in figure.source and ".md" not in figure.source and ".csv" not in figure.source
+
+
+def test_the_source_line_cites_the_principal_sources_of_the_assets_shown(city):
+    """The register's citations of the sources most rows of the selection cite first, the others counted;
+    a pack whose rows cite no register key names the pack."""
+    from culturemap.catalog.sources import cite, source_keys
+    from culturemap.export.view import CITED_SOURCES, figure_source
+
+    assets = city.assets()
+    firsts = assets["source"].map(lambda text: (source_keys(text) or [""])[0])
+    cited = {cite(city.sources[key], "en") for key in firsts if key in city.sources}
+    line = figure_source(city, assets, "en", date(2026, 12, 8))
+    named = [c for c in cited if c in line]
+    assert len(named) == min(len(cited), CITED_SOURCES), (line, cited)
+    if len(cited) > CITED_SOURCES:
+        assert line.endswith(f"; {len(cited) - CITED_SOURCES} other sources")
+    unsourced = assets.assign(source="")
+    assert figure_source(city, unsourced, "zh", date(2026, 12, 8)) == (
+        "制图日期 2026-12-08 · culturemap · 数据：culturemap 城市包“测试市”"
+    )

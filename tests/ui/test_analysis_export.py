@@ -4,6 +4,7 @@ the chosen layers, the density and the corridor bands as data."""
 import csv
 import io
 import json
+from datetime import date, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,6 +14,13 @@ from culturemap.catalog import load_city
 from culturemap.ui.map_component import MAP_DRAWN
 from tests.ui.test_analysis_page import ANALYSIS, APP
 from tests.ui.test_export_panel import _panel_widget, _pdf_pages
+
+
+def dated(label: str) -> str:
+    """``label`` with the file's date (today, or yesterday for a run across midnight) as ``<date>``."""
+    for day in {date.today(), date.today() - timedelta(days=1)}:
+        label = label.replace(f"-{day.isoformat()}.", "-<date>.")
+    return label
 
 
 def open_panel(lang: str = "zh") -> AppTest:
@@ -48,7 +56,8 @@ def test_corridor_bands_count_the_chosen_layers_per_band(data_root, served):
     at = open_panel("en")
     at.sidebar.multiselect(key="analysis_buffers").set_value([1.0, 2.0]).run()
     button = prepare(at, "bands_csv")
-    assert button.proto.label.startswith("Download testville-") and "-corridor-bands.csv (" in button.proto.label
+    assert dated(button.proto.label).startswith("Download testville-corridor-bands-scenic-spots-heritage-units-museums-"
+                                                "<date>.csv (")  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(served(button).decode("utf-8-sig"))))
     # the default layers: heritage units, scenic spots, museums; the river runs along y = 3,995 km:
     # the bridge on it, the pagoda and the park 1 km off it, the museum 2 km off it
@@ -90,5 +99,8 @@ def test_density_map_snapshot(data_root, served):
     _panel_widget(at, "selectbox", "analysis_export_kind").set_value("view").run()
     _panel_widget(at, "selectbox", "analysis_export_view_size").set_value((1280, 800)).run()
     button = prepare(at, "view")
-    assert "-density-view.png" in button.proto.label
-    assert Image.open(io.BytesIO(served(button))).size == (1280, 800)
+    assert dated(button.proto.label).startswith(
+        "下载 testville-density-view-scenic-spots-heritage-units-museums-<date>.png"
+    )
+    width, height = Image.open(io.BytesIO(served(button))).size  # the map, and the figure's bands above and under it
+    assert width == 1280 and 800 + 60 < height < 800 + 400

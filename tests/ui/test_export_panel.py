@@ -62,7 +62,7 @@ def test_a_pdf_print_map_of_the_search_is_one_page(data_root, served):
     at = run()
     widget(at, "text_input", "q").input("xita").run()
     (button,) = _prepare(at, "pdf")
-    assert dated(button.proto.label, started).startswith("下载 testville-<date>.pdf（")
+    assert dated(button.proto.label, started).startswith("下载 testville-map-xita-A4-<date>.pdf（")  # named for filing
     data = served(button)
     assert data.startswith(b"%PDF")
     assert _pdf_pages(data) == 1
@@ -110,7 +110,7 @@ def test_the_panel_speaks_english(data_root):
     assert _panel_widget(at, "button", "export_prepare").label == "Prepare"
     _panel_widget(at, "button", "export_prepare").click().run()
     (button,) = [b for b in at.get("download_button") if b.key == "export_download"]
-    assert dated(button.proto.label, started).startswith("Download testville-<date>.xlsx (")
+    assert dated(button.proto.label, started).startswith("Download testville-data-<date>.xlsx (")
 
 
 def test_web_tiles_under_the_print_map_are_asked_for_and_their_note_shown(data_root):
@@ -140,7 +140,9 @@ def test_export_file_names_and_types(pack, fmt, mime, start):
     shown = city.assets()
     shown = shown[shown["id"] == "sc-west-pagoda"]
     file = export_file(city, shown, state, ExportChoice(fmt=fmt, dpi=150), date(2026, 5, 4))
-    assert (file.name, file.mime) == (f"testville-2026-05-04.{fmt}", mime)
+    names = {"png": "map-xita-A4", "svg": "map-xita-A4", "html": "map-xita", "gpkg": "data-xita", "kml": "data-xita",
+             "xlsx": "data-xita"}  # fmt: skip
+    assert (file.name, file.mime) == (f"testville-{names[fmt]}-2026-05-04.{fmt}", mime)
     assert file.data.startswith(start)
     assert file.notes == ()  # no web tiles asked: nothing missing
 
@@ -173,8 +175,9 @@ def test_a_view_snapshot_of_the_map_as_shown(data_root, served):
     assert not at.info  # the offline basemap: nothing is missing
     (button,) = [b for b in at.get("download_button") if b.key == "export_download"]
     days = {started.isoformat(), date.today().isoformat()}  # the run may cross midnight
-    assert any(button.proto.label.startswith(f"Download testville-{day}-view.png (") for day in days)
-    assert Image.open(io.BytesIO(served(button))).size == (2560, 1600)
+    assert any(button.proto.label.startswith(f"Download testville-view-xita-{day}.png (") for day in days)
+    width, height = Image.open(io.BytesIO(served(button))).size  # the map, and the figure's bands above and under it
+    assert width == 2560 and 1600 + 2 * 60 < height < 1600 + 2 * 400
     _panel_widget(at, "selectbox", "export_view_scale").set_value(1).run()
     assert not [b for b in at.get("download_button") if b.key == "export_download"]  # built at another scale
 

@@ -361,9 +361,9 @@ def test_the_export_panel_photographs_the_route_map(routed_root, served):
     next(w for w in at.button if w.key == "route_export_prepare").click().run()
     assert not at.exception and not at.error and not at.info
     (button,) = [b for b in at.get("download_button") if b.key == "route_export_download"]
-    assert button.proto.label.startswith(f"下载 r1-{date.today().isoformat()}-view.png")
+    assert button.proto.label.startswith(f"下载 testville-route-view-r1-{date.today().isoformat()}.png")
     image = np.asarray(Image.open(io.BytesIO(served(button))).convert("RGB")).astype(int)
-    assert image.shape == (800, 1280, 3)
+    assert image.shape[1:] == (1280, 3) and 800 + 60 < image.shape[0] < 800 + 400  # the map and the figure's bands
     orange = np.array([int(ROUTE_DAY_COLOURS[0][i : i + 2], 16) for i in (1, 3, 5)])
     # the route's path and its three numbered stops are drawn in the first day's colour
     assert (np.abs(image - orange).max(axis=2) <= 10).sum() > 1000

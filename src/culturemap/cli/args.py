@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
 import sys
 from datetime import date
@@ -14,6 +15,7 @@ from pathlib import Path
 from culturemap.analysis.select import FILTER_CHOICES, RIVER_KM_MAX, read_filter_params
 from culturemap.catalog import City
 from culturemap.export import VIEW_SIZE_PX
+from culturemap.export.filing import resolve_out
 from culturemap.io.files import OutputError, safe_output_path
 from culturemap.layers import ASSET_LAYERS
 from culturemap.store import StoreError, find_pack, store_for_pack
@@ -52,9 +54,13 @@ def add_lang(parser: argparse.ArgumentParser, help: str, default: str | None = N
     parser.add_argument("--lang", choices=LANGS, default=default, help=help)
 
 
-def add_out(parser: argparse.ArgumentParser, help: str = OUTPUT_FILE, required: bool = True) -> None:
-    """``--out``: the file to write, checked before any work (:func:`output_path`)."""
-    parser.add_argument("--out", type=output_path, required=required, help=help)
+def add_out(parser: argparse.ArgumentParser, help: str = OUTPUT_FILE, required: bool = True,
+            folder: bool = False) -> None:  # fmt: skip
+    """``--out``: the file to write, checked before any work (:func:`output_path`); with ``folder`` an
+    existing folder too, where the command names the file for filing (:func:`named_output`)."""
+    if folder:
+        help += "; a folder: the file gets its filing name <city>-<what>-<selection>-<paper>-<date>.<ext> there"
+    parser.add_argument("--out", type=output_or_folder if folder else output_path, required=required, help=help)
 
 
 def add_json(parser: argparse.ArgumentParser, help: str = "print one JSON object") -> None:
@@ -146,6 +152,24 @@ def output_path(text: str) -> Path:
             print(f"error: {exc}", file=sys.stderr)
             raise SystemExit(1) from None
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def output_or_folder(text: str) -> Path:
+    """An existing folder (returned as it is), else a file to write (:func:`output_path`); a name ending
+    in ``/`` names a folder, which must exist."""
+    if Path(text).is_dir():
+        return Path(text)
+    if text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(
+            str(OutputError("output_no_folder", path=text, folder=text.rstrip("/" + os.sep)))
+        )
+    return output_path(text)
+
+
+def named_output(out: Path, name: str) -> Path:
+    """``out``, or the file ``name`` in it when ``out`` is a folder (see :func:`output_or_folder`),
+    checked as :func:`output_path` checks a file (raises :class:`culturemap.io.files.OutputError`)."""
+    return safe_output_path(resolve_out(out, name)) if out.is_dir() else out
 
 
 # argparse names a type that raises ValueError (a path holding a NUL byte) in its message, "invalid

@@ -18,13 +18,14 @@ from culturemap.cli.args import (
     clock_time,
     dpi,
     filter_param,
+    named_output,
     read_city,
     river_km,
     view_px,
 )
 from culturemap.export import EXPORT_FORMATS, VIEW_SCALES
 from culturemap.i18n import tr
-from culturemap.io.files import atomic_outputs
+from culturemap.io.files import OutputError, atomic_outputs
 from culturemap.render.basemaps import BASEMAPS, DEFAULT_BASEMAP
 
 
@@ -65,7 +66,7 @@ def add_export_parser(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--landscape", action="store_true", help="print map in landscape")
     export.add_argument("--dpi", type=dpi, default=300, help="PNG resolution in dots per inch (default 300)")
     export.add_argument("--title", help="the map's title (default: from the city and the filters)")
-    add_out(export)
+    add_out(export, folder=True)
     export.set_defaults(func=cmd_export)
 
 
@@ -77,7 +78,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from culturemap.analysis.select import AssetQuery, select_assets
     from culturemap.export.print_map import PrintOptions, describe_selection
-    from culturemap.export.selection import write_selection
+    from culturemap.export.selection import selection_file_name, write_selection
 
     with tqdm(total=4, desc="export", unit="step", disable=None, leave=False) as progress:
         city = read_city(args.city)
@@ -100,35 +101,45 @@ def cmd_export(args: argparse.Namespace) -> int:
         assets = select_assets(city.assets(), query, city.layers["river"], city.config.metric_crs)
         progress.update()
         described = describe_selection(city, query, lang)
+        options = PrintOptions(paper=args.paper, landscape=args.landscape, dpi=args.dpi, lang=lang, title=args.title)
+        try:
+            if args.view_png:
+                out = named_output(args.out, selection_file_name(city, query, "png", what="view"))
+            else:
+                out = named_output(args.out, selection_file_name(city, query, args.format, options))
+        except OutputError as exc:
+            print(f"error: argument --out: {exc}", file=sys.stderr)
+            return 2
         progress.update()
         if args.view_png:
-            from culturemap.export.view import ChromiumUnavailable, view_png, write_view_png
+            from culturemap.export.view import ChromiumUnavailable, selection_figure, view_png, write_view_png
             from culturemap.render.folium_map import MapOptions, build_map
 
             center = (args.lat, args.lon) if args.lat is not None and args.lon is not None else None
             view = MapOptions(lang=lang, basemap=args.basemap or DEFAULT_BASEMAP, center=center, zoom=args.zoom)
             fmap = build_map(city, assets, view).map
             try:
-                snapshot = view_png(fmap, args.width, args.height, args.scale)
+                figure = selection_figure(city, query, assets, lang, args.title)
+                snapshot = view_png(fmap, args.width, args.height, args.scale, figure=figure)
             except ChromiumUnavailable as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2
-            out = write_view_png(snapshot, args.out)
+            write_view_png(snapshot, out)
             progress.update()
             for note in snapshot.notes(lang):
                 print(f"warning: {note}", file=sys.stderr)
-            print(f"view png: {out} ({args.width * args.scale} x {args.height * args.scale} px, {len(assets)} assets: "
-                  f"{described})")  # fmt: skip
+            height = args.height + sum(snapshot.band_px)
+            print(tr("cli_view_written", lang, path=out, w=args.width * args.scale, h=height * args.scale,
+                     n=len(assets), what=described))  # fmt: skip
             return 0
-        options = PrintOptions(paper=args.paper, landscape=args.landscape, dpi=args.dpi, lang=lang, title=args.title)
         tiles = BASEMAPS[args.basemap] if args.basemap else None  # the print map asks the web only when told
-        written = write_selection(city, assets, query, args.format, args.out, options,
+        written = write_selection(city, assets, query, args.format, out, options,
                                   args.basemap or DEFAULT_BASEMAP, print_basemap=tiles)  # fmt: skip
         out = written.path
         progress.update()
     for note in written.notes:
         print(f"warning: {note}", file=sys.stderr)
-    print(f"{args.format}: {out} ({len(assets)} assets: {described})")
+    print(tr("cli_export_written", lang, fmt=args.format, path=out, n=len(assets), what=described))
     return 0
 
 
@@ -143,7 +154,7 @@ def add_report_parser(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--start", type=clock_time, default="09:00", help="start time HH:MM of --route")
     report.add_argument("--title", help="the title of --route's report (default: the theme's)")
     add_lang(report, "language of the report (default: the city's)")
-    add_out(report, "output PDF (a symlink writes its target)")
+    add_out(report, "output PDF (a symlink writes its target)", folder=True)
     report.set_defaults(func=cmd_report)
 
 
@@ -157,6 +168,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     city = read_city(args.city)
     lang = args.lang or city.config.default_lang
+    try:  # before any work: a folder names the file for filing, a file in a missing folder is refused
+        out = named_output(args.out, _report_name(city, args))
+    except OutputError as exc:
+        print(f"error: argument --out: {exc}", file=sys.stderr)
+        return 2
     with tqdm(desc=tr("report_progress", lang), unit=tr("report_step", lang), disable=None, leave=False) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -185,7 +201,23 @@ def cmd_report(args: argparse.Namespace) -> int:
                 print(f"error: argument --district: {exc}", file=sys.stderr)
                 return 2
             what = args.district or city.config.name(lang)
-        with atomic_outputs([args.out]) as (tmp,):
+        with atomic_outputs([out]) as (tmp,):
             tmp.write_bytes(data)
-    print(f"pdf: {args.out} ({what}, {len(data) / 1024:,.0f} KB)")
+    print(tr("cli_report_written", lang, path=out, what=what, kb=len(data) / 1024))
     return 0
+
+
+def _report_name(city, args: argparse.Namespace) -> str:
+    """The filing name of ``culturemap report``'s PDF (``--out`` a folder), as the browser's report panels
+    name it: the city's report, a district's (by its English name) or a route's (by its id), A4."""
+    from culturemap.export.filing import filing_name
+
+    if args.route:
+        return filing_name(city.config.id, "route", "pdf", (args.route,), "A4")
+    if args.district:
+        districts = city.layers["districts"]
+        by_name = {
+            str(n).casefold(): en for zh, en in zip(districts["name_zh"], districts["name_en"]) for n in (zh, en)
+        }
+        return filing_name(city.config.id, "report", "pdf", (by_name.get(args.district.casefold(), ""),), "A4")
+    return filing_name(city.config.id, "report", "pdf", (), "A4")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import matplotlib as mpl
 from matplotlib.backends.backend_pdf import PdfPages
@@ -114,6 +114,7 @@ class Document:
     def __init__(self, lang: str):
         self.lang = lang
         self.title: str | None = None  # the PDF's Title (default: the place)
+        self.subject: str | None = None  # the PDF's Subject: what the document covers (default: none)
         self.pages: list[Figure] = []
         self.drawn_elsewhere: set[int] = set()  # pages with their own date and source line (the cover map)
         self.y = 0.0
@@ -221,7 +222,10 @@ class Document:
         buffer = io.BytesIO()
         n = len(self.pages)
         made = tr("report_made", self.lang, where=where, date=today.isoformat())
-        metadata = {"Creator": "culturemap", "Title": self.title or where}
+        metadata = {"Creator": "culturemap", "Author": "culturemap", "Title": self.title or where,
+                    "CreationDate": datetime.now(UTC)}  # fmt: skip
+        if self.subject:
+            metadata["Subject"] = self.subject
         with mpl.rc_context(VECTOR_FONTS), PdfPages(buffer, metadata=metadata) as pdf:
             for number, fig in enumerate(self.pages, start=1):
                 foot = 9.0 / PAGE_H

@@ -46,7 +46,7 @@ from culturemap.export.document import (
     Progress,
     map_axes,
 )
-from culturemap.export.print_map import PrintOptions, print_map
+from culturemap.export.print_map import PrintOptions, describe_selection, print_map
 from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS, MISSING_REASONS, approximate
 from culturemap.render.static import use_cjk_font
@@ -341,6 +341,9 @@ def city_report(
     else:
         title = tr("report_city_title", lang, city=where)
     doc = Document(lang)
+    what = describe_selection(city, query, lang)
+    doc.title = title
+    doc.subject = tr("report_subject", lang, where=city.config.name(lang), what=what, n=len(assets))
     sections = [
         lambda: _cover(doc, city, assets, query, PrintOptions(lang=lang, title=title), today, area),
         lambda: _counts_section(doc, city, scope, zh_district, assets, lang),

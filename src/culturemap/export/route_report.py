@@ -164,6 +164,7 @@ def route_report(city: City, plan, title: str, lang: str = "zh", today: date | N
     doc.text(title, size=FONT_PT * 2.2, gap=3.0, fontweight="bold")
     mode = tr(f"mode_{plan.mode}", lang)  # every leg's: the table has no mode column
     first_day = plan.stops["date"].iloc[0] if len(plan.stops) else today.isoformat()
+    doc.subject = tr("report_route_subject", lang, n=len(plan.stops), mode=mode, date=first_day)
     doc.text(f"{tr('report_route_mode', lang, mode=mode)} · {tr('report_route_date', lang, date=first_day)}",
              size=FONT_PT * 1.2)  # fmt: skip
     doc.text(tr("report_route_estimated" if plan.estimated else "report_route_network", lang), size=FONT_PT * 1.1,

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from culturemap.analysis.select import AssetQuery
+from culturemap.analysis.select import ASSET_LAYERS, AssetQuery
 from culturemap.catalog import City
 from culturemap.catalog.sources import with_citations
 from culturemap.export import DATA_FORMATS, EXPORT_FORMATS, PRINT_FORMATS
 from culturemap.export.data import write_data
+from culturemap.export.filing import filing_name
 from culturemap.export.html import write_html
 from culturemap.export.print_map import (
     PrintOptions,
@@ -24,6 +25,32 @@ from culturemap.export.print_map import (
 )
 from culturemap.export.workbook import write_workbook
 from culturemap.render.basemaps import DEFAULT_BASEMAP, Basemap
+
+
+def filing_parts(city: City, query: AssetQuery) -> list[str]:
+    """The selection part of a file name (:func:`culturemap.export.filing.filing_name`) for ``query``: the
+    layers (unless all), grade and class codes, themes, districts by their English names, the river
+    distance and the search text, in that order."""
+    parts = [] if set(query.layers) == set(ASSET_LAYERS) else [lid for lid in ASSET_LAYERS if lid in query.layers]
+    parts += [query.min_grade or "", *query.heritage_levels, *query.museum_kinds, *query.university_types,
+              *query.themes]  # fmt: skip
+    names_en = dict(zip(city.layers["districts"]["name_zh"], city.layers["districts"]["name_en"]))
+    parts += [str(names_en.get(d) or d) for d in query.districts]
+    if query.river_km is not None:
+        parts.append(f"river-{query.river_km:g}km")
+    return [*parts, query.text]
+
+
+def selection_file_name(city: City, query: AssetQuery, fmt: str, options: PrintOptions | None = None,
+                        today: date | None = None, what: str | None = None) -> str:  # fmt: skip
+    """The filing name of the selection ``query`` written as ``fmt`` (see :func:`write_selection`):
+    ``<city>-map-<selection>-<paper>-<date>.<ext>`` for a print map (``A4``, ``A3-landscape``), ``-map-``
+    without paper for the HTML page, ``-data-`` for data; ``what`` replaces ``map``/``data``."""
+    paper = None
+    if fmt in PRINT_FORMATS and options is not None:
+        paper = options.paper + ("-landscape" if options.landscape else "")
+    what = what or ("data" if fmt in DATA_FORMATS else "map")
+    return filing_name(city.config.id, what, fmt, filing_parts(city, query), paper, today)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import math
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -408,35 +407,46 @@ def density_export(layers: Layers, bandwidth_m: float, weighted: bool) -> None:
 def analysis_file(path: str, version: str, layers: Layers, bandwidth_m: float, weighted: bool,
                   buffers_km: tuple[float, ...], lang: str, basemap: str, choice: ExportChoice) -> PreparedFile:  # fmt: skip
     """The file of one of :data:`ANALYSIS_EXPORTS` (``choice.fmt``) for the page's inputs, named
-    ``<city id>-<yyyy-mm-dd>-<what>.<ext>`` (the print map as the map page names it)."""
+    ``<city>-<what>-<layers>-<date>.<ext>`` (:func:`~culturemap.export.filing.filing_name`; the print map as
+    the map page names it)."""
     from culturemap.export.analysis import corridor_bands, density_map
     from culturemap.export.data import to_csv_bytes
+    from culturemap.export.filing import filing_name
     from culturemap.export.raster import write_geotiff
+    from culturemap.export.view import ViewFigure, figure_source
     from culturemap.io.tables import geojson_text
 
     city = _city(path, version)
-    stem = f"{city.config.id}-{date.today().isoformat()}"
+    selected = () if set(layers) == set(ASSET_LAYERS) else layers  # the file names' selection part
+
+    def name(what: str, ext: str) -> str:
+        return filing_name(city.config.id, what, ext, selected)
+
     kind = choice.fmt
     if kind in PRINT_FORMATS:
         shown = city.assets(layers)
         return export_file(city, shown, ViewState(layers=layers, lang=lang, basemap=basemap), choice)
     grid, contours = _density(path, version, layers, bandwidth_m, weighted)
     if kind == VIEW:
-        return view_file(density_map(city, grid, contours, lang, basemap), f"{stem}-density-view.png", choice, lang)
+        chosen = _chosen(path, version, layers)
+        figure = ViewFigure(tr("density_title", lang, city=city.config.name(lang), n=len(chosen), bw=grid.bandwidth_m),
+                            source=figure_source(city, chosen, lang), lang=lang)  # fmt: skip
+        return view_file(density_map(city, grid, contours, lang, basemap), name("density-view", "png"), choice, lang,
+                         figure)  # fmt: skip
     if kind == "contours":
         text = geojson_text(contours.to_crs("EPSG:4326"))
-        return PreparedFile(f"{stem}-density-contours.geojson", MIME_TYPES["geojson"], text.encode("utf-8"))
+        return PreparedFile(name("density-contours", "geojson"), MIME_TYPES["geojson"], text.encode("utf-8"))
     if kind == "grid":
         with tempfile.TemporaryDirectory(prefix="culturemap-export-") as folder:
             tif = Path(folder) / "density.tif"
             write_geotiff(grid, tif)
-            return PreparedFile(f"{stem}-density.tif", "image/tiff", tif.read_bytes())
+            return PreparedFile(name("density", "tif"), "image/tiff", tif.read_bytes())
     bands = corridor_bands(city, city.assets(layers), buffers_km)
     if kind == "bands_csv":
-        return PreparedFile(f"{stem}-corridor-bands.csv", MIME_TYPES["csv"], to_csv_bytes(bands))
+        return PreparedFile(name("corridor-bands", "csv"), MIME_TYPES["csv"], to_csv_bytes(bands))
     if kind == "bands_geojson":
         return PreparedFile(
-            f"{stem}-corridor-bands.geojson", MIME_TYPES["geojson"], geojson_text(bands).encode("utf-8")
+            name("corridor-bands", "geojson"), MIME_TYPES["geojson"], geojson_text(bands).encode("utf-8")
         )
     raise ValueError(f"unknown export {kind!r}: expected one of {', '.join(ANALYSIS_EXPORTS)}")
 

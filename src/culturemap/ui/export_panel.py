@@ -23,7 +23,7 @@ import streamlit as st
 
 from culturemap.catalog import City
 from culturemap.export import EXPORT_FORMATS, PRINT_FORMATS, VIEW_SCALES
-from culturemap.export.view import ChromiumUnavailable
+from culturemap.export.view import ChromiumUnavailable, ViewFigure
 from culturemap.i18n import tr
 from culturemap.render.basemaps import BASEMAPS
 from culturemap.ui.state import ViewState
@@ -88,14 +88,14 @@ def export_file(
     :class:`EmptySelection` when ``shown`` is empty and ValueError for an unknown format.
     """
     from culturemap.export.print_map import PrintOptions
-    from culturemap.export.selection import write_selection
+    from culturemap.export.selection import selection_file_name, write_selection
 
     if shown.empty:
         raise EmptySelection("the selection holds no asset")
     today = today or date.today()
-    name = f"{city.config.id}-{today.isoformat()}.{choice.fmt}"
     options = PrintOptions(paper=choice.paper, landscape=choice.landscape, dpi=choice.dpi,
                            lang=state.lang or city.config.default_lang, title=choice.title)  # fmt: skip
+    name = selection_file_name(city, state.query(), choice.fmt, options, today)
     with tempfile.TemporaryDirectory(prefix="culturemap-export-") as folder:
         tiles = BASEMAPS[state.basemap] if choice.web_tiles else None
         written = write_selection(
@@ -104,13 +104,14 @@ def export_file(
         return PreparedFile(name, MIME_TYPES[choice.fmt], written.path.read_bytes(), written.notes)
 
 
-def view_file(fmap: folium.Map, name: str, choice: ExportChoice, lang: str) -> PreparedFile:
+def view_file(fmap: folium.Map, name: str, choice: ExportChoice, lang: str, figure: ViewFigure) -> PreparedFile:
     """``fmap`` photographed by Chromium at ``choice``'s size and scale as ``name`` (a PNG), with a
     note in ``lang`` for what is missing (see :func:`culturemap.export.view.view_png`; raises
-    :class:`~culturemap.export.view.ChromiumUnavailable` without Chromium)."""
+    :class:`~culturemap.export.view.ChromiumUnavailable` without Chromium). ``figure`` gives the
+    title and source of the bands around the map."""
     from culturemap.export.view import view_png
 
-    snapshot = view_png(fmap, choice.width_px, choice.height_px, choice.scale)
+    snapshot = view_png(fmap, choice.width_px, choice.height_px, choice.scale, figure=figure)
     return PreparedFile(name, MIME_TYPES["png"], snapshot.png, tuple(snapshot.notes(lang)))
 
 
@@ -118,15 +119,18 @@ def explorer_view_file(
     city: City, shown: gpd.GeoDataFrame, state: ViewState, choice: ExportChoice, bounds=None, today: date | None = None
 ) -> PreparedFile:
     """The explorer's map of ``shown`` at the view of ``state`` (centre, zoom, basemap, language;
-    ``bounds`` the visible area when the map reported it) as a view snapshot
-    ``<city id>-<yyyy-mm-dd>-view.png``."""
+    ``bounds`` the visible area when the map reported it) as a view snapshot, a figure titled
+    ``choice.title`` (default: the print map's), named ``<city>-view-<selection>-<date>.png``."""
+    from culturemap.export.selection import selection_file_name
+    from culturemap.export.view import selection_figure
     from culturemap.render.folium_map import MapOptions, build_map
 
     lang = state.lang or city.config.default_lang
     center = (state.lat, state.lon) if state.lat is not None and state.lon is not None else None
     options = MapOptions(lang=lang, basemap=state.basemap, center=center, zoom=state.zoom, bounds=bounds)
-    name = f"{city.config.id}-{(today or date.today()).isoformat()}-view.png"
-    return view_file(build_map(city, shown, options).map, name, choice, lang)
+    name = selection_file_name(city, state.query(), "png", today=today, what="view")
+    figure = selection_figure(city, state.query(), shown, lang, choice.title, today)
+    return view_file(build_map(city, shown, options).map, name, choice, lang, figure)
 
 
 def folded_panel(key: str, lang: str, label_key: str = "export_panel", icon: str = ":material/download:"):
@@ -211,7 +215,7 @@ def _panel_body(city: City, shown: gpd.GeoDataFrame, state: ViewState, lang: str
             web_tiles = st.checkbox(tr("export_web_tiles", lang, basemap=BASEMAPS[state.basemap].label(lang)),
                                     key="export_web_tiles")  # fmt: skip
             choice = replace(choice, web_tiles=web_tiles)
-    if fmt in (*PRINT_FORMATS, "html"):
+    if fmt in (*PRINT_FORMATS, "html", VIEW):
         title = st.text_input(tr("export_map_title", lang), value=default_title(city, lang), key=f"export_title~{lang}")
         if title.strip() and title.strip() != default_title(city, lang):
             choice = replace(choice, title=title.strip())

@@ -37,6 +37,7 @@ import pandas as pd
 import streamlit as st
 
 from culturemap.crs import from_wgs84, to_wgs84
+from culturemap.export.filing import filing_name
 from culturemap.export.route import (
     day_lines,
     full_name,
@@ -601,13 +602,17 @@ def route_export(ctx: PageContext, city, assets, choices: Choices, request: Rout
     with panel:
         choice = view_options("route_export", lang, ExportChoice(fmt=VIEW))
         asked = (ctx.path, ctx.version, request, choices.stops, lang, basemap, choice)
-        name = f"{choices.theme if choices.theme != SCRATCH else 'route'}-{date.today().isoformat()}-view.png"
+        name = filing_name(city.config.id, "route-view", "png", (choices.theme if choices.theme != SCRATCH else "",))
 
         def build() -> PreparedFile:
             from culturemap.export.analysis import route_map
+            from culturemap.export.view import ViewFigure, figure_source
 
             fmap = route_map(city, plan, assets[~assets["id"].isin(choices.stops)], lang, basemap)
-            return view_file(fmap, name, choice, lang)
+            theme = next((r for r in city.routes if r.id == choices.theme), None)
+            title = route_title(theme, choices.stops, lang, plan, city, st.session_state.get("route_title"))
+            source = figure_source(city, assets[assets["id"].isin(choices.stops)], lang)
+            return view_file(fmap, name, choice, lang, ViewFigure(title, source=source, lang=lang))
 
         prepare_and_download("route_export", lang, asked, tr("export_fmt_view", lang), build)
 
