@@ -8,8 +8,8 @@ the sources; A4 portrait, Chinese or English (QGIS's atlas of one page per featu
   map zoomed to the district with the district's outline drawn bold, its assets numbered as on a print
   map (:func:`culturemap.export.print_key.number_assets`) with an inset of its crowded centre where its
   markers overlap (:func:`culturemap.export.print_key.crowded_centre`), names beside the markers up to
-  :data:`~culturemap.export.print_key.LABEL_MAX` assets, and the key (number, name, layer, grade/level,
-  district) under the map. The district report's first page
+  :data:`~culturemap.export.print_key.LABEL_MAX` assets, and the key (number, name, layer, grade/level;
+  the district is the page's) under the map. The district report's first page
   (:func:`culturemap.export.report.city_report` with a district) is this page.
 - The sources (:func:`culturemap.export.report._sources_section`) of all the city's assets.
 
@@ -79,6 +79,8 @@ MIN_MAP_MM = 90.0  # a district's map is not lower than this: a longer key is se
 LEAST_MAP_MM = 70.0  # then the map gives way, down to this
 LEGEND_ROWS = {"zh": 2, "en": 3}  # the legend's rows under a map (English names are longer)
 LEGEND_ROW_MM = 4.2
+# a district page's key: number, name, layer, grade/level (the district is the page's): the names get the room
+DISTRICT_KEY_SHARES = {"zh": (0.075, 0.445, 0.22, 0.26), "en": (0.06, 0.56, 0.24, 0.14)}
 MIN_KEY_FONT_PT = 5.5  # a key that does not fit at KEY_FONT_PT is set smaller, down to this
 INSET_SHARES = (0.34, 0.42, 0.5)  # the inset's width, a share of the district map's, smallest first
 INSET_MIN_M = 400.0  # an inset shows at least this width of ground
@@ -251,8 +253,9 @@ def district_page(doc: Document, city: City, district: str, lang: str, title: st
     _counts_table(doc, city, assets, lang)
     numbers = number_assets(assets, city.config.metric_crs)
     rows = key_rows(city, assets, numbers, lang)
-    columns = 1 if len(rows) <= 8 else 2
     room = doc.y - BOTTOM - legend_mm(lang) - 1.5 - 2.0  # under the counts: the map, its legend and the key
+    # one column (names in full) when it leaves the map its height, else two
+    columns = 1 if room - key_height_mm(len(rows), 1, KEY_FONT_PT) >= MIN_MAP_MM else 2
     font = KEY_FONT_PT
     if rows and room - key_height_mm(len(rows), columns, font) < MIN_MAP_MM:  # a long key is set smaller
         font = max(MIN_KEY_FONT_PT, font * (room - MIN_MAP_MM) / key_height_mm(len(rows), columns, font))
@@ -260,7 +263,8 @@ def district_page(doc: Document, city: City, district: str, lang: str, title: st
     ax = _district_map(doc, city, assets, area, max(room - key_mm, LEAST_MAP_MM), numbers, lang)
     _legend(doc, ax, city, [lid for lid in ASSET_LAYERS if (assets["layer"] == lid).any()], lang)
     if rows:
-        draw_key(doc.pages[-1], rows, (MARGIN, doc.y - key_mm, TEXT_W, key_mm), (PAGE_W, PAGE_H), font, columns, lang)
+        draw_key(doc.pages[-1], rows, (MARGIN, doc.y - key_mm, TEXT_W, key_mm), (PAGE_W, PAGE_H), font, columns, lang,
+                 DISTRICT_KEY_SHARES[lang])  # fmt: skip
         doc.y -= key_mm + 2.0
 
 

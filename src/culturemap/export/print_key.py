@@ -105,10 +105,11 @@ def key_rows_that_fit(height_mm: float, columns: int, font_pt: float) -> int:
 
 
 def draw_key(fig, rows: list[list[str]], box_mm: tuple[float, float, float, float], page_mm: tuple[float, float],
-             font_pt: float, columns: int, lang: str) -> None:  # fmt: skip
+             font_pt: float, columns: int, lang: str, shares: tuple[float, ...] | None = None) -> None:  # fmt: skip
     """Draw the key ``rows`` (see :func:`key_rows`) in ``columns`` columns, top-down, in ``box_mm`` (left,
     bottom, width, height in millimetres from the page's lower left; the page is ``page_mm`` wide, high),
-    under a bold header per column. Cells too long for their share are cut with an ellipsis."""
+    under a bold header per column. Cells too long for their share are cut with an ellipsis. ``shares``:
+    each cell's share of a column's width (default :data:`KEY_SHARES`); fewer shares leave the last cells out."""
     left, bottom, width, height = box_mm
     page_w, page_h = page_mm
     row_mm = KEY_ROW_EM * font_pt * PT_MM
@@ -126,7 +127,7 @@ def draw_key(fig, rows: list[list[str]], box_mm: tuple[float, float, float, floa
         for r, cells in enumerate([header, *chunk]):
             y = top - (r + (0.3 if r else 0)) * row_mm
             x = x0
-            for share, cell in zip(KEY_SHARES[lang], cells):
+            for share, cell in zip(shares or KEY_SHARES[lang], cells):
                 cell_w = column_w * share
                 bold = r == 0 or cell is cells[0]
                 fig.text(x / page_w, y / page_h, _fit(cell, cell_w - 1.0, font_pt, bold), ha="left", va="top",
