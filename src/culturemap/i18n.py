@@ -1428,6 +1428,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data_points_commit": ("确认写入 {n} 个点到数据集 {name}", "Store {n} points as dataset {name}"),
     #
     # accounts and roles (issue 28)
+    "action_accounts": ("管理账户", "manage accounts"),
+    "account_bad_name": (
+        "账户名 {name!r} 无效：应为 1–64 个字母、数字或 _ . @ -",
+        "account name {name!r} is not valid: expected 1-64 letters, digits or _ . @ -",
+    ),
+    "account_bad_role": (
+        "角色 {role!r} 无效：应为 {expected} 之一",
+        "role {role!r} is not valid: expected one of {expected}",
+    ),
+    "account_weak_password": (
+        "{name} 的密码太弱：至少 {n} 个字符，且不能与账户名相同",
+        "the password of {name} is too weak: at least {n} characters, and not the account name",
+    ),
+    "account_first_admin": (
+        "第一个账户必须是管理员（{name} 申请的是 {role}）：先用 --role admin 添加管理员",
+        "the first account must be an admin ({name} was asked as {role}): add an admin first with --role admin",
+    ),
+    "account_exists": ("账户 {name} 已存在（{role}）", "the account {name} exists already ({role})"),
+    "account_removed_name": (
+        "账户名 {name} 曾被使用并已删除；其修改历史仍以此署名，请另选名称",
+        "the account name {name} was used and removed; the history still names it, so choose another name",
+    ),
+    "account_unknown": (
+        "没有账户 {name}（user list 列出所有账户）",
+        "there is no account {name} (user list shows them)",
+    ),
+    "account_last_admin": (
+        "{name} 是最后一个管理员，不能删除：先添加另一个管理员",
+        "{name} is the last admin and cannot be removed: add another admin first",
+    ),
+    "account_no_password": (
+        "未读到密码（{prompt}）：在终端输入，或在标准输入中每行提供一个",
+        "no password read ({prompt}): type it at a terminal, or give one per line on standard input",
+    ),
+    "account_password_mismatch": ("两次输入的密码不一致，未作修改", "the two passwords differ; nothing was changed"),
+    "login_failed": ("{name} 登录失败：账户名或密码错误", "sign-in of {name} failed: wrong account name or password"),
+    "login_rate_limited": (
+        "{name} 从 {client} 登录失败次数过多：请于 {retry_at}（{seconds} 秒后）再试",
+        "too many failed sign-ins of {name} from {client}: try again at {retry_at} (in {seconds} s)",
+    ),
+    "session_expired": (
+        "{name} 已闲置超过 {minutes} 分钟，已自动退出：请重新登录",
+        "{name} was idle for over {minutes} minutes and is signed out: sign in again",
+    ),
+    "user_added": ("已添加账户 {name}（{role}）", "added the account {name} ({role})"),
+    "user_removed": (
+        "已删除账户 {name}（历史记录保留其署名）",
+        "removed the account {name} (the history keeps its name)",
+    ),
+    "user_password_set": ("已修改 {name} 的密码", "changed the password of {name}"),
+    "user_none": ("没有账户", "no accounts"),
+    "user_list_header": ("账户\t角色\t创建时间\t创建者", "account\trole\tcreated\tcreated by"),
+    "user_needs_admin": (
+        "需要管理员身份：加上 --as 管理员账户名（随后输入其密码）",
+        "this takes an admin: add --as ADMIN (that admin's password is asked next)",
+    ),
     "role_viewer": ("浏览者", "viewer"),
     "role_contributor": ("贡献者", "contributor"),
     "role_editor": ("编辑", "editor"),

@@ -2,8 +2,8 @@
 
 One module per group of commands, each command's options beside the function that runs it:
 :mod:`.data` (validate, build, store, dump, import), :mod:`.analysis` (density, corridor, stats),
-:mod:`.routes` (route), :mod:`.maps` (export, report), :mod:`.serve` (serve); the arguments they share
-(city, language, output file, bbox, lists, times, dates) are read in :mod:`.args`.
+:mod:`.routes` (route), :mod:`.maps` (export, report), :mod:`.serve` (serve), :mod:`.users` (user); the
+arguments they share (city, language, output file, bbox, lists, times, dates) are read in :mod:`.args`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from culturemap.cli.edits import add_edit_parser, add_history_parser, add_review
 from culturemap.cli.maps import add_export_parser, add_report_parser
 from culturemap.cli.routes import add_route_parser
 from culturemap.cli.serve import add_serve_parser
+from culturemap.cli.users import add_user_parser
 from culturemap.failures import EXPECTED, error_lang, failure
 
 # the order of `culturemap --help`: the README's
@@ -44,6 +45,7 @@ COMMANDS = (
     add_undo_parser,
     add_review_parser,
     add_serve_parser,
+    add_user_parser,
 )
 
 
