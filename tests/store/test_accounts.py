@@ -141,13 +141,15 @@ def test_failed_sign_ins_are_logged_without_the_password(admin, caplog):
     assert "not-the-password" not in caplog.text and ADMIN_PW not in caplog.text
 
 
-def test_the_sixth_attempt_within_a_minute_is_refused_even_with_the_right_password(admin):
+def test_the_sixth_attempt_within_a_minute_is_refused_even_with_the_right_password(admin, caplog):
     t0 = 1_800_000_000.0  # 2027-01-15T08:00:00 UTC
     for i in range(5):
         with pytest.raises(AccountError, match="wrong account name or password"):
             authenticate("zhang", f"guess-{i}", now=t0 + i)
-    with pytest.raises(AccountError) as refused:
+    with caplog.at_level(logging.WARNING, logger="culturemap.store.accounts"), pytest.raises(AccountError) as refused:
         authenticate("zhang", ADMIN_PW, now=t0 + 10)
+    assert "sign-in of zhang from cli refused: 5 failed attempts within 60 s" in caplog.text  # logged too
+    assert ADMIN_PW not in caplog.text
     assert refused.value.code == "login_rate_limited"
     assert str(refused.value) == (
         "too many failed sign-ins of zhang from cli: try again at 2027-01-15T08:01:00 UTC (in 50 s)"

@@ -151,3 +151,56 @@ def test_a_script_adds_the_first_admin_through_a_pipe(tmp_path):
     assert listed.returncode == 0 and listed.stdout.splitlines()[1].startswith("zhang\tadmin\t")
     assert ADMIN_PW not in listed.stdout + listed.stderr + done.stdout + done.stderr
     assert (tmp_path / "stores" / "accounts.gpkg").is_file()
+
+
+def _read_until(fd: int, text: str, timeout_s: float = 60) -> str:
+    """What ``fd`` gives until ``text`` shows (or the time runs out, or it closes)."""
+    import select
+    import time
+
+    seen, end = b"", time.monotonic() + timeout_s
+    while text.encode() not in seen and time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # a pseudo-terminal whose other end closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen.decode(errors="replace")
+
+
+def test_at_a_terminal_the_password_is_asked_twice_and_not_echoed(tmp_path):
+    """Standard input a terminal (a pseudo-terminal here): the prompt asks, typing shows nothing, and two
+    different entries change nothing."""
+    import pty
+
+    env = {**os.environ, "CULTUREMAP_STORE": str(tmp_path / "stores")}
+    env.pop("CULTUREMAP_DB_URL", None)
+    command = [str(Path(sys.executable).with_name("culturemap")), "user", "add", "zhang", "--role", "admin"]
+    for second, expected in (("typo-in-the-second", 1), (ADMIN_PW, 0)):
+        master, slave = pty.openpty()
+        process = subprocess.Popen(command, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                   cwd=REPO, start_new_session=True)  # fmt: skip  # no controlling terminal: getpass uses stdin
+        os.close(slave)
+        try:
+            shown = _read_until(process.stderr.fileno(), "new password for zhang: ")
+            os.write(master, f"{ADMIN_PW}\n".encode())
+            shown += _read_until(process.stderr.fileno(), "(again): ")
+            os.write(master, f"{second}\n".encode())
+            echoed = _read_until(master, ADMIN_PW, timeout_s=2)  # what the terminal showed of the typing
+            out, err = process.communicate(timeout=120)
+        finally:
+            os.close(master)
+            if process.poll() is None:
+                process.kill()
+        assert "new password for zhang: " in shown and "new password for zhang (again): " in shown
+        assert ADMIN_PW not in echoed and ADMIN_PW not in shown + out.decode() + err.decode()
+        assert process.returncode == expected
+        if expected == 1:
+            assert err.decode().splitlines()[-1] == "error: the two passwords differ; nothing was changed"
+            assert not (tmp_path / "stores" / "accounts.gpkg").exists() or out == b""
+        else:
+            assert out.decode() == "added the account zhang (admin)\n"
