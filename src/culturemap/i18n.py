@@ -842,6 +842,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "atlas_share": ("占全市", "Share of the city"),
     "atlas_by_class_district": ("本区县按等级/类别", "In the district by grade, level or kind"),
     "atlas_by_class_city": ("全市按等级/类别", "In the city by grade, level or kind"),
+    "cli_atlas_what": ("{city}区县图集，{n} 个区县", "{city} district atlas, {n} districts"),
 
     # reports (PDF): city, district, route
     "report_city_title": ("{city}文化资源报告", "{city}: cultural assets report"),

@@ -144,12 +144,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def add_report_parser(sub: argparse._SubParsersAction) -> None:
-    """``culturemap report --city C [--district D | --route R [--mode] [--start]] [--lang] --out FILE``."""
-    report = sub.add_parser("report", help="a report PDF (A4): the whole city, one district, or a themed route")
+    """``culturemap report --city C [--district D | --route R [--mode] [--start] | --atlas districts] [--lang]
+    --out FILE``."""
+    report = sub.add_parser(
+        "report", help="a report PDF (A4): the whole city, one district, a themed route or the district atlas"
+    )
     add_city(report)
     scope = report.add_mutually_exclusive_group()
     scope.add_argument("--district", help="one district (Chinese or English name): its map, counts and density")
     scope.add_argument("--route", help="route id from the pack's routes.toml: map, itinerary and totals")
+    scope.add_argument("--atlas", choices=("districts",),
+                       help="the district atlas: a cover map, one page per district holding assets, the sources")  # fmt: skip
     report.add_argument("--mode", choices=TRAVEL_MODES, default="walk", help="travel mode of --route")
     report.add_argument("--start", type=clock_time, default="09:00", help="start time HH:MM of --route")
     report.add_argument("--title", help="the title of --route's report (default: the theme's)")
@@ -159,9 +164,11 @@ def add_report_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """The report PDF of a city, one of its districts or a themed route, with a progress bar over the pages."""
+    """The report PDF of a city, one of its districts, a themed route or the district atlas, with a progress
+    bar over the pages."""
     from tqdm import tqdm
 
+    from culturemap.export.atlas import district_atlas, districts_with_assets
     from culturemap.export.report import UnknownDistrictError, city_report
     from culturemap.export.route import route_title
     from culturemap.export.route_report import route_report
@@ -194,6 +201,9 @@ def cmd_report(args: argparse.Namespace) -> int:
                               graph=load_graph(network) if network else None)  # fmt: skip
             what = route_title(route, route.stops, lang, plan, city, args.title)
             data = route_report(city, plan, what, lang, progress=progress)
+        elif args.atlas:
+            data = district_atlas(city, lang, progress=progress)
+            what = tr("cli_atlas_what", lang, city=city.config.name(lang), n=len(districts_with_assets(city)))
         else:
             try:
                 data = city_report(city, args.district, lang, progress=progress)
@@ -209,9 +219,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _report_name(city, args: argparse.Namespace) -> str:
     """The filing name of ``culturemap report``'s PDF (``--out`` a folder), as the browser's report panels
-    name it: the city's report, a district's (by its English name) or a route's (by its id), A4."""
+    name it: the city's report, a district's (by its English name), a route's (by its id) or the district
+    atlas, A4."""
     from culturemap.export.filing import filing_name
 
+    if args.atlas:
+        return filing_name(city.config.id, "atlas", "pdf", (args.atlas,), "A4")
     if args.route:
         return filing_name(city.config.id, "route", "pdf", (args.route,), "A4")
     if args.district:
