@@ -201,6 +201,8 @@ def test_at_a_terminal_the_password_is_asked_twice_and_not_echoed(tmp_path):
         assert process.returncode == expected
         if expected == 1:
             assert err.decode().splitlines()[-1] == "error: the two passwords differ; nothing was changed"
-            assert not (tmp_path / "stores" / "accounts.gpkg").exists() or out == b""
+            assert out == b""
+            with sqlite3.connect(tmp_path / "stores" / "accounts.gpkg") as db:  # nothing was added
+                assert db.execute("SELECT count(*) FROM accounts").fetchone() == (0,)
         else:
             assert out.decode() == "added the account zhang (admin)\n"
