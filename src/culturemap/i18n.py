@@ -1685,6 +1685,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data_col_radius_m": ("位置误差（米）", "Position uncertainty (m)"),
     "data_col_match": ("匹配方式", "Match"),
     #
+    # survey worklist (issue 28)
+    "worklist_title": ("{city}坐标核查任务单", "{city}: survey worklist"),
+    "worklist_subject": ("{n} 处位置为概略的点位，按核查优先级排列", "{n} assets with an approximate position, in survey order"),
+    "worklist_summary": (
+        "全市 {total} 处点位中有 {n} 处的位置为概略（未经测量或核对），按优先级排列：全国重点文物保护单位、4A/5A 级景区、省级文物保护单位、其他地标，各级内按区县。",
+        "{n} of the city's {total} assets have an approximate position (not surveyed or checked), in order of priority: national key units, 4A/5A scenic spots, provincial units, other landmarks; within each by district.",
+    ),
+    "worklist_how": (
+        "到现场确认位置后，在应用中移动该点位并注明“现场测量”或“GPS”（或用 culturemap edit），它即从任务单中移除。坐标为 WGS-84。",
+        "Once a position is confirmed on site, move the asset in the app stating 'surveyed on site' or 'GPS' (or with culturemap edit): it leaves the list. Coordinates are WGS-84.",
+    ),
+    "worklist_empty": ("所有点位的位置均已核对，任务单为空。", "Every asset's position is confirmed: the list is empty."),
+    "worklist_tier_heading": ("{tier}（{n} 处）", "{tier} ({n})"),
+    "worklist_tier_national_units": ("全国重点文物保护单位", "National key cultural relics protection units"),
+    "worklist_tier_top_scenic": ("4A/5A 级旅游景区", "4A and 5A scenic spots"),
+    "worklist_tier_provincial_units": ("省级文物保护单位", "Provincial cultural relics protection units"),
+    "worklist_tier_landmarks": ("夜间文旅集聚区、博物馆与高校", "Night-tour areas, museums and universities"),
+    "worklist_tier_other_listed": ("其他景区与文物保护单位", "Other scenic spots and protection units"),
+    "worklist_tier_other": ("其他点位", "Other assets"),
+    "worklist_col_rank": ("序号", "No."),
+    "worklist_col_name": ("名称", "Name"),
+    "worklist_col_class": ("类别", "Layer and class"),
+    "worklist_col_district": ("区县", "District"),
+    "worklist_col_point": ("现有坐标（经度, 纬度）", "Stored point (lon, lat)"),
+    "worklist_col_within": ("可能偏差", "May be off by"),
+    "worklist_col_checked": ("已核", "Checked"),
+    "worklist_col_accuracy": ("坐标精度", "Position accuracy"),
+    "worklist_within": ("可能偏差 {m:,.0f} 米", "may be off by {m:,.0f} m"),
+    "worklist_source": (
+        "点位与坐标精度：{city}城市数据包（各点位的出处见城市报告的资料来源）",
+        "Assets and their position accuracy: the {city} city pack (each asset's source is cited in the city report)",
+    ),
+    "worklist_panel": ("坐标核查任务单（{n} 处）", "Survey worklist ({n})"),
+    "worklist_intro": (
+        "位置为概略的点位，按核查优先级排列；可下载 PDF 打印、GPX 导入手机地图或 CSV。",
+        "The assets whose position is approximate, in survey order; download a PDF to print, GPX for a phone's map app, or CSV.",
+    ),
+    "worklist_district": ("区县", "District"),
+    "worklist_all_districts": ("全部区县", "All districts"),
+    "worklist_fmt_pdf": ("任务单 PDF（打印）", "Worklist PDF (to print)"),
+    "worklist_fmt_gpx": ("GPX（手机地图）", "GPX (phone map app)"),
+    "worklist_fmt_csv": ("CSV（表格）", "CSV (table)"),
+    "cli_worklist_written": (
+        "{fmt}：{path}（{n} 处待核查点位{where}）",
+        "{fmt}: {path} ({n} assets to survey{where})",
+    ),
 }
 
 

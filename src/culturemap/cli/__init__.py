@@ -25,6 +25,7 @@ from culturemap.cli.maps import add_export_parser, add_report_parser
 from culturemap.cli.routes import add_route_parser
 from culturemap.cli.serve import add_serve_parser
 from culturemap.cli.users import add_user_parser
+from culturemap.cli.worklist import add_worklist_parser
 from culturemap.failures import EXPECTED, error_lang, failure
 
 # the order of `culturemap --help`: the README's
@@ -40,6 +41,7 @@ COMMANDS = (
     add_store_parser,
     add_dump_parser,
     add_import_parser,
+    add_worklist_parser,
     add_edit_parser,
     add_history_parser,
     add_undo_parser,

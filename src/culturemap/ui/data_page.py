@@ -38,6 +38,7 @@ from culturemap.ui.context import page_context, vendor_base_url
 from culturemap.ui.map_component import prepare, show
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import uploader
+from culturemap.ui.worklist_panel import worklist_panel
 
 CRS_CHOICES = ("auto", "wgs84", "gcj02", "bd09", "epsg")
 PREVIEW_HEIGHT_PX = 420
@@ -190,6 +191,12 @@ def data_page() -> None:
     st.caption(tr("data_intro", lang))
     if "data_done" in st.session_state:
         st.success(st.session_state.pop("data_done"))
+    _import_section(ctx, city, lang)
+    worklist_panel(city, ctx.version, lang)
+
+
+def _import_section(ctx, city, lang: str) -> None:
+    """An upload checked row by row into an asset layer or read as a point dataset, stored on confirmation."""
     target = st.radio(tr("data_target", lang), ("layer", "points"), format_func=lambda t: tr(f"data_target_{t}", lang),
                       horizontal=True, key="data_target")  # fmt: skip
     upload = _upload(lang)
