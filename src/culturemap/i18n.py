@@ -824,7 +824,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_download": ("下载 {name}（{kb:,.0f} KB）", "Download {name} ({kb:,.0f} KB)"),
     # district atlas (issue 26)
     "atlas_title": ("{city}文化资源区县图集", "{city}: district atlas of cultural assets"),
-    "atlas_subject": ("区县图集：全市及 {n} 个有点位的区县", "District atlas: the city and its {n} districts holding assets"),
+    "atlas_subject": (
+        "区县图集：全市及 {n} 个有点位的区县",
+        "District atlas: the city and its {n} districts holding assets",
+    ),
     "atlas_cover_summary": (
         "全市 {n} 处点位；每个有点位的区县一页（共 {districts} 页），页内点位编号并列出图例与编号表。",
         "{n} assets in the city; one page per district holding assets ({districts} pages), its assets numbered and listed in a key.",
@@ -843,7 +846,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "atlas_by_class_district": ("本区县按等级/类别", "In the district by grade, level or kind"),
     "atlas_by_class_city": ("全市按等级/类别", "In the city by grade, level or kind"),
     "cli_atlas_what": ("{city}区县图集，{n} 个区县", "{city} district atlas, {n} districts"),
-
     # reports (PDF): city, district, route
     "report_city_title": ("{city}文化资源报告", "{city}: cultural assets report"),
     "report_district_title": ("{city}{district}文化资源报告", "{city}, {district}: cultural assets report"),
@@ -974,7 +976,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "understates that city (see each city's table of published figures).",
     ),
     "report_compare_source": ("数据：culturemap 城市包“{a}”与“{b}”", "Data: culturemap city packs {a} and {b}"),
-
     # view snapshot (Chromium) and the export panels of the analysis and routes pages
     "view_tiles_missing": (
         "无法加载网络底图瓦片（{hosts}）：快照使用城市包的离线底图。",
@@ -1015,7 +1016,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_subject": ("{where}：{what}，{n} 个点位", "{where}: {what}, {n} assets"),
     "report_route_subject": ("路线：{n} 站，{mode}，{date}", "Route: {n} stops, {mode}, {date}"),
     "cli_report_written": ("pdf：{path}（{what}，{kb:,.0f} KB）", "pdf: {path} ({what}, {kb:,.0f} KB)"),
-
     # store (GeoPackage / PostGIS)
     "store_unknown_layer": ("没有图层 {layer}；可用：{expected}", "No layer {layer}; expected one of: {expected}"),
     "store_unknown_points": ("没有点数据集 {name}；已有：{expected}", "No point dataset {name}; stored: {expected}"),
@@ -1159,7 +1159,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a contributor proposes one kind of change at a time (asked: {kinds}): run one command for each",
     ),
     "history_written": ("修改记录：{path}（{n} 条，{fmt}）", "history: {path} ({n} changes, {fmt})"),
-
     # import and the Data page
     "import_too_large": (
         "{file} 有 {size_mb:.1f} MB，超过导入上限 {limit_mb} MB（未读取）",
@@ -1494,7 +1493,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "用户 {user}（{role}）无权{action}：需要{needed}或更高角色",
         "user {user} ({role}) may not {action}: it takes the role {needed} or above",
     ),
-
     # university lens and the compare page
     "page_lens": ("高校视角", "University lens"),
     "page_compare": ("城市对比", "Compare"),
@@ -1662,7 +1660,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{city}'s densest layer is {layer} ({value:.2f} per 100 km2)",
     ),
     "compare_figure_data": ("图表数据（对比图中的数字）", "The figure's data (its numbers as tables)"),
-
     # language and wording (issue 27)
     "routes_network_limit": ("文件上限 {limit_mb} MB", "Files up to {limit_mb} MB"),
     "lens_campus_in_cluster": ("位于集聚区内", "inside the cluster"),
@@ -1687,7 +1684,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     #
     # survey worklist (issue 28)
     "worklist_title": ("{city}坐标核查任务单", "{city}: survey worklist"),
-    "worklist_subject": ("{n} 处位置为概略的点位，按核查优先级排列", "{n} assets with an approximate position, in survey order"),
+    "worklist_subject": (
+        "{n} 处位置为概略的点位，按核查优先级排列",
+        "{n} assets with an approximate position, in survey order",
+    ),
     "worklist_summary": (
         "全市 {total} 处点位中有 {n} 处的位置为概略（未经测量或核对），按优先级排列：全国重点文物保护单位、4A/5A 级景区、省级文物保护单位、其他地标，各级内按区县。",
         "{n} of the city's {total} assets have an approximate position (not surveyed or checked), in order of priority: national key units, 4A/5A scenic spots, provincial units, other landmarks; within each by district.",
@@ -1696,7 +1696,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "到现场确认位置后，在应用中移动该点位并注明“现场测量”或“GPS”（或用 culturemap edit），它即从任务单中移除。坐标为 WGS-84。",
         "Once a position is confirmed on site, move the asset in the app stating 'surveyed on site' or 'GPS' (or with culturemap edit): it leaves the list. Coordinates are WGS-84.",
     ),
-    "worklist_empty": ("所有点位的位置均已核对，任务单为空。", "Every asset's position is confirmed: the list is empty."),
+    "worklist_empty": (
+        "所有点位的位置均已核对，任务单为空。",
+        "Every asset's position is confirmed: the list is empty.",
+    ),
     "worklist_tier_heading": ("{tier}（{n} 处）", "{tier} ({n})"),
     "worklist_tier_national_units": ("全国重点文物保护单位", "National key cultural relics protection units"),
     "worklist_tier_top_scenic": ("4A/5A 级旅游景区", "4A and 5A scenic spots"),
