@@ -429,8 +429,9 @@ def analysis_file(path: str, version: str, layers: Layers, bandwidth_m: float, w
     grid, contours = _density(path, version, layers, bandwidth_m, weighted)
     if kind == VIEW:
         chosen = _chosen(path, version, layers)
+        cited = city.assets(layers) if set(layers) <= set(ASSET_LAYERS) else chosen  # the rows with their sources
         figure = ViewFigure(tr("density_title", lang, city=city.config.name(lang), n=len(chosen), bw=grid.bandwidth_m),
-                            source=figure_source(city, chosen, lang), lang=lang)  # fmt: skip
+                            source=figure_source(city, cited, lang), lang=lang)  # fmt: skip
         return view_file(density_map(city, grid, contours, lang, basemap), name("density-view", "png"), choice, lang,
                          figure)  # fmt: skip
     if kind == "contours":
