@@ -1642,12 +1642,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{city}: the pack gives no published figures, so how complete it is cannot be told.",
     ),
     "compare_caveat_item": ("{label} {held}/{published}", "{label} {held}/{published}"),
-    "compare_caveat_over": (
-        "{label} {held}/{published}（多于公开数字）",
-        "{label} {held}/{published} (more than published)",
+    "compare_caveat_notes": ("（{notes}）", " ({notes})"),
+    "compare_caveat_over": ("多于公开数字", "more than published"),
+    "compare_caveat_as_of": ("截至 {as_of}", "as of {as_of}"),
+    "compare_caveat_all_as_of": ("{city}（公开数字截至 {as_of}）", "{city} (figures as of {as_of})"),
+    "compare_caveat_graded_after": (
+        "另有 {n} 处于 {as_of} 之后评定，未计入",
+        "{n} more graded after {as_of}, not counted",
     ),
-    "compare_caveat_as_of": ("（截至 {as_of}）", " (as of {as_of})"),
-    "compare_caveat_all_as_of": ("（公开数字截至 {as_of}）", " (figures as of {as_of})"),
+    "compare_caveat_graded_since": ("另有 {n} 处于其后评定，未计入", "{n} more graded since, not counted"),
     "compare_alt": (
         "{title}。三行条形图，每个城市一列：各图层每百平方公里点位数、每万常住人口点位数（两城市同一刻度），"
         "以及各区县文化软实力指数（0–100）。{densest}。具体数字见上方两城市的表格和图下的“图表数据”。",

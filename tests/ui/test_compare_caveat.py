@@ -56,11 +56,19 @@ def test_the_caveat_states_each_packs_coverage_against_its_published_figures(bun
         assert line.startswith(f"- {plain(city.config.name(lang))}")
         figures = report["coverage"]
         assert figures  # both packs declare published figures
-        for f in figures:  # held/published for every figure, as validate counts them
+        one_date = len({f["as_of"] for f in figures}) == 1  # then said once, at the end
+        for f in figures:  # held/published for every figure as validate counts it, and what qualifies it
             label = f["label_zh"] if lang == "zh" else f["label_en"]
-            assert plain(f"{label} {f['actual']}/{f['published']}") in line
-            assert (plain(tr("compare_caveat_over", lang, label=label, held=f["actual"], published=f["published"]))
-                    in line) == (f["gap"] < 0)  # fmt: skip
+            notes = [tr("compare_caveat_over", lang)] if f["gap"] < 0 else []  # the pack holds more
+            if f["as_of"] and not one_date:
+                notes.append(tr("compare_caveat_as_of", lang, as_of=f["as_of"]))
+            if f["graded_after"]:  # held now, graded after the figure: said, so 9/47 and a table's 12 agree
+                since = "compare_caveat_graded_since" if f["as_of"] and not one_date else "compare_caveat_graded_after"
+                notes.append(tr(since, lang, n=len(f["graded_after"]), as_of=f["as_of"]))
+            item = tr("compare_caveat_item", lang, label=label, held=f["actual"], published=f["published"])
+            if notes:
+                item += tr("compare_caveat_notes", lang, notes=("；" if lang == "zh" else "; ").join(notes))
+            assert plain(item) in line
         for source in {f["source"] for f in figures}:  # cited as a reader cites them, no keys
             assert plain(cite_text(source, city.sources, lang)) in line
         assert line.count(plain(sep)) >= len(figures) - 1
@@ -71,8 +79,11 @@ def test_the_caveat_states_each_packs_coverage_against_its_published_figures(bun
     qiqihar = {f["id"]: f for f in validated["qiqihar"]["coverage"]}
     assert qiqihar["national_heritage_units"]["gap"] < 0  # the pack holds more than the figure it cites
     if lang == "en":
-        assert "(figures as of 2022-08)" in cities[0].replace("\\", "")  # one date for all of Lanzhou's figures
-        assert "(more than published)" in cities[1].replace("\\", "")
+        assert cities[0].replace("\\", "").startswith("- Lanzhou (figures as of 2022-08): ")  # one date for all
+        shown = [c.replace("\\", "") for c in cities]
+        assert "A-class scenic spots 9/47 (3 more graded after 2022-08, not counted)" in shown[0]
+        assert "National key cultural relics protection units 11/10 (more than published)" in shown[1]
+        assert "3/3 (as of 2011-02-15; 1 more graded since, not counted)" in shown[1]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

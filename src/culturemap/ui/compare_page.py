@@ -58,7 +58,8 @@ def _figures(city: City) -> list[dict]:
 
 
 def coverage_line(city: City, lang: str) -> str:
-    """One city's part of the caveat: each published figure as "label held/published (as of)", then the
+    """One city's part of the caveat: each published figure as "label held/published (as of)", with the
+    rows graded after the figure's date (not counted in it, counted in the layer's table) said, then the
     figures' sources as a reader cites them; a pack without published figures says so."""
     figures = _figures(city)
     name = city.config.name(lang)
@@ -68,13 +69,20 @@ def coverage_line(city: City, lang: str) -> str:
     one_date = len(dates) == 1  # then said once, after the figures
     items = []
     for f in figures:
-        key = "compare_caveat_over" if f["gap"] < 0 else "compare_caveat_item"
-        text = tr(key, lang, label=f["label_zh"] if lang == "zh" else f["label_en"], held=f["actual"],
+        notes = [tr("compare_caveat_over", lang)] if f["gap"] < 0 else []
+        if f["as_of"] and not one_date:
+            notes.append(tr("compare_caveat_as_of", lang, as_of=f["as_of"]))
+        if f["graded_after"]:  # held now but graded after the figure's date: the layer's table counts them
+            later = "compare_caveat_graded_since" if f["as_of"] and not one_date else "compare_caveat_graded_after"
+            notes.append(tr(later, lang, n=len(f["graded_after"]), as_of=f["as_of"]))
+        text = tr("compare_caveat_item", lang, label=f["label_zh"] if lang == "zh" else f["label_en"], held=f["actual"],
                   published=f["published"])  # fmt: skip
-        items.append(text + (tr("compare_caveat_as_of", lang, as_of=f["as_of"]) if f["as_of"] and not one_date else ""))
+        if notes:
+            text += tr("compare_caveat_notes", lang, notes=("；" if lang == "zh" else "; ").join(notes))
+        items.append(text)
     text = ("、" if lang == "zh" else "; ").join(items)
-    if one_date and figures[0]["as_of"]:
-        text += tr("compare_caveat_all_as_of", lang, as_of=figures[0]["as_of"])
+    if one_date and figures[0]["as_of"]:  # said once, after the city's name
+        name = tr("compare_caveat_all_as_of", lang, city=name, as_of=figures[0]["as_of"])
     sources = list(dict.fromkeys(cite_text(f["source"], city.sources, lang) for f in figures if f["source"]))
     return tr(
         "compare_caveat_city", lang, city=name, items=text, sources=("；" if lang == "zh" else "; ").join(sources)
