@@ -48,6 +48,7 @@ system-deps:
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
+	command -v ogrinfo >/dev/null || missing="$$missing gdal-bin"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	test -x /usr/lib/postgresql/15/bin/pg_ctl || missing="$$missing postgresql"; \
 	test -f /usr/share/postgresql/15/extension/postgis.control || missing="$$missing postgresql-15-postgis-3"; \

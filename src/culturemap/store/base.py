@@ -30,7 +30,7 @@ from culturemap.store.roles import Actor, require_role
 log = logging.getLogger(__name__)
 
 DATASET_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
-STORE_FORMAT = "2"  # meta "format" of a store with row versions and history (issue 28); none before
+STORE_FORMAT = "3"  # meta "format" (issue 28): 2 row versions and history, 3 declared geometry types; none before
 RESERVED_POINT_COLUMNS = frozenset({"fid", "geom", "_x", "_y"})  # the backends' own columns of a point table
 PACK_FILES = ("city.toml", "routes.toml", *(spec.file for spec in LAYERS.values()))
 
@@ -51,6 +51,31 @@ def key_field(spec: LayerSpec) -> str:
     """The field a write matches rows on: ``id``, else (districts) ``code``, else ``name_zh``."""
     names = [f.name for f in spec.fields]
     return next(name for name in ("id", "code", "name_zh") if name in names)
+
+
+def declared_geometry_type(spec: LayerSpec) -> str:
+    """The geometry type a layer declares to GIS clients (issue 28): its one type (``Point``), the multi
+    type of a polygon or line layer (``MultiPolygon``, ``MultiLineString``: single ones are stored as
+    multi), else ``Geometry`` (a layer of points and areas)."""
+    kinds = {t.removeprefix("Multi") for t in spec.geometry_types}
+    if kinds == {"Point"}:
+        return "Point"
+    if len(kinds) == 1:
+        return "Multi" + kinds.pop()
+    return "Geometry"
+
+
+def as_declared(spec: LayerSpec, geometry):
+    """``geometry`` as the layer declares it (:func:`declared_geometry_type`): a single polygon or line of a
+    multi layer as a multi one; any other unchanged."""
+    declared = declared_geometry_type(spec)
+    if geometry is None or not declared.startswith("Multi") or geometry.geom_type.startswith("Multi"):
+        return geometry
+    if declared == "MultiPolygon" and geometry.geom_type == "Polygon":
+        return shapely.MultiPolygon([geometry])
+    if declared == "MultiLineString" and geometry.geom_type == "LineString":
+        return shapely.MultiLineString([geometry])
+    return geometry
 
 
 def list_fields(spec: LayerSpec) -> list[str]:

@@ -30,10 +30,18 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from culturemap.crs import WGS84
 from culturemap.i18n import tr
 from culturemap.io.files import atomic_outputs
-from culturemap.store.base import STORE_FORMAT, BaseStore, to_json_text
+from culturemap.layers import LAYERS
+from culturemap.store.base import STORE_FORMAT, BaseStore, as_declared, declared_geometry_type, to_json_text
 from culturemap.store.edits import now_utc
 from culturemap.store.errors import os_reason
-from culturemap.store.gpkg_rows import ensure_edit_tables, history_rows, log_history, proposal_rows, row_transaction
+from culturemap.store.gpkg_rows import (
+    declare_geometry_types,
+    ensure_edit_tables,
+    history_rows,
+    log_history,
+    proposal_rows,
+    row_transaction,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +75,11 @@ class _Transaction:
         return _read_layer(self.path, name)
 
     def replace(self, name: str, frame: gpd.GeoDataFrame) -> None:
-        pyogrio.write_dataframe(_storable(frame), self.path, layer=name, driver="GPKG", geometry_type="Unknown")
+        spec = LAYERS[name]  # the layer's declared geometry type, as GIS clients read it (issue 28)
+        declared = declared_geometry_type(spec)
+        frame = frame.set_geometry([as_declared(spec, g) for g in frame.geometry], crs=WGS84)
+        pyogrio.write_dataframe(_storable(frame), self.path, layer=name, driver="GPKG",
+                                geometry_type="Unknown" if declared == "Geometry" else declared)  # fmt: skip
         with closing(sqlite3.connect(self.path)) as db, db:  # the key index edits find rows by
             ensure_edit_tables(db, [name])
 
@@ -279,17 +291,20 @@ class GeoPackageStore(BaseStore):
     def _upgrade(self) -> None:
         """Bring a store made before row versions (issue 28) up to date in place, in one SQLite transaction:
         each layer table gets ``version`` 1, ``updated_at`` (now), ``updated_by`` and ``retired_reason``
-        columns and a key index; the history and proposal tables are created. No row changes otherwise."""
+        columns and a key index; the history and proposal tables are created; each layer declares its geometry
+        type (a single polygon or line of a multi layer becomes a multi one). No row changes otherwise."""
         if not self.path.exists() or _read_meta(self.path).get("format") == STORE_FORMAT:
             return
         with _exclusive(lock_path(self.path)), row_transaction(self.path, LOCK_WAIT_S) as rows:
             held = rows.db.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'layers'").fetchone()
             layers = json.loads(held[0]) if held else []
             ensure_edit_tables(rows.db, layers)
+            declare_geometry_types(rows.db, layers)
             for layer in layers:
                 rows.db.execute(f'UPDATE "{layer}" SET updated_at = ?, updated_by = \'\' WHERE updated_at IS NULL',
                                 (now_utc(),))  # fmt: skip
-            rows.db.execute(f"INSERT INTO {META_TABLE} (key, value) VALUES ('format', ?)", (STORE_FORMAT,))
+            if not rows.db.execute(f"UPDATE {META_TABLE} SET value = ? WHERE key = 'format'", (STORE_FORMAT,)).rowcount:
+                rows.db.execute(f"INSERT INTO {META_TABLE} (key, value) VALUES ('format', ?)", (STORE_FORMAT,))
         log.info("%s: upgraded to store format %s (row versions and history)", self.path, STORE_FORMAT)
 
     @contextmanager

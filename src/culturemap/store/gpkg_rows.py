@@ -23,7 +23,7 @@ from pathlib import Path
 import shapely
 
 from culturemap.layers import LAYERS
-from culturemap.store.base import from_json_text, list_fields, to_json_text
+from culturemap.store.base import as_declared, declared_geometry_type, from_json_text, list_fields, to_json_text
 from culturemap.store.edits import EDIT_ACTIONS, ROW_META, HistoryEntry, Row, iso_utc, key_of
 from culturemap.store.errors import StoreError
 
@@ -99,6 +99,23 @@ def ensure_edit_tables(db: sqlite3.Connection, layers: list[str]) -> None:
             db.execute(f'CREATE INDEX IF NOT EXISTS "{layer}_key" ON "{layer}" ("{key}")')
 
 
+def declare_geometry_types(db: sqlite3.Connection, layers: list[str]) -> None:
+    """Each layer table of ``layers`` declares its geometry type (:func:`declared_geometry_type`) in
+    ``gpkg_geometry_columns`` instead of GEOMETRY (a store made before issue 28); a single polygon or line
+    of a multi layer is rewritten as a multi one (same coordinates)."""
+    for layer in layers:
+        spec = LAYERS[layer]
+        declared = declared_geometry_type(spec)
+        if declared.startswith("Multi"):
+            for fid, blob in db.execute(f'SELECT fid, geom FROM "{layer}"').fetchall():
+                geometry = from_gpkg_blob(blob)
+                promoted = as_declared(spec, geometry)
+                if promoted is not geometry:
+                    db.execute(f'UPDATE "{layer}" SET geom = ? WHERE fid = ?', (to_gpkg_blob(promoted), fid))
+        db.execute("UPDATE gpkg_geometry_columns SET geometry_type_name = ? WHERE table_name = ?",
+                   (declared.upper(), layer))  # fmt: skip
+
+
 def _columns(db: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
 
@@ -144,7 +161,7 @@ class GeoPackageRows:
                 self.db.execute(f'ALTER TABLE "{row.layer}" ADD COLUMN "{name}" TEXT')
         values = {name: None for name in columns if name not in ("fid", "geom", *ROW_META)}  # a field not held: empty
         values.update({name: _cell(value) for name, value in row.props.items()})
-        values.update(geom=to_gpkg_blob(row.geometry), version=row.version, updated_at=row.updated_at,
+        values.update(geom=to_gpkg_blob(as_declared(LAYERS[row.layer], row.geometry)), version=row.version, updated_at=row.updated_at,
                       updated_by=row.updated_by, retired_reason=row.retired_reason)  # fmt: skip
         return values
 

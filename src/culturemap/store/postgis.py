@@ -37,8 +37,9 @@ from culturemap.crs import WGS84
 from culturemap.layers import LAYERS
 from culturemap.store.base import BaseStore, iter_chunks, key_field
 from culturemap.store.edits import ROW_META, iso_utc
-from culturemap.store.errors import StoreUnavailable
+from culturemap.store.errors import StoreUnavailable, StoreWriteFailed
 from culturemap.store.postgis_rows import PostGISRows, history_rows, history_values, proposal_rows
+from culturemap.store.postgis_views import missing_views, replace_view
 from culturemap.store.schema import SCHEMA, cities, features, history, point_sets, proposals
 
 COPY_CHUNK_ROWS = 200_000
@@ -151,6 +152,7 @@ class _Transaction:
 
     def replace(self, name: str, frame: gpd.GeoDataFrame) -> None:
         self.conn.execute(delete(features).where(features.c.city_id == self.city_id, features.c.layer == name))
+        replace_view(self.conn, self.city_id, name)  # GIS clients' typed view of the layer (issue 28)
         if not len(frame):
             return
         key = key_field(LAYERS[name])
@@ -260,6 +262,19 @@ class PostGISStore(BaseStore):
             conn.execute(select(cities.c.city_id).where(cities.c.city_id == self.city_id).with_for_update())
             yield _Transaction(conn, self.city_id)
             conn.execute(update(cities).where(cities.c.city_id == self.city_id).values(stamp=uuid.uuid4().hex))
+
+    def ensure_seeded(self) -> None:
+        """Seed the store as every backend does; then create the layer views a store made before them lacks."""
+        super().ensure_seeded()
+        with self._reading(), self.engine.connect() as conn:
+            missing = missing_views(conn, self.city_id, self.layers())
+        if missing:
+            with (
+                self._failing_as(StoreWriteFailed, "store_write_failed", layer=", ".join(missing)),
+                self._transaction() as tx,
+            ):
+                for layer in missing:
+                    replace_view(tx.conn, self.city_id, layer)
 
     @contextmanager
     def _rows(self) -> Iterator[PostGISRows]:
