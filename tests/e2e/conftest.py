@@ -419,3 +419,17 @@ def wait_for_view(page, zoom: int, timeout_s: float = WAIT_S) -> list[float]:
             return view
         page.wait_for_timeout(250)
     raise AssertionError(f"the map did not reach zoom {zoom} (last view {view})")
+
+
+def built_report(page, key: str, lang: str = "zh", timeout_s: float = 240) -> tuple[str, Path]:
+    """Open the report panel keyed ``key`` (its ``.st-key-<key>_open`` expander), press "Build" and download
+    what it built; returns the file's suggested name and its path."""
+    panel = page.locator(f".st-key-{key}_open")
+    panel.scroll_into_view_if_needed()
+    panel.locator("summary").click()
+    panel.get_by_role("button", name="生成报告" if lang == "zh" else "Build the report").click()
+    button = panel.get_by_test_id("stDownloadButton").get_by_role("button")
+    expect(button).to_be_visible(timeout=timeout_s * 1000)
+    with page.expect_download(timeout=WAIT_S * 1000) as info:
+        button.click()
+    return info.value.suggested_filename, Path(info.value.path())

@@ -26,6 +26,7 @@ from culturemap.i18n import tr
 from tests.conftest import LANZHOU
 from tests.e2e.conftest import (
     ARTIFACTS,
+    built_report,
     new_page,
     settle,
     url_params,
@@ -312,8 +313,8 @@ def test_fifteen_stops_in_two_days_keep_the_plan_of_those_that_fit(page, bundled
     assert [r["id"] for r in rows if r["role"] == "left_out"] == left_ids and not {r["id"] for r in planned} & set(
         left_ids
     )
-    name, path = download(page, "路线报告（PDF）", timeout_s=120)  # the report is drawn on the click
-    assert name == f"{stem}.pdf", name
+    name, path = built_report(page, "route_report")  # the report is drawn on the click, under a progress bar
+    assert name == f"lanzhou-route-A4-{date.today().isoformat()}.pdf", name  # named for filing: no theme here
     report = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert title in report and "行程表" in report, report[:500]
     assert page.console_log.errors == [], page.console_log.failed

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import add_choice, choose, click_in_map, map_frame, settle, wait_for_count, wait_for_url
+from tests.e2e.conftest import (
+    add_choice,
+    built_report,
+    choose,
+    click_in_map,
+    map_frame,
+    settle,
+    wait_for_count,
+    wait_for_url,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -29,10 +38,9 @@ def test_a_theme_opened_from_the_map_page_keeps_its_route(page, app_url):
     assert download.value.suggested_filename == f"testville-古桥线-{date.today().isoformat()}.gpx"  # city-title-date
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.count("<wpt ") == 4 and "古桥线" in text
-    with page.expect_download(timeout=120_000) as download:  # the route report is drawn on the click
-        page.get_by_role("button", name="路线报告（PDF）").click()
-    assert download.value.suggested_filename == f"testville-古桥线-{date.today().isoformat()}.pdf"
-    report = subprocess.run(["pdftotext", download.value.path(), "-"], capture_output=True, text=True, check=True)
+    name, path = built_report(page, "route_report")  # the route report is drawn on the click
+    assert name == f"testville-route-bridge-line-A4-{date.today().isoformat()}.pdf"  # named for filing
+    report = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True, check=True)
     assert "古桥线" in report.stdout and "估算行程时间" in report.stdout and "行程表" in report.stdout
     assert page.console_log.errors == [], page.console_log.failed
 
