@@ -172,3 +172,10 @@ def test_a_session_expires_after_thirty_idle_minutes():
     with pytest.raises(SessionExpired, match="wang was idle for over 30 minutes and is signed out"):
         session.touch(now=1000.0 + 88 * 60 + 1)
     assert session.last_seen == 1000.0 + 58 * 60
+
+
+def test_an_unknown_name_is_checked_against_a_hash_of_the_same_cost():
+    """The stand-in hash an unknown name's password is verified against has the hasher's own costs (a
+    cheaper one would answer "no such account" sooner than "wrong password")."""
+    assert not acc._HASHER.check_needs_rehash(acc._NO_SUCH_HASH)
+    assert acc._verify(acc._NO_SUCH_HASH, "an account that does not exist")
