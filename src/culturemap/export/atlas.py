@@ -36,7 +36,6 @@ from culturemap.export.document import (
     TEXT_W,
     Document,
     Progress,
-    map_axes,
 )
 from culturemap.export.print_key import (
     LABEL_MAX,
@@ -281,21 +280,35 @@ def _cover(doc: Document, city: City, pages: dict[str, int], lang: str) -> None:
     table_mm = (len(districts) + 3) * row_mm + 8
     map_mm = max(doc.y - BOTTOM - table_mm - legend_mm(lang) - 6, MIN_MAP_MM)
     crs = city.config.metric_crs
-    ax, extent = map_axes(doc, city, districts, None, map_mm, lang)
-    doc.y += 2.5  # map_axes leaves a 4 mm gap; the legend sits closer
+    ax = doc.axes(map_mm, gap=1.5)
+    aspect = TEXT_W / map_mm
+    extent = _extent(city, districts, AssetQuery(), crs, aspect, None)
     points = assets.to_crs(crs).geometry.representative_point()
     xy = np.column_stack([points.x, points.y])
     approx = approximate(assets).to_numpy()
+    river_xy = _line_vertices(city.layers["river"], crs)
+    size_pt = MARKER_PT * 0.7
+    centre = crowded_centre(xy, size_pt * PT_MM * (extent[2] - extent[0]) / TEXT_W)
+    inset = None
+    if centre is not None:  # the urban cluster at a larger scale, its markers unnumbered as on the cover
+        extent, inset = _plan_inset(xy, centre, extent, MARKER_PT * PT_MM * (extent[2] - extent[0]) / TEXT_W, aspect,
+                                    river_xy)  # fmt: skip
+    _draw_basemap(ax, city, crs, extent, MAP_FONT_PT, lang)
+    _frame_axes(ax, extent)
     for lid in shown:
         for flagged in (False, True):
             keep = (assets["layer"] == lid).to_numpy() & (approx == flagged)
             if keep.any():
                 ax.scatter(xy[keep, 0], xy[keep, 1], zorder=6 if flagged else 7,
-                           **_marker_style(lid, flagged, MARKER_PT * 0.7))  # fmt: skip
+                           **_marker_style(lid, flagged, size_pt))  # fmt: skip
     districts.to_crs(crs).boundary.plot(ax=ax, color="#555", linewidth=0.9, zorder=2.5)
     draw_scale_bar(ax, extent, MAP_FONT_PT)
-    corner = emptiest_corner(extent, xy, _line_vertices(city.layers["river"], crs), 0.12, 0.2, ("lower left",))
-    draw_north_arrow(ax, crs, extent, MAP_FONT_PT, lang, corner)
+    unnumbered = np.zeros(len(assets), dtype=bool)
+    if inset:
+        _draw_inset(ax, city, assets, xy, approx, np.zeros(len(assets), dtype=int), unnumbered, inset, size_pt * 1.2,
+                    MAP_FONT_PT, lang)  # fmt: skip
+    taken = ("lower left", inset[0]) if inset else ("lower left",)
+    draw_north_arrow(ax, crs, extent, MAP_FONT_PT, lang, emptiest_corner(extent, xy, river_xy, 0.12, 0.2, taken))
     _frame_axes(ax, extent)
     _legend(doc, ax, city, shown, lang)
     counts = assets.groupby(["district", "layer"]).size()
