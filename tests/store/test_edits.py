@@ -244,6 +244,21 @@ def test_an_import_on_top_versions_only_the_rows_it_changes(store):
         store.update_asset("scenic_spots", "sc-east-park", {"grade": "5A"}, 1, WANG)
 
 
+def test_an_import_deleting_a_row_retires_it_and_importing_it_again_brings_it_back(store):
+    result = store.write("scenic_spots", scenic_rows(new_spot("sc-added")), delete_ids=["sc-west-pagoda"], actor=LI)
+    assert result.deleted == 1
+    assert store.read_layer("scenic_spots")["id"].tolist() == ["sc-east-park", "sc-added"]
+    kept = row(store, "sc-west-pagoda")
+    assert (kept["retired_reason"], kept["version"], kept["updated_by"], kept["grade"]) == (
+        "deleted by import", 2, "li", "4A")  # fmt: skip
+    entry = store.history(id="sc-west-pagoda").iloc[0]
+    assert (entry["action"], json.loads(entry["after"])["retired_reason"]) == ("import", "deleted by import")
+    store.write("scenic_spots", scenic_rows(new_spot("sc-west-pagoda", "白塔（重建）")))
+    back = row(store, "sc-west-pagoda")
+    assert (back["retired_reason"], back["version"], back["name_zh"]) == (None, 3, "白塔（重建）")
+    assert "sc-west-pagoda" in store.read_layer("scenic_spots")["id"].tolist()
+
+
 @pytest.fixture
 def gpkg_store(pack: Path, monkeypatch, tmp_path):
     """The GeoPackage store of the synthetic pack, freshly seeded (no database in the environment)."""

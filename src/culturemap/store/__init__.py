@@ -56,7 +56,8 @@ class Store(Protocol):
         ...
 
     def write(self, layer_id: str, rows: gpd.GeoDataFrame, *, delete_ids: Iterable[str] = ()) -> WriteResult:
-        """In one transaction: upsert ``rows`` by ``id`` and delete ``delete_ids``.
+        """In one transaction: upsert ``rows`` by ``id`` and retire ``delete_ids`` (kept and hidden, with
+        their history: nothing is deleted).
 
         ``rows`` is checked against the layer schema first (the checks a pack gets); any error
         raises :class:`StoreError` naming the row and field, and the store is unchanged

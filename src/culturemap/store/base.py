@@ -30,6 +30,7 @@ from culturemap.store.roles import Actor, require_role
 log = logging.getLogger(__name__)
 
 DATASET_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
+DELETED_BY_IMPORT = "deleted by import"  # the retired reason of a row an import's delete_ids named
 STORE_FORMAT = "3"  # meta "format" (issue 28): 2 row versions and history, 3 declared geometry types; none before
 RESERVED_POINT_COLUMNS = frozenset({"fid", "geom", "_x", "_y"})  # the backends' own columns of a point table
 PACK_FILES = ("city.toml", "routes.toml", *(spec.file for spec in LAYERS.values()))
@@ -305,7 +306,8 @@ class BaseStore(EditingStore):
     # ----------------------------------------------------------------- writing
     def write(self, layer_id: str, rows: gpd.GeoDataFrame, *, delete_ids: Iterable[str] = (),
               actor: Actor | None = None) -> WriteResult:  # fmt: skip
-        """In one transaction: upsert ``rows`` on the layer's key (:func:`key_field`) and delete ``delete_ids``;
+        """In one transaction: upsert ``rows`` on the layer's key (:func:`key_field`) and retire ``delete_ids``
+        (kept, hidden, with the reason :data:`DELETED_BY_IMPORT`: nothing is deleted);
         a bad row raises :class:`StoreError` naming the row and field, the store unchanged. Each row that
         changed gets its next version and a history entry (action ``import``, user ``actor``'s name, else
         ``import``); an ``actor`` given must be an editor."""
@@ -420,8 +422,9 @@ def _states(layer_id: str, frame: gpd.GeoDataFrame | None) -> list[dict]:
 
 def _versioned(layer_id: str, current, merged: gpd.GeoDataFrame, key: str, user: str):
     """``merged`` (an import's result) with each row's version, time and user: kept for an unchanged row,
-    the next version for a changed one, 1 for a new one; and the history entries of what changed
-    (deleted rows included)."""
+    the next version for a changed one, 1 for a new one; and the history entries of what changed. A row the
+    import deletes is kept, retired with the reason :data:`DELETED_BY_IMPORT` (nothing is deleted; restore
+    brings it back, and so does importing it again)."""
     when = now_utc()
     before = {}
     if current is not None and len(current):
@@ -433,17 +436,32 @@ def _versioned(layer_id: str, current, merged: gpd.GeoDataFrame, key: str, user:
     entries = []
     for k, state in zip(merged[key], _states(layer_id, merged)):
         old = before.pop(k, None)
-        if old is not None and same_state(old[0], {**state, "retired_reason": old[0]["retired_reason"]}):
+        retired = old[2][2] if old is not None and isinstance(old[2][2], str) else None
+        if retired == DELETED_BY_IMPORT:
+            retired = None  # imported again: back in use
+        if old is not None and same_state(old[0], {**state, "retired_reason": retired}):
             values = (old[1], *old[2])
         else:
-            retired = old[2][2] if old is not None else None
-            values = ((old[1] + 1) if old else 1, when, user, retired if isinstance(retired, str) else None)
+            values = ((old[1] + 1) if old else 1, when, user, retired)
             entries.append(HistoryEntry(layer_id, k, values[0], "import", old[0] if old else None,
-                                        {**state, "retired_reason": values[3]}, user, when))  # fmt: skip
+                                        {**state, "retired_reason": retired}, user, when))  # fmt: skip
         for name, value in zip(ROW_META, values):
             columns[name].append(value)
-    for k, (state, version, _rest) in before.items():  # deleted by the import
-        entries.append(HistoryEntry(layer_id, k, version + 1, "import", state, None, user, when))
+    kept = []
+    for k, (state, version, rest) in before.items():  # deleted by the import: kept, retired
+        if isinstance(rest[2], str):  # retired already
+            values = (version, *rest)
+        else:
+            values = (version + 1, when, user, DELETED_BY_IMPORT)
+            entries.append(HistoryEntry(layer_id, k, version + 1, "import", state,
+                                        {**state, "retired_reason": DELETED_BY_IMPORT}, user, when))  # fmt: skip
+        kept.append(k)
+        for name, value in zip(ROW_META, values):
+            columns[name].append(value)
+    if kept:
+        gone = current[current[key].isin(kept)]
+        merged = gpd.GeoDataFrame(pd.concat([merged, gone], ignore_index=True), geometry=merged.geometry.name,
+                                  crs=WGS84)  # fmt: skip
     merged = merged.assign(**columns)
     merged["version"] = merged["version"].astype("int64")
     return merged, entries
