@@ -22,6 +22,7 @@ from datetime import date
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from culturemap.analysis.select import AssetQuery, select_assets
@@ -150,12 +151,14 @@ def _well_inside(xy: np.ndarray, box, margin: float) -> np.ndarray:
     return _inside(xy, (minx + margin, miny + margin, maxx - margin, maxy - margin))
 
 
-def _plan_inset(xy: np.ndarray, centre: np.ndarray, extent, marker_m: float, aspect: float, river_xy: np.ndarray):
+def _plan_inset(xy: np.ndarray, centre: np.ndarray, extent, marker_m: float, aspect: float, river_xy: np.ndarray,
+                land=None):  # fmt: skip
     """The district map's extent and its inset (corner, width and height shares, extent in metres) for the
     crowded ``centre``: of the inset sizes (:data:`INSET_SHARES`) and the areas around the centre
     (:data:`INSET_RADII`, in marker widths), the one leaving the fewest overlapping markers on the map and in
     the inset together (ties: the smaller inset, then the wider area); then the corner (not the scale bar's)
-    whose inset box, once the map has made room, covers the fewest markers, growing the map least."""
+    whose inset box, once the map has made room, covers the fewest markers, then the least of ``land`` (the
+    district or the city, a shapely geometry in metres: in tenths of the box), growing the map least."""
     best = None
     for width in INSET_SHARES:
         height = min(width * aspect, 0.5)
@@ -172,9 +175,11 @@ def _plan_inset(xy: np.ndarray, centre: np.ndarray, extent, marker_m: float, asp
     for order, corner in enumerate(("upper right", "lower right", "upper left")):
         grown = _make_room(extent, xy, corner, width, height, aspect)
         covered = int(_inside(xy, corner_box(grown, corner, width, height)).sum())
-        crossed = int(_inside(river_xy, corner_box(grown, corner, width, height)).sum()) if len(river_xy) else 0
-        options.append(((covered, round((grown[3] - grown[1]) / (extent[3] - extent[1]), 2), crossed, order), corner,
-                        grown))  # fmt: skip
+        box = corner_box(grown, corner, width, height)
+        crossed = int(_inside(river_xy, box).sum()) if len(river_xy) else 0
+        hidden = round(10 * land.intersection(shapely.box(*box)).area / shapely.box(*box).area) if land else 0
+        options.append(((covered, hidden, round((grown[3] - grown[1]) / (extent[3] - extent[1]), 2), crossed, order),
+                        corner, grown))  # fmt: skip
     _, corner, grown = min(options)
     return grown, (corner, width, height, sub)
 
@@ -194,7 +199,8 @@ def _district_map(doc: Document, city: City, assets, area, height_mm: float, num
     centre = crowded_centre(xy, marker_m)
     inset = None
     if centre is not None:  # one page per district: the crowded centre always goes into an inset
-        extent, inset = _plan_inset(xy, centre, extent, marker_m, aspect, river_xy)
+        land = gpd.GeoSeries([area], crs="EPSG:4326").to_crs(crs).iloc[0]
+        extent, inset = _plan_inset(xy, centre, extent, marker_m, aspect, river_xy, land)
     _draw_basemap(ax, city, crs, extent, MAP_FONT_PT, lang)
     outline = gpd.GeoSeries([area], crs="EPSG:4326").to_crs(crs).boundary
     outline.plot(ax=ax, color="#333", linewidth=1.8, zorder=2.5)
@@ -292,7 +298,7 @@ def _cover(doc: Document, city: City, pages: dict[str, int], lang: str) -> None:
     inset = None
     if centre is not None:  # the urban cluster at a larger scale, its markers unnumbered as on the cover
         extent, inset = _plan_inset(xy, centre, extent, MARKER_PT * PT_MM * (extent[2] - extent[0]) / TEXT_W, aspect,
-                                    river_xy)  # fmt: skip
+                                    river_xy, districts.to_crs(crs).union_all())  # fmt: skip
     _draw_basemap(ax, city, crs, extent, MAP_FONT_PT, lang)
     _frame_axes(ax, extent)
     for lid in shown:
