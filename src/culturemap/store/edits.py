@@ -22,6 +22,7 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -344,11 +345,25 @@ class EditingStore:
 
     # ----------------------------------------------------------------- shared steps
     def _check(self, row: Row) -> None:
-        from culturemap.catalog import read_city_config
         from culturemap.store.base import _refuse_bad_rows
 
         frame = gpd.GeoDataFrame([row.props], geometry=[row.geometry], crs=WGS84)
-        _refuse_bad_rows(row.layer, frame, read_city_config(self.pack_dir), key_of(LAYERS[row.layer]))
+        _refuse_bad_rows(row.layer, frame, self._city_config(), key_of(LAYERS[row.layer]))
+
+    def _city_config(self):
+        """The pack's ``city.toml`` as the checks read it, parsed again only when the file changed."""
+        from culturemap.catalog import read_city_config
+
+        try:
+            st = (Path(self.pack_dir) / "city.toml").stat()
+            changed = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            changed = None  # read_city_config says what is wrong
+        cached = self.__dict__.get("_config_cache")
+        if changed is None or cached is None or cached[0] != changed:
+            cached = (changed, read_city_config(self.pack_dir))
+            self.__dict__["_config_cache"] = cached
+        return cached[1]
 
     @contextmanager
     def _transaction_rows(self) -> Iterator:
