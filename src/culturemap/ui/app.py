@@ -18,6 +18,7 @@ from culturemap.catalog import PackEntry, PackError, scan_packs
 from culturemap.i18n import tr
 from culturemap.store import StoreError
 from culturemap.store.errors import StoreUnavailable, StoreWriteFailed
+from culturemap.ui.account import account_box
 from culturemap.ui.context import LANGS, PageContext, city_label, data_root, data_version, load_pack
 from culturemap.ui.map_component import served
 from culturemap.ui.text import plain
@@ -170,3 +171,4 @@ def main() -> None:
         st.navigation(pages).run()
     except (StoreUnavailable, StoreWriteFailed) as exc:  # the database went away while the page ran
         store_notice(entry.config.name(lang), exc, lang)
+    account_box(lang)  # at the foot of the sidebar: the page reads the signed-in user itself (current_actor)

@@ -35,6 +35,7 @@ from culturemap.render.assets import localise_assets
 from culturemap.render.folium_map import MapOptions, build_map
 from culturemap.store import StoreError, store_for_pack
 from culturemap.ui.context import page_context, vendor_base_url
+from culturemap.ui.edit_panel import audit_panel
 from culturemap.ui.map_component import prepare, show
 from culturemap.ui.text import plain
 from culturemap.ui.widgets import uploader
@@ -193,6 +194,7 @@ def data_page() -> None:
         st.success(st.session_state.pop("data_done"))
     _import_section(ctx, city, lang)
     worklist_panel(city, ctx.version, lang)
+    audit_panel(ctx.path, lang)
 
 
 def _import_section(ctx, city, lang: str) -> None:

@@ -45,8 +45,10 @@ from culturemap.render.folium_map import (
     explorer_base_map,
     explorer_basemap_layer,
 )
+from culturemap.ui.account import current_actor
 from culturemap.ui.charts import show_chart
 from culturemap.ui.context import LANGS, load_pack, page_context, vendor_base_url
+from culturemap.ui.edit_panel import edit_panel
 from culturemap.ui.export_panel import export_panel
 from culturemap.ui.map_component import MAP_DRAWN, PreparedMap, first_drawn, layer_script, prepare
 from culturemap.ui.map_component import show as show_map
@@ -574,6 +576,7 @@ def explorer_page() -> None:
     _map_pane(ctx.path, ctx.version, state, len(shown), points)
     export_panel(city, shown, state)
     map_reports(city, state, ctx.version)
+    edit_panel(ctx.path, lang, current_actor())
 
     st.subheader(tr("app_results", lang, n=len(shown)))
     if not st.session_state.get(MAP_DRAWN):

@@ -1,0 +1,271 @@
+"""Correcting the map (issue 28): the Map page's "编辑 / Edit" panel for contributors and editors.
+
+Pick a layer and an asset (or "new asset"), then change its fields (the layer registry's fields, the
+same checks as an import), move it by typing coordinates in WGS-84, GCJ-02 or BD-09 and saying what
+placed it, retire it with a reason or restore it; undo your own last change; see the asset's history.
+An editor's change is saved at once as the row's next version; a contributor's is filed as a proposal,
+which editors approve or reject (with a comment) in the review list below. Every write goes through
+the store's edit functions, which check the role themselves and refuse a save made on an old version
+("changed by X at T: reload"). The store's stamp changes with each write, so every page and export
+reads the new state at its next run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from culturemap.i18n import MESSAGES, tr
+from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS
+from culturemap.store import StoreError, store_for_pack
+from culturemap.store.roles import Actor
+from culturemap.ui.text import plain
+from culturemap.ui.widgets import choice
+
+NEW = "__new__"  # the asset choice that adds a row
+DATUMS = ("wgs84", "gcj02", "bd09")
+SKIPPED = ("id", "coord_accuracy", "datum_in")  # the key, and what a move sets
+
+
+def field_label(name: str, lang: str) -> str:
+    """A field's header in ``lang`` (the XLSX sheets' labels), else its name."""
+    key = f"xlsx_col_{name}"
+    return tr(key, lang) if key in MESSAGES else name
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _done(result, lang: str, reviewed: str = "") -> None:
+    """Remember what the save did and run the page again (the store's stamp changed); ``reviewed``:
+    ``approved`` or ``rejected`` for a review."""
+    layer = LAYERS[result.layer].label(lang)
+    if reviewed:
+        message = tr(f"review_{reviewed}", lang, proposal=result.proposal)
+    elif result.proposal is not None:
+        message = tr("edit_proposed", lang, layer=layer, id=result.id, proposal=result.proposal)
+    elif result.undone:
+        message = tr("edit_undone_change", lang, layer=layer, id=result.id, action=tr(f"history_action_{result.undone}", lang),
+                     version=result.version)  # fmt: skip
+    else:
+        message = tr("edit_done", lang, layer=layer, id=result.id, version=result.version,
+                     action=tr(f"action_{result.action}", lang))  # fmt: skip
+    st.session_state["edit_notice"] = message
+    st.rerun()
+
+
+def _save(lang: str, write, reviewed: str = "") -> None:
+    """Run the store write ``write()``; its refusal (role, stale version, bad value) shown as an error."""
+    try:
+        result = write()
+    except StoreError as exc:
+        st.error(plain(exc.message(lang)))
+        return
+    _done(result, lang, reviewed)
+
+
+def edit_panel(path: str, lang: str, actor: Actor) -> None:
+    """The folded Edit panel (contributors and up; nothing at all for a viewer)."""
+    if not actor.can("contributor"):
+        return
+    store = store_for_pack(Path(path))
+    with st.expander(tr("edit_panel", lang, role=tr(f"role_{actor.role}", lang)), icon=":material/edit_location:"):
+        if "edit_notice" in st.session_state:
+            st.success(plain(st.session_state.pop("edit_notice")))
+        layer = choice("selectbox", tr("edit_layer", lang), ASSET_LAYERS, key="edit_layer",
+                       format_func=lambda lid: LAYERS[lid].label(lang))  # fmt: skip
+        rows = store.read_layer(layer, retired=True, meta=True)
+        labels = {NEW: tr("edit_new_asset", lang)}
+        for r in rows.to_dict("records"):
+            retired = tr("edit_retired_mark", lang) if isinstance(r.get("retired_reason"), str) else ""
+            labels[r["id"]] = f"{plain(_text(r['name_zh']))} · {r['id']}{retired}"
+        picked = choice("selectbox", tr("edit_asset", lang), list(labels), key="edit_asset",
+                        format_func=lambda k: labels.get(k, k))  # fmt: skip
+        if picked == NEW:
+            _add_form(store, layer, lang, actor)
+        else:
+            row = rows[rows["id"] == picked].iloc[0].to_dict()
+            _row_forms(store, layer, row, lang, actor)
+            _history(store, picked, lang)
+        if actor.can("editor"):
+            if st.button(tr("edit_undo_mine", lang), key="edit_undo"):
+                _save(lang, lambda: store.undo_last(actor))
+            _review(store, lang, actor)
+
+
+def _field_inputs(layer: str, values: dict, lang: str, key: str) -> dict:
+    """One text input per field of ``layer`` (list fields comma-separated, vocabularies named in the help)."""
+    typed = {}
+    for spec in LAYERS[layer].fields:
+        if spec.name in SKIPPED:
+            continue
+        help_text = None
+        if spec.vocabulary is not None:
+            help_text = ", ".join(f"{v}: {spec.vocabulary.label(v, lang)}" for v in spec.vocabulary.values)
+        label = field_label(spec.name, lang) + ("" if not spec.required else " *")
+        typed[spec.name] = st.text_input(label, value=_text(values.get(spec.name)), key=f"{key}_{spec.name}",
+                                         help=help_text)  # fmt: skip
+    return typed
+
+
+def _position_inputs(lang: str, key: str, lon: float | None, lat: float | None):
+    left, right = st.columns(2)
+    lon = left.number_input(tr("edit_lon", lang), value=lon, format="%.6f", key=f"{key}_lon")
+    lat = right.number_input(tr("edit_lat", lang), value=lat, format="%.6f", key=f"{key}_lat")
+    datum = st.radio(tr("edit_datum", lang), DATUMS, format_func=lambda d: tr(f"edit_datum_{d}", lang),
+                     horizontal=True, key=f"{key}_datum")  # fmt: skip
+    accuracy = st.selectbox(tr("edit_accuracy", lang), COORD_ACCURACY.values, key=f"{key}_accuracy",
+                            format_func=lambda a: COORD_ACCURACY.label(a, lang))  # fmt: skip
+    return lon, lat, datum, accuracy
+
+
+def _add_form(store, layer: str, lang: str, actor: Actor) -> None:
+    with st.form(f"edit_add_{layer}", border=False):
+        typed = _field_inputs(layer, {}, lang, "edit_add")
+        lon, lat, datum, accuracy = _position_inputs(lang, "edit_add", None, None)
+        reason = st.text_input(tr("edit_reason", lang), key="edit_add_reason")
+        if st.form_submit_button(tr("edit_add_button", lang), type="primary"):
+            props = {k: v for k, v in typed.items() if v.strip()} | {"coord_accuracy": accuracy}
+            _save(lang, lambda: store.add_asset(layer, props, actor, lon=lon, lat=lat, datum=datum, reason=reason))
+
+
+def _row_forms(store, layer: str, row: dict, lang: str, actor: Actor) -> None:
+    version = int(row["version"])
+    st.caption(tr("edit_version", lang, version=version, user=plain(row.get("updated_by") or "—"),
+                  at=_text(row.get("updated_at"))[:16].replace("T", " ")))  # fmt: skip
+    key = f"edit_{layer}_{row['id']}_v{version}"  # a new version: the inputs start from it
+    fields, position, retire = st.tabs([tr("edit_tab_fields", lang), tr("edit_tab_position", lang),
+                                        tr("edit_tab_retire", lang)])  # fmt: skip
+    with fields, st.form(f"{key}_fields", border=False):
+        typed = _field_inputs(layer, row, lang, key)
+        reason = st.text_input(tr("edit_reason", lang), key=f"{key}_reason")
+        if st.form_submit_button(tr("edit_save", lang), type="primary"):
+            changes = {k: v for k, v in typed.items() if v != _text(row.get(k))}
+            if not changes:
+                st.info(tr("edit_nothing_changed", lang))
+            else:
+                _save(lang, lambda: store.update_asset(layer, row["id"], changes, version, actor, reason))
+    with position, st.form(f"{key}_position", border=False):
+        point = row["geometry"].representative_point()
+        lon, lat, datum, accuracy = _position_inputs(lang, key, round(point.x, 6), round(point.y, 6))
+        reason = st.text_input(tr("edit_reason", lang), key=f"{key}_move_reason")
+        if st.form_submit_button(tr("edit_move", lang), type="primary"):
+            _save(lang, lambda: store.move_asset(layer, row["id"], lon, lat, accuracy, version, actor, reason, datum))
+    with retire:
+        retired = row.get("retired_reason")
+        if isinstance(retired, str):
+            st.warning(tr("edit_is_retired", lang, reason=plain(retired)))
+            if st.button(tr("edit_restore", lang), key=f"{key}_restore"):
+                _save(lang, lambda: store.restore_asset(layer, row["id"], version, actor))
+        else:
+            reason = st.text_input(tr("edit_retire_reason", lang), key=f"{key}_retire_reason")
+            if st.button(tr("edit_retire", lang), key=f"{key}_retire"):
+                _save(lang, lambda: store.retire_asset(layer, row["id"], version, actor, reason))
+
+
+def changed_fields(before, after) -> str:
+    """What a change did, field by field: ``name_en: A -> B; geometry moved; retired``."""
+    old = json.loads(before) if isinstance(before, str) else before or {}
+    new = json.loads(after) if isinstance(after, str) else after or {}
+    parts = []
+    props_old, props_new = old.get("props", {}), new.get("props", {})
+    for name in sorted(set(props_old) | set(props_new)):
+        if _text(props_old.get(name)) != _text(props_new.get(name)):
+            parts.append(f"{name}: {_text(props_old.get(name)) or '∅'} → {_text(props_new.get(name)) or '∅'}")
+    if old.get("geometry") != new.get("geometry") and old and new:
+        coordinates = new.get("geometry", {}).get("coordinates")
+        parts.append(f"geometry → {coordinates}")
+    if old.get("retired_reason") != new.get("retired_reason"):
+        parts.append(f"retired: {old.get('retired_reason') or '∅'} → {new.get('retired_reason') or '∅'}")
+    return "; ".join(parts)
+
+
+def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The history rows as people read them: time, user, action, version, what changed, why."""
+    return pd.DataFrame(
+        {
+            tr("history_col_time", lang): [str(t)[:19].replace("T", " ") for t in history["time"]],
+            tr("history_col_user", lang): history["user"].tolist(),
+            tr("history_col_action", lang): [tr(f"history_action_{a}", lang) for a in history["action"]],
+            tr("history_col_version", lang): history["version"].tolist(),
+            tr("history_col_changes", lang): [
+                changed_fields(b, a) for b, a in zip(history["before"], history["after"])
+            ],
+            tr("history_col_reason", lang): history["reason"].fillna("").tolist(),
+        }
+    )
+
+
+def _history(store, asset_id: str, lang: str) -> None:
+    history = store.history(id=asset_id)
+    st.markdown(f"**{tr('edit_history', lang, n=len(history))}**")
+    if len(history):
+        st.dataframe(history_table(history.iloc[::-1], lang), hide_index=True)
+
+
+def _review(store, lang: str, actor: Actor) -> None:
+    pending = store.proposals()
+    st.markdown(f"**{tr('edit_review', lang, n=len(pending))}**")
+    for p in pending.to_dict("records"):
+        action = tr("history_action_" + p["action"], lang)
+        what = f"#{p['proposal']} · {LAYERS[p['layer']].label(lang)} {p['id']} · {action}"
+        st.markdown(f"{plain(what)} · {plain(p['user'])} · {str(p['time'])[:16].replace('T', ' ')}")
+        st.caption(plain(_text(p["changes"])[:300]))
+        comment = st.text_input(tr("edit_review_comment", lang), key=f"edit_review_comment_{p['proposal']}")
+        left, right = st.columns(2)
+        if left.button(tr("edit_approve", lang), key=f"edit_approve_{p['proposal']}"):
+            _save(lang, lambda p=p, c=comment: store.review(int(p["proposal"]), True, c, actor), "approved")
+        if right.button(tr("edit_reject", lang), key=f"edit_reject_{p['proposal']}"):
+            _save(lang, lambda p=p, c=comment: store.review(int(p["proposal"]), False, c, actor), "rejected")
+
+
+def audit_panel(path: str, lang: str) -> None:
+    """The Data page's change log: every change of the city's assets (who, when, what, why), filtered by
+    user, layer, action and date, downloadable as CSV (the raw history: JSON before and after)."""
+    from culturemap.export.data import to_csv_bytes
+    from culturemap.export.filing import filing_name
+
+    store = store_for_pack(Path(path))
+    history = store.history()
+    with st.expander(tr("audit_panel", lang, n=len(history)), icon=":material/history:"):
+        if history.empty:
+            st.caption(tr("audit_empty", lang))
+            return
+        left, middle, right = st.columns(3)
+        users = left.multiselect(tr("history_col_user", lang), sorted(set(history["user"])), key="audit_users",
+                                 placeholder=tr("audit_any", lang))  # fmt: skip
+        layers = middle.multiselect(tr("edit_layer", lang), sorted(set(history["layer"])), key="audit_layers",
+                                    format_func=lambda lid: LAYERS[lid].label(lang) if lid in LAYERS else lid,
+                                    placeholder=tr("audit_any", lang))  # fmt: skip
+        actions = right.multiselect(tr("history_col_action", lang), sorted(set(history["action"])),
+                                    key="audit_actions", format_func=lambda a: tr(f"history_action_{a}", lang),
+                                    placeholder=tr("audit_any", lang))  # fmt: skip
+        days = pd.to_datetime(history["time"].astype(str).str[:10])
+        start, end = days.min().date(), days.max().date()
+        chosen = st.date_input(tr("audit_dates", lang), value=(start, end), key="audit_dates")
+        kept = history
+        if users:
+            kept = kept[kept["user"].isin(users)]
+        if layers:
+            kept = kept[kept["layer"].isin(layers)]
+        if actions:
+            kept = kept[kept["action"].isin(actions)]
+        if isinstance(chosen, tuple | list) and len(chosen) == 2:
+            kept_days = pd.to_datetime(kept["time"].astype(str).str[:10]).dt.date
+            kept = kept[(kept_days >= chosen[0]) & (kept_days <= chosen[1])]
+        st.caption(tr("audit_shown", lang, n=len(kept), total=len(history)))
+        table = history_table(kept.iloc[::-1], lang)
+        table.insert(3, tr("edit_layer", lang), [LAYERS[lid].label(lang) for lid in kept["layer"].iloc[::-1]])
+        table.insert(4, tr("audit_col_id", lang), kept["id"].iloc[::-1].tolist())
+        st.dataframe(table, hide_index=True)
+        st.download_button(tr("audit_download", lang, n=len(kept)), to_csv_bytes(kept), on_click="ignore",
+                           file_name=filing_name(store.city_id, "history", "csv"), mime="text/csv",
+                           key="audit_download", icon=":material/download:")  # fmt: skip
