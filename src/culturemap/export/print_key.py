@@ -91,6 +91,7 @@ def _fit(text: str, width_mm: float, font_pt: float, bold: bool = False) -> str:
 # of a key column's width: number, name, layer, class, district (English layer names are long, its levels short)
 KEY_SHARES = {"zh": (0.075, 0.345, 0.20, 0.26, 0.12), "en": (0.06, 0.36, 0.27, 0.14, 0.17)}
 KEY_ROW_EM = 1.45  # a key row's height, in ems of its font
+NAME_SHRINK = 0.8  # a name may be set this much smaller than the key's font before it is cut
 
 
 def key_height_mm(n_rows: int, columns: int, font_pt: float) -> float:
@@ -127,11 +128,14 @@ def draw_key(fig, rows: list[list[str]], box_mm: tuple[float, float, float, floa
         for r, cells in enumerate([header, *chunk]):
             y = top - (r + (0.3 if r else 0)) * row_mm
             x = x0
-            for share, cell in zip(shares or KEY_SHARES[lang], cells):
+            for i, (share, cell) in enumerate(zip(shares or KEY_SHARES[lang], cells)):
                 cell_w = column_w * share
                 bold = r == 0 or cell is cells[0]
-                fig.text(x / page_w, y / page_h, _fit(cell, cell_w - 1.0, font_pt, bold), ha="left", va="top",
-                         fontsize=font_pt, fontweight="bold" if bold else "normal",
+                size = font_pt
+                if r and i == 1:  # a name a little too long is set smaller (to NAME_SHRINK) before it is cut
+                    size = max(font_pt * NAME_SHRINK, min(font_pt, font_pt * (cell_w - 1.0) / _width_mm(cell, font_pt)))
+                fig.text(x / page_w, y / page_h, _fit(cell, cell_w - 1.0, size, bold), ha="left", va="top",
+                         fontsize=size, fontweight="bold" if bold else "normal",
                          color="#222" if r else "black")  # fmt: skip
                 x += cell_w
         y_rule = top - 1.1 * row_mm
