@@ -78,13 +78,14 @@ validate: install
 	$(VENV)/bin/culturemap validate geodata/$(CITY)
 
 # The benchmarks, one after the other, each into its own section of BENCHMARKS.md: the engine (bench/run.py), the
-# store (bench/store.py: opening a city, 1,000,000 points), the report PDFs against an A4 print map
+# store (bench/store.py: opening a city, 1,000,000 points; bench/edits.py: one edit among 100,000 rows), the report PDFs against an A4 print map
 # (bench/report.py), the view snapshot and print PDF against folium's own HTML (bench/snapshot.py), then the
 # pages in headless Chromium against a bare st_folium floor (bench/ui.py; BENCH_UI_ARGS=--quick for a short run;
 # `$(PY) bench/ui.py --profile` profiles one map-page rerun instead)
 bench: system-deps install-dev
 	$(PY) bench/run.py --out BENCHMARKS.md
 	$(PY) bench/store.py --out BENCHMARKS.md
+	$(PY) bench/edits.py --out BENCHMARKS.md
 	$(PY) bench/report.py --out BENCHMARKS.md
 	$(PY) bench/snapshot.py --out BENCHMARKS.md
 	$(PY) bench/imports.py --out BENCHMARKS.md
