@@ -18,6 +18,7 @@ Page count: 1 + the districts holding assets + the sources' pages.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import geopandas as gpd
@@ -81,10 +82,27 @@ LEGEND_ROWS = {"zh": 2, "en": 3}  # the legend's rows under a map (English names
 LEGEND_ROW_MM = 4.2
 # a district page's key: number, name, layer, grade/level (the district is the page's): the names get the room
 DISTRICT_KEY_SHARES = {"zh": (0.075, 0.445, 0.22, 0.26), "en": (0.06, 0.56, 0.24, 0.14)}
+DRAWN_TOLERANCE_DEG = 0.00005  # about 5 m: under a tenth of a millimetre on a district page, a quarter in an inset
 MIN_KEY_FONT_PT = 5.5  # a key that does not fit at KEY_FONT_PT is set smaller, down to this
 INSET_SHARES = (0.34, 0.42, 0.5)  # the inset's width, a share of the district map's, smallest first
 INSET_MIN_M = 400.0  # an inset shows at least this width of ground
 INSET_RADII = (2.0, 3.0, 4.0, 5.0, 6.0)  # the inset shows the markers within this many marker widths of the centre
+
+
+def _drawn(city: City) -> City:
+    """``city`` with its district outlines and river simplified for drawing (within
+    :data:`DRAWN_TOLERANCE_DEG`; Qiqihar's districts have 41,535 vertices), made once and kept in its memo;
+    areas and counts come from the pack as it is."""
+    if "atlas_drawn" not in city.memo:
+        layers = dict(city.layers)
+        for lid in ("districts", "river"):
+            if lid in layers and len(layers[lid]):
+                frame = layers[lid]
+                layers[lid] = frame.assign(
+                    geometry=frame.geometry.simplify(DRAWN_TOLERANCE_DEG, preserve_topology=True)
+                )
+        city.memo["atlas_drawn"] = replace(city, layers=layers, memo={})
+    return city.memo["atlas_drawn"]
 
 
 def districts_with_assets(city: City) -> list[str]:
@@ -172,9 +190,11 @@ def _plan_inset(xy: np.ndarray, centre: np.ndarray, extent, marker_m: float, asp
                 best = (score, width, height, sub)
     _, width, height, sub = best
     options = []
+    # a marker just beside the inset's box is half under it: the room made and counted is a marker wider
+    wide, high = width + marker_m / (extent[2] - extent[0]), height + marker_m / (extent[3] - extent[1])
     for order, corner in enumerate(("upper right", "lower right", "upper left")):
-        grown = _make_room(extent, xy, corner, width, height, aspect)
-        covered = int(_inside(xy, corner_box(grown, corner, width, height)).sum())
+        grown = _make_room(extent, xy, corner, wide, high, aspect)
+        covered = int(_inside(xy, corner_box(grown, corner, wide, high)).sum())
         box = corner_box(grown, corner, width, height)
         crossed = int(_inside(river_xy, box).sum()) if len(river_xy) else 0
         hidden = round(10 * land.intersection(shapely.box(*box)).area / shapely.box(*box).area) if land else 0
@@ -265,7 +285,8 @@ def district_page(doc: Document, city: City, district: str, lang: str, title: st
     if rows and room - key_height_mm(len(rows), columns, font) < MIN_MAP_MM:  # a long key is set smaller
         font = max(MIN_KEY_FONT_PT, font * (room - MIN_MAP_MM) / key_height_mm(len(rows), columns, font))
     key_mm = key_height_mm(len(rows), columns, font) if rows else 0.0
-    ax = _district_map(doc, city, assets, area, max(room - key_mm, LEAST_MAP_MM), numbers, lang)
+    drawn_area = area.simplify(DRAWN_TOLERANCE_DEG, preserve_topology=True)
+    ax = _district_map(doc, _drawn(city), assets, drawn_area, max(room - key_mm, LEAST_MAP_MM), numbers, lang)
     _legend(doc, ax, city, [lid for lid in ASSET_LAYERS if (assets["layer"] == lid).any()], lang)
     if rows:
         draw_key(doc.pages[-1], rows, (MARGIN, doc.y - key_mm, TEXT_W, key_mm), (PAGE_W, PAGE_H), font, columns, lang,
@@ -276,6 +297,7 @@ def district_page(doc: Document, city: City, district: str, lang: str, title: st
 def _cover(doc: Document, city: City, pages: dict[str, int], lang: str) -> None:
     """The whole city: every asset in its layer's marker on the districts, and the contents table."""
     assets = city.assets()
+    city = _drawn(city)
     districts = city.layers["districts"]
     name_field = "name_zh" if lang == "zh" else "name_en"
     doc.new_page()
