@@ -42,6 +42,7 @@ def build(at, key: str):
     button.click().run()
     assert not at.exception and not at.error, at.error
     (download,) = downloads(at, f"{key}_download")
+    assert not buttons(at, f"{key}_build")  # the download replaces the build button in the same run
     return download
 
 

@@ -80,8 +80,14 @@ def report_panel(key: str, lang: str, reports: Sequence[Report]) -> None:
         full_key = (report.id, *report.key, lang)
         built = _kept().get(full_key)
         if built is None:
-            st.caption(tr("report_takes", lang))
-            if st.button(tr("report_build", lang), key=f"{key}_build", type="primary", icon=":material/description:"):
+            # the caption and the button go once the click has built the report: the download replaces them
+            slot = st.empty()
+            with slot.container():
+                st.caption(tr("report_takes", lang))
+                clicked = st.button(tr("report_build", lang), key=f"{key}_build", type="primary",
+                                    icon=":material/description:")  # fmt: skip
+            if clicked:
+                slot.empty()
                 built = _build(report, full_key, lang)
         if built is not None:
             st.download_button(tr("export_download", lang, name=report.file_name, kb=len(built.data) / 1024),
