@@ -1773,6 +1773,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit_retire_reason": ("停用原因（必填）", "Reason for retiring (required)"),
     "edit_retire": ("停用点位", "Retire the asset"),
     "edit_undo_mine": ("撤销我的上一次修改", "Undo my last change"),
+    "edit_use_location": ("使用我的位置", "Use my location"),
+    "edit_locating": (
+        "正在获取本机位置（浏览器可能先请求授权）…",
+        "Finding this device's location (the browser may ask first)…",
+    ),
+    "edit_location_failed": ("未能获取本机位置：{reason}", "This device's location is not available: {reason}"),
+    "edit_location_fix": (
+        "已填入本机定位（WGS-84，精度约 ±{m:,.0f} 米）：到达点位现场后再移动。",
+        "This device's position is filled in (WGS-84, accurate to about ±{m:,.0f} m): move the asset when you stand at it.",
+    ),
+    "edit_gps_reason": ("现场手机定位，精度 ±{m:,.0f} 米", "GPS on site, accurate to ±{m:,.0f} m"),
     "edit_undone_change": (
         "已撤销 {layer} {id} 的上一次修改（{action}），现为第 {version} 版",
         "undid the last change of {layer} {id} ({action}): now version {version}",

@@ -133,10 +133,13 @@ COORD_ACCURACY = Vocabulary(
         "geocoded": ("地图服务坐标（已换算为WGS-84）", "map-service coordinates (converted to WGS-84)"),
         "approx": ("概略位置（未测量）", "approximate (not surveyed)"),
         "imported": ("坐标来自导入文件（未核对）", "position from the imported file (not checked)"),
+        "gps": ("现场手机定位（GPS）", "GPS fix on site (a phone's location)"),
+        "map": ("编辑在地图上标定", "placed on the map by an editor"),
     }
 )
 # coord_accuracy values that place a point on the asset itself; any other value is an approximate position
-PLACED_ACCURACY: tuple[str, ...] = ("surveyed", "address", "encyclopedia", "geocoded")
+# (gps and map: a move in the app that says what placed it, issue 28)
+PLACED_ACCURACY: tuple[str, ...] = ("surveyed", "address", "encyclopedia", "geocoded", "gps", "map")
 # A weak source (a blog, mirror, forum, content farm) is cited with this mark in a row's ``source``;
 # a row whose principal source is one is a lead and is counted apart (``validate``, the coverage panel).
 WEAK_SOURCE_MARK = "LEAD ONLY"
@@ -148,7 +151,9 @@ WEAK_SOURCE_MARK = "LEAD ONLY"
 # GCJ-02 / BD-09 position read as WGS-84 (300-600 m off). A value not listed counts as "approx".
 UNCERTAINTY_M: dict[str, float] = {
     "surveyed": 50.0,
+    "gps": 50.0,
     "geocoded": 100.0,
+    "map": 100.0,
     "address": 300.0,
     "encyclopedia": 300.0,
     "imported": 1000.0,

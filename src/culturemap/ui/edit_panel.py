@@ -116,15 +116,41 @@ def _field_inputs(layer: str, values: dict, lang: str, key: str) -> dict:
     return typed
 
 
-def _position_inputs(lang: str, key: str, lon: float | None, lat: float | None):
+def _position_inputs(lang: str, key: str, lon: float | None, lat: float | None, accuracy: str = "surveyed"):
     left, right = st.columns(2)
     lon = left.number_input(tr("edit_lon", lang), value=lon, format="%.6f", key=f"{key}_lon")
     lat = right.number_input(tr("edit_lat", lang), value=lat, format="%.6f", key=f"{key}_lat")
     datum = st.radio(tr("edit_datum", lang), DATUMS, format_func=lambda d: tr(f"edit_datum_{d}", lang),
                      horizontal=True, key=f"{key}_datum")  # fmt: skip
-    accuracy = st.selectbox(tr("edit_accuracy", lang), COORD_ACCURACY.values, key=f"{key}_accuracy",
+    values = COORD_ACCURACY.values
+    accuracy = st.selectbox(tr("edit_accuracy", lang), values, key=f"{key}_accuracy", index=values.index(accuracy),
                             format_func=lambda a: COORD_ACCURACY.label(a, lang))  # fmt: skip
     return lon, lat, datum, accuracy
+
+
+def my_location(lang: str) -> tuple[float, float, float] | None:
+    """ "Use my location": the browser's position (WGS-84 lon, lat and its accuracy in metres) once asked
+    and given, else None (while the browser asks for permission: a caption; refused or failed: why)."""
+    ss = st.session_state
+    if st.button(tr("edit_use_location", lang), key="edit_geo_ask", icon=":material/my_location:"):
+        ss["edit_geo_asked"] = ss.get("edit_geo_asked", 0) + 1
+        ss.pop("edit_geo", None)
+    asked = ss.get("edit_geo_asked")
+    if asked and ss.get("edit_geo_for") != asked:
+        from streamlit_js_eval import get_geolocation
+
+        fix = get_geolocation(component_key=f"edit_geo_{asked}")
+        if fix is None:
+            st.caption(tr("edit_locating", lang))
+            return None
+        ss["edit_geo_for"] = asked
+        coords = fix.get("coords") if isinstance(fix, dict) else None
+        if not coords or coords.get("latitude") is None:
+            reason = (fix.get("error") or {}).get("message", "") if isinstance(fix, dict) else ""
+            st.warning(tr("edit_location_failed", lang, reason=plain(str(reason) or "-")))
+            return None
+        ss["edit_geo"] = (float(coords["longitude"]), float(coords["latitude"]), float(coords.get("accuracy") or 0))
+    return ss.get("edit_geo")
 
 
 def _add_form(store, layer: str, lang: str, actor: Actor) -> None:
@@ -153,10 +179,19 @@ def _row_forms(store, layer: str, row: dict, lang: str, actor: Actor) -> None:
                 st.info(tr("edit_nothing_changed", lang))
             else:
                 _save(lang, lambda: store.update_asset(layer, row["id"], changes, version, actor, reason))
+    with position:
+        fix = my_location(lang)
     with position, st.form(f"{key}_position", border=False):
         point = row["geometry"].representative_point()
-        lon, lat, datum, accuracy = _position_inputs(lang, key, round(point.x, 6), round(point.y, 6))
-        reason = st.text_input(tr("edit_reason", lang), key=f"{key}_move_reason")
+        if fix is None:
+            lon, lat, datum, accuracy = _position_inputs(lang, key, round(point.x, 6), round(point.y, 6))
+            reason = st.text_input(tr("edit_reason", lang), key=f"{key}_move_reason")
+        else:  # the phone's fix, in WGS-84, placed by GPS; its accuracy goes into the history's reason
+            st.caption(tr("edit_location_fix", lang, m=fix[2]))
+            geo_key = f"{key}_geo{st.session_state['edit_geo_asked']}"
+            lon, lat, datum, accuracy = _position_inputs(lang, geo_key, round(fix[0], 6), round(fix[1], 6), "gps")
+            reason = st.text_input(tr("edit_reason", lang), value=tr("edit_gps_reason", lang, m=fix[2]),
+                                   key=f"{geo_key}_move_reason")  # fmt: skip
         if st.form_submit_button(tr("edit_move", lang), type="primary"):
             _save(lang, lambda: store.move_asset(layer, row["id"], lon, lat, accuracy, version, actor, reason, datum))
     with retire:

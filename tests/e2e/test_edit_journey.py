@@ -1,0 +1,90 @@
+"""Correcting the map in a real browser (issue 28): an editor signs in from the sidebar on a phone-sized
+page, opens the Edit panel, takes the phone's location (a geolocation set in the browser context),
+moves an asset there, and after a reload sees the move in the change log; the store holds the point
+with ``coord_accuracy = gps`` and the fix's accuracy in the history."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from culturemap.store import store_for_pack
+from culturemap.store.accounts import add_user, authenticate
+from tests.conftest import write_pack
+from tests.e2e.conftest import ARTIFACTS, new_page, pick, running_app, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+EDITOR_PW = "correct horse battery"
+FIX = {"latitude": 36.1120, "longitude": 105.0610, "accuracy": 12}  # where the editor stands, WGS-84
+
+
+@pytest.fixture(scope="module")
+def edit_app(tmp_path_factory):
+    """An app of its own (its edits must not reach the other journeys' store) with an editor account."""
+    root = tmp_path_factory.mktemp("edit-data")
+    write_pack(root / "testville")
+    store = root / "store"
+    store.mkdir()
+    env = {**os.environ, "CULTUREMAP_DATA": str(root), "CULTUREMAP_STORE": str(store)}
+    env.pop("CULTUREMAP_DB_URL", None)
+    saved = {k: os.environ.get(k) for k in ("CULTUREMAP_STORE", "CULTUREMAP_DB_URL")}
+    os.environ["CULTUREMAP_STORE"] = str(store)  # the accounts (accounts.gpkg) beside the app's stores
+    os.environ.pop("CULTUREMAP_DB_URL", None)
+    try:
+        add_user("zhang", "admin", "lanzhou-admin-2026", None)
+        add_user("wang", "editor", EDITOR_PW, authenticate("zhang", "lanzhou-admin-2026"))
+        with running_app(env, "streamlit-e2e-edit.log") as url:
+            yield url, root / "testville"
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def test_an_editor_moves_an_asset_to_the_phones_location_and_finds_it_in_the_change_log(edit_app, browser):
+    url, pack = edit_app
+    page = new_page(browser, viewport={"width": 390, "height": 844}, geolocation=FIX, permissions=["geolocation"])
+    try:
+        page.goto(f"{url}/?city=testville")
+        page.get_by_role("heading", level=1).wait_for()
+        wait_idle(page)
+        page.get_by_test_id("stExpandSidebarButton").click()  # the phone's menu
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text("登录", exact=True).first.click()
+        sidebar.get_by_label("账户名").fill("wang")
+        sidebar.get_by_label("密码", exact=True).fill(EDITOR_PW)
+        sidebar.get_by_role("button", name="登录").click()
+        expect(sidebar.get_by_text("已登录：wang（编辑）")).to_be_visible()
+        sidebar.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+        wait_idle(page)
+        panel = page.get_by_test_id("stExpander").filter(has_text="编辑点位（编辑）")
+        panel.locator("summary").click()
+        pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="点位").first, "西塔 · sc-west-pagoda")
+        wait_idle(page)
+        panel.get_by_role("tab", name="位置").click()
+        panel.get_by_role("button", name="使用我的位置").click()
+        expect(panel.get_by_text("已填入本机定位（WGS-84，精度约 ±12 米）", exact=False)).to_be_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "edit-phone-my-location.png"), full_page=True)
+        panel.get_by_role("button", name="移动到此坐标").click()
+        expect(panel.get_by_text("sc-west-pagoda：已保存第 2 版（移动资产）", exact=False)).to_be_visible()
+        row = store_for_pack(pack).read_layer("scenic_spots", meta=True).set_index("id").loc["sc-west-pagoda"]
+        assert (row.geometry.x, row.geometry.y) == pytest.approx((FIX["longitude"], FIX["latitude"]), abs=1e-6)
+        assert row["coord_accuracy"] == "gps" and row["version"] == 2 and row["updated_by"] == "wang"
+        # a reload is a new session (signed out): the change log on the Data page shows the move to anyone
+        page.reload()
+        page.get_by_role("heading", level=1).wait_for()
+        page.goto(f"{url}/data?city=testville")
+        page.get_by_role("heading", level=1).wait_for()
+        log = page.get_by_test_id("stExpander").filter(has_text="修改记录（1 条）")
+        log.locator("summary").click()
+        expect(log.get_by_test_id("stDataFrame")).to_be_visible()
+        history = store_for_pack(pack).history(id="sc-west-pagoda")
+        assert history[["action", "user", "reason"]].values.tolist() == [["move", "wang", "现场手机定位，精度 ±12 米"]]
+    finally:
+        page.context.close()
