@@ -33,11 +33,12 @@ def test_the_panel_downloads_the_csv_of_the_search(page, app_url):
     started = date.today()
     panel.get_by_role("button", name="生成").click()
     download_button = panel.get_by_test_id("stDownloadButton").get_by_role("button")
-    names = {f"testville-{day.isoformat()}.csv" for day in (started, date.today())}  # the run may cross midnight
+    # named for filing: <city>-data-<selection>-<date>.csv (the run may cross midnight)
+    names = {f"testville-data-xita-{day.isoformat()}.csv" for day in (started, date.today())}
     expect(download_button).to_contain_text(re.compile("下载 (" + "|".join(map(re.escape, names)) + ")"))
     with page.expect_download() as info:
         download_button.click()
-    assert info.value.suggested_filename in {f"testville-{day.isoformat()}.csv" for day in (started, date.today())}
+    assert info.value.suggested_filename in names
     data = Path(info.value.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert [row["id"] for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))] == ["sc-west-pagoda"]
@@ -52,10 +53,11 @@ def test_the_panel_downloads_a_view_snapshot_of_the_map(page, app_url):
     pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="快照尺寸"), "1280 × 800")
     panel.get_by_role("button", name="生成").click()
     download_button = panel.get_by_test_id("stDownloadButton").get_by_role("button")
-    expect(download_button).to_contain_text(re.compile(r"下载 testville-\d{4}-\d{2}-\d{2}-view\.png"))
+    expect(download_button).to_contain_text(re.compile(r"下载 testville-view-xita-\d{4}-\d{2}-\d{2}\.png"))
     with page.expect_download() as info:
         download_button.click()
-    assert re.fullmatch(r"testville-\d{4}-\d{2}-\d{2}-view\.png", info.value.suggested_filename)
-    assert Image.open(info.value.path()).size == (1280, 800)
+    assert re.fullmatch(r"testville-view-xita-\d{4}-\d{2}-\d{2}\.png", info.value.suggested_filename)
+    width, height = Image.open(info.value.path()).size  # the map at the size asked, a title band above, a key below
+    assert width == 1280 and 800 + 2 * 40 < height < 800 + 2 * 400, (width, height)
     expect_results(page, 1)
     expect_no_exception(page)
