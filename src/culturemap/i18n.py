@@ -778,8 +778,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_inset_page": ("放大图见第 {page} 页", "Enlarged on page {page}"),
     "export_date": ("制图日期 {date}", "Made {date}"),
     "export_source": (
-        "数据：culturemap 城市包“{city}”（各点位来源见数据导出的 source 列与 SOURCES.md）",
-        "Data: culturemap city pack {city} (each asset's source in the data export's source column and SOURCES.md)",
+        "数据：culturemap 城市包“{city}”；各点位的出处（发布机构、日期、网页）见“数据来源与位置精度”一节",
+        "Data: culturemap city pack {city}; each asset's source (publisher, date, web page) is listed under "
+        "'Data sources and accuracy of positions'",
     ),
     "export_basemap": (
         "底图：城市包行政区界线与河流（离线）；坐标 WGS-84，投影 {crs}",

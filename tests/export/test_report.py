@@ -78,7 +78,8 @@ def test_city_report_pages_are_numbered_a4(lanzhou_report):
     for page in range(1, pages + 1):
         text = squeezed(pdf_text(lanzhou_report, page=page))  # pdftotext may drop the spaces around digits
         assert f"第{page}页/共{pages}页" in text
-        assert "2026-11-27" in text and "兰州" in text and "数据：culturemap城市包" in text
+        assert "2026-11-27" in text and "兰州" in text and "数据：" in text  # the data's source on every page
+        assert "SOURCES.md" not in text  # cited (publisher, date, page), never a file
 
 
 def test_city_report_counts_against_the_published_figures(lanzhou_report):

@@ -162,8 +162,8 @@ def test_a_figure_has_no_screen_controls_and_bands_with_title_scale_north_and_so
 def test_the_source_line_cites_the_principal_sources_of_the_assets_shown(city):
     """The register's citations of the sources most rows of the selection cite first, the others counted;
     a pack whose rows cite no register key names the pack."""
-    from culturemap.catalog.sources import cite, source_keys
-    from culturemap.export.view import CITED_SOURCES, figure_source
+    from culturemap.catalog.sources import CITED_SOURCES, cite, source_keys
+    from culturemap.export.view import figure_source
 
     assets = city.assets()
     firsts = assets["source"].map(lambda text: (source_keys(text) or [""])[0])

@@ -12,6 +12,7 @@ paths or repository commits (:func:`cite_text`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,3 +195,27 @@ def with_citations(frame: pd.DataFrame, register: Mapping[str, Source], lang: st
     cited = frame.copy()
     cited["source"] = [cite_text(text, register, lang) for text in frame["source"]]
     return cited
+
+
+CITED_SOURCES = 3  # the principal sources a source line names (the rest are counted)
+
+
+def sources_line(city, assets, lang: str) -> str:
+    """ "Data: ..." in ``lang``: the register's citations (:func:`cite`) of the
+    principal sources of most of ``assets`` (rows of ``city``'s layers), the others counted; rows cited by no
+    register key (an import) by their own text (:func:`cite_text`, never a file path); the pack itself when nothing is cited."""
+    principal = Counter()
+    for text in assets.get("source", ()):
+        keys = source_keys(text)
+        if keys:
+            principal[
+                cite(city.sources[keys[0]], lang) if keys[0] in city.sources else cite_text(keys[0], {}, lang)
+            ] += 1
+    principal.pop("", None)
+    named = [citation for citation, _ in principal.most_common(CITED_SOURCES)]
+    if named:
+        cited = ("；" if lang == "zh" else "; ").join(named)
+        if len(principal) > len(named):
+            cited = tr("view_source_more", lang, cited=cited, n=len(principal) - len(named))
+        return tr("view_source", lang, sources=cited)
+    return tr("view_source_pack", lang, city=city.config.name(lang))

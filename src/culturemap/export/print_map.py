@@ -21,6 +21,7 @@ its glyphs (see ``render.static.VECTOR_FONTS``) so the text can be searched and 
 from __future__ import annotations
 
 import logging
+import textwrap
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ from scipy.spatial import cKDTree
 
 from culturemap.analysis.select import AssetQuery
 from culturemap.catalog import City
+from culturemap.catalog.sources import sources_line
 from culturemap.export import PRINT_FORMATS
 from culturemap.export.print_key import (
     ADJUST_ITERATIONS,
@@ -533,7 +535,12 @@ def print_map(
     ncol = 4 if options.landscape else 3
     shown_layers = [lid for lid in ASSET_LAYERS if (assets["layer"] == lid).any()]
     legend_rows = int(np.ceil((len(shown_layers) + 3) / ncol)) + 1  # the entries and the legend's title
-    legend_h, footer_h = (3.0 + 4.4 * legend_rows) * scale, 12.0 * scale
+    # the footer: the date, the data's sources (cited, wrapped between the margins: a CJK character is an em
+    # wide, a Latin one about half), the basemap, and the tiles' attribution when tiles may be drawn
+    em_mm = font_pt * 0.85 * 0.3528 * (1.0 if lang == "zh" else 0.5)
+    data = textwrap.wrap(sources_line(city, assets, lang), width=int((page_w - 2 * margin) / em_mm))
+    footer_lines = 2 + len(data) + (1 if basemap is not None else 0)
+    legend_h, footer_h = (3.0 + 4.4 * legend_rows) * scale, (1.5 + 3.5 * footer_lines) * scale
     numbers = number_assets(assets, crs)
     rows = key_rows(city, assets, numbers, lang)
     key_font, key_cols = font_pt * 0.85, 1 if len(rows) <= 8 else 3 if options.landscape else 2
@@ -630,8 +637,7 @@ def print_map(
                  key_font, key_cols, lang)  # fmt: skip
 
     stamp = tr("export_date", lang, date=(today or date.today()).isoformat())
-    lines = [f"{stamp} · culturemap", tr("export_source", lang, city=city.config.name(lang)),
-             tr("export_basemap", lang, crs=crs)]  # fmt: skip
+    lines = [f"{stamp} · culturemap", *data, tr("export_basemap", lang, crs=crs)]
     if on_tiles:
         lines.append(tr("export_tiles_source", lang, attribution=basemap.text_attribution))
     if rows and not key_on_page:

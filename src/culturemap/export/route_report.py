@@ -15,6 +15,7 @@ from adjustText import adjust_text
 from matplotlib.lines import Line2D
 
 from culturemap.catalog import City
+from culturemap.catalog.sources import sources_line
 from culturemap.export.document import BOTTOM, FONT_PT, TEXT_W, Document, Progress, map_axes
 from culturemap.export.print_map import basemap_legend_handles, draw_north_arrow, draw_scale_bar
 from culturemap.export.route import day_lines, end_text, full_name, stop_warning, totals_text
@@ -186,5 +187,5 @@ def route_report(city: City, plan, title: str, lang: str = "zh", today: date | N
         _left_out_section(doc, plan, lang)
     if progress:
         progress(2, 3)
-    return doc.finish(city.config.name(lang), today, tr("export_source", lang, city=city.config.name(lang)), progress,
-                      2, 3)  # fmt: skip
+    stops = plan.stops[["id"]].merge(city.assets()[["id", "source"]], on="id", how="left")
+    return doc.finish(city.config.name(lang), today, sources_line(city, stops, lang), progress, 2, 3)

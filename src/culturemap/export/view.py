@@ -128,35 +128,18 @@ class ViewFigure:
     lang: str = "zh"
 
 
-CITED_SOURCES = 3  # the principal sources a figure's source line names (the rest are counted)
-
-
 def figure_source(city, assets, lang: str, today: date | None = None) -> str:
     """The source line of a figure of ``assets`` (rows of ``city``'s layers), in ``lang``: the date, and
-    the register's citations (:func:`culturemap.catalog.sources.cite`) of the principal sources of most
-    of those rows, the others counted; rows cited by no register key (an import) by their own text
-    (:func:`~culturemap.catalog.sources.cite_text`, never a file path); the pack itself when nothing is cited."""
-    from collections import Counter
+    :func:`culturemap.catalog.sources.sources_line`."""
+    from culturemap.catalog.sources import sources_line
 
-    from culturemap.catalog.sources import cite, cite_text, source_keys
-
-    principal = Counter()
-    for text in assets.get("source", ()):
-        keys = source_keys(text)
-        if keys:
-            principal[
-                cite(city.sources[keys[0]], lang) if keys[0] in city.sources else cite_text(keys[0], {}, lang)
-            ] += 1
-    principal.pop("", None)
-    named = [citation for citation, _ in principal.most_common(CITED_SOURCES)]
-    if named:
-        cited = ("；" if lang == "zh" else "; ").join(named)
-        if len(principal) > len(named):
-            cited = tr("view_source_more", lang, cited=cited, n=len(principal) - len(named))
-        data = tr("view_source", lang, sources=cited)
-    else:
-        data = tr("view_source_pack", lang, city=city.config.name(lang))
-    return " · ".join((tr("export_date", lang, date=(today or date.today()).isoformat()), "culturemap", data))
+    return " · ".join(
+        (
+            tr("export_date", lang, date=(today or date.today()).isoformat()),
+            "culturemap",
+            sources_line(city, assets, lang),
+        )
+    )
 
 
 def selection_figure(city, query, assets, lang: str, title: str | None = None, today: date | None = None) -> ViewFigure:
