@@ -1575,9 +1575,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "compare_figure_title": ("{a} 与 {b}：文化资源对比", "{a} and {b}: cultural assets compared"),
     "compare_figure_note": (
-        "密度按等积投影面积计算；高校按院校计数；软实力指数为各城市内部归一化。数据：各城市包（见 SOURCES.md）。",
+        "密度按等积投影面积计算；高校按院校计数；软实力指数为各城市内部归一化。数据：各城市包（各点位出处见城市报告的“数据来源与位置精度”）。",
         "Densities per equal-area km2; universities counted per institution; the soft-power index is "
-        "normalised within each city. Data: the city packs (see SOURCES.md).",
+        "normalised within each city. Data: the city packs (each asset's source: the city report's "
+        "'Data sources and accuracy of positions').",
     ),
     "compare_download": ("下载对比图（{fmt}）", "Download the comparison ({fmt})"),
     #
