@@ -143,6 +143,10 @@ def test_a_contributor_proposes_and_an_editor_approves(data_root):
         "A-class scenic spots sc-west-pagoda: filed as proposal #1, waiting for an editor's review"
     ]
     assert pagoda(pack)["version"] == 1  # nothing changed yet
+    mine = next(d.value for d in at.dataframe if "Status" in d.value.columns)
+    assert mine[["Proposal", "ID", "Action", "Status"]].values.tolist() == [
+        ["#1", "sc-west-pagoda", "fields changed", "waiting for review"]
+    ]
     at = sign_in(sign_out(at), "wang", EDITOR_PW)
     assert "Proposals to review (1)" in [m.value.strip("*") for m in at.markdown]
     at = submit(at, "Approve")

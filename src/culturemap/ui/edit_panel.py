@@ -99,6 +99,8 @@ def edit_panel(path: str, lang: str, actor: Actor) -> None:
             if st.button(tr("edit_undo_mine", lang), key="edit_undo"):
                 _save(lang, lambda: store.undo_last(actor))
             _review(store, lang, actor)
+        else:
+            _my_proposals(store, lang, actor)
 
 
 def _field_inputs(layer: str, values: dict, lang: str, key: str) -> dict:
@@ -244,6 +246,27 @@ def _history(store, asset_id: str, lang: str) -> None:
     st.markdown(f"**{tr('edit_history', lang, n=len(history))}**")
     if len(history):
         st.dataframe(history_table(history.iloc[::-1], lang), hide_index=True)
+
+
+def _my_proposals(store, lang: str, actor: Actor) -> None:
+    """A contributor's own proposals: pending ones (shown to their author only) and how the others ended."""
+    mine = store.proposals(status=None)
+    mine = mine[mine["user"] == actor.name]
+    pending = int((mine["status"] == "pending").sum())
+    st.markdown(f"**{tr('edit_my_proposals', lang, n=pending)}**")
+    if len(mine):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("edit_col_proposal", lang): [f"#{n}" for n in mine["proposal"]],
+                    tr("audit_col_id", lang): mine["id"].tolist(),
+                    tr("history_col_action", lang): [tr("history_action_" + a, lang) for a in mine["action"]],
+                    tr("edit_col_status", lang): [tr("edit_status_" + s, lang) for s in mine["status"]],
+                    tr("edit_review_comment", lang): mine["comment"].fillna("").tolist(),
+                }
+            ).iloc[::-1],
+            hide_index=True,
+        )
 
 
 def _review(store, lang: str, actor: Actor) -> None:
