@@ -52,6 +52,7 @@ def field_value(text: str) -> tuple[str, str]:
 
 
 def expected_version(text: str) -> int:
+    """``--expect-version``: a whole number of at least 1 (an argparse type)."""
     try:
         value = int(text)
     except ValueError:
@@ -205,6 +206,7 @@ def add_undo_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
+    """``culturemap undo``: take back the user's last change (exit 0 done, 1 refused)."""
     store = open_store(args.city)
     try:
         result = store.undo_last(_signed_in(args.user), args.reason)
@@ -230,6 +232,7 @@ def add_review_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    """``culturemap review``: list the pending proposals, or approve or reject one (exit 0 done, 1 refused)."""
     store, lang = open_store(args.city), args.lang
     try:
         actor = _signed_in(args.user)

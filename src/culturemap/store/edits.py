@@ -118,6 +118,7 @@ class HistoryEntry:
 
 
 def fields_of(spec: LayerSpec) -> list[str]:
+    """The names of ``spec``'s fields, in the registry's order."""
     return [f.name for f in spec.fields]
 
 
@@ -165,6 +166,7 @@ class EditingStore:
         raise NotImplementedError
 
     def stamp(self) -> str:  # pragma: no cover - abstract
+        """The store's version stamp: it changes with every write (the app's caches are keyed on it)."""
         raise NotImplementedError
 
     # ----------------------------------------------------------------- the edits

@@ -134,6 +134,7 @@ class GeoPackageRows:
         self.db = db
 
     def get(self, layer: str, id: str) -> Row | None:
+        """Row ``id`` of ``layer`` as stored (retired or not); None when there is none."""
         columns = _columns(self.db, layer)
         key = key_of(LAYERS[layer])
         if key not in columns:
@@ -166,12 +167,14 @@ class GeoPackageRows:
         return values
 
     def insert(self, row: Row) -> None:
+        """Insert ``row`` (a key the layer does not hold yet)."""
         values = self._values(row)
         names = ", ".join(f'"{name}"' for name in values)
         self.db.execute(f'INSERT INTO "{row.layer}" ({names}) VALUES ({", ".join("?" * len(values))})',
                         list(values.values()))  # fmt: skip
 
     def update(self, row: Row, expected: int) -> bool:
+        """Write ``row`` over the stored one if that is still at version ``expected``; False when it is not."""
         values = self._values(row)
         assignments = ", ".join(f'"{name}" = ?' for name in values)
         key = key_of(LAYERS[row.layer])
@@ -180,9 +183,11 @@ class GeoPackageRows:
         return cursor.rowcount == 1
 
     def log(self, entries: list[HistoryEntry]) -> None:
+        """Append ``entries`` to the history."""
         log_history(self.db, entries)
 
     def last_change(self, user: str) -> HistoryEntry | None:
+        """``user``'s last change not yet undone (add, update, move, retire, restore); None without one."""
         found = self.db.execute(
             f"SELECT number, layer, id, version, action, before, after, user, time, reason FROM {HISTORY_TABLE}"
             f" WHERE user = ? AND undone = 0 AND action IN ({', '.join('?' * len(EDIT_ACTIONS))})"
@@ -195,9 +200,11 @@ class GeoPackageRows:
         return HistoryEntry(layer, id, version, action, _json(before), _json(after), user, time, reason, number)
 
     def mark_undone(self, number: int) -> None:
+        """Mark history entry ``number`` as taken back by an undo."""
         self.db.execute(f"UPDATE {HISTORY_TABLE} SET undone = 1 WHERE number = ?", (number,))
 
     def add_proposal(self, proposal: dict) -> int:
+        """File ``proposal`` (a contributor's change) as pending; returns its number."""
         values = {**proposal, "changes": json.dumps(proposal["changes"], ensure_ascii=False)}
         names = ", ".join(values)
         cursor = self.db.execute(f"INSERT INTO {PROPOSALS_TABLE} ({names}) VALUES ({', '.join('?' * len(values))})",
@@ -205,9 +212,11 @@ class GeoPackageRows:
         return int(cursor.lastrowid)
 
     def proposal(self, number: int) -> dict | None:
+        """Proposal ``number`` (any status); None when there is none."""
         return next((p for p in proposal_rows(self.db, number) if p["proposal"] == number), None)
 
     def close_proposal(self, number: int, status: str, reviewer: str, comment: str, time: str) -> None:
+        """Close proposal ``number`` as ``status`` (approved or rejected) by ``reviewer`` at ``time`` (UTC) with ``comment``."""
         self.db.execute(f"UPDATE {PROPOSALS_TABLE} SET status = ?, reviewer = ?, comment = ?, reviewed_at = ?"
                         " WHERE number = ?", (status, reviewer, comment, time, number))  # fmt: skip
 

@@ -71,6 +71,7 @@ class PostGISRows:
         self.city_id = city_id
 
     def get(self, layer: str, id: str) -> Row | None:
+        """Row ``id`` of ``layer`` as stored (retired or not); None when there is none."""
         found = self.conn.execute(
             select(
                 features.c.props,
@@ -95,16 +96,20 @@ class PostGISRows:
                 "updated_by": row.updated_by, "retired_reason": row.retired_reason}  # fmt: skip
 
     def insert(self, row: Row) -> None:
+        """Insert ``row`` (a key the layer does not hold yet)."""
         self.conn.execute(INSERT_ROW, self._values(row))
 
     def update(self, row: Row, expected: int) -> bool:
+        """Write ``row`` over the stored one if that is still at version ``expected``; False when it is not."""
         return self.conn.execute(UPDATE_ROW, {**self._values(row), "expected": expected}).rowcount == 1
 
     def log(self, entries: list[HistoryEntry]) -> None:
+        """Append ``entries`` to the history."""
         if entries:
             self.conn.execute(insert(history), history_values(self.city_id, entries))
 
     def last_change(self, user: str) -> HistoryEntry | None:
+        """``user``'s last change not yet undone (add, update, move, retire, restore); None without one."""
         found = self.conn.execute(
             select(
                 history.c.number,
@@ -133,9 +138,11 @@ class PostGISRows:
         return HistoryEntry(layer, fid, version, action, before, after, user_name, iso_utc(at), reason, number)
 
     def mark_undone(self, number: int) -> None:
+        """Mark history entry ``number`` as taken back by an undo."""
         self.conn.execute(update(history).where(history.c.number == number).values(undone=True))
 
     def add_proposal(self, proposal: dict) -> int:
+        """File ``proposal`` (a contributor's change) as pending; returns its number."""
         values = {"city_id": self.city_id, "layer": proposal["layer"], "fid": proposal["id"],
                   "action": proposal["action"], "changes": _json_ready(proposal["changes"]),
                   "expected_version": proposal["expected_version"], "user_name": proposal["user"],
@@ -143,9 +150,11 @@ class PostGISRows:
         return int(self.conn.execute(insert(proposals).values(values).returning(proposals.c.number)).scalar_one())
 
     def proposal(self, number: int) -> dict | None:
+        """Proposal ``number`` (any status); None when there is none."""
         return next(iter(proposal_rows(self.conn, self.city_id, number)), None)
 
     def close_proposal(self, number: int, status: str, reviewer: str, comment: str, time: str) -> None:
+        """Close proposal ``number`` as ``status`` (approved or rejected) by ``reviewer`` at ``time`` (UTC) with ``comment``."""
         self.conn.execute(
             update(proposals)
             .where(proposals.c.number == number, proposals.c.city_id == self.city_id)
