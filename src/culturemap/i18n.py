@@ -1776,6 +1776,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit_retire": ("停用点位", "Retire the asset"),
     "edit_undo_mine": ("撤销我的上一次修改", "Undo my last change"),
     "edit_use_location": ("使用我的位置", "Use my location"),
+    "edit_pick_on_map": ("在地图上点选位置", "Pick the position on the map"),
+    "edit_pick_help": (
+        "打开后，在上方地图上点击点位的实际位置，坐标即填入下方（定位依据：编辑在地图上标定）。",
+        "When on, click the asset's true place on the map above: its coordinates are filled in below (placed on the map by an editor).",
+    ),
+    "edit_click_filled": (
+        "已填入地图上点选的位置（WGS-84）。",
+        "The position clicked on the map is filled in (WGS-84).",
+    ),
     "edit_locating": (
         "正在获取本机位置（浏览器可能先请求授权）…",
         "Finding this device's location (the browser may ask first)…",

@@ -89,6 +89,8 @@ def edit_panel(path: str, lang: str, actor: Actor) -> None:
             labels[r["id"]] = f"{plain(_text(r['name_zh']))} · {r['id']}{retired}"
         picked = choice("selectbox", tr("edit_asset", lang), list(labels), key="edit_asset",
                         format_func=lambda k: labels.get(k, k))  # fmt: skip
+        if not st.toggle(tr("edit_pick_on_map", lang), key="edit_pick", help=tr("edit_pick_help", lang)):
+            st.session_state.pop("edit_click", None)
         if picked == NEW:
             _add_form(store, layer, lang, actor)
         else:
@@ -137,6 +139,7 @@ def my_location(lang: str) -> tuple[float, float, float] | None:
     if st.button(tr("edit_use_location", lang), key="edit_geo_ask", icon=":material/my_location:"):
         ss["edit_geo_asked"] = ss.get("edit_geo_asked", 0) + 1
         ss.pop("edit_geo", None)
+        ss.pop("edit_click", None)  # the latest of the two wins
     asked = ss.get("edit_geo_asked")
     if asked and ss.get("edit_geo_for") != asked:
         from streamlit_js_eval import get_geolocation
@@ -155,10 +158,21 @@ def my_location(lang: str) -> tuple[float, float, float] | None:
     return ss.get("edit_geo")
 
 
+def map_click() -> tuple[float, float] | None:
+    """The WGS-84 (lon, lat) of the last click on the Map page's map while "pick on the map" is on."""
+    return st.session_state.get("edit_click") if st.session_state.get("edit_pick") else None
+
+
 def _add_form(store, layer: str, lang: str, actor: Actor) -> None:
+    click = map_click()
+    if click is not None:
+        st.caption(tr("edit_click_filled", lang))
     with st.form(f"edit_add_{layer}", border=False):
         typed = _field_inputs(layer, {}, lang, "edit_add")
-        lon, lat, datum, accuracy = _position_inputs(lang, "edit_add", None, None)
+        key = f"edit_add_click{st.session_state.get('edit_click_n', 0)}" if click else "edit_add"
+        lon, lat, datum, accuracy = _position_inputs(
+            lang, key, *(click or (None, None)), "map" if click else "surveyed"
+        )
         reason = st.text_input(tr("edit_reason", lang), key="edit_add_reason")
         if st.form_submit_button(tr("edit_add_button", lang), type="primary"):
             props = {k: v for k, v in typed.items() if v.strip()} | {"coord_accuracy": accuracy}
@@ -185,7 +199,13 @@ def _row_forms(store, layer: str, row: dict, lang: str, actor: Actor) -> None:
         fix = my_location(lang)
     with position, st.form(f"{key}_position", border=False):
         point = row["geometry"].representative_point()
-        if fix is None:
+        click = map_click()
+        if fix is None and click is not None:  # a click on the map: the position an editor points at
+            st.caption(tr("edit_click_filled", lang))
+            click_key = f"{key}_click{st.session_state.get('edit_click_n', 0)}"
+            lon, lat, datum, accuracy = _position_inputs(lang, click_key, round(click[0], 6), round(click[1], 6), "map")
+            reason = st.text_input(tr("edit_reason", lang), key=f"{click_key}_move_reason")
+        elif fix is None:
             lon, lat, datum, accuracy = _position_inputs(lang, key, round(point.x, 6), round(point.y, 6))
             reason = st.text_input(tr("edit_reason", lang), key=f"{key}_move_reason")
         else:  # the phone's fix, in WGS-84, placed by GPS; its accuracy goes into the history's reason
