@@ -13,7 +13,20 @@ from playwright.sync_api import expect
 from culturemap.store import store_for_pack
 from culturemap.store.accounts import add_user, authenticate
 from tests.conftest import write_pack
-from tests.e2e.conftest import ARTIFACTS, MAP_IFRAME, map_frame, new_page, pick, running_app, settle, wait_idle
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    MAP_IFRAME,
+    _own_id,
+    expect_results,
+    map_frame,
+    new_page,
+    pick,
+    results_grid,
+    running_app,
+    search,
+    settle,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -133,3 +146,64 @@ def test_an_editor_moves_an_asset_to_a_point_clicked_on_the_map(edit_app, browse
         page.screenshot(path=str(ARTIFACTS / "edit-map-click.png"))
     finally:
         page.context.close()
+
+
+@pytest.mark.db
+def test_an_edit_saved_on_one_app_server_shows_on_another_at_its_next_interaction(browser, postgis_url, tmp_path):
+    """Two app servers on one PostGIS: an editor renames an asset in the first; the page already open on the
+    second shows the new name once its user does anything (here: a search), with no restart."""
+    write_pack(tmp_path / "twoville", city_toml=_own_id("twoville"))
+    env = {**os.environ, "CULTUREMAP_DATA": str(tmp_path), "CULTUREMAP_DB_URL": postgis_url}
+    saved = os.environ.get("CULTUREMAP_DB_URL")
+    os.environ["CULTUREMAP_DB_URL"] = postgis_url  # the accounts table of that database
+    try:
+        from culturemap.store.accounts import _postgis_engine, accounts, failed_logins
+
+        with _postgis_engine(postgis_url).begin() as conn:  # the session's database: its own accounts only
+            conn.execute(accounts.delete())
+            conn.execute(failed_logins.delete())
+        add_user("zhang", "admin", "lanzhou-admin-2026", None)
+        add_user("wang", "editor", EDITOR_PW, authenticate("zhang", "lanzhou-admin-2026"))
+        store_for_pack(tmp_path / "twoville").reset()
+        with (
+            running_app(env, "streamlit-e2e-two-a.log") as first,
+            running_app(env, "streamlit-e2e-two-b.log") as second,
+        ):
+            reader = new_page(browser, viewport={"width": 1400, "height": 1000})
+            editor = new_page(browser, viewport={"width": 1400, "height": 1000})
+            try:
+                reader.goto(f"{second}/?city=twoville&lang=en")
+                # both servers seed and warm the city in the one database as they start: the first page may wait
+                reader.get_by_role("heading", level=1).wait_for(timeout=240_000)
+                expect_results(reader, 6, "en")
+                editor.goto(f"{first}/?city=twoville")
+                editor.get_by_role("heading", level=1).wait_for()
+                settle(editor)
+                sidebar = editor.get_by_test_id("stSidebar")
+                sidebar.get_by_text("登录", exact=True).first.click()
+                sidebar.get_by_label("账户名").fill("wang")
+                sidebar.get_by_label("密码", exact=True).fill(EDITOR_PW)
+                sidebar.get_by_role("button", name="登录").click()
+                expect(sidebar.get_by_text("已登录：wang（编辑）")).to_be_visible()
+                wait_idle(editor)
+                panel = editor.get_by_test_id("stExpander").filter(has_text="编辑点位（编辑）")
+                panel.locator("summary").click()
+                pick(editor, panel.get_by_test_id("stSelectbox").filter(has_text="点位").first, "西塔 · sc-west-pagoda")
+                wait_idle(editor)
+                english = panel.get_by_label("英文名称")
+                expect(english).to_have_value("SC-WEST-PAGODA")  # the form of the asset just chosen, not the one before
+                english.fill("Renamed Pagoda")
+                expect(english).to_have_value("Renamed Pagoda")
+                panel.get_by_role("button", name="保存字段").click()
+                expect(panel.get_by_text("sc-west-pagoda：已保存第 2 版", exact=False)).to_be_visible()
+                search(reader, "pagoda")  # the next interaction on the other server
+                expect_results(reader, 1, "en")
+                expect(results_grid(reader)).to_contain_text("Renamed Pagoda")
+            finally:
+                reader.context.close()
+                editor.context.close()
+    finally:
+        if saved is None:
+            os.environ.pop("CULTUREMAP_DB_URL", None)
+        else:
+            os.environ["CULTUREMAP_DB_URL"] = saved
