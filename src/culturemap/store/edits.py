@@ -384,16 +384,9 @@ class EditingStore:
             return self._propose(layer, id, action, expected, actor, reason, apply, payload)
         when = now_utc()
         with self._transaction_rows() as rows:
-            current = rows.get(layer, id)
-            if current is None and action != "add":
-                raise StoreError("store_no_such_row", layer=layer, id=id)
-            if current is not None and expected is not None and current.version != expected:
-                raise _stale(current, expected)
-            changed = apply(rows, current)
+            current, changed = self._applied(rows, layer, id, action, expected, apply)
             changed = replace(changed, version=(current.version if current else 0) + 1, updated_at=when,
                               updated_by=actor.name)  # fmt: skip
-            if action in ("add", "update", "move"):
-                self._check(changed)
             if current is None:
                 rows.insert(changed)
             elif not rows.update(changed, current.version):
@@ -403,17 +396,23 @@ class EditingStore:
                                    reason or "")])  # fmt: skip
         return EditResult(layer, id, changed.version, action, self.stamp())
 
+    def _applied(self, rows, layer: str, id: str, action: str, expected: int | None, apply: Callable) -> tuple:
+        """The stored row ``id`` (None for an add) and the row ``apply`` makes of it, checked as an import
+        row is: refused when the row is missing, is not at version ``expected`` or the result is not valid."""
+        current = rows.get(layer, id)
+        if current is None and action != "add":
+            raise StoreError("store_no_such_row", layer=layer, id=id)
+        if current is not None and expected is not None and current.version != expected:
+            raise _stale(current, expected)
+        changed = apply(rows, current)
+        if action in ("add", "update", "move"):
+            self._check(changed)
+        return current, changed
+
     def _propose(self, layer, id, action, expected, actor, reason, apply, payload) -> EditResult:
         """File a contributor's edit for review, after the checks the edit itself would get."""
         with self._transaction_rows() as rows:
-            current = rows.get(layer, id)
-            if current is None and action != "add":
-                raise StoreError("store_no_such_row", layer=layer, id=id)
-            if current is not None and expected is not None and current.version != expected:
-                raise _stale(current, expected)
-            changed = apply(rows, current)
-            if action in ("add", "update", "move"):
-                self._check(changed)
+            self._applied(rows, layer, id, action, expected, apply)
             number = rows.add_proposal({"layer": layer, "id": id, "action": action, "changes": payload,
                                         "expected_version": expected, "user": actor.name, "time": now_utc(),
                                         "reason": reason or ""})  # fmt: skip

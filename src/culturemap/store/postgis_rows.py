@@ -18,6 +18,10 @@ from sqlalchemy.engine import Connection
 from culturemap.store.edits import EDIT_ACTIONS, HistoryEntry, Row, iso_utc
 from culturemap.store.schema import SCHEMA, features, history, proposals
 
+# a history entry's columns as the edits read them back (last_change, history_rows)
+HISTORY_FIELDS = tuple(
+    history.c[name] for name in ("layer", "fid", "version", "action", "before", "after", "user_name", "at", "reason")
+)
 UPDATE_ROW = text(
     f"UPDATE {SCHEMA}.features SET props = :props, geom = ST_GeomFromEWKB(:geom), version = :version,"
     " updated_at = CAST(:updated_at AS timestamptz), updated_by = :updated_by, retired_reason = :retired_reason"
@@ -111,18 +115,7 @@ class PostGISRows:
     def last_change(self, user: str) -> HistoryEntry | None:
         """``user``'s last change not yet undone (add, update, move, retire, restore); None without one."""
         found = self.conn.execute(
-            select(
-                history.c.number,
-                history.c.layer,
-                history.c.fid,
-                history.c.version,
-                history.c.action,
-                history.c.before,
-                history.c.after,
-                history.c.user_name,
-                history.c.at,
-                history.c.reason,
-            )  # fmt: skip
+            select(history.c.number, *HISTORY_FIELDS)
             .where(
                 history.c.city_id == self.city_id,
                 history.c.user_name == user,
@@ -164,21 +157,7 @@ class PostGISRows:
 
 def history_rows(conn: Connection, city_id: str) -> list[dict]:
     """Every history entry of ``city_id``, oldest first (columns of :data:`~culturemap.store.edits.HISTORY_COLUMNS`)."""
-    found = conn.execute(
-        select(
-            history.c.layer,
-            history.c.fid,
-            history.c.version,
-            history.c.action,
-            history.c.before,
-            history.c.after,
-            history.c.user_name,
-            history.c.at,
-            history.c.reason,
-        )  # fmt: skip
-        .where(history.c.city_id == city_id)
-        .order_by(history.c.number)
-    ).all()
+    found = conn.execute(select(*HISTORY_FIELDS).where(history.c.city_id == city_id).order_by(history.c.number)).all()
     return [
         {
             "city": city_id,
