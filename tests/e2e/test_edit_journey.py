@@ -59,6 +59,30 @@ def edit_app(tmp_path_factory):
                 os.environ[key] = value
 
 
+def sign_in_as_editor(page, phone: bool = False) -> None:
+    """Sign in as the editor wang from the sidebar (on a phone: open its menu first, close it after)."""
+    if phone:
+        page.get_by_test_id("stExpandSidebarButton").click()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("登录", exact=True).first.click()
+    sidebar.get_by_label("账户名").fill("wang")
+    sidebar.get_by_label("密码", exact=True).fill(EDITOR_PW)
+    sidebar.get_by_role("button", name="登录").click()
+    expect(sidebar.get_by_text("已登录：wang（编辑）")).to_be_visible()
+    if phone:
+        sidebar.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    wait_idle(page)
+
+
+def edit_asset(page, option: str):
+    """Open the Edit panel on the asset labelled ``option``; returns the panel."""
+    panel = page.get_by_test_id("stExpander").filter(has_text="编辑点位（编辑）")
+    panel.locator("summary").click()
+    pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="点位").first, option)
+    wait_idle(page)
+    return panel
+
+
 def test_an_editor_moves_an_asset_to_the_phones_location_and_finds_it_in_the_change_log(edit_app, browser):
     url, pack = edit_app
     page = new_page(browser, viewport={"width": 390, "height": 844}, geolocation=FIX, permissions=["geolocation"])
@@ -66,19 +90,8 @@ def test_an_editor_moves_an_asset_to_the_phones_location_and_finds_it_in_the_cha
         page.goto(f"{url}/?city=testville")
         page.get_by_role("heading", level=1).wait_for()
         wait_idle(page)
-        page.get_by_test_id("stExpandSidebarButton").click()  # the phone's menu
-        sidebar = page.get_by_test_id("stSidebar")
-        sidebar.get_by_text("登录", exact=True).first.click()
-        sidebar.get_by_label("账户名").fill("wang")
-        sidebar.get_by_label("密码", exact=True).fill(EDITOR_PW)
-        sidebar.get_by_role("button", name="登录").click()
-        expect(sidebar.get_by_text("已登录：wang（编辑）")).to_be_visible()
-        sidebar.get_by_test_id("stSidebarCollapseButton").locator("button").click()
-        wait_idle(page)
-        panel = page.get_by_test_id("stExpander").filter(has_text="编辑点位（编辑）")
-        panel.locator("summary").click()
-        pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="点位").first, "西塔 · sc-west-pagoda")
-        wait_idle(page)
+        sign_in_as_editor(page, phone=True)
+        panel = edit_asset(page, "西塔 · sc-west-pagoda")
         panel.get_by_role("tab", name="位置").click()
         panel.get_by_role("button", name="使用我的位置").click()
         expect(panel.get_by_text("已填入本机定位（WGS-84，精度约 ±12 米）", exact=False)).to_be_visible()
@@ -110,17 +123,8 @@ def test_an_editor_moves_an_asset_to_a_point_clicked_on_the_map(edit_app, browse
         page.goto(f"{url}/?city=testville")
         page.get_by_role("heading", level=1).wait_for()
         settle(page)
-        sidebar = page.get_by_test_id("stSidebar")
-        sidebar.get_by_text("登录", exact=True).first.click()
-        sidebar.get_by_label("账户名").fill("wang")
-        sidebar.get_by_label("密码", exact=True).fill(EDITOR_PW)
-        sidebar.get_by_role("button", name="登录").click()
-        expect(sidebar.get_by_text("已登录：wang（编辑）")).to_be_visible()
-        wait_idle(page)
-        panel = page.get_by_test_id("stExpander").filter(has_text="编辑点位（编辑）")
-        panel.locator("summary").click()
-        pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="点位").first, "东园 · sc-east-park")
-        wait_idle(page)
+        sign_in_as_editor(page)
+        panel = edit_asset(page, "东园 · sc-east-park")
         panel.get_by_text("在地图上点选位置").click()
         wait_idle(page)
         settle(page)
@@ -179,17 +183,8 @@ def test_an_edit_saved_on_one_app_server_shows_on_another_at_its_next_interactio
                 editor.goto(f"{first}/?city=twoville")
                 editor.get_by_role("heading", level=1).wait_for()
                 settle(editor)
-                sidebar = editor.get_by_test_id("stSidebar")
-                sidebar.get_by_text("登录", exact=True).first.click()
-                sidebar.get_by_label("账户名").fill("wang")
-                sidebar.get_by_label("密码", exact=True).fill(EDITOR_PW)
-                sidebar.get_by_role("button", name="登录").click()
-                expect(sidebar.get_by_text("已登录：wang（编辑）")).to_be_visible()
-                wait_idle(editor)
-                panel = editor.get_by_test_id("stExpander").filter(has_text="编辑点位（编辑）")
-                panel.locator("summary").click()
-                pick(editor, panel.get_by_test_id("stSelectbox").filter(has_text="点位").first, "西塔 · sc-west-pagoda")
-                wait_idle(editor)
+                sign_in_as_editor(editor)
+                panel = edit_asset(editor, "西塔 · sc-west-pagoda")
                 english = panel.get_by_label("英文名称")
                 expect(english).to_have_value("SC-WEST-PAGODA")  # the form of the asset just chosen, not the one before
                 english.fill("Renamed Pagoda")
