@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import uuid
 from contextlib import closing
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 import shapely
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
@@ -143,9 +145,9 @@ def database_at_0001(postgis_url):
         command.upgrade(config, "0001")
     yield url, engine
     engine.dispose()
-    from culturemap.store.postgis import _engine
+    from culturemap.store.postgis import _upgraded_engine
 
-    _engine.cache_clear()  # its pooled connections go with it
+    _upgraded_engine.cache_clear()  # its pooled connections go with it
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
@@ -179,3 +181,30 @@ def test_a_postgis_store_at_revision_0001_upgrades_to_0002_keeping_every_row(pac
     assert dict(views) == {f"testville_{lid}": {"districts": "MULTIPOLYGON", "river": "MULTILINESTRING"}.get(lid, "POINT")
                            for lid in landed}  # fmt: skip
     assert_kept_everything(store, landed)
+
+
+def test_threads_of_one_process_opening_a_new_database_together_all_get_its_upgraded_engine(database_at_0001):
+    """The warm-up thread and a first visitor's script open the store at once (the two-server e2e journey's
+    page died on it in CI): Alembic's context is one per process, so the upgrades take turns and every
+    thread gets the one engine of the database, at head."""
+    from culturemap.store.postgis import _engine, _upgraded_engine
+
+    url, _ = database_at_0001
+    _upgraded_engine.cache_clear()
+    engines, errors = [], []
+
+    def open_store() -> None:
+        try:
+            engines.append(_engine(url))
+        except Exception as exc:  # noqa: BLE001 - the test reports what any thread met
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and len(engines) == 4 and len({id(engine) for engine in engines}) == 1
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    with engines[0].connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM culturemap.alembic_version")).scalar_one() == head

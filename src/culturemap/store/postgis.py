@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,9 +57,20 @@ def sqlalchemy_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
-@cache
+_UPGRADE_LOCK = threading.Lock()
+
+
 def _engine(url: str) -> Engine:
-    """One engine per database per process, the tables created or upgraded (Alembic) on first use."""
+    """One engine per database per process, the tables created or upgraded (Alembic) on first use. One
+    thread at a time: Alembic keeps the running migration's context in a module global, and the warm-up
+    thread and a first visitor's script opening the store together broke each other's upgrade
+    (``KeyError: 'config'``: the visitor's page died)."""
+    with _UPGRADE_LOCK:
+        return _upgraded_engine(url)
+
+
+@cache
+def _upgraded_engine(url: str) -> Engine:
     engine = create_engine(sqlalchemy_url(url), pool_pre_ping=True)
     try:
         with engine.begin() as conn:
@@ -67,11 +79,11 @@ def _engine(url: str) -> Engine:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except OperationalError as exc:
-        _engine.cache_clear()
+        engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0]  # psycopg's first line: host, port, what failed
         raise StoreUnavailable("store_db_unreachable", url=_shown_url(url), reason=reason) from None
     except DBAPIError as exc:  # e.g. no permission to create the schema: the statement is not for the user
-        _engine.cache_clear()
+        engine.dispose()
         reason_code, values = db_reason(exc)
         raise StoreUnavailable(
             "store_unavailable", location=_shown_url(url), reason_code=reason_code, **values
