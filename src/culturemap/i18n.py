@@ -1785,6 +1785,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已填入地图上点选的位置（WGS-84）。",
         "The position clicked on the map is filled in (WGS-84).",
     ),
+    "edit_drag_handle": ("拖动以移动：{name}", "Drag to move: {name}"),
+    "edit_drag_hint": (
+        "地图上红圈为所选点位：拖动到实际位置，坐标即填入“位置”页（按“移动到此坐标”保存）。",
+        'The red ring on the map is the chosen asset: drag it to its true place and the position tab is filled in (save with "Move to these coordinates").',
+    ),
+    "edit_drag_filled": (
+        "已填入拖动后的位置（WGS-84），距原位置 {m:,.0f} 米。",
+        "The position it was dragged to is filled in (WGS-84), {m:,.0f} m from where it was.",
+    ),
+    "edit_pending_marker": ("#{proposal} 待审核：{action} {name}", "#{proposal} pending review: {action} {name}"),
     "edit_locating": (
         "正在获取本机位置（浏览器可能先请求授权）…",
         "Finding this device's location (the browser may ask first)…",

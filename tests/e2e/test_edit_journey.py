@@ -152,6 +152,82 @@ def test_an_editor_moves_an_asset_to_a_point_clicked_on_the_map(edit_app, browse
         page.context.close()
 
 
+def _marker_latlng(frame, asset_id: str):
+    """[lat, lng] of the asset's marker on the Leaflet map (its GeoJSON feature's id), else None."""
+    return frame.evaluate(
+        """(id) => { let found = null; map_div.eachLayer((l) => {
+               if (l.feature && l.feature.properties && l.feature.properties.id === id && l.getLatLng) {
+                   const p = l.getLatLng(); found = [p.lat, p.lng]; } });
+           return found; }""",
+        asset_id,
+    )
+
+
+def test_an_editor_drags_an_assets_handle_and_finds_it_moved_after_a_reload_and_in_its_history(edit_app, browser):
+    url, pack = edit_app
+    version = int(store_for_pack(pack).read_layer("museums", meta=True).set_index("id").loc["mu-city", "version"])
+    page = new_page(browser, viewport={"width": 1400, "height": 1100})
+    try:
+        page.goto(f"{url}/?city=testville")
+        page.get_by_role("heading", level=1).wait_for()
+        settle(page)
+        sign_in_as_editor(page)
+        panel = page.get_by_test_id("stExpander").filter(has_text="编辑点位（编辑）")
+        panel.locator("summary").click()
+        pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="图层").first, "博物馆")
+        wait_idle(page)
+        pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="点位").first, "市博物馆 · mu-city")
+        wait_idle(page)
+        settle(page)
+        frame = map_frame(page)
+        handle = frame.get_by_title("拖动以移动：市博物馆")
+        expect(handle).to_be_visible()
+        page.locator(MAP_IFRAME).first.scroll_into_view_if_needed()
+        box = handle.bounding_box()
+        start = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        # where the handle's centre lands: 90 px right of and 40 px below where it stands, as Leaflet puts it
+        lat, lng, zoom = frame.evaluate(
+            """(id) => { let at = null; map_div.eachLayer((l) => { if (l.options && l.options.draggable) {
+                   at = map_div.latLngToContainerPoint(l.getLatLng()); } });
+               const p = map_div.containerPointToLatLng([at.x + 90, at.y + 40]);
+               return [p.lat, p.lng, map_div.getZoom()]; }""",
+            "mu-city",
+        )
+        page.mouse.move(*start)
+        page.mouse.down()
+        page.mouse.move(start[0] + 45, start[1] + 20, steps=5)
+        page.mouse.move(start[0] + 90, start[1] + 40, steps=5)
+        page.mouse.up()
+        wait_idle(page)
+        panel.get_by_role("tab", name="位置").click()
+        expect(panel.get_by_text("已填入拖动后的位置（WGS-84），距原位置", exact=False)).to_be_visible()
+        settle(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "edit-drag-handle.png"))
+        panel.get_by_role("button", name="移动到此坐标").click()
+        expect(panel.get_by_text(f"mu-city：已保存第 {version + 1} 版（移动资产）", exact=False)).to_be_visible()
+        row = store_for_pack(pack).read_layer("museums", meta=True).set_index("id").loc["mu-city"]
+        px_deg = 360 / (256 * 2**zoom)  # a pixel at this zoom (the basemap is WGS-84: no datum shift)
+        assert (row.geometry.x, row.geometry.y) == pytest.approx((lng, lat), abs=2 * px_deg)
+        assert row["coord_accuracy"] == "map" and row["updated_by"] == "wang" and row["version"] == version + 1
+        # a reload is a new session (signed out): the asset's marker stands where it was dropped
+        page.reload()
+        page.get_by_role("heading", level=1).wait_for()
+        settle(page)
+        frame = map_frame(page)  # its markers drawn
+        assert _marker_latlng(frame, "mu-city") == pytest.approx([row.geometry.y, row.geometry.x], abs=1e-6)
+        expect(frame.get_by_title("拖动以移动：市博物馆")).to_have_count(0)  # a viewer gets no handle
+        history = store_for_pack(pack).history(id="mu-city")
+        assert history[["action", "user"]].values.tolist()[-1] == ["move", "wang"]
+        page.goto(f"{url}/data?city=testville")
+        page.get_by_role("heading", level=1).wait_for()
+        log = page.get_by_test_id("stExpander").filter(has_text="修改记录（")
+        log.locator("summary").click()
+        expect(log.get_by_test_id("stDataFrame")).to_be_visible()
+    finally:
+        page.context.close()
+
+
 @pytest.mark.db
 def test_an_edit_saved_on_one_app_server_shows_on_another_at_its_next_interaction(browser, postgis_url, tmp_path):
     """Two app servers on one PostGIS: an editor renames an asset in the first; the page already open on the

@@ -26,6 +26,7 @@ from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, LAYERS, LayerSpec, approximate
 from culturemap.render.basemaps import DEFAULT_BASEMAP, basemap_for
 from culturemap.render.controls import CARD_CSS, BasemapTiles, MiniMapScripts, StillPopups, TouchTaps
+from culturemap.render.edit_overlay import OVERLAY_CSS
 from culturemap.render.fact_card import fact_card_html, feature_name, marker_svg
 from culturemap.render.hexagons import HEX_COLOURS, add_hexagons, hexagon_cells
 from culturemap.render.overlay import (
@@ -186,7 +187,7 @@ class _MarkerStyles(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "MarkerStyles"
-        rules = [".cm-marker{background:transparent no-repeat center/contain;border:none}", CARD_CSS]
+        rules = [".cm-marker{background:transparent no-repeat center/contain;border:none}", CARD_CSS, OVERLAY_CSS]
         for lid in ASSET_LAYERS:
             spec = LAYERS[lid]
             for flagged, suffix in ((False, ""), (True, ".cm-approx")):

@@ -17,9 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from pyproj import Geod
 
+from culturemap.crs import to_wgs84
 from culturemap.i18n import MESSAGES, tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS
+from culturemap.render.basemaps import BASEMAPS
+from culturemap.render.edit_overlay import Handle, Pending, edit_overlay
+from culturemap.render.fact_card import feature_name
 from culturemap.store import StoreError, store_for_pack
 from culturemap.store.roles import Actor
 from culturemap.ui.text import plain
@@ -28,6 +33,7 @@ from culturemap.ui.widgets import choice
 NEW = "__new__"  # the asset choice that adds a row
 DATUMS = ("wgs84", "gcj02", "bd09")
 SKIPPED = ("id", "coord_accuracy", "datum_in")  # the key, and what a move sets
+_GEOD = Geod(ellps="WGS84")
 
 
 def field_label(name: str, lang: str) -> str:
@@ -59,6 +65,8 @@ def _done(result, lang: str, reviewed: str = "") -> None:
         message = tr("edit_done", lang, layer=layer, id=result.id, version=result.version,
                      action=tr(f"action_{result.action}", lang))  # fmt: skip
     st.session_state["edit_notice"] = message
+    for key in ("edit_drag", "edit_click"):  # the position just saved: the handle starts from the stored row again
+        st.session_state.pop(key, None)
     st.rerun()
 
 
@@ -89,7 +97,9 @@ def edit_panel(path: str, lang: str, actor: Actor) -> None:
             labels[r["id"]] = f"{plain(_text(r['name_zh']))} · {r['id']}{retired}"
         picked = choice("selectbox", tr("edit_asset", lang), list(labels), key="edit_asset",
                         format_func=lambda k: labels.get(k, k))  # fmt: skip
-        if not st.toggle(tr("edit_pick_on_map", lang), key="edit_pick", help=tr("edit_pick_help", lang)):
+        if not st.toggle(tr("edit_pick_on_map", lang), key="edit_pick", help=tr("edit_pick_help", lang)) and not (
+            _dragging()
+        ):
             st.session_state.pop("edit_click", None)
         if picked == NEW:
             _add_form(store, layer, lang, actor)
@@ -158,9 +168,86 @@ def my_location(lang: str) -> tuple[float, float, float] | None:
     return ss.get("edit_geo")
 
 
+def chosen_key() -> str | None:
+    """``layer/id`` of the asset chosen in the Edit panel (None: none, or a new one)."""
+    ss = st.session_state
+    asset = ss.get("edit_asset")
+    return None if asset in (None, NEW) or not ss.get("edit_layer") else f"{ss['edit_layer']}/{asset}"
+
+
+def _dragging() -> bool:
+    """Whether the chosen asset's handle was dragged on the map (its drop point not yet saved)."""
+    return chosen_key() is not None and st.session_state.get("edit_drag") == chosen_key()
+
+
 def map_click() -> tuple[float, float] | None:
-    """The WGS-84 (lon, lat) of the last click on the Map page's map while "pick on the map" is on."""
-    return st.session_state.get("edit_click") if st.session_state.get("edit_pick") else None
+    """The WGS-84 (lon, lat) of the last click on the Map page's map while "pick on the map" is on, or
+    where the chosen asset's handle was dropped."""
+    ss = st.session_state
+    return ss.get("edit_click") if ss.get("edit_pick") or _dragging() else None
+
+
+def take_map_report(spot: dict | None, basemap: str, picking: bool) -> None:
+    """What the map reported as clicked (``last_clicked``) while a contributor or editor is signed in: a
+    dropped handle (the click carries ``dragged``: the asset's key) or, while "pick on the map" is on, a
+    click. A new one is kept in WGS-84 as ``edit_click`` (the map is drawn in the basemap's datum) and
+    the whole page runs again, so the panel fills it in. The component hands back its last report on
+    every rerun: one already taken is ignored."""
+    ss = st.session_state
+    if not spot or spot.get("lat") is None or spot == ss.get("edit_click_seen"):
+        return
+    dragged = spot.get("dragged")
+    if not (picking or dragged):
+        return
+    ss["edit_click_seen"] = spot
+    lon, lat = to_wgs84([spot["lng"]], [spot["lat"]], BASEMAPS[basemap].datum)
+    ss["edit_click"] = (float(lon[0]), float(lat[0]))
+    ss["edit_click_n"] = ss.get("edit_click_n", 0) + 1
+    if dragged:
+        ss["edit_drag"] = str(dragged)
+    ss.pop("edit_geo", None)  # the latest of the two wins
+    st.rerun(scope="app")
+
+
+def _point_of(changes) -> tuple[float, float] | None:
+    """The WGS-84 (lon, lat) a proposal's ``changes`` put an asset at (a move's, an addition's point)."""
+    changes = json.loads(changes) if isinstance(changes, str) else changes or {}
+    if changes.get("lon") is not None and changes.get("lat") is not None:
+        return float(changes["lon"]), float(changes["lat"])
+    coordinates = (changes.get("geometry") or {}).get("coordinates")
+    return (float(coordinates[0]), float(coordinates[1])) if coordinates else None
+
+
+def edit_overlay_script(path: str, assets: pd.DataFrame, actor: Actor, lang: str, basemap: str) -> str:
+    """The map layer of a signed-in contributor or editor (:func:`culturemap.render.edit_overlay`): the
+    drag handle of the asset chosen in the Edit panel and the user's own pending proposals."""
+    from culturemap.ui.map_component import layer_script
+
+    where = {f"{layer}/{id}": (geometry, row) for layer, id, geometry, row in
+             zip(assets["layer"], assets["id"], assets.geometry, assets.to_dict("records"))}  # fmt: skip
+    handle = None
+    key = chosen_key()
+    if key in where:
+        geometry, row = where[key]
+        point = geometry.representative_point()
+        to = st.session_state.get("edit_click") if _dragging() else None
+        handle = Handle(key, feature_name(row, lang), point.x, point.y, to)
+    pending = []
+    proposals = store_for_pack(Path(path)).proposals()
+    for p in proposals[proposals["user"] == actor.name].to_dict("records"):
+        stored = where.get(f"{p['layer']}/{p['id']}")
+        start = None if stored is None else stored[0].representative_point()
+        start = None if start is None else (start.x, start.y)
+        at = _point_of(p["changes"]) if p["action"] in ("add", "move") else start
+        if at is None:
+            continue
+        changes = json.loads(p["changes"]) if isinstance(p["changes"], str) else p["changes"] or {}
+        name = feature_name(stored[1], lang) if stored else feature_name(changes.get("props") or {}, lang)
+        pending.append(Pending(int(p["proposal"]), p["action"], name or str(p["id"]), at,
+                               start if p["action"] == "move" else None))  # fmt: skip
+    if handle is None and not pending:
+        return ""
+    return layer_script(edit_overlay(handle, pending, lang, BASEMAPS[basemap].datum), index=2)
 
 
 def _add_form(store, layer: str, lang: str, actor: Actor) -> None:
@@ -196,12 +283,17 @@ def _row_forms(store, layer: str, row: dict, lang: str, actor: Actor) -> None:
             else:
                 _save(lang, lambda: store.update_asset(layer, row["id"], changes, version, actor, reason))
     with position:
+        st.caption(tr("edit_drag_hint", lang))
         fix = my_location(lang)
     with position, st.form(f"{key}_position", border=False):
         point = row["geometry"].representative_point()
         click = map_click()
-        if fix is None and click is not None:  # a click on the map: the position an editor points at
-            st.caption(tr("edit_click_filled", lang))
+        if fix is None and click is not None:  # a click on the map, or the handle dropped: where the user points
+            if _dragging():
+                _, _, metres = _GEOD.inv(point.x, point.y, click[0], click[1])
+                st.caption(tr("edit_drag_filled", lang, m=abs(metres)))
+            else:
+                st.caption(tr("edit_click_filled", lang))
             click_key = f"{key}_click{st.session_state.get('edit_click_n', 0)}"
             lon, lat, datum, accuracy = _position_inputs(lang, click_key, round(click[0], 6), round(click[1], 6), "map")
             reason = st.text_input(tr("edit_reason", lang), key=f"{click_key}_move_reason")

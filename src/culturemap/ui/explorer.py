@@ -20,7 +20,7 @@ import streamlit as st
 from culturemap.analysis.select import MAX_QUERY_CHARS, select_assets
 from culturemap.catalog import City
 from culturemap.catalog.sources import cite_text
-from culturemap.crs import from_wgs84, to_wgs84
+from culturemap.crs import from_wgs84
 from culturemap.i18n import tr
 from culturemap.layers import (
     ASSET_LAYERS,
@@ -48,7 +48,7 @@ from culturemap.render.folium_map import (
 from culturemap.ui.account import current_actor
 from culturemap.ui.charts import show_chart
 from culturemap.ui.context import LANGS, load_pack, page_context, vendor_base_url
-from culturemap.ui.edit_panel import edit_panel
+from culturemap.ui.edit_panel import edit_overlay_script, edit_panel, take_map_report
 from culturemap.ui.export_panel import export_panel
 from culturemap.ui.map_component import MAP_DRAWN, PreparedMap, first_drawn, layer_script, prepare
 from culturemap.ui.map_component import show as show_map
@@ -411,8 +411,11 @@ def _map_pane(path: str, version: str, state: ViewState, total: int, points: tup
         st.caption(tr("app_amap_shift", lang))
     # for a contributor or editor the map also reports clicks (the Edit panel may take a position from one);
     # the component reads what to report when it is made, so theirs is a map of its own (made at sign-in)
-    editing = current_actor().can("contributor")
+    actor = current_actor()
+    editing = actor.can("contributor")
     picking = editing and bool(ss.get("edit_pick"))
+    # theirs also shows the chosen asset's drag handle and their own proposals waiting for review
+    overlay = edit_overlay_script(path, load_pack(path, version)[1], actor, lang, state.basemap) if editing else ""
     out = show_map(
         base,
         center=(lat, lon),
@@ -420,13 +423,13 @@ def _map_pane(path: str, version: str, state: ViewState, total: int, points: tup
         height=640,
         returned_objects=("center", "zoom", "bounds", *(("last_clicked",) if editing else ())),
         key="map-edit" if editing else "map",
-        layer=_basemap_layer(path, version, state.lang, state.basemap) + layer.script + ss.get("fit_script", ""),
+        layer=_basemap_layer(path, version, lang, state.basemap) + layer.script + overlay + ss.get("fit_script", ""),
     )
     if not (out and out.get("center") and out.get("zoom")):
         return
     first_drawn(True)  # the map is in the browser: now the table and chart below it
-    if picking:
-        _take_click(out.get("last_clicked"), state.basemap)
+    if editing:
+        take_map_report(out.get("last_clicked"), state.basemap, picking)
     reported = (out["center"]["lat"], out["center"]["lng"], out["zoom"])
     _outside_notice(out, reported, points, lang)
     cfg = load_pack(path, version)[0].config
@@ -453,20 +456,6 @@ def _map_pane(path: str, version: str, state: ViewState, total: int, points: tup
         ss["bounds"] = (sw["lat"], sw["lng"], ne["lat"], ne["lng"]) if sw and ne else None
         if ss["bounds"] and (int(reported[2]) != int(live_zoom) or reported[2] >= DETAIL_ZOOM):
             st.rerun(scope="fragment")  # the markers (or cells) of the new view
-
-
-def _take_click(spot: dict | None, basemap: str) -> None:
-    """A new click on the map while the Edit panel picks a position: kept in WGS-84 as ``edit_click`` (the
-    map is drawn in the basemap's datum) and the whole page run again, so the panel fills it in."""
-    ss = st.session_state
-    if not spot or spot.get("lat") is None or spot == ss.get("edit_click_seen"):
-        return
-    ss["edit_click_seen"] = spot
-    lon, lat = to_wgs84([spot["lng"]], [spot["lat"]], BASEMAPS[basemap].datum)
-    ss["edit_click"] = (float(lon[0]), float(lat[0]))
-    ss["edit_click_n"] = ss.get("edit_click_n", 0) + 1
-    ss.pop("edit_geo", None)  # the latest of the two wins
-    st.rerun(scope="app")
 
 
 def _centre_on_selection(shown: gpd.GeoDataFrame, table_key: str, basemap: str) -> None:
