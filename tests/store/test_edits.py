@@ -69,12 +69,15 @@ def test_retire_hides_a_row_with_its_reason_and_restore_brings_it_back(store):
         store.retire_asset("scenic_spots", "sc-west-pagoda", 1, WANG, "  ")
     store.retire_asset("scenic_spots", "sc-west-pagoda", 1, WANG, "demolished 2026")
     assert store.read_layer("scenic_spots")["id"].tolist() == ["sc-east-park"]
+    counts = store.layer_counts()  # `culturemap store info`: rows in use, and the retired ones apart
+    assert (counts["scenic_spots"], counts["retired:scenic_spots"], counts.get("retired:museums")) == (1, 1, None)
     assert store.load_city().layers["scenic_spots"]["id"].tolist() == ["sc-east-park"]
     assert row(store, "sc-west-pagoda")["retired_reason"] == "demolished 2026"
     with pytest.raises(StoreError, match="already retired"):
         store.retire_asset("scenic_spots", "sc-west-pagoda", 2, WANG, "again")
     store.restore_asset("scenic_spots", "sc-west-pagoda", 2, WANG, "rebuilt")
     assert store.read_layer("scenic_spots")["id"].tolist() == ["sc-west-pagoda", "sc-east-park"]
+    assert store.layer_counts()["scenic_spots"] == 2 and "retired:scenic_spots" not in store.layer_counts()
     assert store.history()["action"].tolist() == ["retire", "restore"]
     assert row(store, "sc-west-pagoda")["version"] == 3
 

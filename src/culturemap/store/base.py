@@ -134,8 +134,8 @@ class BaseStore(EditingStore):
       yields a handle with ``read(name) -> frame | None``, ``replace(name, frame)``,
       ``replace_points(name, frame)``, ``drop_all()``, ``set_meta(dict)``; all of it lands at once
       when the body ends and none of it when it raises;
-    - ``_read(name)``, ``_meta()``, ``_point_names()``, ``_count(name)``, ``_read_points(name, bbox)``,
-      ``stamp()``, ``location``;
+    - ``_read(name)``, ``_meta()``, ``_point_names()``, ``_count_rows(layer)`` (all rows, retired rows),
+      ``_count_points(name)``, ``_read_points(name, bbox)``, ``stamp()``, ``location``;
     - ``_failure(exc)``: why ``exc`` is the backend failing (a full disk, a read-only folder, the
       database gone) as a message key and its fields, None for any other error.
 
@@ -164,7 +164,10 @@ class BaseStore(EditingStore):
     def _point_names(self) -> list[str]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _count(self, name: str, points: bool) -> int:  # pragma: no cover - abstract
+    def _count_rows(self, layer: str) -> tuple[int, int]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _count_points(self, name: str) -> int:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _read_points(self, name: str, bbox) -> gpd.GeoDataFrame:  # pragma: no cover - abstract
@@ -283,11 +286,17 @@ class BaseStore(EditingStore):
         return city
 
     def layer_counts(self) -> dict[str, int]:
-        """Rows stored per layer and per point dataset (``points:<name>``)."""
+        """Rows in use per layer, retired rows per layer that has some (``retired:<layer>``: kept, hidden)
+        and points per point dataset (``points:<name>``)."""
         layers, datasets = self.layers(), self.point_datasets()
+        counts = {}
         with self._reading():
-            counts = {lid: self._count(lid, points=False) for lid in layers}
-            counts.update({f"points:{name}": self._count(name, points=True) for name in datasets})
+            for lid in layers:
+                total, retired = self._count_rows(lid)
+                counts[lid] = total - retired
+                if retired:
+                    counts[f"retired:{lid}"] = retired
+            counts.update({f"points:{name}": self._count_points(name) for name in datasets})
         return counts
 
     def point_datasets(self) -> list[str]:

@@ -336,8 +336,13 @@ class GeoPackageStore(BaseStore):
             name[len(POINTS_PREFIX) :] for name, _ in pyogrio.list_layers(self.path) if name.startswith(POINTS_PREFIX)
         ]
 
-    def _count(self, name: str, points: bool) -> int:
-        return pyogrio.read_info(self.path, layer=POINTS_PREFIX + name if points else name)["features"]
+    def _count_rows(self, layer: str) -> tuple[int, int]:
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+            total, retired = db.execute(f'SELECT count(*), count(retired_reason) FROM "{layer}"').fetchone()
+        return int(total), int(retired)
+
+    def _count_points(self, name: str) -> int:
+        return pyogrio.read_info(self.path, layer=POINTS_PREFIX + name)["features"]
 
     def _read_points(self, name: str, bbox) -> gpd.GeoDataFrame:
         return _read_layer(self.path, POINTS_PREFIX + name, bbox=bbox)

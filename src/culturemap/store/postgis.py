@@ -323,14 +323,16 @@ class PostGISStore(BaseStore):
             select(point_sets.c.table_name).where(point_sets.c.city_id == self.city_id, point_sets.c.name == name)
         ).scalar_one()
 
-    def _count(self, name: str, points: bool) -> int:
+    def _count_rows(self, layer: str) -> tuple[int, int]:
         with self.engine.connect() as conn:
-            if points:
-                return conn.exec_driver_sql(
-                    f'SELECT count(*) FROM {SCHEMA}."{self._table_of(conn, name)}"'
-                ).scalar_one()
-            query = select(func.count()).where(features.c.city_id == self.city_id, features.c.layer == name)
-            return conn.execute(query).scalar_one()
+            where = (features.c.city_id == self.city_id) & (features.c.layer == layer)
+            query = select(func.count(), func.count(features.c.retired_reason)).where(where)
+            total, retired = conn.execute(query).one()
+        return int(total), int(retired)
+
+    def _count_points(self, name: str) -> int:
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql(f'SELECT count(*) FROM {SCHEMA}."{self._table_of(conn, name)}"').scalar_one()
 
     def _read_points(self, name: str, bbox) -> gpd.GeoDataFrame:
         with self.engine.connect() as conn:
