@@ -151,20 +151,23 @@ def my_location(lang: str) -> tuple[float, float, float] | None:
         ss.pop("edit_geo", None)
         ss.pop("edit_click", None)  # the latest of the two wins
     asked = ss.get("edit_geo_asked")
-    if asked and ss.get("edit_geo_for") != asked:
-        from streamlit_js_eval import get_geolocation
+    # one container whatever it holds (the browser's answer, a note): the form below keeps its place in the
+    # page, so a rerun never shows the old form beside the new one while it runs
+    with st.container():
+        if asked and ss.get("edit_geo_for") != asked:
+            from streamlit_js_eval import get_geolocation
 
-        fix = get_geolocation(component_key=f"edit_geo_{asked}")
-        if fix is None:
-            st.caption(tr("edit_locating", lang))
-            return None
-        ss["edit_geo_for"] = asked
-        coords = fix.get("coords") if isinstance(fix, dict) else None
-        if not coords or coords.get("latitude") is None:
-            reason = (fix.get("error") or {}).get("message", "") if isinstance(fix, dict) else ""
-            st.warning(tr("edit_location_failed", lang, reason=plain(str(reason) or "-")))
-            return None
-        ss["edit_geo"] = (float(coords["longitude"]), float(coords["latitude"]), float(coords.get("accuracy") or 0))
+            fix = get_geolocation(component_key=f"edit_geo_{asked}")
+            if fix is None:
+                st.caption(tr("edit_locating", lang))
+                return None
+            ss["edit_geo_for"] = asked
+            coords = fix.get("coords") if isinstance(fix, dict) else None
+            if not coords or coords.get("latitude") is None:
+                reason = (fix.get("error") or {}).get("message", "") if isinstance(fix, dict) else ""
+                st.warning(tr("edit_location_failed", lang, reason=plain(str(reason) or "-")))
+                return None
+            ss["edit_geo"] = (float(coords["longitude"]), float(coords["latitude"]), float(coords.get("accuracy") or 0))
     return ss.get("edit_geo")
 
 
