@@ -86,7 +86,7 @@ def test_cli_writes_a_filing_named_file_and_refuses_an_unknown_district(tmp_path
     lines = written.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("rank,tier,layer,id") and len(lines) == 4
     assert main(["worklist", "--city", str(pack), "--district", "北区", "--out", str(out)]) == 2
-    assert "unknown district '北区'; choose from 西区 (West), 东区 (East)" in capsys.readouterr().err
+    assert "unknown district '北区' in Testville; choose from 西区 (West), 东区 (East)" in capsys.readouterr().err
 
 
 def test_the_bundled_lanzhou_list_starts_with_its_national_units(tmp_path):

@@ -12,8 +12,9 @@ import pytest
 from culturemap.analysis.proximity import FORMULA
 from culturemap.analysis.select import AssetQuery, select_assets
 from culturemap.catalog import load_city
+from culturemap.catalog.config import UnknownDistrictError
 from culturemap.export.document import wrap
-from culturemap.export.report import UnknownDistrictError, city_report
+from culturemap.export.report import city_report
 from culturemap.export.route import route_title
 from culturemap.export.route_report import route_report
 from culturemap.layers import ASSET_LAYERS, LAYERS

@@ -261,6 +261,10 @@ class Route:
         return self.source_zh if lang == "zh" and self.source_zh else self.source
 
 
+class UnknownDistrictError(ValueError):
+    """A district name the city does not have; the message lists the valid ones."""
+
+
 @dataclass
 class City:
     """A loaded city pack: its config, one GeoDataFrame (EPSG:4326) per layer, routes, problems."""
@@ -284,6 +288,17 @@ class City:
     def warnings(self) -> list[Problem]:
         """The problems of severity ``warning``, in the order they were found."""
         return [p for p in self.problems if p.severity == "warning"]
+
+    def district(self, name: str) -> tuple[str, str]:
+        """``(name_zh, name_en)`` of the district called ``name`` in Chinese or English (any case, outer
+        spaces ignored); :class:`UnknownDistrictError` listing the city's districts otherwise."""
+        districts = self.layers["districts"]
+        wanted = name.strip().casefold()
+        for zh, en in zip(districts["name_zh"], districts["name_en"]):
+            if wanted in (str(zh).casefold(), str(en).casefold()):
+                return zh, en if isinstance(en, str) else ""
+        known = ", ".join(f"{zh} ({en})" for zh, en in zip(districts["name_zh"], districts["name_en"]))
+        raise UnknownDistrictError(f"unknown district {name!r} in {self.config.name('en')}; choose from {known}")
 
     def assets(self, layer_ids: tuple[str, ...] = ASSET_LAYERS) -> gpd.GeoDataFrame:
         """All asset rows of ``layer_ids`` in one frame with a ``layer`` column."""

@@ -9,6 +9,7 @@ import sys
 from datetime import date
 
 from culturemap.analysis.select import FILTER_PARAMS, read_filter_params
+from culturemap.catalog.config import UnknownDistrictError
 from culturemap.cli.args import (
     TRAVEL_MODES,
     add_city,
@@ -87,10 +88,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         districts = city.layers["districts"]
         params = {name: getattr(args, name) for name in FILTER_PARAMS if getattr(args, name) is not None}
         if "district" in params:  # English names are welcome too; links use the Chinese ones
-            by_en = {str(en).casefold(): zh for zh, en in zip(districts["name_zh"], districts["name_en"])}
-            params["district"] = ",".join(
-                by_en.get(d.strip().casefold(), d.strip()) for d in params["district"].split(",")
-            )
+            params["district"] = ",".join(_district_zh(city, d) for d in params["district"].split(","))
         values, ignored = read_filter_params(params, tuple(districts["name_zh"]))
         if ignored:
             known = ", ".join(f"{zh} ({en})" for zh, en in zip(districts["name_zh"], districts["name_en"]))
@@ -169,7 +167,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from culturemap.export.atlas import district_atlas, districts_with_assets
-    from culturemap.export.report import UnknownDistrictError, city_report
+    from culturemap.export.report import city_report
     from culturemap.export.route import route_title
     from culturemap.export.route_report import route_report
 
@@ -217,6 +215,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _district_zh(city, name: str) -> str:
+    """The Chinese name of district ``name`` (either language), else ``name`` as given (stripped)."""
+    try:
+        return city.district(name)[0]
+    except UnknownDistrictError:  # said by the filter's check, with the list of districts
+        return name.strip()
+
+
 def _report_name(city, args: argparse.Namespace) -> str:
     """The filing name of ``culturemap report``'s PDF (``--out`` a folder), as the browser's report panels
     name it: the city's report, a district's (by its English name), a route's (by its id) or the district
@@ -228,9 +234,9 @@ def _report_name(city, args: argparse.Namespace) -> str:
     if args.route:
         return filing_name(city.config.id, "route", "pdf", (args.route,), "A4")
     if args.district:
-        districts = city.layers["districts"]
-        by_name = {
-            str(n).casefold(): en for zh, en in zip(districts["name_zh"], districts["name_en"]) for n in (zh, en)
-        }
-        return filing_name(city.config.id, "report", "pdf", (by_name.get(args.district.casefold(), ""),), "A4")
+        try:
+            english = city.district(args.district)[1]
+        except UnknownDistrictError:  # refused with the list of districts when the report is made
+            english = ""
+        return filing_name(city.config.id, "report", "pdf", (english,), "A4")
     return filing_name(city.config.id, "report", "pdf", (), "A4")

@@ -27,6 +27,7 @@ def add_worklist_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_worklist(args: argparse.Namespace) -> int:
     """Write the worklist of ``--city`` (one district with ``--district``) as ``--format``."""
     from culturemap.analysis.worklist import survey_worklist
+    from culturemap.catalog.config import UnknownDistrictError
     from culturemap.export.filing import filing_name
     from culturemap.export.worklist import worklist_csv, worklist_gpx, worklist_pdf
 
@@ -34,17 +35,11 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     lang = args.lang or city.config.default_lang
     district, district_en = None, ""
     if args.district:
-        districts = city.layers["districts"]
-        names = {str(n).strip().casefold(): (zh, en) for zh, en in zip(districts["name_zh"], districts["name_en"])
-                 for n in (zh, en)}  # fmt: skip
-        found = names.get(args.district.strip().casefold())
-        if found is None:
-            known = ", ".join(f"{zh} ({en})" for zh, en in zip(districts["name_zh"], districts["name_en"]))
-            print(
-                f"error: argument --district: unknown district {args.district!r}; choose from {known}", file=sys.stderr
-            )
+        try:
+            district, district_en = city.district(args.district)
+        except UnknownDistrictError as exc:
+            print(f"error: argument --district: {exc}", file=sys.stderr)
             return 2
-        district, district_en = found
     worklist = survey_worklist(city.assets(), district)
     name = filing_name(city.config.id, "survey-worklist", args.format, (district_en,),
                        "A4" if args.format == "pdf" else None)  # fmt: skip

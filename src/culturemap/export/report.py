@@ -55,21 +55,6 @@ from culturemap.validate import coverage
 CORRIDOR_KM = max(DEFAULT_BANDS_KM)  # the corridor as the analysis page opens
 
 
-class UnknownDistrictError(ValueError):
-    """A district name the city does not have; the message lists the valid ones."""
-
-
-def find_district(city: City, name: str) -> str:
-    """The Chinese name of the district ``name`` (Chinese or English, any case); raises
-    :class:`UnknownDistrictError` listing the city's districts."""
-    districts = city.layers["districts"]
-    for zh, en in zip(districts["name_zh"], districts["name_en"]):
-        if name.strip() == zh or name.strip().casefold() == str(en).casefold():
-            return zh
-    known = ", ".join(f"{zh} ({en})" for zh, en in zip(districts["name_zh"], districts["name_en"]))
-    raise UnknownDistrictError(f"unknown district {name!r} in {city.config.name('en')}; choose from {known}")
-
-
 def _district_city(city: City, district: str) -> City:
     """``city`` with only the assets of ``district`` (by their ``district`` field, as the explorer's filter)."""
     layers = {
@@ -326,7 +311,7 @@ def city_report(
         raise ValueError(f"unknown language {lang!r}: expected zh or en")
     today = today or date.today()
     use_cjk_font()
-    zh_district = find_district(city, district) if district else None
+    zh_district = city.district(district)[0] if district else None
     assets, query, area, scope = city.assets(), AssetQuery(), None, city
     where = city.config.name(lang)
     if zh_district:
