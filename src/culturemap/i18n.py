@@ -372,6 +372,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "popup_grade_history": ("此前等级", "Earlier grades"),
     "popup_batch": ("公布批次", "Listed in batch"),
     "popup_themes": ("主题", "Themes"),
+    # the history at the foot of a fact card (issue 28); the summary is "edit_history"
+    "popup_history_change": ("{field}：{before} → {after}", "{field}: {before} → {after}"),
+    "popup_history_moved": (
+        "距原位置 {m} 米；坐标精度：{accuracy}",
+        "{m} m from where it was; coordinates: {accuracy}",
+    ),
+    "popup_history_retired": ("原因：{reason}", "why: {reason}"),
+    "popup_history_now_retired": ("已停用，原因：{reason}", "retired, why: {reason}"),
+    "popup_history_import": ("{n} 个字段有变动", "{n} fields changed"),
+    "popup_history_earlier": (
+        "……此前还有 {n} 条修改，见“数据”页的修改记录。",
+        "…and {n} changes before these: see the change log on the Data page.",
+    ),
+    "popup_history_times": ("时间为北京时间。", "Times in China time (UTC+8)."),
     # map
     "map_hexagons": ("六边形汇总", "Hexagon counts"),
     "map_count": ("数量", "Count"),
@@ -1848,7 +1862,7 @@ _SINGULAR = {"assets": "asset", "stops": "stop", "rows": "row", "points": "point
              "days": "day", "universities": "university", "files": "file", "layers": "layer",
              "clusters": "cluster", "units": "unit", "districts": "district", "hexagons": "hexagon",
              "sites": "site", "routes": "route", "museums": "museum", "spots": "spot", "values": "value",
-             "sources": "source", "cells": "cell", "duplicates": "duplicate", "probable duplicates": "probable duplicate", "problems": "problem", "errors": "error", "warnings": "warning"}  # fmt: skip
+             "sources": "source", "cells": "cell", "duplicates": "duplicate", "probable duplicates": "probable duplicate", "problems": "problem", "errors": "error", "warnings": "warning", "changes": "change", "fields": "field"}  # fmt: skip
 _ONE_PLURAL = re.compile(r"(?<![\d.,#])\b1 (" + "|".join(_SINGULAR) + r")\b")
 
 

@@ -127,7 +127,9 @@ class StillPopups(MacroElement):
 
     Leaflet's auto-pan moves the map to show a popup, and a moved map is a changed view (and URL).
     Instead the popup is shifted (below the marker when there is no room above, sideways at the
-    edges) and loses its tip, so the view stays where the user left it.
+    edges) and loses its tip, so the view stays where the user left it. A popup is never taller
+    than the map (its content scrolls), and is placed again when a folded part of it (a card's
+    history, notes) opens or closes.
     """
 
     _template = Template(
@@ -135,9 +137,8 @@ class StillPopups(MacroElement):
         {% macro script(this, kwargs) %}
         (function(map) {
             L.Popup.prototype.options.autoPan = false;
-            map.on("popupopen", function(e) {
-                var popup = e.popup, el = popup.getElement();
-                if (!el) { return; }
+            function place(popup, layout) {
+                var el = popup.getElement();
                 if (!popup._cmOffset) { popup._cmOffset = L.point(popup.options.offset); }
                 var size = map.getSize(), narrow = size.x < 500;
                 // on a narrow map (a phone) the popup keeps clear of the zoom buttons and fits the width;
@@ -146,9 +147,10 @@ class StillPopups(MacroElement):
                 popup.options.maxWidth = Math.min(popup._cmMaxWidth || (popup._cmMaxWidth = popup.options.maxWidth),
                                                   size.x - left - pad - 50,  // 50: the content's margins
                                                   Math.floor(0.6 * size.x) - 50);
+                popup.options.maxHeight = size.y - 2 * pad - 50;  // 50: the content's margins and the tip
                 popup.options.offset = popup._cmOffset;
                 el.classList.remove("cm-popup-moved");
-                popup.update();
+                layout();
                 var box = map.getContainer().getBoundingClientRect(), r = el.getBoundingClientRect();
                 var anchor = map.latLngToContainerPoint(popup.getLatLng());
                 var dx = 0, dy = 0, top = r.top - box.top, bottom = r.bottom - box.top;
@@ -161,8 +163,27 @@ class StillPopups(MacroElement):
                 if (dx || dy) {
                     popup.options.offset = popup._cmOffset.add([dx, dy]);
                     el.classList.add("cm-popup-moved");
-                    popup.update();
+                    layout();
                 }
+            }
+            map.on("popupopen", function(e) {
+                var popup = e.popup, el = popup.getElement();
+                if (!el) { return; }
+                place(popup, function() { popup.update(); });
+                if (el._cmFolds) { return; }
+                el._cmFolds = true;
+                // a folded part opened or closed: laid out and placed again by the two steps of Leaflet's
+                // update() that keep the content (update() would draw it anew, folded)
+                el.addEventListener("toggle", function(toggled) {
+                    if (!map.hasLayer(popup)) { return; }
+                    place(popup, function() { popup._updateLayout(); popup._updatePosition(); });
+                    var fold = toggled.target, content = el.querySelector(".leaflet-popup-content");
+                    var below = fold.getBoundingClientRect().bottom - content.getBoundingClientRect().bottom;
+                    if (fold.open && below > 0) {  // a part opened below the scrolled view: up into sight
+                        content.scrollTop += Math.min(below, fold.getBoundingClientRect().top
+                                                             - content.getBoundingClientRect().top);
+                    }
+                }, true);
             });
         })({{ this._parent.get_name() }});
         {% endmacro %}
@@ -226,6 +247,8 @@ CARD_CSS = (
     ".cm-card th{text-align:left;padding-right:8px;vertical-align:top;white-space:nowrap}"
     ".cm-card details summary{cursor:pointer;color:#555}"
     ".cm-card .cm-approx-note{color:#a63603}"
+    ".cm-card .cm-history{margin-top:4px}.cm-card .cm-history ul{margin:2px 0;padding-left:16px;font-size:92%}"
+    ".cm-card .cm-history li{margin:3px 0}"
     ".cm-popup-moved .leaflet-popup-tip-container{display:none}"
     ".cm-district-label{display:none}.cm-offline .cm-district-label{display:block}"
     # the districts are the offline basemap: filled there (a style rule outranks the path's fill="none")

@@ -4,7 +4,7 @@ the position's accuracy and the source as a reader would cite it. Every value is
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 
 import numpy as np
@@ -12,6 +12,7 @@ import numpy as np
 from culturemap.catalog.sources import cite_text
 from culturemap.i18n import tr
 from culturemap.layers import COORD_ACCURACY, PLACED_ACCURACY, THEMES, LayerSpec
+from culturemap.render.card_history import history_html
 
 _SHAPES = {
     "circle": '<circle cx="10" cy="10" r="7"/>',
@@ -88,14 +89,21 @@ def display_source(text: str) -> tuple[str, str]:
 
 
 def fact_card_html(
-    row, spec: LayerSpec, lang: str, districts: dict[str, str] | None = None, sources: Mapping | None = None
+    row,
+    spec: LayerSpec,
+    lang: str,
+    districts: dict[str, str] | None = None,
+    sources: Mapping | None = None,
+    history: Sequence[Mapping] | None = None,
 ) -> str:
     """The popup fact card of one feature. Every value is HTML-escaped.
 
     ``districts`` maps district ``name_zh`` to the name shown in ``lang`` (default: as stored).
     ``sources``: the pack's source register (:attr:`City.sources`); the row's source keys are cited as
     a reader would cite them (:func:`culturemap.catalog.sources.cite_text`), the principal source
-    shown and the others folded; the curators' ``note`` is folded under "Notes".
+    shown and the others folded; the curators' ``note`` is folded under "Notes". ``history``: the asset's
+    changes in the store, oldest first (:func:`culturemap.render.card_history.histories_by_asset`), folded
+    at the foot of the card, newest first (:func:`~culturemap.render.card_history.history_html`).
     """
     other = row.get("name_en") if lang == "zh" else row.get("name_zh")
     parts = [f'<div class="cm-card"><b>{escape(feature_name(row, lang))}</b>']
@@ -135,7 +143,8 @@ def fact_card_html(
     if not blank(row.get("note")):  # curators' notes (what placed the point, what a source says), folded
         notes = f"<details><summary>{escape(tr('popup_notes', lang))}</summary>{escape(str(row['note']))}</details>"
         parts.append(f'<tr><td colspan="2">{notes}</td></tr>')
-    parts.append(f"</table><small>id: {escape(str(row.get('id') or ''))}</small></div>")
+    parts.append(f"</table><small>id: {escape(str(row.get('id') or ''))}</small>")
+    parts.append(f"{history_html(history or (), spec, lang)}</div>")
     return "".join(parts)
 
 

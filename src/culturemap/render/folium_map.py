@@ -10,6 +10,7 @@ is zoomed in far enough that the visible area holds at most ``marker_limit`` of 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
@@ -76,10 +77,16 @@ class MapResult:
 
 
 def _point_features(
-    frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, districts: dict[str, str], sources: dict | None = None
+    frame: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    lang: str,
+    districts: dict[str, str],
+    sources: dict | None = None,
+    histories: Mapping | None = None,
 ) -> dict:
     """A compact FeatureCollection: position, id, escaped name, the escaped label screen readers read
-    (name and layer) and the escaped fact card."""
+    (name and layer) and the escaped fact card (with the asset's history from ``histories``, if any)."""
+    histories = histories or {}
     features = []
     for row in frame.to_dict("records"):
         geom = row["geometry"]
@@ -92,7 +99,9 @@ def _point_features(
                     "id": escape(str(row.get("id") or "")),
                     "name": escape(feature_name(row, lang)),
                     "label": escape(f"{feature_name(row, lang)}, {spec.label(lang)}"),
-                    "card": fact_card_html(row, spec, lang, districts, sources),
+                    "card": fact_card_html(
+                        row, spec, lang, districts, sources, histories.get((spec.id, str(row.get("id"))))
+                    ),
                 },
             }
         )
@@ -105,9 +114,11 @@ def _add_markers(
     options: MapOptions,
     districts: dict[str, str],
     sources: dict | None = None,
+    histories: Mapping | None = None,
 ) -> bool:
     """One part of ``overlay`` per layer (listed in the layer control), one GeoJSON layer per
-    (layer, accuracy) in it: markers share one icon style, names are pre-escaped."""
+    (layer, accuracy) in it: markers share one icon style, names are pre-escaped; ``histories``: see
+    :func:`assets_layer`."""
     clustered = options.cluster and len(assets) > options.cluster_threshold
     approx = approximate(assets).to_numpy()
     for lid in ASSET_LAYERS:
@@ -125,7 +136,7 @@ def _add_markers(
                 continue
             css = f"cm-marker cm-{lid}" + (" cm-approx" if flagged else "")
             folium.GeoJson(
-                _point_features(part, spec, options.lang, districts, sources),
+                _point_features(part, spec, options.lang, districts, sources, histories),
                 marker=folium.Marker(
                     icon=folium.DivIcon(html="", icon_size=(18, 18), icon_anchor=(9, 9), class_name=css)
                 ),
@@ -372,10 +383,14 @@ class AssetsLayer:
     resolution: int | None
 
 
-def assets_layer(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None = None) -> AssetsLayer:
+def assets_layer(
+    city: City, assets: gpd.GeoDataFrame, options: MapOptions | None = None, histories: Mapping | None = None
+) -> AssetsLayer:
     """``assets`` (rows of :meth:`City.assets`, WGS-84) as markers, clusters or H3 hexagons (by
     ``options.zoom`` and ``options.bounds``, see the module), each asset layer listed in the map's
-    layer control, with the legend: one layer for :func:`explorer_base_map`."""
+    layer control, with the legend: one layer for :func:`explorer_base_map`. ``histories`` maps
+    ``(layer, id)`` to an asset's changes in the store
+    (:func:`culturemap.render.card_history.histories_by_asset`): shown at the foot of its fact card."""
     options = options or MapOptions()
     datum = basemap_for(options.basemap).datum
     zoom = _view(city, options)[2]
@@ -391,7 +406,7 @@ def assets_layer(city: City, assets: gpd.GeoDataFrame, options: MapOptions | Non
         if len(in_view) <= options.marker_limit:
             shown = in_view
     if len(shown) <= options.marker_limit:
-        clustered = _add_markers(overlay, to_display(shown, datum), options, district_names, city.sources)
+        clustered = _add_markers(overlay, to_display(shown, datum), options, district_names, city.sources, histories)
         layer = AssetsLayer(overlay, "clusters" if clustered else "markers", len(shown), 0, None)
         max_count = 0
     else:
@@ -404,12 +419,15 @@ def assets_layer(city: City, assets: gpd.GeoDataFrame, options: MapOptions | Non
     return layer
 
 
-def build_map(city: City, assets: gpd.GeoDataFrame, options: MapOptions | None = None) -> MapResult:
+def build_map(
+    city: City, assets: gpd.GeoDataFrame, options: MapOptions | None = None, histories: Mapping | None = None
+) -> MapResult:
     """A folium map of ``city`` showing ``assets`` (rows of :meth:`City.assets`, WGS-84): the
-    explorer's base map with the assets' layer on it, as one map (for exports and tests)."""
+    explorer's base map with the assets' layer on it, as one map (for exports and tests);
+    ``histories``: see :func:`assets_layer`."""
     options = options or MapOptions()
     fmap = explorer_base_map(city, options)
     explorer_basemap_layer(city, options).add_to(fmap)
-    layer = assets_layer(city, assets, options)
+    layer = assets_layer(city, assets, options, histories)
     layer.group.add_to(fmap)
     return MapResult(fmap, layer.mode, layer.markers, layer.cells, layer.resolution, _view(city, options))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 
 import altair as alt
 import geopandas as gpd
@@ -36,6 +37,7 @@ from culturemap.layers import (
 )
 from culturemap.render.assets import localise_assets
 from culturemap.render.basemaps import BASEMAPS
+from culturemap.render.card_history import histories_by_asset
 from culturemap.render.fact_card import feature_name
 from culturemap.render.fit import FALLBACK_MAP_PX, fit_view, map_size_px, outside, points_bounds, should_fit
 from culturemap.render.folium_map import (
@@ -45,6 +47,7 @@ from culturemap.render.folium_map import (
     explorer_base_map,
     explorer_basemap_layer,
 )
+from culturemap.store import store_for_pack
 from culturemap.ui.account import current_actor
 from culturemap.ui.charts import show_chart
 from culturemap.ui.context import LANGS, load_pack, page_context, vendor_base_url
@@ -96,13 +99,20 @@ class _Layer:
     resolution: int | None
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _histories(path: str, version: str) -> dict[tuple[str, str], list[dict]]:
+    """Every asset's changes in the store, ``(layer, id)`` -> entries (:func:`histories_by_asset`), read
+    once per data version (``version`` changes with every write): the fact cards' history."""
+    return histories_by_asset(store_for_pack(Path(path)).history())
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _assets_layer(path: str, version: str, state: ViewState, bounds, zoom: int | None) -> _Layer:
     """The assets these filters keep, drawn once (a rerun with the same inputs sends the same script)."""
     city, assets = load_pack(path, version)
     shown = select_assets(assets, state.query(), city.layers["river"], city.config.metric_crs)
     options = MapOptions(lang=state.lang or city.config.default_lang, basemap=state.basemap, zoom=zoom, bounds=bounds)
-    layer = assets_layer(city, shown, options)
+    layer = assets_layer(city, shown, options, _histories(path, version))
     return _Layer(layer_script(layer.group, index=1), layer.mode, layer.cells, layer.resolution)
 
 
