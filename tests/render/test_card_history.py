@@ -111,3 +111,12 @@ def test_the_map_carries_the_history_only_on_the_changed_asset(store):
     assert "History (1 change)" in cards["sc-west-pagoda"] and "Renamed Pagoda" in cards["sc-west-pagoda"]
     assert all("cm-history" not in text for fid, text in cards.items() if fid != "sc-west-pagoda")
     assert len(cards) == 6
+
+
+def test_an_import_is_one_line_that_counts_the_fields_it_changed(store):
+    rows = store.read_layer("scenic_spots")
+    changed = rows[rows["id"] == PAGODA[1]].assign(opening_hours="08:00-18:00", address="No. 12 Binhe Road")
+    store.write("scenic_spots", changed, actor=WANG)
+    (entry,) = items(card(store, "en"))
+    assert entry.endswith(" · wang · <b>imported</b><br>2 fields changed")
+    assert items(card(store, "zh"))[0].endswith(" · wang · <b>导入</b><br>2 个字段有变动")
