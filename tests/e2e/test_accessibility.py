@@ -74,6 +74,12 @@ def _check(page, url: str, has_map: bool, name: str) -> None:
     wait_idle(page)
     page.wait_for_timeout(1_000)  # the sections a page holds back until its map has drawn
     wait_idle(page)
+    assert_accessible(page, has_map, name)
+
+
+def assert_accessible(page, has_map: bool, name: str) -> None:
+    """axe-core on the page as it stands and on each of its map frames: no critical or serious violation;
+    the counts by impact written to test-artifacts/axe-``name``.json."""
     found = [("page", v) for v in _axe(page)]
     frames = _map_frames(page) if has_map else []
     for title, frame in frames:

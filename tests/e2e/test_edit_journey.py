@@ -10,6 +10,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from culturemap.i18n import tr
 from culturemap.store import store_for_pack
 from culturemap.store.accounts import add_user, authenticate
 from tests.conftest import write_pack
@@ -27,6 +28,7 @@ from tests.e2e.conftest import (
     settle,
     wait_idle,
 )
+from tests.e2e.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -279,3 +281,34 @@ def test_an_edit_saved_on_one_app_server_shows_on_another_at_its_next_interactio
             os.environ.pop("CULTUREMAP_DB_URL", None)
         else:
             os.environ["CULTUREMAP_DB_URL"] = saved
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_edit_panel_and_the_editors_map_pass_axe(edit_app, browser, lang):
+    """WCAG 2.1 AA for a signed-in editor: the sidebar's account box, the open Edit panel with an asset chosen
+    (its forms, tabs and review list) and the map frame with the asset's drag handle."""
+    url, _ = edit_app
+    page = new_page(browser, viewport={"width": 1400, "height": 1100})
+    try:
+        page.goto(f"{url}/?city=testville&lang={lang}")
+        page.get_by_role("heading", level=1).wait_for()
+        settle(page)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text(tr("account_sign_in", lang), exact=True).first.click()
+        sidebar.get_by_label(tr("account_name", lang)).fill("wang")
+        sidebar.get_by_label(tr("account_password", lang), exact=True).fill(EDITOR_PW)
+        sidebar.get_by_role("button", name=tr("account_sign_in", lang)).click()
+        expect(
+            sidebar.get_by_text(tr("account_signed_in", lang, name="wang", role=tr("role_editor", lang)))
+        ).to_be_visible()
+        wait_idle(page)
+        panel = page.get_by_test_id("stExpander").filter(has_text=tr("edit_panel", lang, role=tr("role_editor", lang)))
+        panel.locator("summary").click()
+        pick(page, panel.get_by_test_id("stSelectbox").filter(has_text=tr("edit_asset", lang)).first,
+             "东园 · sc-east-park")  # fmt: skip
+        wait_idle(page)
+        settle(page)
+        expect(map_frame(page).locator(".cm-drag-handle")).to_have_count(1)
+        assert_accessible(page, True, f"edit-panel-{lang}")
+    finally:
+        page.context.close()
