@@ -17,8 +17,9 @@ PAGODA = ("scenic_spots", "sc-west-pagoda")
 
 def test_an_opened_history_stays_inside_the_map_on_a_phone(browser, pack, tmp_path, monkeypatch):
     monkeypatch.setenv("CULTUREMAP_DATA", str(pack.parent))
+    monkeypatch.setenv("CULTUREMAP_STORE", str(tmp_path / "store"))  # a store of this test's own
+    (tmp_path / "store").mkdir()
     store = store_for_pack(pack)
-    store.reset()
     wang = Actor("wang", "editor")
     store.update_asset(*PAGODA, {"address": "No. 12 Binhe Road, Chengguan District"}, 1, wang)
     store.move_asset(*PAGODA, 105.06, 36.11, "map", 2, wang, "on site")

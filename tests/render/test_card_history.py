@@ -35,12 +35,12 @@ def items(html: str) -> list[str]:
 
 
 @pytest.fixture
-def store(pack, monkeypatch):
-    """The store of the synthetic pack, freshly seeded (the session's tests share its file)."""
+def store(pack, tmp_path, monkeypatch):
+    """The store of the synthetic pack, in a folder of this test's own (its edits stay out of other tests)."""
     monkeypatch.setenv("CULTUREMAP_DATA", str(pack.parent))
-    seeded = store_for_pack(pack)
-    seeded.reset()
-    return seeded
+    monkeypatch.setenv("CULTUREMAP_STORE", str(tmp_path / "store"))
+    (tmp_path / "store").mkdir()
+    return store_for_pack(pack)
 
 
 def test_a_card_without_history_shows_nothing_more(store):
