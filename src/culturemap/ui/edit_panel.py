@@ -384,14 +384,38 @@ def _my_proposals(store, lang: str, actor: Actor) -> None:
         )
 
 
+def proposed_change(proposal: dict, rows: pd.DataFrame, lang: str) -> str:
+    """What ``proposal`` would change, as a reviewer reads it: each field by its label, the stored value
+    (from ``rows``, the layer's rows) → the proposed one; a move's WGS-84 position and what placed it;
+    an added asset's fields. Empty for a retire or restore (its reason says why)."""
+    changes, action = proposal["changes"], proposal["action"]
+    if action == "update":
+        stored = rows[rows["id"] == proposal["id"]].to_dict("records")
+        before = stored[0] if stored else {}
+        return "; ".join(f"{field_label(name, lang)}: {_text(before.get(name)) or '∅'} → {_text(value) or '∅'}"
+                         for name, value in changes["changes"].items())  # fmt: skip
+    if action == "move":
+        placed = COORD_ACCURACY.label(changes["accuracy"], lang) if changes.get("accuracy") else ""
+        return f"{tr('edit_tab_position', lang)} → {changes['lon']:.6f}, {changes['lat']:.6f} (WGS-84) {placed}".strip()
+    if action == "add":
+        return "; ".join(f"{field_label(k, lang)}: {_text(v)}" for k, v in changes["props"].items() if _text(v))
+    return ""
+
+
 def _review(store, lang: str, actor: Actor) -> None:
     pending = store.proposals()
     st.markdown(f"**{tr('edit_review', lang, n=len(pending))}**")
+    layers = {layer: store.read_layer(layer, retired=True, meta=True) for layer in set(pending["layer"])}
     for p in pending.to_dict("records"):
         action = tr("history_action_" + p["action"], lang)
         what = f"#{p['proposal']} · {LAYERS[p['layer']].label(lang)} {p['id']} · {action}"
         st.markdown(f"{plain(what)} · {plain(p['user'])} · {str(p['time'])[:16].replace('T', ' ')}")
-        st.caption(plain(_text(p["changes"])[:300]))
+        colon = "：" if lang == "zh" else ": "
+        change = proposed_change(p, layers[p["layer"]], lang)
+        if change:
+            st.caption(plain(f"{tr('history_col_changes', lang)}{colon}{change}"[:300]))
+        if _text(p["reason"]).strip():
+            st.caption(plain(f"{tr('history_col_reason', lang)}{colon}{_text(p['reason'])}"[:300]))
         comment = st.text_input(tr("edit_review_comment", lang), key=f"edit_review_comment_{p['proposal']}")
         left, right = st.columns(2)
         if left.button(tr("edit_approve", lang), key=f"edit_approve_{p['proposal']}"):
