@@ -1834,7 +1834,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit_status_approved": ("已批准", "approved"),
     "edit_status_rejected": ("已驳回", "rejected"),
     "edit_reject": ("驳回", "Reject"),
-    "history_col_time": ("时间（UTC）", "Time (UTC)"),
+    "history_col_time": ("时间（北京时间）", "Time (China time, UTC+8)"),
     "history_col_user": ("用户", "User"),
     "history_col_action": ("操作", "Action"),
     "history_col_version": ("版本", "Version"),

@@ -120,3 +120,15 @@ def test_an_import_is_one_line_that_counts_the_fields_it_changed(store):
     (entry,) = items(card(store, "en"))
     assert entry.endswith(" · wang · <b>imported</b><br>2 fields changed")
     assert items(card(store, "zh"))[0].endswith(" · wang · <b>导入</b><br>2 个字段有变动")
+
+
+def test_times_are_shown_in_utc_plus_8_on_every_page_the_day_turning_at_16_utc():
+    """The fact card, the Edit panel's history, the review list and the change log show store times (UTC) in
+    China time: 16:30 UTC on 7 December is 00:30 on the 8th; a naive time is read as UTC; none is blank."""
+    from culturemap.render.card_history import shown_time
+
+    assert shown_time("2026-12-07T16:30:05+00:00") == "2026-12-08 00:30"
+    assert shown_time("2026-12-07T16:30:05Z", seconds=True) == "2026-12-08 00:30:05"
+    assert shown_time(datetime(2026, 12, 7, 3, 0)) == "2026-12-07 11:00"
+    assert shown_time(None) == "" and shown_time(float("nan")) == ""
+    assert shown_time("yesterday") == "yesterday"

@@ -55,7 +55,7 @@ def history_html(entries: Sequence[Mapping], spec: LayerSpec, lang: str) -> str:
         return ""
     items = []
     for entry in reversed(entries[-CARD_HISTORY_LIMIT:]):
-        head = " · ".join((_when(entry["time"]), escape(str(entry["user"] or "—")),
+        head = " · ".join((escape(shown_time(entry["time"])), escape(str(entry["user"] or "—")),
                            f"<b>{escape(tr('history_action_' + entry['action'], lang))}</b>"))  # fmt: skip
         changes = "".join(f"<br>{escape(text)}" for text in _changes(entry, spec, lang))
         items.append(f"<li>{head}{changes}</li>")
@@ -91,15 +91,18 @@ def _state(text) -> dict | None:
     return json.loads(text) if isinstance(text, str) and text else None
 
 
-def _when(time) -> str:
-    """A store time (UTC; ISO 8601 text or a datetime) as the card shows it: ``YYYY-MM-DD HH:MM`` in UTC+8."""
+def shown_time(time, seconds: bool = False) -> str:
+    """A store time (UTC; ISO 8601 text or a datetime) as every page shows it: ``YYYY-MM-DD HH:MM`` (with
+    ``seconds``: ``:SS``) in UTC+8 (:data:`CARD_TIMEZONE`); blank for none, the text itself when unreadable."""
+    if time is None or (isinstance(time, float) and time != time) or str(time) in ("", "NaT", "None"):
+        return ""
     try:
         moment = time if isinstance(time, datetime) else datetime.fromisoformat(str(time).replace("Z", "+00:00"))
     except ValueError:
-        return escape(str(time))
+        return str(time)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CARD_TIMEZONE).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(CARD_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def _changes(entry: Mapping, spec: LayerSpec, lang: str) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -66,6 +67,13 @@ def load_pack(path: str, version: str) -> tuple[City, gpd.GeoDataFrame]:
             blank = layer["name_en"].isna() | (layer["name_en"].astype(str).str.strip() == "")
             layer.loc[blank, "name_en"] = layer.loc[blank, "name_zh"]
     return city, add_search_keys(city.assets())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def store_history(path: str, version: str) -> pd.DataFrame:
+    """Every change in the store of the pack at ``path`` (:meth:`culturemap.store.edits.EditingStore.history`),
+    read once per data version (``version`` changes with every write): the fact cards and the change log."""
+    return store_for_pack(Path(path)).history()
 
 
 @dataclass(frozen=True)

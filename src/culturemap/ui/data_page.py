@@ -194,7 +194,7 @@ def data_page() -> None:
         st.success(st.session_state.pop("data_done"))
     _import_section(ctx, city, lang)
     worklist_panel(city, ctx.version, lang)
-    audit_panel(ctx.path, lang)
+    audit_panel(ctx.path, ctx.version, lang)
 
 
 def _import_section(ctx, city, lang: str) -> None:

@@ -20,9 +20,10 @@ import streamlit as st
 from pyproj import Geod
 
 from culturemap.crs import to_wgs84
-from culturemap.i18n import MESSAGES, tr
+from culturemap.i18n import tr
 from culturemap.layers import ASSET_LAYERS, COORD_ACCURACY, LAYERS
 from culturemap.render.basemaps import BASEMAPS
+from culturemap.render.card_history import field_label, shown_time
 from culturemap.render.edit_overlay import Handle, Pending, edit_overlay
 from culturemap.render.fact_card import feature_name
 from culturemap.store import StoreError, store_for_pack
@@ -34,12 +35,6 @@ NEW = "__new__"  # the asset choice that adds a row
 DATUMS = ("wgs84", "gcj02", "bd09")
 SKIPPED = ("id", "coord_accuracy", "datum_in")  # the key, and what a move sets
 _GEOD = Geod(ellps="WGS84")
-
-
-def field_label(name: str, lang: str) -> str:
-    """A field's header in ``lang`` (the XLSX sheets' labels), else its name."""
-    key = f"xlsx_col_{name}"
-    return tr(key, lang) if key in MESSAGES else name
 
 
 def _text(value) -> str:
@@ -272,7 +267,7 @@ def _add_form(store, layer: str, lang: str, actor: Actor) -> None:
 def _row_forms(store, layer: str, row: dict, lang: str, actor: Actor) -> None:
     version = int(row["version"])
     st.caption(tr("edit_version", lang, version=version, user=plain(row.get("updated_by") or "—"),
-                  at=_text(row.get("updated_at"))[:16].replace("T", " ")))  # fmt: skip
+                  at=shown_time(row.get("updated_at")) or "—"))  # fmt: skip
     key = f"edit_{layer}_{row['id']}_v{version}"  # a new version: the inputs start from it
     fields, position, retire = st.tabs([tr("edit_tab_fields", lang), tr("edit_tab_position", lang),
                                         tr("edit_tab_retire", lang)])  # fmt: skip
@@ -344,7 +339,7 @@ def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The history rows as people read them: time, user, action, version, what changed, why."""
     return pd.DataFrame(
         {
-            tr("history_col_time", lang): [str(t)[:19].replace("T", " ") for t in history["time"]],
+            tr("history_col_time", lang): [shown_time(t, seconds=True) for t in history["time"]],
             tr("history_col_user", lang): history["user"].tolist(),
             tr("history_col_action", lang): [tr(f"history_action_{a}", lang) for a in history["action"]],
             tr("history_col_version", lang): history["version"].tolist(),
@@ -409,7 +404,7 @@ def _review(store, lang: str, actor: Actor) -> None:
     for p in pending.to_dict("records"):
         action = tr("history_action_" + p["action"], lang)
         what = f"#{p['proposal']} · {LAYERS[p['layer']].label(lang)} {p['id']} · {action}"
-        st.markdown(f"{plain(what)} · {plain(p['user'])} · {str(p['time'])[:16].replace('T', ' ')}")
+        st.markdown(f"{plain(what)} · {plain(p['user'])} · {shown_time(p['time'])}")
         colon = "：" if lang == "zh" else ": "
         change = proposed_change(p, layers[p["layer"]], lang)
         if change:
@@ -424,14 +419,16 @@ def _review(store, lang: str, actor: Actor) -> None:
             _save(lang, lambda p=p, c=comment: store.review(int(p["proposal"]), False, c, actor), "rejected")
 
 
-def audit_panel(path: str, lang: str) -> None:
+def audit_panel(path: str, version: str, lang: str) -> None:
     """The Data page's change log: every change of the city's assets (who, when, what, why), filtered by
-    user, layer, action and date, downloadable as CSV (the raw history: JSON before and after)."""
+    user, layer, action and date (UTC+8, as shown), downloadable as CSV (the raw history: UTC times, JSON
+    before and after). Read once per data version (:func:`culturemap.ui.context.store_history`)."""
     from culturemap.export.data import to_csv_bytes
     from culturemap.export.filing import filing_name
+    from culturemap.ui.context import store_history
 
-    store = store_for_pack(Path(path))
-    history = store.history()
+    history = store_history(path, version)
+    city_id = Path(path).name
     with st.expander(tr("audit_panel", lang, n=len(history)), icon=":material/history:"):
         if history.empty:
             st.caption(tr("audit_empty", lang))
@@ -445,7 +442,8 @@ def audit_panel(path: str, lang: str) -> None:
         actions = right.multiselect(tr("history_col_action", lang), sorted(set(history["action"])),
                                     key="audit_actions", format_func=lambda a: tr(f"history_action_{a}", lang),
                                     placeholder=tr("audit_any", lang))  # fmt: skip
-        days = pd.to_datetime(history["time"].astype(str).str[:10])
+        local_day = history["time"].map(lambda t: shown_time(t)[:10])  # the day in UTC+8, as the table shows it
+        days = pd.to_datetime(local_day)
         start, end = days.min().date(), days.max().date()
         chosen = st.date_input(tr("audit_dates", lang), value=(start, end), key="audit_dates")
         kept = history
@@ -456,7 +454,7 @@ def audit_panel(path: str, lang: str) -> None:
         if actions:
             kept = kept[kept["action"].isin(actions)]
         if isinstance(chosen, tuple | list) and len(chosen) == 2:
-            kept_days = pd.to_datetime(kept["time"].astype(str).str[:10]).dt.date
+            kept_days = pd.to_datetime(local_day[kept.index]).dt.date
             kept = kept[(kept_days >= chosen[0]) & (kept_days <= chosen[1])]
         st.caption(tr("audit_shown", lang, n=len(kept), total=len(history)))
         table = history_table(kept.iloc[::-1], lang)
@@ -464,5 +462,5 @@ def audit_panel(path: str, lang: str) -> None:
         table.insert(4, tr("audit_col_id", lang), kept["id"].iloc[::-1].tolist())
         st.dataframe(table, hide_index=True)
         st.download_button(tr("audit_download", lang, n=len(kept)), to_csv_bytes(kept), on_click="ignore",
-                           file_name=filing_name(store.city_id, "history", "csv"), mime="text/csv",
+                           file_name=filing_name(city_id, "history", "csv"), mime="text/csv",
                            key="audit_download", icon=":material/download:")  # fmt: skip

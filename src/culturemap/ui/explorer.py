@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
 
 import altair as alt
 import geopandas as gpd
@@ -47,10 +46,9 @@ from culturemap.render.folium_map import (
     explorer_base_map,
     explorer_basemap_layer,
 )
-from culturemap.store import store_for_pack
 from culturemap.ui.account import current_actor
 from culturemap.ui.charts import show_chart
-from culturemap.ui.context import LANGS, load_pack, page_context, vendor_base_url
+from culturemap.ui.context import LANGS, load_pack, page_context, store_history, vendor_base_url
 from culturemap.ui.edit_panel import edit_overlay_script, edit_panel, take_map_report
 from culturemap.ui.export_panel import export_panel
 from culturemap.ui.map_component import MAP_DRAWN, PreparedMap, first_drawn, layer_script, prepare
@@ -103,7 +101,7 @@ class _Layer:
 def _histories(path: str, version: str) -> dict[tuple[str, str], list[dict]]:
     """Every asset's changes in the store, ``(layer, id)`` -> entries (:func:`histories_by_asset`), read
     once per data version (``version`` changes with every write): the fact cards' history."""
-    return histories_by_asset(store_for_pack(Path(path)).history())
+    return histories_by_asset(store_history(path, version))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
