@@ -52,7 +52,11 @@ def test_a_contributors_pending_move_is_drawn_for_that_contributor_only(data_roo
     assert "[36.12, 105.07]" in layer  # where the proposal puts it, joined to where it stands
     stored = store.read_layer("scenic_spots").set_index("id").loc["sc-west-pagoda"].geometry
     assert f"[[{round(stored.y, 7)}, {round(stored.x, 7)}], [36.12, 105.07]]" in layer
-    assert "pending review" not in map_layer(sign_in(sign_out(at), "li", OTHER_PW))  # another contributor's
+    captions = [c.value for c in at.caption if "waiting for review" in c.value]
+    assert captions and captions[0].startswith("The orange dashed squares on the map are your 1 change waiting")
+    other = sign_in(sign_out(at), "li", OTHER_PW)  # another contributor's map and page
+    assert "pending review" not in map_layer(other)
+    assert not [c for c in other.caption if "waiting for review" in c.value]
     at = sign_in(sign_out(at), "wang", EDITOR_PW)
     assert "pending review" not in map_layer(at)
     assert "pending review" not in map_layer(sign_out(at))  # a viewer's

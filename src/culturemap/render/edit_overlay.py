@@ -92,7 +92,9 @@ def edit_overlay(handle: Handle | None, pending: list[Pending], lang: str, datum
         at = _shown(item.at, datum)
         if item.start is not None:
             folium.PolyLine([_shown(item.start, datum), at], color="#8c2d04", weight=2, dash_array="4 4").add_to(group)
-        folium.Marker(at, icon=folium.DivIcon(html="", icon_size=(16, 16), icon_anchor=(8, 8), class_name=PENDING_CLASS),
+        # a change in place (fields, retire, restore) is a badge at the marker's upper right, the marker kept visible
+        anchor = (8, 8) if item.action in ("add", "move") else (-4, 20)
+        folium.Marker(at, icon=folium.DivIcon(html="", icon_size=(16, 16), icon_anchor=anchor, class_name=PENDING_CLASS),
                       tooltip=escape(label), title=label, keyboard=True).add_to(group)  # fmt: skip
     if handle is not None:
         start = (handle.lon, handle.lat)

@@ -216,9 +216,10 @@ def _point_of(changes) -> tuple[float, float] | None:
     return (float(coordinates[0]), float(coordinates[1])) if coordinates else None
 
 
-def edit_overlay_script(path: str, assets: pd.DataFrame, actor: Actor, lang: str, basemap: str) -> str:
+def edit_overlay_script(path: str, assets: pd.DataFrame, actor: Actor, lang: str, basemap: str) -> tuple[str, int]:
     """The map layer of a signed-in contributor or editor (:func:`culturemap.render.edit_overlay`): the
-    drag handle of the asset chosen in the Edit panel and the user's own pending proposals."""
+    drag handle of the asset chosen in the Edit panel and the user's own pending proposals; with the
+    number of those proposals drawn."""
     from culturemap.ui.map_component import layer_script
 
     where = {f"{layer}/{id}": (geometry, row) for layer, id, geometry, row in
@@ -244,8 +245,8 @@ def edit_overlay_script(path: str, assets: pd.DataFrame, actor: Actor, lang: str
         pending.append(Pending(int(p["proposal"]), p["action"], name or str(p["id"]), at,
                                start if p["action"] == "move" else None))  # fmt: skip
     if handle is None and not pending:
-        return ""
-    return layer_script(edit_overlay(handle, pending, lang, BASEMAPS[basemap].datum), index=2)
+        return "", 0
+    return layer_script(edit_overlay(handle, pending, lang, BASEMAPS[basemap].datum), index=2), len(pending)
 
 
 def _add_form(store, layer: str, lang: str, actor: Actor) -> None:

@@ -423,7 +423,11 @@ def _map_pane(path: str, version: str, state: ViewState, total: int, points: tup
     editing = actor.can("contributor")
     picking = editing and bool(ss.get("edit_pick"))
     # theirs also shows the chosen asset's drag handle and their own proposals waiting for review
-    overlay = edit_overlay_script(path, load_pack(path, version)[1], actor, lang, state.basemap) if editing else ""
+    overlay, pending = (
+        edit_overlay_script(path, load_pack(path, version)[1], actor, lang, state.basemap) if editing else ("", 0)
+    )
+    if pending:
+        st.caption(tr("edit_pending_caption", lang, n=pending))
     out = show_map(
         base,
         center=(lat, lon),
