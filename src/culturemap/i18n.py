@@ -1150,6 +1150,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action_undo": ("撤销修改", "undo a change"),
     "action_review": ("审核提议", "review a proposal"),
     "action_import": ("导入", "import rows"),
+    "data_import_needs_editor": (
+        "检查结果如上。存入数据会跳过审核，只有编辑可以存入：请在侧栏以编辑身份登录。",
+        "The check is above. Storing skips the review, so only an editor can store it: sign in as an editor in the sidebar.",
+    ),
     "edit_done": (
         "{layer} {id}：已保存第 {version} 版（{action}）",
         "{layer} {id}: saved as version {version} ({action})",

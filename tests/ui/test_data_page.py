@@ -8,7 +8,10 @@ import io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from culturemap.store import store_for_pack
+from culturemap.i18n import tr
+from culturemap.store import StoreError, store_for_pack
+from culturemap.store.accounts import add_user, authenticate
+from culturemap.store.roles import Actor
 from tests.conftest import utm_to_lonlat, write_pack
 from tests.ui.test_app import APP, MAP_DRAWN, results
 
@@ -17,12 +20,20 @@ MAP = "src/culturemap/ui/pages/map.py"
 EVIL = '<img src=x onerror="window.__xss=1">新塔'
 
 
+PASSWORDS = {"wang": "correct horse battery", "zhao": "tell me where it is"}  # an editor, a contributor
+
+
 @pytest.fixture
 def data_root(tmp_path, monkeypatch):
     write_pack(tmp_path / "testville")
     monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path))
     monkeypatch.setenv("CULTUREMAP_STORE", str(tmp_path / "store"))  # a store of this test's own
+    monkeypatch.delenv("CULTUREMAP_DB_URL", raising=False)
     (tmp_path / "store").mkdir()
+    add_user("zhang", "admin", "lanzhou-admin-2026", None)
+    admin = authenticate("zhang", "lanzhou-admin-2026")
+    add_user("wang", "editor", PASSWORDS["wang"], admin)
+    add_user("zhao", "contributor", PASSWORDS["zhao"], admin)
     return tmp_path
 
 
@@ -40,10 +51,20 @@ def table_with(at: AppTest, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
-def data_page(lang: str = "zh") -> AppTest:
+def data_page(lang: str = "zh", user: str | None = "wang") -> AppTest:
+    """The Data page in ``lang``, ``user`` signed in from the sidebar (the editor by default: storing an
+    import is an editor's; None: nobody)."""
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["lang"] = lang
-    return at.switch_page(DATA).run()
+    at = at.switch_page(DATA).run()
+    if user is None:
+        return at
+    at.sidebar.text_input(key="account_name").set_value(user)
+    at.sidebar.text_input(key="account_password").set_value(PASSWORDS[user])
+    next(b for b in at.sidebar.button if b.label == tr("account_sign_in", lang)).click()
+    at = at.run()
+    assert not at.exception and any(user in c.value for c in at.sidebar.caption)
+    return at
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
@@ -139,3 +160,26 @@ def test_a_point_dataset_is_uploaded_and_stored(data_root):
     assert at.success[0].value == "Point dataset checkins: 40 points stored, 1 row dropped (no valid coordinates)"
     stored = store_for_pack(data_root / "testville").read_points("checkins")
     assert len(stored) == 40 and set(stored["kind"]) == {"photo"}
+
+
+@pytest.mark.parametrize("user", [None, "zhao"])
+def test_a_viewer_or_contributor_checks_a_file_but_only_an_editor_stores_it(data_root, user):
+    """An import skips the review: nobody signed in and a contributor see the per-row report but no button to
+    store it, and the store refuses their import and point dataset when called directly."""
+    store = store_for_pack(data_root / "testville")
+    at = upload(data_page("en", user), "名录.csv", csv_bytes([("新塔", "4A级", "西区", 506_000, 3_996_500)]))
+    assert not at.exception
+    assert "1 row: 1 accepted" in at.markdown[0].value  # the check itself is for everyone
+    assert not [b for b in at.button if b.key == "data_commit"]
+    assert tr("data_import_needs_editor", "en") in [i.value for i in at.info]
+    at = at.radio(key="data_target").set_value("points").run()
+    at = upload(at, "photos.csv", f"lng,lat\n{105.05},{36.1}\n".encode())
+    assert not [b for b in at.button if b.key == "data_points_commit"]
+    actor = Actor(user or "", "contributor" if user else "viewer")
+    rows = store.read_layer("scenic_spots").head(1).assign(grade="5A")
+    with pytest.raises(StoreError, match="may not import rows: it takes the role editor"):
+        store.write("scenic_spots", rows, actor=actor)
+    with pytest.raises(StoreError, match="may not import rows: it takes the role editor"):
+        store.write_points("checkins", rows[["geometry"]], actor=actor)
+    assert store.read_layer("scenic_spots")["grade"].tolist() == ["4A", "3A"] and store.point_datasets() == []
+    assert store.history().empty

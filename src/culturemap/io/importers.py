@@ -596,10 +596,12 @@ def _check_options(file_name: str, layer_id: str, columns: list[str], mapping: d
             raise ImportFileError("import_unknown_column", file_name, column=column, columns=", ".join(columns))
 
 
-def commit_import(store, report: ImportReport, choices: Mapping[int, str] | None = None, default: str = "skip"):
+def commit_import(store, report: ImportReport, choices: Mapping[int, str] | None = None, default: str = "skip",
+                  actor=None):  # fmt: skip
     """Store the report's rows (see :meth:`ImportReport.rows_to_write`) with one
-    :meth:`culturemap.store.Store.write`: all of them or, on any error, none. Returns its WriteResult."""
-    return store.write(report.layer_id, report.rows_to_write(choices, default))
+    :meth:`culturemap.store.Store.write` as ``actor`` (an editor; None: the command line's operator): all of
+    them or, on any error, none. Returns its WriteResult."""
+    return store.write(report.layer_id, report.rows_to_write(choices, default), actor=actor)
 
 
 def import_file(store, path: str | Path, layer_id: str, *, skip_bad: bool = False, dry_run: bool = False,

@@ -319,7 +319,8 @@ class BaseStore(EditingStore):
         (kept, hidden, with the reason :data:`DELETED_BY_IMPORT`: nothing is deleted);
         a bad row raises :class:`StoreError` naming the row and field, the store unchanged. Each row that
         changed gets its next version and a history entry (action ``import``, user ``actor``'s name, else
-        ``import``); an ``actor`` given must be an editor."""
+        ``import``); an ``actor`` given must be an editor (None: the command line's operator, who holds the
+        store's files or database credentials; the app always passes the signed-in user)."""
         if layer_id not in LAYERS:
             raise StoreError("store_unknown_layer", layer=layer_id, expected=", ".join(LAYERS))
         if actor is not None:
@@ -340,9 +341,12 @@ class BaseStore(EditingStore):
             tx.set_meta({"edited": "yes", "layers": json.dumps(sorted(layers))})
         return WriteResult(*counts, stamp=self.stamp())
 
-    def write_points(self, name: str, points: gpd.GeoDataFrame) -> int:
+    def write_points(self, name: str, points: gpd.GeoDataFrame, *, actor: Actor | None = None) -> int:
         """Store (replace) the point dataset ``name`` (1-40 letters, digits, ``_``, ``-``; points in EPSG:4326);
-        returns the rows stored."""
+        returns the rows stored. An ``actor`` given must be an editor (None: the command line's operator,
+        who holds the store's files or database credentials)."""
+        if actor is not None:
+            require_role(actor, "editor", "action_import")
         if not DATASET_NAME.fullmatch(name or ""):
             raise StoreError("store_bad_dataset_name", name=name)
         points = _in_wgs84(points)

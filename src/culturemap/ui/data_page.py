@@ -34,6 +34,7 @@ from culturemap.layers import ASSET_LAYERS, LAYERS
 from culturemap.render.assets import localise_assets
 from culturemap.render.folium_map import MapOptions, build_map
 from culturemap.store import StoreError, store_for_pack
+from culturemap.ui.account import current_actor
 from culturemap.ui.context import page_context, vendor_base_url
 from culturemap.ui.edit_panel import audit_panel
 from culturemap.ui.map_component import prepare, show
@@ -235,10 +236,14 @@ def _import_section(ctx, city, lang: str) -> None:
     choices = _duplicate_choices(report, lang, file_key)
     rows = report.rows_to_write(choices)
     _preview(city, report, rows, lang)
+    actor = current_actor()
+    if not actor.can("editor"):  # an import skips the review: an editor's (the store checks it again)
+        st.info(tr("data_import_needs_editor", lang))
+        return
     if st.button(tr("data_commit", lang, n=len(rows), layer=LAYERS[layer_id].label(lang)), type="primary",
                  disabled=rows.empty, key="data_commit"):  # fmt: skip
         try:
-            result = commit_import(store, report, choices)
+            result = commit_import(store, report, choices, actor=actor)
         except StoreError as exc:
             st.error(plain(exc.message(lang)))
             return
@@ -249,10 +254,14 @@ def _import_section(ctx, city, lang: str) -> None:
 def _points_section(store, data: bytes, file_name: str, name: str, crs: str | None, lang: str) -> None:
     points, dropped = _points(data, file_name, crs)
     st.markdown(f"**{tr('data_points_read', lang, n=len(points), dropped=dropped)}**")
+    actor = current_actor()
+    if not actor.can("editor"):
+        st.info(tr("data_import_needs_editor", lang))
+        return
     if st.button(tr("data_points_commit", lang, n=len(points), name=name), type="primary",
                  disabled=points.empty or not name.strip(), key="data_points_commit"):  # fmt: skip
         try:
-            stored = store.write_points(name.strip(), points)
+            stored = store.write_points(name.strip(), points, actor=actor)
         except StoreError as exc:
             st.error(plain(exc.message(lang)))
             return
