@@ -1812,6 +1812,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已填入拖动后的位置（WGS-84），距原位置 {m:,.0f} 米。",
         "The position it was dragged to is filled in (WGS-84), {m:,.0f} m from where it was.",
     ),
+    "edit_review_waiting": (
+        "等待你审核：{n} 项修改（审核列表在下方“编辑点位”面板底部）。",
+        "Waiting for your review: {n} changes (the review list is at the foot of the Edit assets panel below).",
+    ),
     "edit_pending_caption": (
         "地图上橙色虚线方块是你提交、等待审核的 {n} 项修改（只有你看得到）：移动和新增画在新位置，其他修改标在点位右上角。",
         "The orange dashed squares on the map are your {n} changes waiting for review (only you see them): a move or an addition where it would put the asset, other changes at the asset's upper right.",

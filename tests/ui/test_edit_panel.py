@@ -149,8 +149,14 @@ def test_a_contributor_proposes_and_an_editor_approves(data_root):
     ]
     at = sign_in(sign_out(at), "wang", EDITOR_PW)
     assert "Proposals to review (1)" in [m.value.strip("*") for m in at.markdown]
+    # said outside the folded panel too; and the editor starts afresh, not on the contributor's asset
+    assert [c.value for c in at.caption if c.value.startswith("Waiting for your review")] == [
+        "Waiting for your review: 1 change (the review list is at the foot of the Edit assets panel below)."
+    ]
+    assert [w.value for w in at.selectbox if (w.key or "").startswith("edit_asset")] == ["__new__"]
     at = submit(at, "Approve")
     assert texts(at.success) == ["proposal #1 approved"]
+    assert not [c for c in at.caption if c.value.startswith("Waiting for your review")]
     row = pagoda(pack)
     assert row["version"] == 2 and row["opening_hours"] == "09:00-17:00" and row["updated_by"] == "zhao"
 

@@ -46,6 +46,13 @@ def current_actor() -> Actor:
         return ANONYMOUS
 
 
+def _forget_edits() -> None:
+    """Drop what the Edit panel holds for the user leaving (the asset chosen, a picked or dragged position,
+    a typed comment): the next user starts afresh."""
+    for key in [k for k in st.session_state if str(k).startswith("edit_")]:
+        del st.session_state[key]
+
+
 def _sign_in(lang: str) -> None:
     name = st.session_state.get("account_name", "").strip()
     password = st.session_state.get("account_password", "")
@@ -55,12 +62,14 @@ def _sign_in(lang: str) -> None:
     except StoreError as exc:
         st.session_state["account_notice"] = exc
         return
+    _forget_edits()
     st.session_state[SESSION_KEY] = Session.start(actor)
     st.session_state.pop("account_notice", None)
 
 
 def _sign_out() -> None:
     session = st.session_state.pop(SESSION_KEY, None)
+    _forget_edits()
     if session is not None:
         log.info("%s signed out", session.actor.name)
 

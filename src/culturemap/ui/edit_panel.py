@@ -80,6 +80,9 @@ def edit_panel(path: str, lang: str, actor: Actor) -> None:
     if not actor.can("contributor"):
         return
     store = store_for_pack(Path(path))
+    pending = store.proposals() if actor.can("editor") else None
+    if pending is not None and len(pending):  # said outside the folded panel, whose foot lists them
+        st.caption(tr("edit_review_waiting", lang, n=len(pending)))
     with st.expander(tr("edit_panel", lang, role=tr(f"role_{actor.role}", lang)), icon=":material/edit_location:"):
         if "edit_notice" in st.session_state:
             st.success(plain(st.session_state.pop("edit_notice")))
@@ -105,7 +108,7 @@ def edit_panel(path: str, lang: str, actor: Actor) -> None:
         if actor.can("editor"):
             if st.button(tr("edit_undo_mine", lang), key="edit_undo"):
                 _save(lang, lambda: store.undo_last(actor))
-            _review(store, lang, actor)
+            _review(store, pending, lang, actor)
         else:
             _my_proposals(store, lang, actor)
 
@@ -398,8 +401,7 @@ def proposed_change(proposal: dict, rows: pd.DataFrame, lang: str) -> str:
     return ""
 
 
-def _review(store, lang: str, actor: Actor) -> None:
-    pending = store.proposals()
+def _review(store, pending: pd.DataFrame, lang: str, actor: Actor) -> None:
     st.markdown(f"**{tr('edit_review', lang, n=len(pending))}**")
     layers = {layer: store.read_layer(layer, retired=True, meta=True) for layer in set(pending["layer"])}
     for p in pending.to_dict("records"):
@@ -413,7 +415,7 @@ def _review(store, lang: str, actor: Actor) -> None:
         if _text(p["reason"]).strip():
             st.caption(plain(f"{tr('history_col_reason', lang)}{colon}{_text(p['reason'])}"[:300]))
         comment = st.text_input(tr("edit_review_comment", lang), key=f"edit_review_comment_{p['proposal']}")
-        left, right = st.columns(2)
+        left, right, _ = st.columns([1, 1, 3])  # the two answers side by side
         if left.button(tr("edit_approve", lang), key=f"edit_approve_{p['proposal']}"):
             _save(lang, lambda p=p, c=comment: store.review(int(p["proposal"]), True, c, actor), "approved")
         if right.button(tr("edit_reject", lang), key=f"edit_reject_{p['proposal']}"):
