@@ -17,6 +17,25 @@ from pyproj import Transformer
 
 REPO = Path(__file__).resolve().parents[1]
 LANZHOU = REPO / "geodata" / "lanzhou"
+# the accounts of the editing tests: name -> (role, password)
+TEAM = {
+    "zhang": ("admin", "lanzhou-admin-2026"),
+    "wang": ("editor", "correct horse battery"),
+    "zhao": ("contributor", "tell me where it is"),
+}
+
+
+def add_team() -> None:
+    """Create the :data:`TEAM` accounts (the admin first, who adds the others) in the accounts store the
+    environment names (``CULTUREMAP_STORE``'s accounts.gpkg, or ``CULTUREMAP_DB_URL``'s table)."""
+    from culturemap.store.accounts import add_user, authenticate
+
+    add_user("zhang", "admin", TEAM["zhang"][1], None)
+    admin = authenticate("zhang", TEAM["zhang"][1])
+    for name, (role, password) in TEAM.items():
+        if name != "zhang":
+            add_user(name, role, password, admin)
+
 
 # A synthetic city near Lanzhou: two 10 km x 10 km districts side by side in UTM 48N,
 # West (x 500-510 km) and East (x 510-520 km), y 3990-4000 km.

@@ -19,7 +19,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import CITY_TOML, REPO, base_props, default_layers, feature, format_city_toml, point, write_pack
+from culturemap.i18n import tr
+from tests.conftest import (
+    CITY_TOML,
+    REPO,
+    TEAM,
+    add_team,
+    base_props,
+    default_layers,
+    feature,
+    format_city_toml,
+    point,
+    write_pack,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
@@ -113,6 +125,46 @@ def running_app(env: dict[str, str], log_name: str):
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+@contextmanager
+def app_with_team(data: Path, store: Path, log_name: str):
+    """The app (:func:`running_app`) on the packs in ``data`` with its stores and accounts in ``store`` (a
+    GeoPackage store of its own: its edits reach no other journey), the :data:`tests.conftest.TEAM`
+    accounts made; yields its URL."""
+    env = {**os.environ, "CULTUREMAP_DATA": str(data), "CULTUREMAP_STORE": str(store)}
+    env.pop("CULTUREMAP_DB_URL", None)
+    saved = {k: os.environ.get(k) for k in ("CULTUREMAP_STORE", "CULTUREMAP_DB_URL")}
+    os.environ["CULTUREMAP_STORE"] = str(store)  # the accounts (accounts.gpkg) beside the app's stores
+    os.environ.pop("CULTUREMAP_DB_URL", None)
+    try:
+        add_team()
+        with running_app(env, log_name) as url:
+            yield url
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def sign_in(page, name: str, lang: str = "zh", phone: bool = False) -> None:
+    """Sign in as ``name`` of :data:`tests.conftest.TEAM` from the sidebar (on a phone: open its menu first,
+    close it after); waits until the sidebar names the user and the page has run."""
+    role, password = TEAM[name]
+    if phone:
+        page.get_by_test_id("stExpandSidebarButton").click()
+    sidebar = page.get_by_test_id("stSidebar")
+    open_expander(page, tr("account_sign_in", lang))  # folded or not: after a sign-out it may stay as it was
+    sidebar.get_by_label(tr("account_name", lang)).fill(name)
+    sidebar.get_by_label(tr("account_password", lang), exact=True).fill(password)
+    sidebar.get_by_role("button", name=tr("account_sign_in", lang)).click()
+    signed_in = tr("account_signed_in", lang, name=name, role=tr(f"role_{role}", lang))
+    expect(sidebar.get_by_text(signed_in)).to_be_visible()
+    if phone:
+        sidebar.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    wait_idle(page)
 
 
 @pytest.fixture(scope="session")

@@ -11,41 +11,22 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
-from culturemap.store.accounts import add_user, authenticate
 from tests.conftest import utm_to_lonlat, write_pack
-from tests.e2e.conftest import ARTIFACTS, EVIL_NAME, running_app, wait_for_count, wait_idle
+from tests.e2e.conftest import ARTIFACTS, EVIL_NAME, app_with_team, sign_in, wait_for_count
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ.get("CULTUREMAP_SHOTS", ARTIFACTS))
 
 
-EDITOR_PW = "correct horse battery"
-
-
 @pytest.fixture(scope="module")
 def import_app(tmp_path_factory):
-    """The app on a pack and store of its own, with an editor (storing an import is an editor's)."""
+    """The app on a pack and store of its own, with the team's accounts (storing an import is an editor's)."""
     root = tmp_path_factory.mktemp("e2e-import")
     write_pack(root / "packs" / "testville")
     (root / "store").mkdir()
-    env = {**os.environ, "CULTUREMAP_DATA": str(root / "packs"), "CULTUREMAP_STORE": str(root / "store")}
-    env.pop("CULTUREMAP_DB_URL", None)
-    saved = {k: os.environ.get(k) for k in ("CULTUREMAP_STORE", "CULTUREMAP_DB_URL")}
-    os.environ["CULTUREMAP_STORE"] = str(root / "store")  # the accounts (accounts.gpkg) beside the app's stores
-    os.environ.pop("CULTUREMAP_DB_URL", None)
-    try:
-        add_user("zhang", "admin", "lanzhou-admin-2026", None)
-        add_user("wang", "editor", EDITOR_PW, authenticate("zhang", "lanzhou-admin-2026"))
-        with running_app(env, "streamlit-e2e-import.log") as url:
-            yield url, root
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with app_with_team(root / "packs", root / "store", "streamlit-e2e-import.log") as url:
+        yield url, root
 
 
 def _csv(tmp_path: Path) -> Path:
@@ -64,13 +45,7 @@ def test_upload_report_confirm_then_the_map_shows_it(page, import_app, tmp_path)
     page.set_viewport_size({"width": 1400, "height": 1800})
     page.goto(f"{url}/data?city=testville&lang=en")
     page.get_by_role("heading", level=1, name="Testville: import data").wait_for()
-    sidebar = page.get_by_test_id("stSidebar")  # storing skips the review: an editor's
-    sidebar.get_by_text("Sign in", exact=True).first.click()
-    sidebar.get_by_label("Account name").fill("wang")
-    sidebar.get_by_label("Password", exact=True).fill(EDITOR_PW)
-    sidebar.get_by_role("button", name="Sign in").click()
-    expect(sidebar.get_by_text("Signed in: wang (editor)")).to_be_visible()
-    wait_idle(page)
+    sign_in(page, "wang", "en")  # storing skips the review: an editor's
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(_csv(tmp_path)))
     page.get_by_text("2 rows: 1 accepted, 0 probable duplicates, 1 rejected").wait_for()
     page.get_by_text("Rows not accepted (1)").wait_for()

@@ -12,12 +12,12 @@ from playwright.sync_api import expect
 
 from culturemap.i18n import tr
 from culturemap.store import store_for_pack
-from culturemap.store.accounts import add_user, authenticate
-from tests.conftest import write_pack
+from tests.conftest import add_team, write_pack
 from tests.e2e.conftest import (
     ARTIFACTS,
     MAP_IFRAME,
     _own_id,
+    app_with_team,
     expect_results,
     map_frame,
     new_page,
@@ -26,54 +26,24 @@ from tests.e2e.conftest import (
     running_app,
     search,
     settle,
+    sign_in,
     wait_idle,
 )
 from tests.e2e.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
-EDITOR_PW = "correct horse battery"
 FIX = {"latitude": 36.1120, "longitude": 105.0610, "accuracy": 12}  # where the editor stands, WGS-84
 
 
 @pytest.fixture(scope="module")
 def edit_app(tmp_path_factory):
-    """An app of its own (its edits must not reach the other journeys' store) with an editor account."""
+    """An app of its own (its edits must not reach the other journeys' store) with the team's accounts."""
     root = tmp_path_factory.mktemp("edit-data")
     write_pack(root / "testville")
-    store = root / "store"
-    store.mkdir()
-    env = {**os.environ, "CULTUREMAP_DATA": str(root), "CULTUREMAP_STORE": str(store)}
-    env.pop("CULTUREMAP_DB_URL", None)
-    saved = {k: os.environ.get(k) for k in ("CULTUREMAP_STORE", "CULTUREMAP_DB_URL")}
-    os.environ["CULTUREMAP_STORE"] = str(store)  # the accounts (accounts.gpkg) beside the app's stores
-    os.environ.pop("CULTUREMAP_DB_URL", None)
-    try:
-        add_user("zhang", "admin", "lanzhou-admin-2026", None)
-        add_user("wang", "editor", EDITOR_PW, authenticate("zhang", "lanzhou-admin-2026"))
-        with running_app(env, "streamlit-e2e-edit.log") as url:
-            yield url, root / "testville"
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def sign_in_as_editor(page, phone: bool = False) -> None:
-    """Sign in as the editor wang from the sidebar (on a phone: open its menu first, close it after)."""
-    if phone:
-        page.get_by_test_id("stExpandSidebarButton").click()
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("登录", exact=True).first.click()
-    sidebar.get_by_label("账户名").fill("wang")
-    sidebar.get_by_label("密码", exact=True).fill(EDITOR_PW)
-    sidebar.get_by_role("button", name="登录").click()
-    expect(sidebar.get_by_text("已登录：wang（编辑）")).to_be_visible()
-    if phone:
-        sidebar.get_by_test_id("stSidebarCollapseButton").locator("button").click()
-    wait_idle(page)
+    (root / "store").mkdir()
+    with app_with_team(root, root / "store", "streamlit-e2e-edit.log") as url:
+        yield url, root / "testville"
 
 
 def edit_asset(page, option: str):
@@ -92,7 +62,7 @@ def test_an_editor_moves_an_asset_to_the_phones_location_and_finds_it_in_the_cha
         page.goto(f"{url}/?city=testville")
         page.get_by_role("heading", level=1).wait_for()
         wait_idle(page)
-        sign_in_as_editor(page, phone=True)
+        sign_in(page, "wang", phone=True)
         panel = edit_asset(page, "西塔 · sc-west-pagoda")
         panel.get_by_role("tab", name="位置").click()
         panel.get_by_role("button", name="使用我的位置").click()
@@ -126,7 +96,7 @@ def test_an_editor_moves_an_asset_to_a_point_clicked_on_the_map(edit_app, browse
         page.goto(f"{url}/?city=testville")
         page.get_by_role("heading", level=1).wait_for()
         settle(page)
-        sign_in_as_editor(page)
+        sign_in(page, "wang")
         panel = edit_asset(page, "东园 · sc-east-park")
         panel.get_by_text("在地图上点选位置").click()
         wait_idle(page)
@@ -174,7 +144,7 @@ def test_an_editor_drags_an_assets_handle_and_finds_it_moved_after_a_reload_and_
         page.goto(f"{url}/?city=testville")
         page.get_by_role("heading", level=1).wait_for()
         settle(page)
-        sign_in_as_editor(page)
+        sign_in(page, "wang")
         panel = page.get_by_test_id("stExpander").filter(has_text="编辑点位（编辑）")
         panel.locator("summary").click()
         pick(page, panel.get_by_test_id("stSelectbox").filter(has_text="图层").first, "博物馆")
@@ -245,8 +215,7 @@ def test_an_edit_saved_on_one_app_server_shows_on_another_at_its_next_interactio
         with _postgis_engine(postgis_url).begin() as conn:  # the session's database: its own accounts only
             conn.execute(accounts.delete())
             conn.execute(failed_logins.delete())
-        add_user("zhang", "admin", "lanzhou-admin-2026", None)
-        add_user("wang", "editor", EDITOR_PW, authenticate("zhang", "lanzhou-admin-2026"))
+        add_team()
         store_for_pack(tmp_path / "twoville").reset()
         with (
             running_app(env, "streamlit-e2e-two-a.log") as first,
@@ -262,7 +231,7 @@ def test_an_edit_saved_on_one_app_server_shows_on_another_at_its_next_interactio
                 editor.goto(f"{first}/?city=twoville")
                 editor.get_by_role("heading", level=1).wait_for()
                 settle(editor)
-                sign_in_as_editor(editor)
+                sign_in(editor, "wang")
                 panel = edit_asset(editor, "西塔 · sc-west-pagoda")
                 english = panel.get_by_label("英文名称")
                 expect(english).to_have_value("SC-WEST-PAGODA")  # the form of the asset just chosen, not the one before
@@ -293,15 +262,7 @@ def test_the_edit_panel_and_the_editors_map_pass_axe(edit_app, browser, lang):
         page.goto(f"{url}/?city=testville&lang={lang}")
         page.get_by_role("heading", level=1).wait_for()
         settle(page)
-        sidebar = page.get_by_test_id("stSidebar")
-        sidebar.get_by_text(tr("account_sign_in", lang), exact=True).first.click()
-        sidebar.get_by_label(tr("account_name", lang)).fill("wang")
-        sidebar.get_by_label(tr("account_password", lang), exact=True).fill(EDITOR_PW)
-        sidebar.get_by_role("button", name=tr("account_sign_in", lang)).click()
-        expect(
-            sidebar.get_by_text(tr("account_signed_in", lang, name="wang", role=tr("role_editor", lang)))
-        ).to_be_visible()
-        wait_idle(page)
+        sign_in(page, "wang", lang)
         panel = page.get_by_test_id("stExpander").filter(has_text=tr("edit_panel", lang, role=tr("role_editor", lang)))
         panel.locator("summary").click()
         pick(page, panel.get_by_test_id("stSelectbox").filter(has_text=tr("edit_asset", lang)).first,

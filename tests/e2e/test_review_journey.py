@@ -7,69 +7,42 @@ contributor's, its reason naming the approval, and 东园 as it was."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
 from culturemap.store import store_for_pack
-from culturemap.store.accounts import add_user, authenticate
 from tests.conftest import write_pack
 from tests.e2e.conftest import (
     ARTIFACTS,
+    app_with_team,
     expect_results,
     new_page,
-    open_expander,
     pick,
     results_grid,
-    running_app,
     search,
     settle,
+    sign_in,
     wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
 
-PASSWORDS = {"zhang": "lanzhou-admin-2026", "wang": "correct horse battery", "zhao": "tell me where it is"}
-
 
 @pytest.fixture(scope="module")
 def review_app(tmp_path_factory):
-    """An app of its own (its proposals must not reach the other journeys' store) with an admin, an
-    editor (wang) and a contributor (zhao)."""
+    """An app of its own (its proposals must not reach the other journeys' store) with the team's accounts:
+    an admin, the editor wang and the contributor zhao."""
     root = tmp_path_factory.mktemp("review-data")
     write_pack(root / "testville")
-    store = root / "store"
-    store.mkdir()
-    env = {**os.environ, "CULTUREMAP_DATA": str(root), "CULTUREMAP_STORE": str(store)}
-    env.pop("CULTUREMAP_DB_URL", None)
-    saved = {k: os.environ.get(k) for k in ("CULTUREMAP_STORE", "CULTUREMAP_DB_URL")}
-    os.environ["CULTUREMAP_STORE"] = str(store)  # the accounts (accounts.gpkg) beside the app's stores
-    os.environ.pop("CULTUREMAP_DB_URL", None)
-    try:
-        add_user("zhang", "admin", PASSWORDS["zhang"], None)
-        admin = authenticate("zhang", PASSWORDS["zhang"])
-        add_user("wang", "editor", PASSWORDS["wang"], admin)
-        add_user("zhao", "contributor", PASSWORDS["zhao"], admin)
-        with running_app(env, "streamlit-e2e-review.log") as url:
-            yield url, root / "testville"
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    (root / "store").mkdir()
+    with app_with_team(root, root / "store", "streamlit-e2e-review.log") as url:
+        yield url, root / "testville"
 
 
-def sign_in(page, name: str, role: str) -> None:
-    """Sign in as ``name`` from the sidebar; ``role`` as the page names it (贡献者, 编辑)."""
-    sidebar = page.get_by_test_id("stSidebar")
-    open_expander(page, "登录")  # folded or not: after a sign-out the page may keep it as it was
-    sidebar.get_by_label("账户名").fill(name)
-    sidebar.get_by_label("密码", exact=True).fill(PASSWORDS[name])
-    sidebar.get_by_role("button", name="登录").click()
-    expect(sidebar.get_by_text(f"已登录：{name}（{role}）")).to_be_visible()
-    settle(page)  # a contributor's or editor's map is a new one: it reports once drawn, one more run
+def signed_in(page, name: str) -> None:
+    """Sign in as ``name``; a contributor's or editor's map is a new one: it reports once drawn, one more run."""
+    sign_in(page, name)
+    settle(page)
 
 
 def sign_out(page, name: str) -> None:
@@ -125,7 +98,7 @@ def test_a_contributor_proposes_and_an_editor_approves_one_and_rejects_the_other
         page.goto(f"{url}/?city=testville")
         page.get_by_role("heading", level=1).wait_for()
         wait_idle(page)
-        sign_in(page, "zhao", "贡献者")
+        signed_in(page, "zhao")
         propose(page, "西塔 · sc-west-pagoda", "sc-west-pagoda", "name_en", "Signboard Pagoda", "signboard on site", 1)
         propose(page, "东园 · sc-east-park", "sc-east-park", "opening_hours", "06:00-23:00", "a phone call", 2)
         panel = edit_panel(page, "贡献者")
@@ -137,7 +110,7 @@ def test_a_contributor_proposes_and_an_editor_approves_one_and_rejects_the_other
         assert rows.loc[["sc-west-pagoda", "sc-east-park"], "version"].tolist() == [1, 1]  # nothing applied yet
         sign_out(page, "zhao")
 
-        sign_in(page, "wang", "编辑")
+        signed_in(page, "wang")
         panel = edit_panel(page, "编辑")
         expect(panel.get_by_text("待审核的提议（2 条）")).to_be_visible()
         expect(panel.get_by_text("#1 · A级旅游景区 sc-west-pagoda · 修改字段 · zhao", exact=False)).to_be_visible()

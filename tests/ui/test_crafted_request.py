@@ -13,25 +13,21 @@ from streamlit.testing.v1 import AppTest
 
 from culturemap.layers import ASSET_LAYERS
 from culturemap.store import store_for_pack
-from culturemap.store.accounts import add_user, authenticate
-from tests.conftest import write_pack
-from tests.ui.test_edit_panel import CONTRIBUTOR_PW, EDITOR_PW, edit_expanders, map_page, pagoda, pick, sign_in
+from culturemap.store.accounts import authenticate
+from tests.ui.test_edit_panel import (
+    CONTRIBUTOR_PW,
+    EDITOR_PW,
+    data_root,
+    edit_expanders,
+    map_page,
+    pagoda,
+    pick,
+    sign_in,
+)
+
+__all__ = ["data_root"]  # the fixture, imported for the tests here
 
 KEY = "edit_scenic_spots_sc-west-pagoda_v1"  # the Edit panel's widgets of 西塔 at version 1
-
-
-@pytest.fixture
-def data_root(tmp_path, monkeypatch):
-    write_pack(tmp_path / "testville")
-    monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path))
-    monkeypatch.setenv("CULTUREMAP_STORE", str(tmp_path / "store"))
-    monkeypatch.delenv("CULTUREMAP_DB_URL", raising=False)
-    (tmp_path / "store").mkdir()
-    add_user("zhang", "admin", "lanzhou-admin-2026", None)
-    admin = authenticate("zhang", "lanzhou-admin-2026")
-    add_user("wang", "editor", EDITOR_PW, admin)
-    add_user("zhao", "contributor", CONTRIBUTOR_PW, admin)
-    return tmp_path
 
 
 def send(at: AppTest, crafted: list[WidgetState]) -> AppTest:

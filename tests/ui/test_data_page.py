@@ -10,17 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from culturemap.i18n import tr
 from culturemap.store import StoreError, store_for_pack
-from culturemap.store.accounts import add_user, authenticate
 from culturemap.store.roles import Actor
-from tests.conftest import utm_to_lonlat, write_pack
+from tests.conftest import TEAM, add_team, utm_to_lonlat, write_pack
 from tests.ui.test_app import APP, MAP_DRAWN, results
 
 DATA = "src/culturemap/ui/pages/data.py"
 MAP = "src/culturemap/ui/pages/map.py"
 EVIL = '<img src=x onerror="window.__xss=1">新塔'
-
-
-PASSWORDS = {"wang": "correct horse battery", "zhao": "tell me where it is"}  # an editor, a contributor
 
 
 @pytest.fixture
@@ -30,10 +26,7 @@ def data_root(tmp_path, monkeypatch):
     monkeypatch.setenv("CULTUREMAP_STORE", str(tmp_path / "store"))  # a store of this test's own
     monkeypatch.delenv("CULTUREMAP_DB_URL", raising=False)
     (tmp_path / "store").mkdir()
-    add_user("zhang", "admin", "lanzhou-admin-2026", None)
-    admin = authenticate("zhang", "lanzhou-admin-2026")
-    add_user("wang", "editor", PASSWORDS["wang"], admin)
-    add_user("zhao", "contributor", PASSWORDS["zhao"], admin)
+    add_team()  # the editor wang stores imports; the contributor zhao may not
     return tmp_path
 
 
@@ -60,7 +53,7 @@ def data_page(lang: str = "zh", user: str | None = "wang") -> AppTest:
     if user is None:
         return at
     at.sidebar.text_input(key="account_name").set_value(user)
-    at.sidebar.text_input(key="account_password").set_value(PASSWORDS[user])
+    at.sidebar.text_input(key="account_password").set_value(TEAM[user][1])
     next(b for b in at.sidebar.button if b.label == tr("account_sign_in", lang)).click()
     at = at.run()
     assert not at.exception and any(user in c.value for c in at.sidebar.caption)

@@ -9,25 +9,23 @@ from streamlit.testing.v1 import AppTest
 
 from culturemap.crs import from_wgs84
 from culturemap.store import store_for_pack
-from culturemap.store.accounts import add_user, authenticate
-from tests.conftest import write_pack
+from culturemap.store.accounts import authenticate
+from tests.conftest import TEAM, add_team, write_pack
 from tests.ui.test_app import APP
 
-EDITOR_PW = "correct horse battery"
-CONTRIBUTOR_PW = "tell me where it is"
+EDITOR_PW = TEAM["wang"][1]
+CONTRIBUTOR_PW = TEAM["zhao"][1]
 
 
 @pytest.fixture
 def data_root(tmp_path, monkeypatch):
+    """The test pack with a GeoPackage store and the team's accounts of this test's own."""
     write_pack(tmp_path / "testville")
     monkeypatch.setenv("CULTUREMAP_DATA", str(tmp_path))
     monkeypatch.setenv("CULTUREMAP_STORE", str(tmp_path / "store"))
     monkeypatch.delenv("CULTUREMAP_DB_URL", raising=False)
     (tmp_path / "store").mkdir()
-    add_user("zhang", "admin", "lanzhou-admin-2026", None)
-    admin = authenticate("zhang", "lanzhou-admin-2026")
-    add_user("wang", "editor", EDITOR_PW, admin)
-    add_user("zhao", "contributor", CONTRIBUTOR_PW, admin)
+    add_team()
     return tmp_path
 
 

@@ -81,8 +81,11 @@ def edit_panel(path: str, lang: str, actor: Actor) -> None:
         return
     store = store_for_pack(Path(path))
     pending = store.proposals() if actor.can("editor") else None
-    if pending is not None and len(pending):  # said outside the folded panel, whose foot lists them
-        st.caption(tr("edit_review_waiting", lang, n=len(pending)))
+    # said outside the folded panel, whose foot lists them; in a container that is there either way, so the
+    # panel keeps its place (and stays open) when the last proposal is answered
+    with st.container():
+        if pending is not None and len(pending):
+            st.caption(tr("edit_review_waiting", lang, n=len(pending)))
     with st.expander(tr("edit_panel", lang, role=tr(f"role_{actor.role}", lang)), icon=":material/edit_location:"):
         if "edit_notice" in st.session_state:
             st.success(plain(st.session_state.pop("edit_notice")))

@@ -426,8 +426,9 @@ def _map_pane(path: str, version: str, state: ViewState, total: int, points: tup
     overlay, pending = (
         edit_overlay_script(path, load_pack(path, version)[1], actor, lang, state.basemap) if editing else ("", 0)
     )
-    if pending:
-        st.caption(tr("edit_pending_caption", lang, n=pending))
+    with st.container():  # there either way: the map below keeps its place (a moved map is mounted anew)
+        if pending:
+            st.caption(tr("edit_pending_caption", lang, n=pending))
     out = show_map(
         base,
         center=(lat, lon),
