@@ -1056,6 +1056,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The column name {field} is reserved by the store ({reserved}); rename it and import again",
     ),
     "store_no_pack": ("在 {root} 下没有城市 {city} 的数据包", "No pack of city {city} under {root}"),
+    "store_reserved_pack_name": (
+        "数据包 {pack} 的文件夹名 {name} 不可用：存储文件夹中的 {file} 是账户文件。请给文件夹改名。",
+        "The pack {pack} cannot be stored under its folder name {name}: {file} in the store folder holds the accounts. Rename the folder.",
+    ),
     "store_db_unreachable": ("无法连接数据库 {url}：{reason}", "Cannot reach the database {url}: {reason}"),
     "store_info": ("存储：{backend}（{location}）", "Store: {backend} ({location})"),
     "store_info_seed": ("种子数据包：{pack}", "Seeded from the pack: {pack}"),

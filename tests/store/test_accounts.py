@@ -179,3 +179,23 @@ def test_an_unknown_name_is_checked_against_a_hash_of_the_same_cost():
     cheaper one would answer "no such account" sooner than "wrong password")."""
     assert not acc._HASHER.check_needs_rehash(acc._NO_SUCH_HASH)
     assert acc._verify(acc._NO_SUCH_HASH, "an account that does not exist")
+
+
+@pytest.mark.parametrize("folder", ["accounts", "Accounts"])
+def test_a_pack_folder_named_accounts_never_becomes_the_accounts_file(tmp_path, monkeypatch, folder):
+    """A GeoPackage store is <store folder>/<pack folder>.gpkg: a pack in a folder named accounts would have
+    seeded its layers into accounts.gpkg (any case: not every file system tells them apart). It is refused,
+    naming the pack and the way out, and the accounts file stays as it was."""
+    from culturemap.store import StoreError, store_for_pack
+    from tests.conftest import write_pack
+
+    monkeypatch.setenv("CULTUREMAP_STORE", str(tmp_path / "stores"))
+    monkeypatch.delenv("CULTUREMAP_DB_URL", raising=False)
+    add_user("zhang", "admin", ADMIN_PW, None)
+    before = (tmp_path / "stores" / "accounts.gpkg").read_bytes()
+    write_pack(tmp_path / "packs" / folder)
+    with pytest.raises(StoreError, match=f"cannot be stored under its folder name {folder}: accounts.gpkg"):
+        store_for_pack(tmp_path / "packs" / folder)
+    assert (tmp_path / "stores" / "accounts.gpkg").read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "stores").iterdir()) == ["accounts.gpkg"]
+    assert authenticate("zhang", ADMIN_PW).role == "admin"

@@ -164,7 +164,12 @@ def store_for_pack(pack_dir: Path) -> Store:
 
         store = PostGISStore(pack_dir.name, pack_dir, url)
     else:
-        store = GeoPackageStore(pack_dir.name, pack_dir, store_folder() / f"{pack_dir.name}.gpkg")
+        from culturemap.store.accounts import ACCOUNTS_FILE
+
+        path = store_folder() / f"{pack_dir.name}.gpkg"
+        if path.name.casefold() == ACCOUNTS_FILE.casefold():  # the city's store would be the accounts' file
+            raise StoreError("store_reserved_pack_name", pack=str(pack_dir), name=pack_dir.name, file=ACCOUNTS_FILE)
+        store = GeoPackageStore(pack_dir.name, pack_dir, path)
     store.ensure_seeded()
     return store
 
