@@ -116,7 +116,6 @@ class ImportReport:
     encoding: str | None = None
     notes: list[tuple[str, dict]] = field(default_factory=list)
     stored: gpd.GeoDataFrame | None = None  # the stored assets the duplicates point to, indexed by id
-    generated: set[tuple[int, str]] = field(default_factory=set)  # (row, field) filled in, not read (pinyin)
 
     def count(self, status: str) -> int:
         """Rows of the file with ``status`` (one of :data:`STATUSES`)."""
@@ -195,7 +194,7 @@ class ImportReport:
                 old = self.stored.loc[rec.duplicate_of]
                 for name in rows.columns.drop(rows.geometry.name):
                     value = rows.at[rec.row, name]
-                    if (rec.row, name) in self.generated or value is None or value == [] or value != value:
+                    if value is None or value == [] or value != value:
                         rows.at[rec.row, name] = old.get(name)
                 rows.at[rec.row, "id"] = rec.duplicate_of
             keep.append(rec.row)
@@ -358,7 +357,7 @@ def _district_names(city: City) -> dict[str, str]:
 
 
 def _schema_frame(table: SourceTable, layer_id: str, matched: dict, geoms, state: _Rows, city: City,
-                  accuracy: str, notes: list, generated: set, defaults: Mapping[str, str]) -> gpd.GeoDataFrame:  # fmt: skip
+                  accuracy: str, notes: list, defaults: Mapping[str, str]) -> gpd.GeoDataFrame:  # fmt: skip
     """The layer's schema columns for every record (``defaults`` filling blank or absent cells),
     vocabulary mapped; unknown values reported."""
     spec = LAYERS[layer_id]
@@ -545,8 +544,7 @@ def prepare_import(
         [cell_text(v) for v in table.frame[matched["address"]]] if "address" in matched else [""] * len(table.frame)
     )
     _geometry_checks(geoms, state, city, address)
-    generated: set[tuple[int, str]] = set()
-    candidates = _schema_frame(table, layer_id, matched, geoms, state, city, accuracy, notes, generated, defaults)
+    candidates = _schema_frame(table, layer_id, matched, geoms, state, city, accuracy, notes, defaults)
     _pack_checks(candidates, layer_id, state, city, table.file_name)
     existing = city.assets()  # a duplicate may be stored in another layer (兴隆山 a scenic spot and an attraction)
     dups = find_duplicates(candidates, existing, np.flatnonzero(np.isin(state.status, STORED_STATUSES)), city,
@@ -577,8 +575,8 @@ def prepare_import(
     stored = rows["status"].isin(STORED_STATUSES).to_numpy()
     stored_ids = existing["id"].isin(set(rows["duplicate_of"].dropna()))
     return ImportReport(table.file_name, table.sheet, layer_id, datum, datum_source, matched, columns, rows,
-                        candidates.loc[stored], table.encoding, notes, existing[stored_ids].set_index("id", drop=False),
-                        generated)  # fmt: skip
+                        candidates.loc[stored], table.encoding, notes,
+                        existing[stored_ids].set_index("id", drop=False))  # fmt: skip
 
 
 def _check_options(file_name: str, layer_id: str, columns: list[str], mapping: dict, defaults: dict) -> None:
