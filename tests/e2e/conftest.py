@@ -383,18 +383,24 @@ def add_choice(page, label: str, option: str) -> None:
 
 
 def pick(page, widget, option: str) -> None:
-    """Open ``widget``'s list and click ``option``; a rerun that redraws the widget may close the
-    list under the pointer, so open it again until the option is there."""
+    """Open ``widget``'s list, click ``option`` and wait until the widget shows it; a rerun that redraws the
+    widget may close the list under the pointer, or come back with the choice before the click (a busy
+    machine), so open it again and choose again until the widget holds ``option``."""
     target = page.get_by_role("option", name=option, exact=True)
     for _ in range(5):
         widget.locator("input").click()
         try:
             target.wait_for(timeout=3_000)
             target.click(timeout=5_000)
-            return
         except Exception:  # the list closed (a rerun redrew the widget): open it again
             page.keyboard.press("Escape")
-    raise AssertionError(f"option {option!r} never appeared")
+            continue
+        try:
+            expect(widget.locator("input")).to_have_value(option, timeout=WAIT_S * 1000 // 4)  # what it shows
+            return
+        except AssertionError:  # the choice was lost in a rerun: choose again
+            continue
+    raise AssertionError(f"option {option!r} never appeared or never stayed chosen")
 
 
 def _blur(page) -> None:

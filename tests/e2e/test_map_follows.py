@@ -22,6 +22,7 @@ from tests.e2e.conftest import (
     search,
     wait_for_count,
     wait_for_url,
+    wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
@@ -58,6 +59,7 @@ def test_show_only_one_layer_fits_the_map_to_its_markers(page, app_url):
     expect_results(page, 6)
     _wait_view(page, lambda v: v["zoom"] == CITY_ZOOM and v["n"] == 6)
     open_expander(page, "A级旅游景区")
+    wait_idle(page)  # the map's reports have run: the click starts a run of its own
     page.get_by_test_id("stSidebar").get_by_role("button", name="只看A级旅游景区").click()
     expect_results(page, 2)
     view = _wait_view(page, lambda v: v["n"] == 2 and v["zoom"] > CITY_ZOOM and v["inside"])
